@@ -1,0 +1,346 @@
+//! Everything the account page shows, read in one call: key facts, contacts,
+//! the usage series for a date range, invoices, tickets, survey responses, the
+//! activity timeline and open tasks.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::{
+    AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Money, Sentiment,
+    SurveyKind, TicketPriority, TicketStatus, Tier,
+};
+use crate::tasks::{self, Task};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Account {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub employees: Option<i32>,
+    pub arr: Money,
+    pub tier: Tier,
+    pub lifecycle_stage: LifecycleStage,
+    pub owner: Option<String>,
+    pub contract_start: Option<NaiveDate>,
+    pub renewal_date: Option<NaiveDate>,
+    pub status: AccountStatus,
+    pub churn_date: Option<NaiveDate>,
+    pub churn_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Contact {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub role: ContactRole,
+    pub is_primary: bool,
+    pub left_company: bool,
+}
+
+/// Daily usage as parallel columns (one entry per day), which is compact on
+/// the wire and what a chart wants. Missing values are null.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct UsageSeries {
+    pub days: Vec<NaiveDate>,
+    pub active_users: Vec<Option<i32>>,
+    pub logins: Vec<Option<i32>>,
+    pub feature_events: Vec<Option<i32>>,
+    pub api_calls: Vec<Option<i32>>,
+    pub licensed_seats: Vec<Option<i32>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Invoice {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub number: Option<String>,
+    pub amount: Money,
+    pub status: InvoiceStatus,
+    pub issued_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    /// Open past its due date, or paid after it.
+    pub late: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Ticket {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub subject: String,
+    pub priority: TicketPriority,
+    pub status: TicketStatus,
+    pub opened_at: String,
+    pub resolved_at: Option<String>,
+    pub csat: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SurveyResponse {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: SurveyKind,
+    pub score: i32,
+    pub comment: Option<String>,
+    pub responded_on: NaiveDate,
+    pub contact_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Activity {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: ActivityKind,
+    pub occurred_on: NaiveDate,
+    pub summary: String,
+    pub sentiment: Option<Sentiment>,
+    pub next_steps: Option<String>,
+    pub contact_names: Vec<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountPage {
+    pub account: Account,
+    pub contacts: Vec<Contact>,
+    pub usage: UsageSeries,
+    /// NPS over the last 12 months of responses (-100..100), if any.
+    pub nps: Option<i32>,
+    pub seats_used_pct: Option<f64>,
+    pub days_since_touch: Option<i32>,
+    pub invoices: Vec<Invoice>,
+    pub tickets: Vec<Ticket>,
+    pub surveys: Vec<SurveyResponse>,
+    pub activities: Vec<Activity>,
+    pub open_tasks: Vec<Task>,
+}
+
+/// Reads the account page, with usage from `usage_days` days before `today`.
+pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Result<AccountPage> {
+    let account = get(conn, id)?;
+    let contacts = contacts(conn, id)?;
+    let usage = usage(conn, id, today - Duration::days(usage_days), today)?;
+    let seats_used_pct = conn
+        .query_row("SELECT seats_used_pct FROM account_rollups WHERE account_id = ?1", [id], |r| {
+            r.get::<_, Option<f64>>(0)
+        })
+        .optional()?
+        .flatten();
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, number, amount_minor, currency, status, issued_on, due_on, paid_on
+         FROM invoices WHERE account_id = ?1 ORDER BY issued_on DESC LIMIT 200",
+    )?;
+    let invoices = stmt
+        .query_map([id], |r| {
+            let status: InvoiceStatus = r.get(4)?;
+            let due_on: Option<NaiveDate> = r.get(6)?;
+            let paid_on: Option<NaiveDate> = r.get(7)?;
+            let late = match (due_on, paid_on) {
+                (Some(due), Some(paid)) => paid > due,
+                (Some(due), None) => matches!(status, InvoiceStatus::Open | InvoiceStatus::Failed) && today > due,
+                _ => false,
+            };
+            Ok(Invoice {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                amount: Money { minor: r.get(2)?, currency: r.get(3)? },
+                status,
+                issued_on: r.get(5)?,
+                due_on,
+                paid_on,
+                late,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, subject, priority, status, opened_at, resolved_at, csat
+         FROM tickets WHERE account_id = ?1 ORDER BY opened_at DESC LIMIT 200",
+    )?;
+    let tickets = stmt
+        .query_map([id], |r| {
+            Ok(Ticket {
+                id: r.get(0)?,
+                subject: r.get(1)?,
+                priority: r.get(2)?,
+                status: r.get(3)?,
+                opened_at: r.get(4)?,
+                resolved_at: r.get(5)?,
+                csat: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.kind, s.score, s.comment, s.responded_on, c.name
+         FROM survey_responses s LEFT JOIN contacts c ON c.id = s.contact_id
+         WHERE s.account_id = ?1 ORDER BY s.responded_on DESC LIMIT 200",
+    )?;
+    let surveys = stmt
+        .query_map([id], |r| {
+            Ok(SurveyResponse {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                score: r.get(2)?,
+                comment: r.get(3)?,
+                responded_on: r.get(4)?,
+                contact_name: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let year_ago = today - Duration::days(365);
+    let nps = nps(surveys
+        .iter()
+        .filter(|s| s.kind == SurveyKind::Nps && s.responded_on > year_ago)
+        .map(|s| s.score));
+
+    let activities = activities(conn, id)?;
+    let days_since_touch = activities
+        .iter()
+        .map(|a| a.occurred_on)
+        .filter(|d| *d <= today)
+        .max()
+        .map(|d| (today - d).num_days() as i32);
+    let open_tasks = tasks::open_for_account(conn, id)?;
+
+    Ok(AccountPage {
+        account,
+        contacts,
+        usage,
+        nps,
+        seats_used_pct,
+        days_since_touch,
+        invoices,
+        tickets,
+        surveys,
+        activities,
+        open_tasks,
+    })
+}
+
+/// Net Promoter Score: % promoters (9-10) minus % detractors (0-6).
+pub fn nps(scores: impl Iterator<Item = i32>) -> Option<i32> {
+    let (mut n, mut promoters, mut detractors) = (0, 0, 0);
+    for s in scores {
+        n += 1;
+        if s >= 9 {
+            promoters += 1;
+        } else if s <= 6 {
+            detractors += 1;
+        }
+    }
+    (n > 0).then(|| ((promoters - detractors) as f64 * 100.0 / n as f64).round() as i32)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Account> {
+    conn.query_row(
+        "SELECT id, name, domain, industry, employees, arr_minor, currency, tier, lifecycle_stage,
+                owner, contract_start, renewal_date, status, churn_date, churn_reason
+         FROM accounts WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Account {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                domain: r.get(2)?,
+                industry: r.get(3)?,
+                employees: r.get(4)?,
+                arr: Money { minor: r.get(5)?, currency: r.get(6)? },
+                tier: r.get(7)?,
+                lifecycle_stage: r.get(8)?,
+                owner: r.get(9)?,
+                contract_start: r.get(10)?,
+                renewal_date: r.get(11)?,
+                status: r.get(12)?,
+                churn_date: r.get(13)?,
+                churn_reason: r.get(14)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))
+}
+
+pub fn contacts(conn: &Connection, account_id: i64) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, email, title, role, is_primary, left_company FROM contacts
+         WHERE account_id = ?1 ORDER BY left_company, is_primary DESC,
+           CASE role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'decision_maker' THEN 2
+                     WHEN 'billing' THEN 3 ELSE 4 END, name",
+    )?;
+    let rows = stmt.query_map([account_id], |r| {
+        Ok(Contact {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            email: r.get(2)?,
+            title: r.get(3)?,
+            role: r.get(4)?,
+            is_primary: r.get(5)?,
+            left_company: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn usage(conn: &Connection, account_id: i64, from: NaiveDate, to: NaiveDate) -> Result<UsageSeries> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, active_users, logins, feature_events, api_calls, licensed_seats
+         FROM usage_daily WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
+    )?;
+    let mut series = UsageSeries::default();
+    let mut rows = stmt.query(params![account_id, from, to])?;
+    while let Some(r) = rows.next()? {
+        series.days.push(r.get(0)?);
+        series.active_users.push(r.get(1)?);
+        series.logins.push(r.get(2)?);
+        series.feature_events.push(r.get(3)?);
+        series.api_calls.push(r.get(4)?);
+        series.licensed_seats.push(r.get(5)?);
+    }
+    Ok(series)
+}
+
+pub fn activities(conn: &Connection, account_id: i64) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.kind, a.occurred_on, a.summary, a.sentiment, a.next_steps, a.source,
+                (SELECT group_concat(c.name, char(31)) FROM activity_contacts ac
+                   JOIN contacts c ON c.id = ac.contact_id WHERE ac.activity_id = a.id)
+         FROM activities a WHERE a.account_id = ?1 ORDER BY a.occurred_on DESC, a.id DESC LIMIT 500",
+    )?;
+    let rows = stmt.query_map([account_id], |r| {
+        let names: Option<String> = r.get(7)?;
+        Ok(Activity {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            occurred_on: r.get(2)?,
+            summary: r.get(3)?,
+            sentiment: r.get(4)?,
+            next_steps: r.get(5)?,
+            source: r.get(6)?,
+            contact_names: names
+                .map(|n| n.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nps_is_promoters_minus_detractors_in_percent() {
+        // 2 promoters, 1 passive, 1 detractor of 4: 50% - 25% = 25.
+        assert_eq!(super::nps([10, 9, 8, 3].into_iter()), Some(25));
+        assert_eq!(super::nps([0, 6].into_iter()), Some(-100));
+        assert_eq!(super::nps(std::iter::empty()), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! The TypeScript twin of every type that crosses the IPC boundary, generated
+//! from the Rust definitions. The test fails when ui/src/lib/bindings.ts
+//! differs from what the Rust types say; run it with STEWARD_UPDATE_BINDINGS=1
+//! to rewrite the file.
+
+use ts_rs::{Config, TS};
+
+use crate::{account, checkin, demo, error, import, model, portfolio, progress, search, tasks};
+
+macro_rules! declarations {
+    ($cfg:expr; $($t:ty),+ $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl($cfg))),+]
+    };
+}
+
+fn generate() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = declarations!(&cfg;
+        error::ErrorCode, error::ErrorPayload,
+        model::Tier, model::LifecycleStage, model::AccountStatus, model::ContactRole,
+        model::ActivityKind, model::Sentiment, model::InvoiceStatus, model::TicketPriority,
+        model::TicketStatus, model::SurveyKind, model::SubscriptionStatus, model::Money,
+        progress::Progress,
+        portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow,
+        account::Account, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
+        account::SurveyResponse, account::Activity, account::AccountPage,
+        tasks::Task, tasks::TaskList,
+        checkin::NextStep, checkin::NewCheckIn,
+        search::HitKind, search::SearchHit,
+        demo::DemoSpec, demo::DemoSummary,
+        import::FileFormat, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
+        import::ColumnMapping, import::ImportRequest, import::RowError, import::ImportReport,
+    );
+    let mut out = String::from(
+        "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
+    );
+    for decl in decls {
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+    let generated = generate();
+    if std::env::var_os("STEWARD_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).expect("write bindings");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "ui/src/lib/bindings.ts is out of date with the Rust types; run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-core bindings` and commit the result"
+    );
+}

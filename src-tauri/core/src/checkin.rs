@@ -1,0 +1,83 @@
+//! Logging a check-in (call, meeting, email, note, QBR) on an account: the
+//! activity, the people who took part, and one task per next step.
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::{source, ActivityKind, Sentiment};
+use crate::rollup;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NextStep {
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewCheckIn {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub kind: ActivityKind,
+    pub occurred_on: NaiveDate,
+    #[ts(type = "number[]")]
+    pub contact_ids: Vec<i64>,
+    pub summary: String,
+    pub sentiment: Option<Sentiment>,
+    pub next_steps: Vec<NextStep>,
+}
+
+/// Stores the check-in and its tasks in one transaction; returns the activity id.
+pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Result<i64> {
+    let summary = input.summary.trim();
+    if summary.is_empty() {
+        return Err(Error::invalid("Write a short summary of the check-in."));
+    }
+    if input.occurred_on > today {
+        return Err(Error::invalid(format!(
+            "The check-in date {} is in the future; log it once it happened.",
+            input.occurred_on
+        )));
+    }
+    let steps: Vec<&NextStep> = input.next_steps.iter().filter(|s| !s.title.trim().is_empty()).collect();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM accounts WHERE id = ?1)",
+        [input.account_id],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(Error::NotFound(format!("Account {} does not exist.", input.account_id)));
+    }
+    let now = Utc::now().to_rfc3339();
+    let next_steps_text = (!steps.is_empty())
+        .then(|| steps.iter().map(|s| s.title.trim()).collect::<Vec<_>>().join("\n"));
+    tx.execute(
+        "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, next_steps, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![input.account_id, input.kind, input.occurred_on, summary, input.sentiment, next_steps_text, source::USER, now],
+    )?;
+    let activity_id = tx.last_insert_rowid();
+    for contact_id in &input.contact_ids {
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO activity_contacts(activity_id, contact_id)
+             SELECT ?1, id FROM contacts WHERE id = ?2 AND account_id = ?3",
+            params![activity_id, contact_id, input.account_id],
+        )?;
+        if added == 0 {
+            return Err(Error::invalid(format!("Contact {contact_id} is not a contact of this account.")));
+        }
+    }
+    for step in steps {
+        tx.execute(
+            "INSERT INTO tasks(account_id, activity_id, title, due_on, source, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![input.account_id, activity_id, step.title.trim(), step.due_on, source::USER, now],
+        )?;
+    }
+    rollup::refresh(&tx, &[input.account_id], today)?;
+    tx.commit()?;
+    Ok(activity_id)
+}

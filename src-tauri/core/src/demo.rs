@@ -1,0 +1,602 @@
+//! The demo book: a deterministic, realistic portfolio generated from a seed
+//! and a size. Tiers by ARR, every lifecycle stage, usage with weekly and
+//! yearly seasonality and per-account trends, accounts that churned after
+//! their usage and sentiment declined, late and failed invoices, tickets, NPS,
+//! departed champions and past check-ins. What each account was meant to be is
+//! recorded in `demo_ground_truth` so health and churn features can be tested
+//! against the truth. The app, the CLI, tests and benchmarks all use it.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::{ActivityKind, ContactRole, Sentiment, Tier};
+use crate::progress::{CancelToken, Progress, ProgressSink};
+use crate::rng::Rng;
+use crate::rollup;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSpec {
+    #[ts(type = "number")]
+    pub seed: u64,
+    pub accounts: u32,
+    /// Years of daily usage history to generate.
+    pub years: u32,
+}
+
+impl Default for DemoSpec {
+    fn default() -> Self {
+        // A full but realistic book for one CSM.
+        DemoSpec { seed: 42, accounts: 250, years: 3 }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct DemoSummary {
+    pub accounts: u32,
+    pub churned: u32,
+    #[ts(type = "number")]
+    pub contacts: u64,
+    #[ts(type = "number")]
+    pub usage_days: u64,
+    #[ts(type = "number")]
+    pub activities: u64,
+    #[ts(type = "number")]
+    pub invoices: u64,
+    #[ts(type = "number")]
+    pub tickets: u64,
+    #[ts(type = "number")]
+    pub surveys: u64,
+}
+
+/// What the generator intends an account to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    Onboarding,
+    Healthy,
+    Expanding,
+    Declining,
+    Churned,
+}
+
+impl Scenario {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scenario::Onboarding => "onboarding",
+            Scenario::Healthy => "healthy",
+            Scenario::Expanding => "expanding",
+            Scenario::Declining => "declining",
+            Scenario::Churned => "churned",
+        }
+    }
+}
+
+const PREFIXES: &[&str] = &[
+    "Northwind", "Bluefin", "Cobalt", "Evergreen", "Granite", "Harbor", "Ironwood", "Juniper",
+    "Keystone", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer", "Quarry", "Redwood", "Summit",
+    "Tidal", "Upland", "Vertex", "Willow", "Zephyr", "Alder", "Beacon", "Cedar", "Delta", "Ember",
+    "Falcon", "Glacier", "Horizon", "Indigo", "Kestrel", "Lattice", "Mosaic", "Nova", "Onyx",
+    "Prairie", "Quantum", "Riverbend", "Sierra", "Tango", "Umbra", "Vantage", "Wavecrest", "Yarrow",
+    "Atlas", "Brightline", "Crescent", "Driftwood", "Elm", "Foxglove", "Greystone", "Helix",
+];
+const SUFFIXES: &[&str] = &[
+    "Logistics", "Analytics", "Health", "Foods", "Energy", "Robotics", "Capital", "Media",
+    "Software", "Labs", "Freight", "Retail", "Bank", "Insurance", "Pharma", "Studios", "Systems",
+    "Networks", "Partners", "Group", "Works", "Dynamics", "Outfitters", "Mobility", "Learning",
+];
+const INDUSTRIES: &[&str] = &[
+    "Software", "Financial services", "Healthcare", "Retail", "Manufacturing", "Logistics",
+    "Media", "Education", "Energy", "Professional services",
+];
+const FIRST: &[&str] = &[
+    "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira",
+    "Liam", "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor",
+    "Wen", "Xavier", "Yara", "Zoe", "Amir", "Bianca", "Carlos", "Dana", "Emil", "Fatima",
+];
+const LAST: &[&str] = &[
+    "Novak", "Schmidt", "Okafor", "Tanaka", "Garcia", "Larsen", "Rossi", "Kowalski", "Silva",
+    "Nguyen", "Meyer", "Haddad", "Andersson", "Dubois", "Patel", "Kim", "Murphy", "Fischer",
+    "Costa", "Ivanova", "Brennan", "Yilmaz", "Moreau", "Sato",
+];
+const OWNERS: &[&str] = &["Alex Rivera"];
+const TICKET_SUBJECTS: &[&str] = &[
+    "SSO login fails for some users", "Export to CSV times out", "Question about seat billing",
+    "Dashboard loads slowly", "API rate limit errors", "Webhook deliveries delayed",
+    "Need help configuring roles", "Data sync missing records", "Report totals look wrong",
+    "Request: bulk user import", "Mobile app crashes on start", "Invoice address change",
+];
+const POSITIVE_NOTES: &[&str] = &[
+    "Walked through the new reporting module; team is excited to roll it out to finance.",
+    "Champion shared that adoption is up across two more departments.",
+    "Reviewed goals for next quarter; they want to expand to the EU team.",
+    "Great call, exec sponsor praised the support team's response times.",
+    "Integration with their data warehouse is live and used daily.",
+];
+const NEUTRAL_NOTES: &[&str] = &[
+    "Routine check-in; no blockers raised, asked about roadmap for permissions.",
+    "Sent the usage summary and training links for new hires.",
+    "Discussed renewal timeline and procurement steps.",
+    "Follow-up on open ticket about export performance.",
+    "Quarterly review scheduled; gathered agenda items from the champion.",
+];
+const NEGATIVE_NOTES: &[&str] = &[
+    "Usage dropped after their reorg; new lead is unsure about the tool's value.",
+    "Frustrated by repeated sync issues; asked for an escalation path.",
+    "Budget review underway; they are evaluating a cheaper competitor.",
+    "Champion left the company; no clear owner on their side now.",
+    "Exec sponsor skipped the QBR; team says onboarding of new hires stalled.",
+];
+const NEXT_STEPS: &[&str] = &[
+    "Send recap and training links", "Schedule admin training", "Share roadmap deck",
+    "Loop in support engineering on open ticket", "Prepare renewal proposal",
+    "Book QBR with exec sponsor", "Introduce new champion to product team",
+];
+
+/// Generates the demo book into an empty portfolio, in one transaction.
+pub fn generate(
+    conn: &mut Connection,
+    spec: &DemoSpec,
+    today: NaiveDate,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<DemoSummary> {
+    if spec.accounts == 0 {
+        return Err(Error::invalid("The demo book needs at least one account."));
+    }
+    let existing: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Err(Error::invalid(format!(
+            "The portfolio already holds {existing} accounts; the demo book only goes into an empty one."
+        )));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut summary = DemoSummary { accounts: spec.accounts, ..Default::default() };
+    let mut names = HashSet::new();
+    let mut writer = Writer::new(&tx)?;
+    for n in 0..spec.accounts {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let mut rng = Rng::fork(spec.seed, u64::from(n));
+        writer.account(&mut rng, n, spec, today, &mut names, &mut summary)?;
+        if n % 25 == 0 || n + 1 == spec.accounts {
+            progress(Progress {
+                phase: "Generating accounts".into(),
+                done: u64::from(n + 1),
+                total: Some(u64::from(spec.accounts)),
+            });
+        }
+    }
+    drop(writer);
+    progress(Progress { phase: "Computing trends".into(), done: 0, total: None });
+    rollup::refresh_all(&tx, today)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// Prepared statements reused for every row of the demo book.
+struct Writer<'c> {
+    conn: &'c Connection,
+    account: rusqlite::CachedStatement<'c>,
+    external: rusqlite::CachedStatement<'c>,
+    contact: rusqlite::CachedStatement<'c>,
+    usage: rusqlite::CachedStatement<'c>,
+    subscription: rusqlite::CachedStatement<'c>,
+    invoice: rusqlite::CachedStatement<'c>,
+    ticket: rusqlite::CachedStatement<'c>,
+    survey: rusqlite::CachedStatement<'c>,
+    activity: rusqlite::CachedStatement<'c>,
+    activity_contact: rusqlite::CachedStatement<'c>,
+    task: rusqlite::CachedStatement<'c>,
+    truth: rusqlite::CachedStatement<'c>,
+    now: String,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Writer {
+            conn,
+            account: conn.prepare_cached(
+                "INSERT INTO accounts(name, domain, industry, employees, arr_minor, currency, tier, lifecycle_stage,
+                   owner, contract_start, renewal_date, status, churn_date, churn_reason, source, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'demo', ?15, ?15)",
+            )?,
+            external: conn.prepare_cached(
+                "INSERT INTO account_external_ids(source, external_id, account_id) VALUES ('demo', ?1, ?2)",
+            )?,
+            contact: conn.prepare_cached(
+                "INSERT INTO contacts(account_id, name, email, title, role, is_primary, left_company, source, external_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'demo', ?8)",
+            )?,
+            usage: conn.prepare_cached(
+                "INSERT INTO usage_daily(account_id, day, active_users, logins, feature_events, api_calls, licensed_seats)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            subscription: conn.prepare_cached(
+                "INSERT INTO subscriptions(account_id, plan, status, start_date, end_date, mrr_minor, currency, seats, source, external_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?9)",
+            )?,
+            invoice: conn.prepare_cached(
+                "INSERT INTO invoices(account_id, number, amount_minor, currency, status, issued_on, due_on, paid_on, source, external_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?2)",
+            )?,
+            ticket: conn.prepare_cached(
+                "INSERT INTO tickets(account_id, subject, priority, status, opened_at, resolved_at, csat, source, external_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'demo', ?8)",
+            )?,
+            survey: conn.prepare_cached(
+                "INSERT INTO survey_responses(account_id, contact_id, kind, score, comment, responded_on, source, external_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'demo', ?7)",
+            )?,
+            activity: conn.prepare_cached(
+                "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, next_steps, source, external_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'demo', ?7, ?8)",
+            )?,
+            activity_contact: conn.prepare_cached(
+                "INSERT OR IGNORE INTO activity_contacts(activity_id, contact_id) VALUES (?1, ?2)",
+            )?,
+            task: conn.prepare_cached(
+                "INSERT INTO tasks(account_id, activity_id, title, due_on, done_at, source, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'demo', ?6)",
+            )?,
+            truth: conn.prepare_cached(
+                "INSERT INTO demo_ground_truth(account_id, scenario, churned, decline_start) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            now: Utc::now().to_rfc3339(),
+        })
+    }
+
+    fn account(
+        &mut self,
+        rng: &mut Rng,
+        n: u32,
+        spec: &DemoSpec,
+        today: NaiveDate,
+        names: &mut HashSet<String>,
+        summary: &mut DemoSummary,
+    ) -> Result<()> {
+        let history_start = today - Duration::days(365 * i64::from(spec.years.max(1)));
+        let scenario = match rng.f64() {
+            x if x < 0.08 => Scenario::Onboarding,
+            x if x < 0.23 => Scenario::Churned,
+            x if x < 0.33 => Scenario::Declining,
+            x if x < 0.45 => Scenario::Expanding,
+            _ => Scenario::Healthy,
+        };
+        let base_name = format!("{} {}", rng.pick(PREFIXES), rng.pick(SUFFIXES));
+        let mut name = base_name.clone();
+        let mut k = 2;
+        while !names.insert(name.clone()) {
+            name = format!("{base_name} {}", roman(k));
+            k += 1;
+        }
+        let domain = format!("{}.example", name.to_lowercase().replace(' ', ""));
+        // ARR is log-uniform between 5k and 600k; tier follows from it.
+        let arr_major = (5_000f64 * (120f64).powf(rng.f64())).round() as i64;
+        let arr_minor = arr_major / 100 * 100 * 100;
+        let tier = if arr_major >= 150_000 {
+            Tier::A
+        } else if arr_major >= 40_000 {
+            Tier::B
+        } else {
+            Tier::C
+        };
+        let currency = *rng.pick(&["USD", "USD", "USD", "USD", "EUR", "EUR", "GBP"]);
+        let employees = (20f64 * (1000f64).powf(rng.f64())).round() as i32;
+        let seats = ((arr_major as f64 / rng.range(300, 700) as f64).round() as i64).max(5);
+
+        let contract_start = match scenario {
+            Scenario::Onboarding => today - Duration::days(rng.range(5, 80)),
+            _ => today - Duration::days(rng.range(200, 365 * 5)),
+        };
+        let churn_date = (scenario == Scenario::Churned)
+            .then(|| today - Duration::days(rng.range(20, 365 * i64::from(spec.years.max(1)) - 60)))
+            .filter(|d| *d > contract_start + Duration::days(120))
+            .or_else(|| (scenario == Scenario::Churned).then(|| today - Duration::days(30)));
+        let churn_date = churn_date.map(|d| d.max(contract_start + Duration::days(90)));
+        let decline_start = match scenario {
+            Scenario::Churned => churn_date.map(|d| d - Duration::days(rng.range(100, 240))),
+            Scenario::Declining => Some(today - Duration::days(rng.range(45, 200))),
+            _ => None,
+        }
+        .map(|d| d.max(contract_start + Duration::days(30)));
+        let renewal_date = next_anniversary(contract_start, churn_date.unwrap_or(today));
+        let stage = match scenario {
+            Scenario::Churned => "churned",
+            Scenario::Onboarding => "onboarding",
+            Scenario::Declining => "at_risk",
+            _ if renewal_date - today <= Duration::days(90) => "renewal",
+            _ if today - contract_start < Duration::days(365) => "adopting",
+            _ => "mature",
+        };
+        let churn_reason = churn_date.map(|_| {
+            *rng.pick(&["No adoption", "Champion left", "Budget cut", "Moved to a competitor", "Product fit", "Price"])
+        });
+        self.account.execute(params![
+            name, domain, rng.pick(INDUSTRIES), employees, arr_minor, currency, tier, stage,
+            rng.pick(OWNERS), contract_start, renewal_date,
+            if churn_date.is_some() { "churned" } else { "active" },
+            churn_date, churn_reason, self.now,
+        ])?;
+        let id = self.last_id()?;
+        self.external.execute(params![format!("demo-{}", n + 1), id])?;
+        self.truth.execute(params![id, scenario.as_str(), churn_date.is_some(), decline_start])?;
+
+        // Contacts: one sponsor, a champion or two, a decision maker, billing, users.
+        let contact_count = match tier {
+            Tier::A => rng.range(12, 20),
+            Tier::B => rng.range(7, 13),
+            Tier::C => rng.range(4, 8),
+        };
+        let troubled = matches!(scenario, Scenario::Churned | Scenario::Declining);
+        let mut contact_ids = Vec::new();
+        let mut used_names = HashSet::new();
+        for c in 0..contact_count {
+            let role = match c {
+                0 => ContactRole::Champion,
+                1 => ContactRole::ExecutiveSponsor,
+                2 => ContactRole::DecisionMaker,
+                3 => ContactRole::Billing,
+                4 if tier == Tier::A => ContactRole::Champion,
+                _ => ContactRole::User,
+            };
+            let mut person = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            while !used_names.insert(person.clone()) {
+                person = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            }
+            let email = format!("{}@{domain}", person.to_lowercase().replace(' ', "."));
+            let title = match role {
+                ContactRole::ExecutiveSponsor => "VP Operations",
+                ContactRole::Champion => "Team Lead",
+                ContactRole::DecisionMaker => "Director of IT",
+                ContactRole::Billing => "Finance Manager",
+                ContactRole::User => "Analyst",
+            };
+            let left = role == ContactRole::Champion && c == 0 && troubled && rng.chance(0.6);
+            self.contact.execute(params![
+                id, person, email, title, role, c == 0, left, format!("demo-{}-c{}", n + 1, c)
+            ])?;
+            contact_ids.push(self.last_id()?);
+        }
+        summary.contacts += contact_ids.len() as u64;
+
+        // Daily usage.
+        let usage_from = contract_start.max(history_start);
+        let usage_to = churn_date.unwrap_or(today);
+        let base_adoption = match scenario {
+            Scenario::Healthy | Scenario::Expanding => 0.6 + rng.f64() * 0.3,
+            _ => 0.45 + rng.f64() * 0.3,
+        };
+        let has_integration = rng.chance(0.6);
+        let mut seats_now = seats;
+        let expansion_day = (scenario == Scenario::Expanding).then(|| today - Duration::days(rng.range(30, 300)));
+        let mut day = usage_from;
+        while day <= usage_to {
+            if expansion_day == Some(day) {
+                seats_now = (seats_now as f64 * 1.4).round() as i64;
+            }
+            let tenure = (day - contract_start).num_days() as f64;
+            let ramp = (tenure / 75.0).clamp(0.12, 1.0);
+            let mut level = base_adoption * ramp;
+            if scenario == Scenario::Expanding {
+                level *= 1.0 + 0.25 * ((day - usage_from).num_days() as f64 / 365.0);
+            }
+            if let Some(start) = decline_start {
+                if day > start {
+                    let d = (day - start).num_days() as f64;
+                    level *= 0.2 + 0.8 * (-d / 70.0).exp();
+                }
+            }
+            let weekday = match day.weekday() {
+                Weekday::Sat | Weekday::Sun => 0.18,
+                _ => 1.0,
+            };
+            let season = match (day.month(), day.day()) {
+                (12, d) if d >= 20 => 0.55,
+                (8, _) => 0.85,
+                (1, d) if d <= 3 => 0.6,
+                _ => 1.0,
+            };
+            let active = ((seats_now as f64) * level * weekday * season * rng.jitter(0.15))
+                .round()
+                .clamp(0.0, seats_now as f64 * 1.05) as i64;
+            let logins = (active as f64 * (1.4 + rng.f64() * 1.2)).round() as i64;
+            let events = (active as f64 * (6.0 + rng.f64() * 14.0)).round() as i64;
+            let api = if has_integration && tenure > 45.0 {
+                (active as f64 * (20.0 + rng.f64() * 40.0)).round() as i64
+            } else {
+                0
+            };
+            self.usage.execute(params![id, day, active, logins, events, api, seats_now])?;
+            summary.usage_days += 1;
+            day += Duration::days(1);
+        }
+
+        // Subscription and invoices (quarterly for A and B, monthly for C).
+        let plan = match tier {
+            Tier::A => "Enterprise",
+            Tier::B => "Business",
+            Tier::C => "Team",
+        };
+        self.subscription.execute(params![
+            id, plan, if churn_date.is_some() { "canceled" } else { "active" }, contract_start, churn_date,
+            arr_minor / 12, currency, seats_now, format!("demo-{}-sub", n + 1)
+        ])?;
+        let months_per_invoice = if tier == Tier::C { 1 } else { 3 };
+        let mut issued = contract_start;
+        let mut k = 0;
+        while issued <= usage_to && issued <= today {
+            k += 1;
+            let amount = arr_minor * months_per_invoice / 12;
+            let due = issued + Duration::days(30);
+            let recent_trouble = troubled && decline_start.is_some_and(|d| issued > d);
+            let (status, paid_on) = if due >= today && rng.chance(0.7) {
+                ("open", None)
+            } else if recent_trouble && rng.chance(0.25) {
+                ("failed", None)
+            } else if recent_trouble && rng.chance(0.4) {
+                ("paid", Some(due + Duration::days(rng.range(5, 45))))
+            } else if rng.chance(0.06) {
+                ("paid", Some(due + Duration::days(rng.range(1, 20))))
+            } else {
+                ("paid", Some(issued + Duration::days(rng.range(1, 28))))
+            };
+            let paid_on = paid_on.filter(|p| *p <= today);
+            let status = if status == "paid" && paid_on.is_none() { "open" } else { status };
+            let number = format!("INV-{}-{:03}", n + 1, k);
+            self.invoice.execute(params![id, number, amount, currency, status, issued, due, paid_on])?;
+            summary.invoices += 1;
+            issued = add_months(issued, months_per_invoice as u32);
+        }
+
+        // Support tickets.
+        let monthly_rate = match tier {
+            Tier::A => 1.5,
+            Tier::B => 0.8,
+            Tier::C => 0.3,
+        };
+        let mut t = 0;
+        let mut month = usage_from;
+        while month <= usage_to {
+            let troubled_now = decline_start.is_some_and(|d| month > d);
+            let rate = if troubled_now { monthly_rate * 2.5 } else { monthly_rate };
+            let count = (rate * rng.f64() * 2.0).round() as i64;
+            for _ in 0..count {
+                t += 1;
+                let opened = month + Duration::days(rng.range(0, 27));
+                if opened > today {
+                    continue;
+                }
+                let priority = match rng.f64() {
+                    x if x < if troubled_now { 0.2 } else { 0.05 } => "urgent",
+                    x if x < 0.3 => "high",
+                    x if x < 0.85 => "normal",
+                    _ => "low",
+                };
+                let resolve_days = rng.range(0, if troubled_now { 20 } else { 6 });
+                let resolved = opened + Duration::days(resolve_days);
+                let (status, resolved_at, csat) = if resolved > today || (troubled_now && rng.chance(0.15)) {
+                    ("open", None, None)
+                } else {
+                    let csat = rng.chance(0.6).then(|| if troubled_now { rng.range(1, 4) } else { rng.range(3, 5) });
+                    ("solved", Some(format!("{resolved}T{:02}:30:00Z", rng.range(8, 17))), csat)
+                };
+                self.ticket.execute(params![
+                    id, rng.pick(TICKET_SUBJECTS), priority, status,
+                    format!("{opened}T{:02}:15:00Z", rng.range(8, 17)), resolved_at, csat,
+                    format!("demo-{}-t{}", n + 1, t)
+                ])?;
+                summary.tickets += 1;
+            }
+            month = add_months(month, 1);
+        }
+
+        // NPS every six months from one to three contacts.
+        let mut survey_day = usage_from + Duration::days(rng.range(60, 150));
+        let mut s = 0;
+        while survey_day <= usage_to.min(today) {
+            let declining = decline_start.is_some_and(|d| survey_day > d);
+            for _ in 0..rng.range(1, 3) {
+                s += 1;
+                let score = match scenario {
+                    _ if declining => rng.range(1, 7),
+                    Scenario::Healthy | Scenario::Expanding => rng.range(7, 10),
+                    _ => rng.range(5, 10),
+                };
+                let comment = match score {
+                    9..=10 => Some("Our team relies on it every day."),
+                    0..=6 if rng.chance(0.5) => Some("Too many issues lately and hard to justify the cost."),
+                    _ => None,
+                };
+                self.survey.execute(params![
+                    id, rng.pick(&contact_ids), "nps", score, comment, survey_day, format!("demo-{}-s{}", n + 1, s)
+                ])?;
+                summary.surveys += 1;
+            }
+            survey_day += Duration::days(rng.range(160, 200));
+        }
+
+        // Check-ins at the tier's cadence, sentiment following the account's path.
+        let cadence = match tier {
+            Tier::A => 14,
+            Tier::B => 30,
+            Tier::C => 75,
+        };
+        let mut a = 0;
+        let mut when = usage_from + Duration::days(rng.range(1, 10));
+        let last_touch_limit = if troubled { usage_to - Duration::days(rng.range(20, 60)) } else { usage_to };
+        while when <= last_touch_limit.min(today) {
+            a += 1;
+            let declining = decline_start.is_some_and(|d| when > d);
+            let sentiment = match rng.f64() {
+                x if declining && x < 0.6 => Sentiment::Negative,
+                x if !declining && x < 0.55 => Sentiment::Positive,
+                x if x < 0.85 => Sentiment::Neutral,
+                _ if declining => Sentiment::Neutral,
+                _ => Sentiment::Positive,
+            };
+            let summary_text = match sentiment {
+                Sentiment::Positive => rng.pick(POSITIVE_NOTES),
+                Sentiment::Neutral => rng.pick(NEUTRAL_NOTES),
+                Sentiment::Negative => rng.pick(NEGATIVE_NOTES),
+            };
+            let kind = match rng.f64() {
+                x if x < 0.4 => ActivityKind::Call,
+                x if x < 0.65 => ActivityKind::Email,
+                x if x < 0.85 => ActivityKind::Meeting,
+                x if x < 0.95 => ActivityKind::Note,
+                _ => ActivityKind::Qbr,
+            };
+            let step = rng.chance(0.35).then(|| *rng.pick(NEXT_STEPS));
+            self.activity.execute(params![
+                id, kind, when, summary_text, sentiment, step, format!("demo-{}-a{}", n + 1, a), self.now
+            ])?;
+            let activity_id = self.last_id()?;
+            self.activity_contact.execute(params![activity_id, rng.pick(&contact_ids)])?;
+            if let Some(step) = step {
+                let due = when + Duration::days(rng.range(3, 14));
+                // Older tasks were done; the last few may still be open.
+                let done = (due < today - Duration::days(21)).then(|| format!("{due}T12:00:00Z"));
+                if done.is_some() || churn_date.is_none() {
+                    self.task.execute(params![id, activity_id, step, due, done, self.now])?;
+                }
+            }
+            summary.activities += 1;
+            when += Duration::days((cadence as f64 * rng.jitter(0.4)).round().max(3.0) as i64);
+        }
+        if churn_date.is_some() {
+            summary.churned += 1;
+        }
+        Ok(())
+    }
+
+    /// Id of the row just inserted (all statements share one connection).
+    fn last_id(&self) -> Result<i64> {
+        Ok(self.conn.last_insert_rowid())
+    }
+}
+
+fn roman(n: usize) -> &'static str {
+    ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"].get(n).copied().unwrap_or("X+")
+}
+
+/// The first anniversary of `start` on or after `after`.
+fn next_anniversary(start: NaiveDate, after: NaiveDate) -> NaiveDate {
+    let mut years = 1;
+    loop {
+        let candidate = add_months(start, 12 * years);
+        if candidate >= after {
+            return candidate;
+        }
+        years += 1;
+    }
+}
+
+/// Adds calendar months, clamping to the month's last day (Jan 31 + 1 = Feb 28/29).
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(chrono::Months::new(months)).unwrap_or(date)
+}

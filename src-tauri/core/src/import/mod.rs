@@ -1,0 +1,555 @@
+//! Importing accounts, contacts, usage, subscriptions, invoices, tickets,
+//! survey responses and activities from CSV or NDJSON files.
+//!
+//! A file is streamed row by row (a million rows never sit in memory), each
+//! row is checked, and the good rows are upserted by external id in one
+//! transaction, so re-importing the same file changes nothing and a crash or a
+//! cancel leaves the portfolio as it was. Every bad row is reported with its
+//! line number and reason while the good rows go in.
+
+mod fields;
+mod reader;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use fields::{auto_map, fields, Entity, FieldInfo};
+use fields::{parse_cell, specs, FieldSpec, Kind};
+pub use reader::{sniff, FileFormat, ReadOptions};
+use reader::Rows;
+
+use crate::error::{Error, Result};
+use crate::model::{source, Tier};
+use crate::progress::{CancelToken, Progress, ProgressSink};
+use crate::rollup;
+
+/// What the wizard shows after a file is picked.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FileInfo {
+    pub path: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    pub options: ReadOptions,
+    pub headers: Vec<String>,
+    /// The first rows as read, for the preview table.
+    pub sample: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ColumnMapping {
+    pub field: String,
+    /// The file's header feeding this field, or None to leave it out.
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportRequest {
+    pub path: String,
+    pub entity: Entity,
+    pub options: ReadOptions,
+    pub mapping: Vec<ColumnMapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RowError {
+    #[ts(type = "number")]
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportReport {
+    pub entity: Entity,
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    /// Rows that added or changed data.
+    #[ts(type = "number")]
+    pub written: u64,
+    /// Good rows whose data was already in the portfolio.
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    #[ts(type = "number")]
+    pub failed: u64,
+    /// The first bad rows (at most `MAX_REPORTED_ERRORS`), in file order.
+    pub errors: Vec<RowError>,
+    /// True for a preview: nothing was saved.
+    pub dry_run: bool,
+}
+
+const MAX_REPORTED_ERRORS: usize = 1000;
+const SAMPLE_ROWS: usize = 8;
+
+/// Reads the start of a file: how to read it, its headers and a sample.
+pub fn inspect(path: &Path) -> Result<FileInfo> {
+    let options = sniff(path)?;
+    inspect_with(path, options)
+}
+
+/// Like `inspect`, with reading options the user chose.
+pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
+    let size_bytes = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("Cannot read {}", path.display()), e))?
+        .len();
+    let mut rows = Rows::open(path, &options)?;
+    let mut sample = Vec::new();
+    while sample.len() < SAMPLE_ROWS {
+        match rows.next_record()? {
+            Some(record) => sample.push(record.values.unwrap_or_else(|reason| vec![format!("(line {} {reason})", record.line)])),
+            None => break,
+        }
+    }
+    Ok(FileInfo { path: path.display().to_string(), size_bytes, options, headers: rows.headers.clone(), sample })
+}
+
+/// The proposed mapping of an entity's fields to a file's headers.
+pub fn suggest_mapping(entity: Entity, headers: &[String]) -> Vec<ColumnMapping> {
+    auto_map(entity, headers)
+        .into_iter()
+        .map(|(field, column)| ColumnMapping { field, column })
+        .collect()
+}
+
+/// Imports the file; one transaction, all good rows or (on cancel or I/O
+/// failure) nothing.
+pub fn run(
+    conn: &mut Connection,
+    request: &ImportRequest,
+    today: NaiveDate,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<ImportReport> {
+    execute(conn, request, today, None, progress, cancel)
+}
+
+/// Checks the first `rows` rows exactly as an import would, and saves nothing.
+pub fn preview(conn: &mut Connection, request: &ImportRequest, today: NaiveDate, rows: u64) -> Result<ImportReport> {
+    execute(conn, request, today, Some(rows), &mut crate::progress::ignore, &CancelToken::default())
+}
+
+/// A field of the entity bound to a column of the file.
+struct Bound {
+    spec: FieldSpec,
+    column: usize,
+}
+
+fn bind(entity: Entity, headers: &[String], mapping: &[ColumnMapping]) -> Result<Vec<Bound>> {
+    let mut bound = Vec::new();
+    for spec in specs(entity) {
+        let column = mapping
+            .iter()
+            .find(|m| m.field == spec.key)
+            .and_then(|m| m.column.as_ref())
+            .filter(|c| !c.is_empty());
+        match column {
+            Some(name) => {
+                let index = headers.iter().position(|h| h == name).ok_or_else(|| {
+                    Error::invalid(format!("The file has no column '{name}' (mapped to {}).", spec.label))
+                })?;
+                bound.push(Bound { spec, column: index });
+            }
+            None if spec.required => {
+                return Err(Error::invalid(format!("Choose the column that holds '{}'; it is required.", spec.label)))
+            }
+            None => {}
+        }
+    }
+    if entity == Entity::Usage && !bound.iter().any(|b| matches!(b.spec.kind, Kind::Integer)) {
+        return Err(Error::invalid("Map at least one usage metric (active users, logins, ...)."));
+    }
+    Ok(bound)
+}
+
+/// Finds accounts by any external id, then domain, then name (case-insensitive).
+struct AccountIndex {
+    by_key: HashMap<String, i64>,
+}
+
+impl AccountIndex {
+    fn load(conn: &Connection) -> Result<Self> {
+        let mut by_key = HashMap::new();
+        // Later inserts win, so load the weakest key first.
+        for sql in [
+            "SELECT lower(name), id FROM accounts",
+            "SELECT lower(domain), id FROM accounts WHERE domain IS NOT NULL",
+            "SELECT lower(external_id), account_id FROM account_external_ids",
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+                let (key, id) = row?;
+                by_key.insert(key, id);
+            }
+        }
+        Ok(AccountIndex { by_key })
+    }
+
+    fn find(&self, text: &str) -> Option<i64> {
+        self.by_key.get(&text.trim().to_lowercase()).copied()
+    }
+}
+
+fn hash_key(parts: &[&str]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+fn execute(
+    conn: &mut Connection,
+    request: &ImportRequest,
+    today: NaiveDate,
+    limit: Option<u64>,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<ImportReport> {
+    let path = Path::new(&request.path);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut rows = Rows::open(path, &request.options)?;
+    let bound = bind(request.entity, &rows.headers, &request.mapping)?;
+    let decimal_comma = request.options.decimal_comma;
+
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let accounts = AccountIndex::load(&tx)?;
+    let mut writer = EntityWriter::new(&tx, request.entity, &bound)?;
+    let mut report = ImportReport {
+        entity: request.entity,
+        rows_read: 0,
+        written: 0,
+        unchanged: 0,
+        failed: 0,
+        errors: Vec::new(),
+        dry_run: limit.is_some(),
+    };
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut touched: HashSet<i64> = HashSet::new();
+    let fail = |report: &mut ImportReport, line: u64, reason: String| {
+        report.failed += 1;
+        if report.errors.len() < MAX_REPORTED_ERRORS {
+            report.errors.push(RowError { line, reason });
+        }
+    };
+
+    while let Some(record) = rows.next_record()? {
+        if limit.is_some_and(|l| report.rows_read >= l) {
+            break;
+        }
+        report.rows_read += 1;
+        if report.rows_read % 1000 == 0 {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            if report.rows_read % 10_000 == 0 {
+                progress(Progress { phase: "Importing rows".into(), done: rows.bytes_read, total: Some(size) });
+            }
+        }
+        let line = record.line;
+        let cells = match record.values {
+            Ok(cells) => cells,
+            Err(reason) => {
+                fail(&mut report, line, format!("Line {line} {reason}."));
+                continue;
+            }
+        };
+        let row = match parse_row(&bound, &cells, decimal_comma, &accounts) {
+            Ok(row) => row,
+            Err(reason) => {
+                fail(&mut report, line, reason);
+                continue;
+            }
+        };
+        let key = row.identity(request.entity, &cells, &bound);
+        if let Some(first) = seen.insert(key, line) {
+            seen.insert(key, first);
+            fail(&mut report, line, format!("Duplicate of line {first}: the same record appears twice in the file."));
+            continue;
+        }
+        match writer.write(&tx, &row, today) {
+            Ok(true) => report.written += 1,
+            Ok(false) => report.unchanged += 1,
+            Err(Error::Storage(rusqlite::Error::SqliteFailure(e, msg)))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                fail(&mut report, line, constraint_reason(msg.as_deref()));
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+        if let Some(id) = row.account_id {
+            touched.insert(id);
+        }
+    }
+    progress(Progress { phase: "Importing rows".into(), done: size, total: Some(size) });
+    drop(writer);
+    if limit.is_some() {
+        // A preview: the transaction is dropped, so nothing is saved.
+        return Ok(report);
+    }
+    if matches!(request.entity, Entity::Usage | Entity::Activities) {
+        let ids: Vec<i64> = touched.into_iter().collect();
+        rollup::refresh(&tx, &ids, today)?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+fn constraint_reason(message: Option<&str>) -> String {
+    let message = message.unwrap_or("");
+    if message.contains("score") {
+        "The score is out of range (NPS 0-10, CSAT 1-5).".into()
+    } else if message.contains("csat") {
+        "CSAT must be between 1 and 5.".into()
+    } else {
+        format!("The row breaks a rule of the portfolio ({message}).")
+    }
+}
+
+/// One parsed row: the bound fields' values in `bound` order.
+struct ParsedRow {
+    account_id: Option<i64>,
+    external_id: Option<String>,
+    values: Vec<Value>,
+}
+
+fn parse_row(bound: &[Bound], cells: &[String], decimal_comma: bool, accounts: &AccountIndex) -> std::result::Result<ParsedRow, String> {
+    let mut row = ParsedRow { account_id: None, external_id: None, values: Vec::with_capacity(bound.len()) };
+    for b in bound {
+        let text = cells.get(b.column).map(String::as_str).unwrap_or("");
+        let value = parse_cell(b.spec.kind, text, decimal_comma).map_err(|e| format!("{}: {e}.", b.spec.label))?;
+        if b.spec.required && value == Value::Null {
+            return Err(format!("Missing required field '{}'.", b.spec.label));
+        }
+        match b.spec.kind {
+            Kind::AccountRef => {
+                let id = accounts
+                    .find(text)
+                    .ok_or_else(|| format!("Unknown account '{}': import it first or check the spelling.", text.trim()))?;
+                row.account_id = Some(id);
+            }
+            _ if b.spec.key == "id" => {
+                if let Value::Text(t) = &value {
+                    row.external_id = Some(t.clone());
+                }
+            }
+            _ => {}
+        }
+        row.values.push(value);
+    }
+    Ok(row)
+}
+
+impl ParsedRow {
+    /// What makes two rows of a file the same record.
+    fn identity(&self, entity: Entity, cells: &[String], bound: &[Bound]) -> u64 {
+        let account = self.account_id.map(|a| a.to_string()).unwrap_or_default();
+        if let Some(id) = &self.external_id {
+            return hash_key(&["id", id]);
+        }
+        if entity == Entity::Usage {
+            let day = bound.iter().zip(&self.values).find(|(b, _)| b.spec.key == "day");
+            if let Some((_, Value::Text(day))) = day {
+                return hash_key(&["usage", &account, day]);
+            }
+        }
+        // Without an id the whole row is the key: the same row twice is a duplicate.
+        let mut parts: Vec<&str> = vec![&account];
+        parts.extend(bound.iter().map(|b| cells.get(b.column).map(|s| s.trim()).unwrap_or("")));
+        hash_key(&parts)
+    }
+
+    /// The external id to store: the file's id, or a stable key derived from the row.
+    fn stored_external_id(&self, values_key: u64) -> String {
+        self.external_id.clone().unwrap_or_else(|| format!("row:{values_key:016x}"))
+    }
+}
+
+/// Writes parsed rows of one entity with statements prepared once.
+struct EntityWriter<'c> {
+    entity: Entity,
+    /// Indexes into the bound fields that are plain columns, with their column names.
+    columns: Vec<(usize, &'static str)>,
+    upsert: Option<rusqlite::CachedStatement<'c>>,
+    contacts: HashMap<(i64, String), i64>,
+    now: String,
+    arr_index: Option<usize>,
+    tier_index: Option<usize>,
+}
+
+impl<'c> EntityWriter<'c> {
+    fn new(conn: &'c Connection, entity: Entity, bound: &[Bound]) -> Result<Self> {
+        let columns: Vec<(usize, &'static str)> = bound
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.spec.column.map(|c| (i, c)))
+            .collect();
+        let names: Vec<&str> = columns.iter().map(|(_, c)| *c).collect();
+        let changed = |cols: &[&str]| {
+            cols.iter().map(|c| format!("{c} IS NOT excluded.{c}")).collect::<Vec<_>>().join(" OR ")
+        };
+        let set = |cols: &[&str]| cols.iter().map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
+        let upsert = match entity {
+            Entity::Accounts => None,
+            Entity::Usage => {
+                let metrics: Vec<&str> = names.iter().copied().filter(|c| *c != "day").collect();
+                let sql = format!(
+                    "INSERT INTO usage_daily(account_id, {}) VALUES (?1, {}) ON CONFLICT(account_id, day) DO UPDATE SET {} WHERE {}",
+                    names.join(", "),
+                    (2..names.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+                    set(&metrics),
+                    changed(&metrics),
+                );
+                Some(conn.prepare_cached(&sql)?)
+            }
+            _ => {
+                let mut insert_cols = vec!["account_id", "source", "external_id"];
+                insert_cols.extend(&names);
+                let mut update_cols = vec!["account_id"];
+                update_cols.extend(&names);
+                if entity == Entity::Activities {
+                    insert_cols.push("created_at");
+                }
+                let sql = format!(
+                    "INSERT INTO {}({}) VALUES ({}) ON CONFLICT(source, external_id) DO UPDATE SET {} WHERE {}",
+                    entity.table(),
+                    insert_cols.join(", "),
+                    (1..=insert_cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+                    set(&update_cols),
+                    changed(&update_cols),
+                );
+                Some(conn.prepare_cached(&sql)?)
+            }
+        };
+        let mut contacts = HashMap::new();
+        if entity == Entity::Surveys {
+            let mut stmt = conn.prepare("SELECT account_id, lower(email), id FROM contacts WHERE email IS NOT NULL")?;
+            for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+                let (k, v) = row?;
+                contacts.insert(k, v);
+            }
+        }
+        let bound_keys: Vec<&'static str> = bound.iter().map(|b| b.spec.key).collect();
+        Ok(EntityWriter {
+            entity,
+            arr_index: bound_keys.iter().position(|k| *k == "arr"),
+            tier_index: bound_keys.iter().position(|k| *k == "tier"),
+            columns,
+            upsert,
+            contacts,
+            now: Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        })
+    }
+
+    /// Writes one row; true when it added or changed data.
+    fn write(&mut self, conn: &Connection, row: &ParsedRow, _today: NaiveDate) -> Result<bool> {
+        if self.entity == Entity::Accounts {
+            return self.write_account(conn, row);
+        }
+        let mut params: Vec<Value> = Vec::with_capacity(self.columns.len() + 4);
+        params.push(row.account_id.map_or(Value::Null, Value::Integer));
+        if self.entity != Entity::Usage {
+            params.push(Value::Text(source::FILE.into()));
+            let key = {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                row.account_id.hash(&mut h);
+                for v in &row.values {
+                    format!("{v:?}").hash(&mut h);
+                }
+                h.finish()
+            };
+            params.push(Value::Text(row.stored_external_id(key)));
+        }
+        for (i, column) in &self.columns {
+            let value = row.values[*i].clone();
+            if *column == "contact_id" {
+                // A contact is named by email; an unknown email leaves the response unlinked.
+                let found = match (&value, row.account_id) {
+                    (Value::Text(email), Some(account)) => self.contacts.get(&(account, email.to_lowercase())).copied(),
+                    _ => None,
+                };
+                params.push(found.map_or(Value::Null, Value::Integer));
+            } else {
+                params.push(value);
+            }
+        }
+        if self.entity == Entity::Activities {
+            params.push(Value::Text(self.now.clone()));
+        }
+        let stmt = self.upsert.as_mut().ok_or_else(|| Error::Internal("no statement for this entity".into()))?;
+        Ok(stmt.execute(rusqlite::params_from_iter(params))? > 0)
+    }
+
+    fn write_account(&mut self, conn: &Connection, row: &ParsedRow) -> Result<bool> {
+        let external_id = row.external_id.as_deref().ok_or_else(|| Error::Internal("account without id".into()))?;
+        let mut cols: Vec<&str> = self.columns.iter().map(|(_, c)| *c).collect();
+        let mut values: Vec<Value> = self.columns.iter().map(|(i, _)| row.values[*i].clone()).collect();
+        // Rows that leave a column empty keep what the portfolio has.
+        let keep: Vec<bool> = values.iter().map(|v| *v != Value::Null).collect();
+        let existing: Option<i64> = conn
+            .query_row(
+                "SELECT account_id FROM account_external_ids WHERE external_id = ?1
+                 ORDER BY source = 'file' DESC LIMIT 1",
+                [external_id],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(id) = existing {
+            let pairs: Vec<(&str, &Value)> = cols.iter().zip(&values).zip(&keep).filter(|(_, k)| **k).map(|((c, v), _)| (*c, v)).collect();
+            if pairs.is_empty() {
+                return Ok(false);
+            }
+            let sql = format!(
+                "UPDATE accounts SET {}, updated_at = ? WHERE id = ? AND ({})",
+                pairs.iter().map(|(c, _)| format!("{c} = ?")).collect::<Vec<_>>().join(", "),
+                pairs.iter().map(|(c, _)| format!("{c} IS NOT ?")).collect::<Vec<_>>().join(" OR "),
+            );
+            let mut params: Vec<Value> = pairs.iter().map(|(_, v)| (*v).clone()).collect();
+            params.push(Value::Text(self.now.clone()));
+            params.push(Value::Integer(id));
+            params.extend(pairs.iter().map(|(_, v)| (*v).clone()));
+            return Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params))? > 0);
+        }
+        // A new account: a tier the file does not give follows from ARR.
+        let tier_given = self.tier_index.is_some_and(|i| row.values[i] != Value::Null);
+        if !tier_given {
+            let arr_major = self.arr_index.and_then(|i| match row.values[i] {
+                Value::Integer(minor) => Some(minor / 100),
+                _ => None,
+            });
+            let tier = match arr_major {
+                Some(a) if a >= 150_000 => Tier::A,
+                Some(a) if a >= 40_000 => Tier::B,
+                _ => Tier::C,
+            };
+            match cols.iter().position(|c| *c == "tier") {
+                Some(p) => values[p] = Value::Text(tier.as_str().into()),
+                None => {
+                    cols.push("tier");
+                    values.push(Value::Text(tier.as_str().into()));
+                }
+            }
+        }
+        // Empty optional cells fall back to the column defaults.
+        let (cols, mut values): (Vec<&str>, Vec<Value>) =
+            cols.into_iter().zip(values).filter(|(_, v)| *v != Value::Null).unzip();
+        let sql = format!(
+            "INSERT INTO accounts({}, source, created_at, updated_at) VALUES ({}, ?, ?, ?)",
+            cols.join(", "),
+            vec!["?"; cols.len()].join(", ")
+        );
+        values.push(Value::Text(source::FILE.into()));
+        values.push(Value::Text(self.now.clone()));
+        values.push(Value::Text(self.now.clone()));
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO account_external_ids(source, external_id, account_id) VALUES (?1, ?2, ?3)",
+            rusqlite::params![source::FILE, external_id, id],
+        )?;
+        Ok(true)
+    }
+}

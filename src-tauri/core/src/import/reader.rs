@@ -1,0 +1,210 @@
+//! Streaming rows out of CSV and NDJSON files without loading them whole:
+//! sniffing the format, delimiter and decimal convention, and yielding each
+//! record with the line it started on.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    Csv,
+    Ndjson,
+}
+
+/// How to read a file; `sniff` proposes it and the UI may adjust it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadOptions {
+    pub format: FileFormat,
+    /// The CSV separator: ',', ';' or a tab.
+    pub delimiter: String,
+    /// Numbers written as 1.234,56 (German and most European exports).
+    pub decimal_comma: bool,
+}
+
+/// One record: the line it starts on (1-based, header is line 1) and its
+/// values aligned with the header, or why it could not be read.
+pub struct Record {
+    pub line: u64,
+    pub values: std::result::Result<Vec<String>, String>,
+}
+
+pub struct Rows {
+    pub headers: Vec<String>,
+    inner: Inner,
+    /// Bytes consumed so far, for progress.
+    pub bytes_read: u64,
+}
+
+enum Inner {
+    Csv(csv::Reader<BufReader<File>>, csv::StringRecord),
+    Ndjson { lines: std::io::Lines<BufReader<File>>, line: u64 },
+}
+
+fn open_file(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(format!("No file at {}.", path.display())),
+        _ => Error::io(format!("Cannot open {}", path.display()), e),
+    })
+}
+
+/// Looks at the start of a file and proposes how to read it.
+pub fn sniff(path: &Path) -> Result<ReadOptions> {
+    let mut head = Vec::with_capacity(64 * 1024);
+    open_file(path)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(format!("Cannot read {}", path.display()), e))?;
+    let text = String::from_utf8_lossy(&head);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("").trim();
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
+        || first.starts_with('{');
+    if is_json {
+        return Ok(ReadOptions { format: FileFormat::Ndjson, delimiter: ",".into(), decimal_comma: false });
+    }
+    // The separator is the candidate that appears most often outside quotes in the header.
+    let count = |sep: char| {
+        let mut quoted = false;
+        first.chars().filter(|&c| {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            !quoted && c == sep
+        }).count()
+    };
+    let delimiter = [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|&c| (count(c), c == ','))
+        .unwrap_or(',');
+    Ok(ReadOptions {
+        format: FileFormat::Csv,
+        delimiter: delimiter.to_string(),
+        decimal_comma: delimiter == ';',
+    })
+}
+
+impl Rows {
+    pub fn open(path: &Path, options: &ReadOptions) -> Result<Rows> {
+        let file = open_file(path)?;
+        match options.format {
+            FileFormat::Csv => {
+                let delimiter = match options.delimiter.as_str() {
+                    "\\t" | "\t" | "tab" => b'\t',
+                    d if d.len() == 1 => d.as_bytes()[0],
+                    other => return Err(Error::invalid(format!("'{other}' is not a separator; use ',', ';' or a tab."))),
+                };
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .flexible(true)
+                    .from_reader(BufReader::with_capacity(256 * 1024, file));
+                let headers = reader
+                    .headers()
+                    .map_err(|e| Error::invalid(format!("Cannot read the header line: {e}")))?
+                    .iter()
+                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                    .collect::<Vec<_>>();
+                if headers.iter().all(|h| h.is_empty()) {
+                    return Err(Error::invalid("The file is empty or has no header line."));
+                }
+                Ok(Rows { headers, inner: Inner::Csv(reader, csv::StringRecord::new()), bytes_read: 0 })
+            }
+            FileFormat::Ndjson => {
+                // Headers are the keys of the first 200 objects, in first-seen order.
+                let mut headers: Vec<String> = Vec::new();
+                let reader = BufReader::new(open_file(path)?);
+                for line in reader.lines().take(200) {
+                    let line = line.map_err(|e| Error::io("Cannot read the file", e))?;
+                    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(line.trim_start_matches('\u{feff}')) {
+                        for key in map.keys() {
+                            if !headers.contains(key) {
+                                headers.push(key.clone());
+                            }
+                        }
+                    }
+                }
+                if headers.is_empty() {
+                    return Err(Error::invalid("No JSON object found in the first lines of the file."));
+                }
+                let lines = BufReader::with_capacity(256 * 1024, file).lines();
+                Ok(Rows { headers, inner: Inner::Ndjson { lines, line: 0 }, bytes_read: 0 })
+            }
+        }
+    }
+
+    /// The next record, or None at the end of the file. I/O errors end the read.
+    pub fn next_record(&mut self) -> Result<Option<Record>> {
+        match &mut self.inner {
+            Inner::Csv(reader, record) => loop {
+                match reader.read_record(record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {
+                        let pos = record.position().map_or(0, |p| p.line());
+                        self.bytes_read = reader.position().byte();
+                        if record.len() == 1 && record.get(0).is_some_and(|v| v.trim().is_empty()) {
+                            continue; // blank line
+                        }
+                        let values = if record.len() != self.headers.len() {
+                            Err(format!(
+                                "has {} fields but the header has {}",
+                                record.len(),
+                                self.headers.len()
+                            ))
+                        } else {
+                            Ok(record.iter().map(str::to_string).collect())
+                        };
+                        return Ok(Some(Record { line: pos, values }));
+                    }
+                    Err(e) => {
+                        let line = e.position().map_or(0, |p| p.line());
+                        if let csv::ErrorKind::Io(_) = e.kind() {
+                            return Err(Error::Internal(format!("Reading stopped at line {line}: {e}")));
+                        }
+                        self.bytes_read = reader.position().byte();
+                        let reason = match e.kind() {
+                            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_string(),
+                            _ => format!("cannot be read: {e}"),
+                        };
+                        return Ok(Some(Record { line, values: Err(reason) }));
+                    }
+                }
+            },
+            Inner::Ndjson { lines, line } => loop {
+                let Some(text) = lines.next() else { return Ok(None) };
+                *line += 1;
+                let text = match text {
+                    Ok(t) => t,
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                        return Ok(Some(Record { line: *line, values: Err("is not valid UTF-8 text".into()) }))
+                    }
+                    Err(e) => return Err(Error::io(format!("Reading stopped at line {line}"), e)),
+                };
+                self.bytes_read += text.len() as u64 + 1;
+                let text = text.trim_start_matches('\u{feff}').trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let values = match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(serde_json::Value::Object(map)) => Ok(self
+                        .headers
+                        .iter()
+                        .map(|h| match map.get(h) {
+                            None | Some(serde_json::Value::Null) => String::new(),
+                            Some(serde_json::Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                        })
+                        .collect()),
+                    Ok(_) => Err("is not a JSON object".to_string()),
+                    Err(e) => Err(format!("is not valid JSON ({e})")),
+                };
+                return Ok(Some(Record { line: *line, values }));
+            },
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! steward-core owns Steward's product: the domain vocabulary, the SQLite
+//! portfolio file and its migrations, the demo book, file import, and every
+//! query and write a CSM's screen needs (portfolio, account page, check-ins,
+//! tasks, search). It knows nothing of windows or HTTP: the desktop shell and
+//! the CLI are thin adapters over these functions, and the tests run them
+//! against real SQLite files.
+
+pub mod account;
+pub mod checkin;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod portfolio;
+pub mod progress;
+pub mod rng;
+pub mod rollup;
+pub mod search;
+pub mod store;
+pub mod tasks;
+
+#[cfg(test)]
+mod bindings;
+
+pub use error::{Error, ErrorCode, ErrorPayload, Result};
+
+/// The CSM's calendar day, in the machine's time zone: due dates, "days since
+/// touch" and usage windows are calendar questions, not UTC ones.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,0 +1,129 @@
+//! The portfolio list: every account of the book with the figures a CSM scans
+//! (tier, ARR, renewal, stage, days since last touch, usage trend), sorted and
+//! filtered in SQL so it stays fast at 5,000 accounts.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::model::{AccountStatus, LifecycleStage, Money, Tier};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PortfolioSort {
+    #[default]
+    Name,
+    Tier,
+    Arr,
+    Renewal,
+    Stage,
+    LastTouch,
+    Trend,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct PortfolioQuery {
+    /// Case-insensitive substring of the name or domain.
+    pub text: String,
+    pub tiers: Vec<Tier>,
+    pub stages: Vec<LifecycleStage>,
+    /// None shows active accounts only; churned ones are history.
+    pub include_churned: bool,
+    pub sort: PortfolioSort,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PortfolioRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub domain: Option<String>,
+    pub tier: Tier,
+    pub arr: Money,
+    pub renewal_date: Option<NaiveDate>,
+    pub lifecycle_stage: LifecycleStage,
+    pub status: AccountStatus,
+    pub days_since_touch: Option<i32>,
+    /// Weekly average active users, last 12 weeks, oldest first.
+    pub usage_weekly: Vec<f64>,
+    pub usage_trend_pct: Option<f64>,
+}
+
+pub fn list(conn: &Connection, query: &PortfolioQuery, today: NaiveDate) -> Result<Vec<PortfolioRow>> {
+    let mut sql = String::from(
+        "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
+                a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct
+         FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id WHERE 1=1",
+    );
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if !query.include_churned {
+        sql.push_str(" AND a.status = 'active'");
+    }
+    let text = query.text.trim();
+    if !text.is_empty() {
+        sql.push_str(" AND (instr(lower(a.name), ?) > 0 OR instr(lower(coalesce(a.domain, '')), ?) > 0)");
+        let lowered = text.to_lowercase();
+        params.push(Box::new(lowered.clone()));
+        params.push(Box::new(lowered));
+    }
+    push_in(&mut sql, &mut params, "a.tier", query.tiers.iter().map(|t| t.as_str()));
+    push_in(&mut sql, &mut params, "a.lifecycle_stage", query.stages.iter().map(|s| s.as_str()));
+    let column = match query.sort {
+        PortfolioSort::Name => "a.name COLLATE NOCASE",
+        PortfolioSort::Tier => "a.tier",
+        PortfolioSort::Arr => "a.arr_minor",
+        PortfolioSort::Renewal => "a.renewal_date IS NULL, a.renewal_date",
+        PortfolioSort::Stage => "a.lifecycle_stage",
+        // Later last touch means fewer days since touch; never-touched sorts last.
+        PortfolioSort::LastTouch => "r.last_touch_on IS NULL, r.last_touch_on",
+        PortfolioSort::Trend => "r.usage_trend_pct IS NULL, r.usage_trend_pct",
+    };
+    let dir = if query.descending { "DESC" } else { "ASC" };
+    // Apply the direction to the last term only so "nulls last" stays last.
+    let order = match column.rsplit_once(", ") {
+        Some((nulls, col)) => format!("{nulls}, {col} {dir}"),
+        None => format!("{column} {dir}"),
+    };
+    sql.push_str(&format!(" ORDER BY {order}, a.id"));
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())), |r| {
+        let last_touch: Option<NaiveDate> = r.get(9)?;
+        let weekly: Option<String> = r.get(10)?;
+        Ok(PortfolioRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            domain: r.get(2)?,
+            tier: r.get(3)?,
+            arr: Money { minor: r.get(4)?, currency: r.get(5)? },
+            renewal_date: r.get(6)?,
+            lifecycle_stage: r.get(7)?,
+            status: r.get(8)?,
+            days_since_touch: last_touch.map(|d| (today - d).num_days() as i32),
+            usage_weekly: weekly
+                .and_then(|w| serde_json::from_str(&w).ok())
+                .unwrap_or_default(),
+            usage_trend_pct: r.get(11)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn push_in<'a>(
+    sql: &mut String,
+    params: &mut Vec<Box<dyn rusqlite::ToSql>>,
+    column: &str,
+    values: impl Iterator<Item = &'a str>,
+) {
+    let values: Vec<&str> = values.collect();
+    if values.is_empty() {
+        return;
+    }
+    let marks = vec!["?"; values.len()].join(", ");
+    sql.push_str(&format!(" AND {column} IN ({marks})"));
+    params.extend(values.into_iter().map(|v| Box::new(v.to_string()) as Box<dyn rusqlite::ToSql>));
+}

@@ -1,0 +1,131 @@
+//! Per-account figures derived from usage and activities (last touch, weekly
+//! usage sparkline, trend, seat utilisation), stored in `account_rollups` so
+//! the portfolio list reads 5,000 small rows instead of millions of usage rows.
+//! Every write that changes usage or activities refreshes the accounts it touched.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+
+const WEEKS: i64 = 12;
+
+/// Refreshes the rollups of the given accounts as of `today`.
+pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Result<()> {
+    let from = today - Duration::days(WEEKS * 7);
+    let mut usage = conn.prepare_cached(
+        "SELECT day, active_users, licensed_seats FROM usage_daily
+         WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
+    )?;
+    let mut touch = conn.prepare_cached(
+        "SELECT max(occurred_on) FROM activities WHERE account_id = ?1 AND occurred_on <= ?2",
+    )?;
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO account_rollups(account_id, last_touch_on, usage_weekly, usage_trend_pct, seats_used_pct)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(account_id) DO UPDATE SET last_touch_on = excluded.last_touch_on,
+           usage_weekly = excluded.usage_weekly, usage_trend_pct = excluded.usage_trend_pct,
+           seats_used_pct = excluded.seats_used_pct",
+    )?;
+    for &id in account_ids {
+        let mut sums = [0f64; WEEKS as usize];
+        let mut counts = [0u32; WEEKS as usize];
+        let mut latest_seats: Option<(i64, i64)> = None;
+        let rows = usage.query_map(params![id, from, today], |r| {
+            Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
+        })?;
+        for row in rows {
+            let (day, active, seats) = row?;
+            // Week 0 is the oldest of the twelve; today falls in week 11.
+            let age = (today - day).num_days();
+            let week = WEEKS - 1 - (age / 7).min(WEEKS - 1);
+            if let Some(active) = active {
+                sums[week as usize] += active as f64;
+                counts[week as usize] += 1;
+                if let Some(seats) = seats {
+                    latest_seats = Some((active, seats));
+                }
+            }
+        }
+        let weekly: Vec<f64> = sums
+            .iter()
+            .zip(counts.iter())
+            .filter(|(_, &c)| c > 0)
+            .map(|(s, &c)| (s / c as f64 * 10.0).round() / 10.0)
+            .collect();
+        let trend = trend_pct(&sums, &counts);
+        let seats_used = latest_seats
+            .filter(|(_, seats)| *seats > 0)
+            .map(|(active, seats)| (active as f64 / seats as f64 * 1000.0).round() / 10.0);
+        let last_touch: Option<NaiveDate> = touch.query_row(params![id, today], |r| r.get(0)).optional()?.flatten();
+        upsert.execute(params![id, last_touch, serde_json::to_string(&weekly).unwrap_or_else(|_| "[]".into()), trend, seats_used])?;
+    }
+    Ok(())
+}
+
+/// Refreshes every account and records the day, so a later start on the same
+/// day can skip the work.
+pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM accounts")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    refresh(conn, &ids, today)?;
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('rollups_on', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [today],
+    )?;
+    Ok(())
+}
+
+/// Refreshes everything when the rollups were computed on another day (the
+/// sparkline windows move with the calendar).
+pub fn refresh_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
+    let on: Option<NaiveDate> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'rollups_on'", [], |r| r.get(0))
+        .optional()?;
+    if on == Some(today) {
+        return Ok(false);
+    }
+    let tx = conn.unchecked_transaction()?;
+    refresh_all(&tx, today)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Last four weeks against the four before, in percent.
+fn trend_pct(sums: &[f64], counts: &[u32]) -> Option<f64> {
+    let avg = |range: std::ops::Range<usize>| {
+        let (s, c) = range.fold((0.0, 0u32), |(s, c), i| (s + sums[i], c + counts[i]));
+        (c > 0).then(|| s / c as f64)
+    };
+    let n = sums.len();
+    let recent = avg(n - 4..n)?;
+    let before = avg(n - 8..n - 4)?;
+    if before <= 0.0 {
+        return None;
+    }
+    Some(((recent - before) / before * 1000.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trend_compares_last_four_weeks_with_the_four_before() {
+        let mut sums = [0.0; 12];
+        let mut counts = [0u32; 12];
+        for w in 4..8 {
+            sums[w] = 7.0 * 100.0;
+            counts[w] = 7;
+        }
+        for w in 8..12 {
+            sums[w] = 7.0 * 80.0;
+            counts[w] = 7;
+        }
+        assert_eq!(trend_pct(&sums, &counts), Some(-20.0));
+        assert_eq!(trend_pct(&[0.0; 12], &[0; 12]), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! The SQLite portfolio file: opening it with the pragmas every connection
+//! needs, and migrating it. Rust is the only writer of this file.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// Embedded migrations, applied in order. Append only: a released migration is
+/// never edited, because users' files already ran it.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_portfolio.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// File name of the portfolio inside the data directory.
+pub const DB_FILE: &str = "portfolio.sqlite3";
+
+/// The per-user data directory: `STEWARD_DATA_DIR` if set, else the OS's
+/// application data folder (`$XDG_DATA_HOME/steward` on Linux).
+pub fn default_data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("STEWARD_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let base = if cfg!(target_os = "windows") {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join("Library").join("Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+    };
+    base.map(|b| b.join("steward")).ok_or_else(|| {
+        Error::invalid("Cannot find a home folder for the portfolio; set STEWARD_DATA_DIR.")
+    })
+}
+
+/// Opens (creating if needed) the portfolio in `data_dir` and brings its
+/// schema up to date.
+pub fn open_in(data_dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| Error::io(format!("Cannot create {}", data_dir.display()), e))?;
+    open(&data_dir.join(DB_FILE))
+}
+
+/// Opens the portfolio file at `path`, migrating it when it is older than this
+/// build (after taking a backup) and refusing it when it is newer.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = connect(path)?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// A connection with the pragmas every connection needs, without migrating.
+/// For extra connections (a background import) to a file `open` already migrated.
+pub fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
+    )?;
+    Ok(conn)
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    apply_migrations(conn, path, MIGRATIONS)
+}
+
+fn apply_migrations(conn: &mut Connection, path: &Path, migrations: &[(i64, &str)]) -> Result<()> {
+    let latest = migrations.last().map_or(0, |m| m.0);
+    let found = schema_version(conn)?;
+    if found > latest {
+        return Err(Error::DatabaseTooNew {
+            found,
+            supported: latest,
+        });
+    }
+    if found == latest {
+        return Ok(());
+    }
+    if found > 0 {
+        backup(conn, path, found)?;
+    }
+    for (version, sql) in migrations.iter().filter(|(v, _)| *v > found) {
+        // Each migration and its version bump commit together or not at all.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Copies the whole database next to itself before a migration touches it.
+fn backup(conn: &Connection, path: &Path, version: i64) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut target = path.with_extension(format!("v{version}-{stamp}.bak"));
+    let mut n = 1;
+    // Two upgrades within one second (or a retry after a failed one) must not collide.
+    while target.exists() {
+        n += 1;
+        target = path.with_extension(format!("v{version}-{stamp}-{n}.bak"));
+    }
+    let target_str = target
+        .to_str()
+        .ok_or_else(|| Error::invalid("The data folder path is not valid UTF-8"))?;
+    conn.execute("VACUUM INTO ?1", [target_str])?;
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_file_gets_current_schema_with_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = open_in(dir.path()).expect("open");
+        assert_eq!(schema_version(&conn).expect("version"), SCHEMA_VERSION);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .expect("fk");
+        assert_eq!(fk, 1);
+        // Reopening an up-to-date file is a no-op.
+        drop(conn);
+        open_in(dir.path()).expect("reopen");
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(DB_FILE);
+        {
+            let conn = open(&path).expect("open");
+            conn.execute_batch("CREATE TABLE from_the_future(x); PRAGMA user_version = 99;")
+                .expect("bump");
+        }
+        let before = std::fs::read(&path).expect("read");
+        let err = open(&path).expect_err("must refuse");
+        assert!(matches!(err, Error::DatabaseTooNew { found: 99, .. }));
+        assert!(err.to_string().contains("newer version of Steward"));
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+    }
+
+    #[test]
+    fn older_database_is_backed_up_then_migrated_and_a_failed_migration_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(DB_FILE);
+        let v1: &[(i64, &str)] = &[(1, "CREATE TABLE t(x); INSERT INTO t VALUES ('keep me');")];
+        let mut conn = connect(&path).expect("connect");
+        apply_migrations(&mut conn, &path, v1).expect("v1");
+
+        let broken: &[(i64, &str)] = &[
+            v1[0],
+            (2, "ALTER TABLE t ADD COLUMN y; THIS IS NOT SQL;"),
+        ];
+        apply_migrations(&mut conn, &path, broken).expect_err("broken migration fails");
+        assert_eq!(schema_version(&conn).expect("version"), 1);
+        let cols: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_table_info('t')", [], |r| r.get(0))
+            .expect("cols");
+        assert_eq!(cols, 1, "the half-applied ALTER was rolled back");
+
+        let v2: &[(i64, &str)] = &[v1[0], (2, "ALTER TABLE t ADD COLUMN y DEFAULT 2;")];
+        apply_migrations(&mut conn, &path, v2).expect("v2");
+        assert_eq!(schema_version(&conn).expect("version"), 2);
+        let backups: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".v1-"))
+            .collect();
+        assert!(!backups.is_empty(), "a backup of the v1 file was taken");
+        let copy = Connection::open(backups[0].path()).expect("open backup");
+        let (x, version): (String, i64) = copy
+            .query_row("SELECT x, (SELECT user_version FROM pragma_user_version) FROM t", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("row");
+        assert_eq!((x.as_str(), version), ("keep me", 1));
+    }
+}
