@@ -35,6 +35,7 @@ CREATE TABLE account_external_ids (
     PRIMARY KEY (source, external_id)
 ) WITHOUT ROWID;
 CREATE INDEX account_external_ids_account ON account_external_ids(account_id);
+CREATE INDEX account_external_ids_external ON account_external_ids(external_id);
 
 CREATE TABLE contacts (
     id           INTEGER PRIMARY KEY,

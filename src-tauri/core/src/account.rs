@@ -129,9 +129,11 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
     let contacts = contacts(conn, id)?;
     let usage = usage(conn, id, today - Duration::days(usage_days), today)?;
     let seats_used_pct = conn
-        .query_row("SELECT seats_used_pct FROM account_rollups WHERE account_id = ?1", [id], |r| {
-            r.get::<_, Option<f64>>(0)
-        })
+        .query_row(
+            "SELECT seats_used_pct FROM account_rollups WHERE account_id = ?1",
+            [id],
+            |r| r.get::<_, Option<f64>>(0),
+        )
         .optional()?
         .flatten();
 
@@ -146,13 +148,18 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
             let paid_on: Option<NaiveDate> = r.get(7)?;
             let late = match (due_on, paid_on) {
                 (Some(due), Some(paid)) => paid > due,
-                (Some(due), None) => matches!(status, InvoiceStatus::Open | InvoiceStatus::Failed) && today > due,
+                (Some(due), None) => {
+                    matches!(status, InvoiceStatus::Open | InvoiceStatus::Failed) && today > due
+                }
                 _ => false,
             };
             Ok(Invoice {
                 id: r.get(0)?,
                 number: r.get(1)?,
-                amount: Money { minor: r.get(2)?, currency: r.get(3)? },
+                amount: Money {
+                    minor: r.get(2)?,
+                    currency: r.get(3)?,
+                },
                 status,
                 issued_on: r.get(5)?,
                 due_on,
@@ -254,7 +261,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<Account> {
                 domain: r.get(2)?,
                 industry: r.get(3)?,
                 employees: r.get(4)?,
-                arr: Money { minor: r.get(5)?, currency: r.get(6)? },
+                arr: Money {
+                    minor: r.get(5)?,
+                    currency: r.get(6)?,
+                },
                 tier: r.get(7)?,
                 lifecycle_stage: r.get(8)?,
                 owner: r.get(9)?,
@@ -291,7 +301,12 @@ pub fn contacts(conn: &Connection, account_id: i64) -> Result<Vec<Contact>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub fn usage(conn: &Connection, account_id: i64, from: NaiveDate, to: NaiveDate) -> Result<UsageSeries> {
+pub fn usage(
+    conn: &Connection,
+    account_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<UsageSeries> {
     let mut stmt = conn.prepare_cached(
         "SELECT day, active_users, logins, feature_events, api_calls, licensed_seats
          FROM usage_daily WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",

@@ -43,7 +43,8 @@ fn generate() -> String {
 
 #[test]
 fn typescript_bindings_match_the_rust_types() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
     let generated = generate();
     if std::env::var_os("STEWARD_UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &generated).expect("write bindings");

@@ -41,7 +41,11 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
             input.occurred_on
         )));
     }
-    let steps: Vec<&NextStep> = input.next_steps.iter().filter(|s| !s.title.trim().is_empty()).collect();
+    let steps: Vec<&NextStep> = input
+        .next_steps
+        .iter()
+        .filter(|s| !s.title.trim().is_empty())
+        .collect();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let exists: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM accounts WHERE id = ?1)",
@@ -49,11 +53,19 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
         |r| r.get(0),
     )?;
     if !exists {
-        return Err(Error::NotFound(format!("Account {} does not exist.", input.account_id)));
+        return Err(Error::NotFound(format!(
+            "Account {} does not exist.",
+            input.account_id
+        )));
     }
     let now = Utc::now().to_rfc3339();
-    let next_steps_text = (!steps.is_empty())
-        .then(|| steps.iter().map(|s| s.title.trim()).collect::<Vec<_>>().join("\n"));
+    let next_steps_text = (!steps.is_empty()).then(|| {
+        steps
+            .iter()
+            .map(|s| s.title.trim())
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     tx.execute(
         "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, next_steps, source, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -67,14 +79,23 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
             params![activity_id, contact_id, input.account_id],
         )?;
         if added == 0 {
-            return Err(Error::invalid(format!("Contact {contact_id} is not a contact of this account.")));
+            return Err(Error::invalid(format!(
+                "Contact {contact_id} is not a contact of this account."
+            )));
         }
     }
     for step in steps {
         tx.execute(
             "INSERT INTO tasks(account_id, activity_id, title, due_on, source, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![input.account_id, activity_id, step.title.trim(), step.due_on, source::USER, now],
+            params![
+                input.account_id,
+                activity_id,
+                step.title.trim(),
+                step.due_on,
+                source::USER,
+                now
+            ],
         )?;
     }
     rollup::refresh(&tx, &[input.account_id], today)?;

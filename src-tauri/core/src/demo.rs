@@ -31,7 +31,11 @@ pub struct DemoSpec {
 impl Default for DemoSpec {
     fn default() -> Self {
         // A full but realistic book for one CSM.
-        DemoSpec { seed: 42, accounts: 250, years: 3 }
+        DemoSpec {
+            seed: 42,
+            accounts: 250,
+            years: 3,
+        }
     }
 }
 
@@ -76,21 +80,98 @@ impl Scenario {
 }
 
 const PREFIXES: &[&str] = &[
-    "Northwind", "Bluefin", "Cobalt", "Evergreen", "Granite", "Harbor", "Ironwood", "Juniper",
-    "Keystone", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer", "Quarry", "Redwood", "Summit",
-    "Tidal", "Upland", "Vertex", "Willow", "Zephyr", "Alder", "Beacon", "Cedar", "Delta", "Ember",
-    "Falcon", "Glacier", "Horizon", "Indigo", "Kestrel", "Lattice", "Mosaic", "Nova", "Onyx",
-    "Prairie", "Quantum", "Riverbend", "Sierra", "Tango", "Umbra", "Vantage", "Wavecrest", "Yarrow",
-    "Atlas", "Brightline", "Crescent", "Driftwood", "Elm", "Foxglove", "Greystone", "Helix",
+    "Northwind",
+    "Bluefin",
+    "Cobalt",
+    "Evergreen",
+    "Granite",
+    "Harbor",
+    "Ironwood",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Orchard",
+    "Pioneer",
+    "Quarry",
+    "Redwood",
+    "Summit",
+    "Tidal",
+    "Upland",
+    "Vertex",
+    "Willow",
+    "Zephyr",
+    "Alder",
+    "Beacon",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Glacier",
+    "Horizon",
+    "Indigo",
+    "Kestrel",
+    "Lattice",
+    "Mosaic",
+    "Nova",
+    "Onyx",
+    "Prairie",
+    "Quantum",
+    "Riverbend",
+    "Sierra",
+    "Tango",
+    "Umbra",
+    "Vantage",
+    "Wavecrest",
+    "Yarrow",
+    "Atlas",
+    "Brightline",
+    "Crescent",
+    "Driftwood",
+    "Elm",
+    "Foxglove",
+    "Greystone",
+    "Helix",
 ];
 const SUFFIXES: &[&str] = &[
-    "Logistics", "Analytics", "Health", "Foods", "Energy", "Robotics", "Capital", "Media",
-    "Software", "Labs", "Freight", "Retail", "Bank", "Insurance", "Pharma", "Studios", "Systems",
-    "Networks", "Partners", "Group", "Works", "Dynamics", "Outfitters", "Mobility", "Learning",
+    "Logistics",
+    "Analytics",
+    "Health",
+    "Foods",
+    "Energy",
+    "Robotics",
+    "Capital",
+    "Media",
+    "Software",
+    "Labs",
+    "Freight",
+    "Retail",
+    "Bank",
+    "Insurance",
+    "Pharma",
+    "Studios",
+    "Systems",
+    "Networks",
+    "Partners",
+    "Group",
+    "Works",
+    "Dynamics",
+    "Outfitters",
+    "Mobility",
+    "Learning",
 ];
 const INDUSTRIES: &[&str] = &[
-    "Software", "Financial services", "Healthcare", "Retail", "Manufacturing", "Logistics",
-    "Media", "Education", "Energy", "Professional services",
+    "Software",
+    "Financial services",
+    "Healthcare",
+    "Retail",
+    "Manufacturing",
+    "Logistics",
+    "Media",
+    "Education",
+    "Energy",
+    "Professional services",
 ];
 const FIRST: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira",
@@ -98,16 +179,45 @@ const FIRST: &[&str] = &[
     "Wen", "Xavier", "Yara", "Zoe", "Amir", "Bianca", "Carlos", "Dana", "Emil", "Fatima",
 ];
 const LAST: &[&str] = &[
-    "Novak", "Schmidt", "Okafor", "Tanaka", "Garcia", "Larsen", "Rossi", "Kowalski", "Silva",
-    "Nguyen", "Meyer", "Haddad", "Andersson", "Dubois", "Patel", "Kim", "Murphy", "Fischer",
-    "Costa", "Ivanova", "Brennan", "Yilmaz", "Moreau", "Sato",
+    "Novak",
+    "Schmidt",
+    "Okafor",
+    "Tanaka",
+    "Garcia",
+    "Larsen",
+    "Rossi",
+    "Kowalski",
+    "Silva",
+    "Nguyen",
+    "Meyer",
+    "Haddad",
+    "Andersson",
+    "Dubois",
+    "Patel",
+    "Kim",
+    "Murphy",
+    "Fischer",
+    "Costa",
+    "Ivanova",
+    "Brennan",
+    "Yilmaz",
+    "Moreau",
+    "Sato",
 ];
 const OWNERS: &[&str] = &["Alex Rivera"];
 const TICKET_SUBJECTS: &[&str] = &[
-    "SSO login fails for some users", "Export to CSV times out", "Question about seat billing",
-    "Dashboard loads slowly", "API rate limit errors", "Webhook deliveries delayed",
-    "Need help configuring roles", "Data sync missing records", "Report totals look wrong",
-    "Request: bulk user import", "Mobile app crashes on start", "Invoice address change",
+    "SSO login fails for some users",
+    "Export to CSV times out",
+    "Question about seat billing",
+    "Dashboard loads slowly",
+    "API rate limit errors",
+    "Webhook deliveries delayed",
+    "Need help configuring roles",
+    "Data sync missing records",
+    "Report totals look wrong",
+    "Request: bulk user import",
+    "Mobile app crashes on start",
+    "Invoice address change",
 ];
 const POSITIVE_NOTES: &[&str] = &[
     "Walked through the new reporting module; team is excited to roll it out to finance.",
@@ -131,9 +241,13 @@ const NEGATIVE_NOTES: &[&str] = &[
     "Exec sponsor skipped the QBR; team says onboarding of new hires stalled.",
 ];
 const NEXT_STEPS: &[&str] = &[
-    "Send recap and training links", "Schedule admin training", "Share roadmap deck",
-    "Loop in support engineering on open ticket", "Prepare renewal proposal",
-    "Book QBR with exec sponsor", "Introduce new champion to product team",
+    "Send recap and training links",
+    "Schedule admin training",
+    "Share roadmap deck",
+    "Loop in support engineering on open ticket",
+    "Prepare renewal proposal",
+    "Book QBR with exec sponsor",
+    "Introduce new champion to product team",
 ];
 
 /// Generates the demo book into an empty portfolio, in one transaction.
@@ -154,7 +268,10 @@ pub fn generate(
         )));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut summary = DemoSummary { accounts: spec.accounts, ..Default::default() };
+    let mut summary = DemoSummary {
+        accounts: spec.accounts,
+        ..Default::default()
+    };
     let mut names = HashSet::new();
     let mut writer = Writer::new(&tx)?;
     for n in 0..spec.accounts {
@@ -172,7 +289,11 @@ pub fn generate(
         }
     }
     drop(writer);
-    progress(Progress { phase: "Computing trends".into(), done: 0, total: None });
+    progress(Progress {
+        phase: "Computing trends".into(),
+        done: 0,
+        total: None,
+    });
     rollup::refresh_all(&tx, today)?;
     tx.commit()?;
     Ok(summary)
@@ -289,21 +410,22 @@ impl<'c> Writer<'c> {
         let employees = (20f64 * (1000f64).powf(rng.f64())).round() as i32;
         let seats = ((arr_major as f64 / rng.range(300, 700) as f64).round() as i64).max(5);
 
-        let contract_start = match scenario {
-            Scenario::Onboarding => today - Duration::days(rng.range(5, 80)),
+        // A churned account lived at least ten months before it left, so its
+        // decline starts from mature usage, not from the onboarding ramp.
+        let churn_date = (scenario == Scenario::Churned).then(|| {
+            today - Duration::days(rng.range(20, 365 * i64::from(spec.years.max(1)) - 60))
+        });
+        let contract_start = match (scenario, churn_date) {
+            (Scenario::Onboarding, _) => today - Duration::days(rng.range(5, 80)),
+            (_, Some(churned)) => churned - Duration::days(rng.range(300, 365 * 4)),
             _ => today - Duration::days(rng.range(200, 365 * 5)),
         };
-        let churn_date = (scenario == Scenario::Churned)
-            .then(|| today - Duration::days(rng.range(20, 365 * i64::from(spec.years.max(1)) - 60)))
-            .filter(|d| *d > contract_start + Duration::days(120))
-            .or_else(|| (scenario == Scenario::Churned).then(|| today - Duration::days(30)));
-        let churn_date = churn_date.map(|d| d.max(contract_start + Duration::days(90)));
         let decline_start = match scenario {
             Scenario::Churned => churn_date.map(|d| d - Duration::days(rng.range(100, 240))),
             Scenario::Declining => Some(today - Duration::days(rng.range(45, 200))),
             _ => None,
         }
-        .map(|d| d.max(contract_start + Duration::days(30)));
+        .map(|d| d.max(contract_start + Duration::days(120)));
         let renewal_date = next_anniversary(contract_start, churn_date.unwrap_or(today));
         let stage = match scenario {
             Scenario::Churned => "churned",
@@ -314,17 +436,45 @@ impl<'c> Writer<'c> {
             _ => "mature",
         };
         let churn_reason = churn_date.map(|_| {
-            *rng.pick(&["No adoption", "Champion left", "Budget cut", "Moved to a competitor", "Product fit", "Price"])
+            *rng.pick(&[
+                "No adoption",
+                "Champion left",
+                "Budget cut",
+                "Moved to a competitor",
+                "Product fit",
+                "Price",
+            ])
         });
         self.account.execute(params![
-            name, domain, rng.pick(INDUSTRIES), employees, arr_minor, currency, tier, stage,
-            rng.pick(OWNERS), contract_start, renewal_date,
-            if churn_date.is_some() { "churned" } else { "active" },
-            churn_date, churn_reason, self.now,
+            name,
+            domain,
+            rng.pick(INDUSTRIES),
+            employees,
+            arr_minor,
+            currency,
+            tier,
+            stage,
+            rng.pick(OWNERS),
+            contract_start,
+            renewal_date,
+            if churn_date.is_some() {
+                "churned"
+            } else {
+                "active"
+            },
+            churn_date,
+            churn_reason,
+            self.now,
         ])?;
         let id = self.last_id()?;
-        self.external.execute(params![format!("demo-{}", n + 1), id])?;
-        self.truth.execute(params![id, scenario.as_str(), churn_date.is_some(), decline_start])?;
+        self.external
+            .execute(params![format!("demo-{}", n + 1), id])?;
+        self.truth.execute(params![
+            id,
+            scenario.as_str(),
+            churn_date.is_some(),
+            decline_start
+        ])?;
 
         // Contacts: one sponsor, a champion or two, a decision maker, billing, users.
         let contact_count = match tier {
@@ -358,7 +508,14 @@ impl<'c> Writer<'c> {
             };
             let left = role == ContactRole::Champion && c == 0 && troubled && rng.chance(0.6);
             self.contact.execute(params![
-                id, person, email, title, role, c == 0, left, format!("demo-{}-c{}", n + 1, c)
+                id,
+                person,
+                email,
+                title,
+                role,
+                c == 0,
+                left,
+                format!("demo-{}-c{}", n + 1, c)
             ])?;
             contact_ids.push(self.last_id()?);
         }
@@ -373,7 +530,8 @@ impl<'c> Writer<'c> {
         };
         let has_integration = rng.chance(0.6);
         let mut seats_now = seats;
-        let expansion_day = (scenario == Scenario::Expanding).then(|| today - Duration::days(rng.range(30, 300)));
+        let expansion_day =
+            (scenario == Scenario::Expanding).then(|| today - Duration::days(rng.range(30, 300)));
         let mut day = usage_from;
         while day <= usage_to {
             if expansion_day == Some(day) {
@@ -411,7 +569,8 @@ impl<'c> Writer<'c> {
             } else {
                 0
             };
-            self.usage.execute(params![id, day, active, logins, events, api, seats_now])?;
+            self.usage
+                .execute(params![id, day, active, logins, events, api, seats_now])?;
             summary.usage_days += 1;
             day += Duration::days(1);
         }
@@ -423,8 +582,19 @@ impl<'c> Writer<'c> {
             Tier::C => "Team",
         };
         self.subscription.execute(params![
-            id, plan, if churn_date.is_some() { "canceled" } else { "active" }, contract_start, churn_date,
-            arr_minor / 12, currency, seats_now, format!("demo-{}-sub", n + 1)
+            id,
+            plan,
+            if churn_date.is_some() {
+                "canceled"
+            } else {
+                "active"
+            },
+            contract_start,
+            churn_date,
+            arr_minor / 12,
+            currency,
+            seats_now,
+            format!("demo-{}-sub", n + 1)
         ])?;
         let months_per_invoice = if tier == Tier::C { 1 } else { 3 };
         let mut issued = contract_start;
@@ -446,9 +616,15 @@ impl<'c> Writer<'c> {
                 ("paid", Some(issued + Duration::days(rng.range(1, 28))))
             };
             let paid_on = paid_on.filter(|p| *p <= today);
-            let status = if status == "paid" && paid_on.is_none() { "open" } else { status };
+            let status = if status == "paid" && paid_on.is_none() {
+                "open"
+            } else {
+                status
+            };
             let number = format!("INV-{}-{:03}", n + 1, k);
-            self.invoice.execute(params![id, number, amount, currency, status, issued, due, paid_on])?;
+            self.invoice.execute(params![
+                id, number, amount, currency, status, issued, due, paid_on
+            ])?;
             summary.invoices += 1;
             issued = add_months(issued, months_per_invoice as u32);
         }
@@ -463,7 +639,11 @@ impl<'c> Writer<'c> {
         let mut month = usage_from;
         while month <= usage_to {
             let troubled_now = decline_start.is_some_and(|d| month > d);
-            let rate = if troubled_now { monthly_rate * 2.5 } else { monthly_rate };
+            let rate = if troubled_now {
+                monthly_rate * 2.5
+            } else {
+                monthly_rate
+            };
             let count = (rate * rng.f64() * 2.0).round() as i64;
             for _ in 0..count {
                 t += 1;
@@ -479,15 +659,31 @@ impl<'c> Writer<'c> {
                 };
                 let resolve_days = rng.range(0, if troubled_now { 20 } else { 6 });
                 let resolved = opened + Duration::days(resolve_days);
-                let (status, resolved_at, csat) = if resolved > today || (troubled_now && rng.chance(0.15)) {
-                    ("open", None, None)
-                } else {
-                    let csat = rng.chance(0.6).then(|| if troubled_now { rng.range(1, 4) } else { rng.range(3, 5) });
-                    ("solved", Some(format!("{resolved}T{:02}:30:00Z", rng.range(8, 17))), csat)
-                };
+                let (status, resolved_at, csat) =
+                    if resolved > today || (troubled_now && rng.chance(0.15)) {
+                        ("open", None, None)
+                    } else {
+                        let csat = rng.chance(0.6).then(|| {
+                            if troubled_now {
+                                rng.range(1, 4)
+                            } else {
+                                rng.range(3, 5)
+                            }
+                        });
+                        (
+                            "solved",
+                            Some(format!("{resolved}T{:02}:30:00Z", rng.range(8, 17))),
+                            csat,
+                        )
+                    };
                 self.ticket.execute(params![
-                    id, rng.pick(TICKET_SUBJECTS), priority, status,
-                    format!("{opened}T{:02}:15:00Z", rng.range(8, 17)), resolved_at, csat,
+                    id,
+                    rng.pick(TICKET_SUBJECTS),
+                    priority,
+                    status,
+                    format!("{opened}T{:02}:15:00Z", rng.range(8, 17)),
+                    resolved_at,
+                    csat,
                     format!("demo-{}-t{}", n + 1, t)
                 ])?;
                 summary.tickets += 1;
@@ -509,11 +705,19 @@ impl<'c> Writer<'c> {
                 };
                 let comment = match score {
                     9..=10 => Some("Our team relies on it every day."),
-                    0..=6 if rng.chance(0.5) => Some("Too many issues lately and hard to justify the cost."),
+                    0..=6 if rng.chance(0.5) => {
+                        Some("Too many issues lately and hard to justify the cost.")
+                    }
                     _ => None,
                 };
                 self.survey.execute(params![
-                    id, rng.pick(&contact_ids), "nps", score, comment, survey_day, format!("demo-{}-s{}", n + 1, s)
+                    id,
+                    rng.pick(&contact_ids),
+                    "nps",
+                    score,
+                    comment,
+                    survey_day,
+                    format!("demo-{}-s{}", n + 1, s)
                 ])?;
                 summary.surveys += 1;
             }
@@ -528,7 +732,11 @@ impl<'c> Writer<'c> {
         };
         let mut a = 0;
         let mut when = usage_from + Duration::days(rng.range(1, 10));
-        let last_touch_limit = if troubled { usage_to - Duration::days(rng.range(20, 60)) } else { usage_to };
+        let last_touch_limit = if troubled {
+            usage_to - Duration::days(rng.range(20, 60))
+        } else {
+            usage_to
+        };
         while when <= last_touch_limit.min(today) {
             a += 1;
             let declining = decline_start.is_some_and(|d| when > d);
@@ -553,16 +761,25 @@ impl<'c> Writer<'c> {
             };
             let step = rng.chance(0.35).then(|| *rng.pick(NEXT_STEPS));
             self.activity.execute(params![
-                id, kind, when, summary_text, sentiment, step, format!("demo-{}-a{}", n + 1, a), self.now
+                id,
+                kind,
+                when,
+                summary_text,
+                sentiment,
+                step,
+                format!("demo-{}-a{}", n + 1, a),
+                self.now
             ])?;
             let activity_id = self.last_id()?;
-            self.activity_contact.execute(params![activity_id, rng.pick(&contact_ids)])?;
+            self.activity_contact
+                .execute(params![activity_id, rng.pick(&contact_ids)])?;
             if let Some(step) = step {
                 let due = when + Duration::days(rng.range(3, 14));
                 // Older tasks were done; the last few may still be open.
                 let done = (due < today - Duration::days(21)).then(|| format!("{due}T12:00:00Z"));
                 if done.is_some() || churn_date.is_none() {
-                    self.task.execute(params![id, activity_id, step, due, done, self.now])?;
+                    self.task
+                        .execute(params![id, activity_id, step, due, done, self.now])?;
                 }
             }
             summary.activities += 1;
@@ -581,7 +798,12 @@ impl<'c> Writer<'c> {
 }
 
 fn roman(n: usize) -> &'static str {
-    ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"].get(n).copied().unwrap_or("X+")
+    [
+        "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
+    ]
+    .get(n)
+    .copied()
+    .unwrap_or("X+")
 }
 
 /// The first anniversary of `start` on or after `after`.
@@ -598,5 +820,6 @@ fn next_anniversary(start: NaiveDate, after: NaiveDate) -> NaiveDate {
 
 /// Adds calendar months, clamping to the month's last day (Jan 31 + 1 = Feb 28/29).
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(chrono::Months::new(months)).unwrap_or(date)
+    date.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(date)
 }

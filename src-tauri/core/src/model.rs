@@ -137,9 +137,18 @@ mod tests {
 
     #[test]
     fn enums_parse_the_spellings_found_in_exports() {
-        assert_eq!(ContactRole::parse("Executive Sponsor"), Some(ContactRole::ExecutiveSponsor));
-        assert_eq!(ContactRole::parse("decision-maker"), Some(ContactRole::DecisionMaker));
-        assert_eq!(LifecycleStage::parse("At Risk"), Some(LifecycleStage::AtRisk));
+        assert_eq!(
+            ContactRole::parse("Executive Sponsor"),
+            Some(ContactRole::ExecutiveSponsor)
+        );
+        assert_eq!(
+            ContactRole::parse("decision-maker"),
+            Some(ContactRole::DecisionMaker)
+        );
+        assert_eq!(
+            LifecycleStage::parse("At Risk"),
+            Some(LifecycleStage::AtRisk)
+        );
         assert_eq!(Tier::parse("b"), Some(Tier::B));
         assert_eq!(Tier::parse("D"), None);
         assert_eq!(SurveyKind::choices(), "nps, csat");

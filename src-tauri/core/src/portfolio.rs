@@ -53,7 +53,11 @@ pub struct PortfolioRow {
     pub usage_trend_pct: Option<f64>,
 }
 
-pub fn list(conn: &Connection, query: &PortfolioQuery, today: NaiveDate) -> Result<Vec<PortfolioRow>> {
+pub fn list(
+    conn: &Connection,
+    query: &PortfolioQuery,
+    today: NaiveDate,
+) -> Result<Vec<PortfolioRow>> {
     let mut sql = String::from(
         "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
                 a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct
@@ -65,13 +69,25 @@ pub fn list(conn: &Connection, query: &PortfolioQuery, today: NaiveDate) -> Resu
     }
     let text = query.text.trim();
     if !text.is_empty() {
-        sql.push_str(" AND (instr(lower(a.name), ?) > 0 OR instr(lower(coalesce(a.domain, '')), ?) > 0)");
+        sql.push_str(
+            " AND (instr(lower(a.name), ?) > 0 OR instr(lower(coalesce(a.domain, '')), ?) > 0)",
+        );
         let lowered = text.to_lowercase();
         params.push(Box::new(lowered.clone()));
         params.push(Box::new(lowered));
     }
-    push_in(&mut sql, &mut params, "a.tier", query.tiers.iter().map(|t| t.as_str()));
-    push_in(&mut sql, &mut params, "a.lifecycle_stage", query.stages.iter().map(|s| s.as_str()));
+    push_in(
+        &mut sql,
+        &mut params,
+        "a.tier",
+        query.tiers.iter().map(|t| t.as_str()),
+    );
+    push_in(
+        &mut sql,
+        &mut params,
+        "a.lifecycle_stage",
+        query.stages.iter().map(|s| s.as_str()),
+    );
     let column = match query.sort {
         PortfolioSort::Name => "a.name COLLATE NOCASE",
         PortfolioSort::Tier => "a.tier",
@@ -91,25 +107,31 @@ pub fn list(conn: &Connection, query: &PortfolioQuery, today: NaiveDate) -> Resu
     sql.push_str(&format!(" ORDER BY {order}, a.id"));
 
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())), |r| {
-        let last_touch: Option<NaiveDate> = r.get(9)?;
-        let weekly: Option<String> = r.get(10)?;
-        Ok(PortfolioRow {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            domain: r.get(2)?,
-            tier: r.get(3)?,
-            arr: Money { minor: r.get(4)?, currency: r.get(5)? },
-            renewal_date: r.get(6)?,
-            lifecycle_stage: r.get(7)?,
-            status: r.get(8)?,
-            days_since_touch: last_touch.map(|d| (today - d).num_days() as i32),
-            usage_weekly: weekly
-                .and_then(|w| serde_json::from_str(&w).ok())
-                .unwrap_or_default(),
-            usage_trend_pct: r.get(11)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())),
+        |r| {
+            let last_touch: Option<NaiveDate> = r.get(9)?;
+            let weekly: Option<String> = r.get(10)?;
+            Ok(PortfolioRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                domain: r.get(2)?,
+                tier: r.get(3)?,
+                arr: Money {
+                    minor: r.get(4)?,
+                    currency: r.get(5)?,
+                },
+                renewal_date: r.get(6)?,
+                lifecycle_stage: r.get(7)?,
+                status: r.get(8)?,
+                days_since_touch: last_touch.map(|d| (today - d).num_days() as i32),
+                usage_weekly: weekly
+                    .and_then(|w| serde_json::from_str(&w).ok())
+                    .unwrap_or_default(),
+                usage_trend_pct: r.get(11)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -125,5 +147,9 @@ fn push_in<'a>(
     }
     let marks = vec!["?"; values.len()].join(", ");
     sql.push_str(&format!(" AND {column} IN ({marks})"));
-    params.extend(values.into_iter().map(|v| Box::new(v.to_string()) as Box<dyn rusqlite::ToSql>));
+    params.extend(
+        values
+            .into_iter()
+            .map(|v| Box::new(v.to_string()) as Box<dyn rusqlite::ToSql>),
+    );
 }

@@ -59,11 +59,17 @@ mod tests {
 
     #[test]
     fn same_seed_same_numbers_and_ranges_are_inclusive() {
-        let a: Vec<u64> = (0..5).scan(Rng::new(7), |r, _| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..5).scan(Rng::new(7), |r, _| Some(r.next_u64())).collect();
+        let a: Vec<u64> = (0..5)
+            .scan(Rng::new(7), |r, _| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .scan(Rng::new(7), |r, _| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
         let mut r = Rng::new(1);
         let draws: Vec<i64> = (0..1000).map(|_| r.range(1, 3)).collect();
-        assert!(draws.contains(&1) && draws.contains(&3) && !draws.contains(&4) && !draws.contains(&0));
+        assert!(
+            draws.contains(&1) && draws.contains(&3) && !draws.contains(&4) && !draws.contains(&0)
+        );
     }
 }

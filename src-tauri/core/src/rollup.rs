@@ -32,7 +32,11 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
         let mut counts = [0u32; WEEKS as usize];
         let mut latest_seats: Option<(i64, i64)> = None;
         let rows = usage.query_map(params![id, from, today], |r| {
-            Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
+            Ok((
+                r.get::<_, NaiveDate>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
         })?;
         for row in rows {
             let (day, active, seats) = row?;
@@ -57,8 +61,17 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
         let seats_used = latest_seats
             .filter(|(_, seats)| *seats > 0)
             .map(|(active, seats)| (active as f64 / seats as f64 * 1000.0).round() / 10.0);
-        let last_touch: Option<NaiveDate> = touch.query_row(params![id, today], |r| r.get(0)).optional()?.flatten();
-        upsert.execute(params![id, last_touch, serde_json::to_string(&weekly).unwrap_or_else(|_| "[]".into()), trend, seats_used])?;
+        let last_touch: Option<NaiveDate> = touch
+            .query_row(params![id, today], |r| r.get(0))
+            .optional()?
+            .flatten();
+        upsert.execute(params![
+            id,
+            last_touch,
+            serde_json::to_string(&weekly).unwrap_or_else(|_| "[]".into()),
+            trend,
+            seats_used
+        ])?;
     }
     Ok(())
 }
@@ -83,7 +96,9 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
 /// sparkline windows move with the calendar).
 pub fn refresh_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
     let on: Option<NaiveDate> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'rollups_on'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'rollups_on'", [], |r| {
+            r.get(0)
+        })
         .optional()?;
     if on == Some(today) {
         return Ok(false);

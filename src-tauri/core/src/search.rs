@@ -79,8 +79,14 @@ mod tests {
 
     #[test]
     fn query_syntax_in_user_input_is_searched_literally() {
-        assert_eq!(match_expression("acme corp").as_deref(), Some("\"acme\"* \"corp\"*"));
-        assert_eq!(match_expression("NOT\" OR (x*").as_deref(), Some("\"NOT\"* \"OR\"* \"x\"*"));
+        assert_eq!(
+            match_expression("acme corp").as_deref(),
+            Some("\"acme\"* \"corp\"*")
+        );
+        assert_eq!(
+            match_expression("NOT\" OR (x*").as_deref(),
+            Some("\"NOT\"* \"OR\"* \"x\"*")
+        );
         assert_eq!(match_expression("  --  "), None);
     }
 }

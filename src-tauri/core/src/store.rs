@@ -170,14 +170,13 @@ mod tests {
         let mut conn = connect(&path).expect("connect");
         apply_migrations(&mut conn, &path, v1).expect("v1");
 
-        let broken: &[(i64, &str)] = &[
-            v1[0],
-            (2, "ALTER TABLE t ADD COLUMN y; THIS IS NOT SQL;"),
-        ];
+        let broken: &[(i64, &str)] = &[v1[0], (2, "ALTER TABLE t ADD COLUMN y; THIS IS NOT SQL;")];
         apply_migrations(&mut conn, &path, broken).expect_err("broken migration fails");
         assert_eq!(schema_version(&conn).expect("version"), 1);
         let cols: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_table_info('t')", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM pragma_table_info('t')", [], |r| {
+                r.get(0)
+            })
             .expect("cols");
         assert_eq!(cols, 1, "the half-applied ALTER was rolled back");
 
@@ -192,9 +191,11 @@ mod tests {
         assert!(!backups.is_empty(), "a backup of the v1 file was taken");
         let copy = Connection::open(backups[0].path()).expect("open backup");
         let (x, version): (String, i64) = copy
-            .query_row("SELECT x, (SELECT user_version FROM pragma_user_version) FROM t", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT x, (SELECT user_version FROM pragma_user_version) FROM t",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .expect("row");
         assert_eq!((x.as_str(), version), ("keep me", 1));
     }

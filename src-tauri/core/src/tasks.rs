@@ -70,7 +70,10 @@ pub fn open_for_account(conn: &Connection, account_id: i64) -> Result<Vec<Task>>
 /// Marks a task done (or open again).
 pub fn set_done(conn: &Connection, id: i64, done: bool) -> Result<()> {
     let done_at = done.then(|| Utc::now().to_rfc3339());
-    let changed = conn.execute("UPDATE tasks SET done_at = ?2 WHERE id = ?1", params![id, done_at])?;
+    let changed = conn.execute(
+        "UPDATE tasks SET done_at = ?2 WHERE id = ?1",
+        params![id, done_at],
+    )?;
     if changed == 0 {
         return Err(Error::NotFound(format!("Task {id} does not exist.")));
     }

@@ -22,8 +22,8 @@ use ts_rs::TS;
 
 pub use fields::{auto_map, fields, Entity, FieldInfo};
 use fields::{parse_cell, specs, FieldSpec, Kind};
-pub use reader::{sniff, FileFormat, ReadOptions};
 use reader::Rows;
+pub use reader::{sniff, FileFormat, ReadOptions};
 
 use crate::error::{Error, Result};
 use crate::model::{source, Tier};
@@ -101,11 +101,21 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
     let mut sample = Vec::new();
     while sample.len() < SAMPLE_ROWS {
         match rows.next_record()? {
-            Some(record) => sample.push(record.values.unwrap_or_else(|reason| vec![format!("(line {} {reason})", record.line)])),
+            Some(record) => sample.push(
+                record
+                    .values
+                    .unwrap_or_else(|reason| vec![format!("(line {} {reason})", record.line)]),
+            ),
             None => break,
         }
     }
-    Ok(FileInfo { path: path.display().to_string(), size_bytes, options, headers: rows.headers.clone(), sample })
+    Ok(FileInfo {
+        path: path.display().to_string(),
+        size_bytes,
+        options,
+        headers: rows.headers.clone(),
+        sample,
+    })
 }
 
 /// The proposed mapping of an entity's fields to a file's headers.
@@ -129,8 +139,20 @@ pub fn run(
 }
 
 /// Checks the first `rows` rows exactly as an import would, and saves nothing.
-pub fn preview(conn: &mut Connection, request: &ImportRequest, today: NaiveDate, rows: u64) -> Result<ImportReport> {
-    execute(conn, request, today, Some(rows), &mut crate::progress::ignore, &CancelToken::default())
+pub fn preview(
+    conn: &mut Connection,
+    request: &ImportRequest,
+    today: NaiveDate,
+    rows: u64,
+) -> Result<ImportReport> {
+    execute(
+        conn,
+        request,
+        today,
+        Some(rows),
+        &mut crate::progress::ignore,
+        &CancelToken::default(),
+    )
 }
 
 /// A field of the entity bound to a column of the file.
@@ -150,18 +172,29 @@ fn bind(entity: Entity, headers: &[String], mapping: &[ColumnMapping]) -> Result
         match column {
             Some(name) => {
                 let index = headers.iter().position(|h| h == name).ok_or_else(|| {
-                    Error::invalid(format!("The file has no column '{name}' (mapped to {}).", spec.label))
+                    Error::invalid(format!(
+                        "The file has no column '{name}' (mapped to {}).",
+                        spec.label
+                    ))
                 })?;
-                bound.push(Bound { spec, column: index });
+                bound.push(Bound {
+                    spec,
+                    column: index,
+                });
             }
             None if spec.required => {
-                return Err(Error::invalid(format!("Choose the column that holds '{}'; it is required.", spec.label)))
+                return Err(Error::invalid(format!(
+                    "Choose the column that holds '{}'; it is required.",
+                    spec.label
+                )))
             }
             None => {}
         }
     }
     if entity == Entity::Usage && !bound.iter().any(|b| matches!(b.spec.kind, Kind::Integer)) {
-        return Err(Error::invalid("Map at least one usage metric (active users, logins, ...)."));
+        return Err(Error::invalid(
+            "Map at least one usage metric (active users, logins, ...).",
+        ));
     }
     Ok(bound)
 }
@@ -245,7 +278,11 @@ fn execute(
                 return Err(Error::Cancelled);
             }
             if report.rows_read % 10_000 == 0 {
-                progress(Progress { phase: "Importing rows".into(), done: rows.bytes_read, total: Some(size) });
+                progress(Progress {
+                    phase: "Importing rows".into(),
+                    done: rows.bytes_read,
+                    total: Some(size),
+                });
             }
         }
         let line = record.line;
@@ -266,7 +303,11 @@ fn execute(
         let key = row.identity(request.entity, &cells, &bound);
         if let Some(first) = seen.insert(key, line) {
             seen.insert(key, first);
-            fail(&mut report, line, format!("Duplicate of line {first}: the same record appears twice in the file."));
+            fail(
+                &mut report,
+                line,
+                format!("Duplicate of line {first}: the same record appears twice in the file."),
+            );
             continue;
         }
         match writer.write(&tx, &row, today) {
@@ -284,7 +325,11 @@ fn execute(
             touched.insert(id);
         }
     }
-    progress(Progress { phase: "Importing rows".into(), done: size, total: Some(size) });
+    progress(Progress {
+        phase: "Importing rows".into(),
+        done: size,
+        total: Some(size),
+    });
     drop(writer);
     if limit.is_some() {
         // A preview: the transaction is dropped, so nothing is saved.
@@ -316,19 +361,32 @@ struct ParsedRow {
     values: Vec<Value>,
 }
 
-fn parse_row(bound: &[Bound], cells: &[String], decimal_comma: bool, accounts: &AccountIndex) -> std::result::Result<ParsedRow, String> {
-    let mut row = ParsedRow { account_id: None, external_id: None, values: Vec::with_capacity(bound.len()) };
+fn parse_row(
+    bound: &[Bound],
+    cells: &[String],
+    decimal_comma: bool,
+    accounts: &AccountIndex,
+) -> std::result::Result<ParsedRow, String> {
+    let mut row = ParsedRow {
+        account_id: None,
+        external_id: None,
+        values: Vec::with_capacity(bound.len()),
+    };
     for b in bound {
         let text = cells.get(b.column).map(String::as_str).unwrap_or("");
-        let value = parse_cell(b.spec.kind, text, decimal_comma).map_err(|e| format!("{}: {e}.", b.spec.label))?;
+        let value = parse_cell(b.spec.kind, text, decimal_comma)
+            .map_err(|e| format!("{}: {e}.", b.spec.label))?;
         if b.spec.required && value == Value::Null {
             return Err(format!("Missing required field '{}'.", b.spec.label));
         }
         match b.spec.kind {
             Kind::AccountRef => {
-                let id = accounts
-                    .find(text)
-                    .ok_or_else(|| format!("Unknown account '{}': import it first or check the spelling.", text.trim()))?;
+                let id = accounts.find(text).ok_or_else(|| {
+                    format!(
+                        "Unknown account '{}': import it first or check the spelling.",
+                        text.trim()
+                    )
+                })?;
                 row.account_id = Some(id);
             }
             _ if b.spec.key == "id" => {
@@ -351,20 +409,29 @@ impl ParsedRow {
             return hash_key(&["id", id]);
         }
         if entity == Entity::Usage {
-            let day = bound.iter().zip(&self.values).find(|(b, _)| b.spec.key == "day");
+            let day = bound
+                .iter()
+                .zip(&self.values)
+                .find(|(b, _)| b.spec.key == "day");
             if let Some((_, Value::Text(day))) = day {
                 return hash_key(&["usage", &account, day]);
             }
         }
         // Without an id the whole row is the key: the same row twice is a duplicate.
         let mut parts: Vec<&str> = vec![&account];
-        parts.extend(bound.iter().map(|b| cells.get(b.column).map(|s| s.trim()).unwrap_or("")));
+        parts.extend(
+            bound
+                .iter()
+                .map(|b| cells.get(b.column).map(|s| s.trim()).unwrap_or("")),
+        );
         hash_key(&parts)
     }
 
     /// The external id to store: the file's id, or a stable key derived from the row.
     fn stored_external_id(&self, values_key: u64) -> String {
-        self.external_id.clone().unwrap_or_else(|| format!("row:{values_key:016x}"))
+        self.external_id
+            .clone()
+            .unwrap_or_else(|| format!("row:{values_key:016x}"))
     }
 }
 
@@ -389,9 +456,17 @@ impl<'c> EntityWriter<'c> {
             .collect();
         let names: Vec<&str> = columns.iter().map(|(_, c)| *c).collect();
         let changed = |cols: &[&str]| {
-            cols.iter().map(|c| format!("{c} IS NOT excluded.{c}")).collect::<Vec<_>>().join(" OR ")
+            cols.iter()
+                .map(|c| format!("{c} IS NOT excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
         };
-        let set = |cols: &[&str]| cols.iter().map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
+        let set = |cols: &[&str]| {
+            cols.iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let upsert = match entity {
             Entity::Accounts => None,
             Entity::Usage => {
@@ -426,7 +501,9 @@ impl<'c> EntityWriter<'c> {
         };
         let mut contacts = HashMap::new();
         if entity == Entity::Surveys {
-            let mut stmt = conn.prepare("SELECT account_id, lower(email), id FROM contacts WHERE email IS NOT NULL")?;
+            let mut stmt = conn.prepare(
+                "SELECT account_id, lower(email), id FROM contacts WHERE email IS NOT NULL",
+            )?;
             for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
                 let (k, v) = row?;
                 contacts.insert(k, v);
@@ -468,7 +545,9 @@ impl<'c> EntityWriter<'c> {
             if *column == "contact_id" {
                 // A contact is named by email; an unknown email leaves the response unlinked.
                 let found = match (&value, row.account_id) {
-                    (Value::Text(email), Some(account)) => self.contacts.get(&(account, email.to_lowercase())).copied(),
+                    (Value::Text(email), Some(account)) => {
+                        self.contacts.get(&(account, email.to_lowercase())).copied()
+                    }
                     _ => None,
                 };
                 params.push(found.map_or(Value::Null, Value::Integer));
@@ -479,14 +558,24 @@ impl<'c> EntityWriter<'c> {
         if self.entity == Entity::Activities {
             params.push(Value::Text(self.now.clone()));
         }
-        let stmt = self.upsert.as_mut().ok_or_else(|| Error::Internal("no statement for this entity".into()))?;
+        let stmt = self
+            .upsert
+            .as_mut()
+            .ok_or_else(|| Error::Internal("no statement for this entity".into()))?;
         Ok(stmt.execute(rusqlite::params_from_iter(params))? > 0)
     }
 
     fn write_account(&mut self, conn: &Connection, row: &ParsedRow) -> Result<bool> {
-        let external_id = row.external_id.as_deref().ok_or_else(|| Error::Internal("account without id".into()))?;
+        let external_id = row
+            .external_id
+            .as_deref()
+            .ok_or_else(|| Error::Internal("account without id".into()))?;
         let mut cols: Vec<&str> = self.columns.iter().map(|(_, c)| *c).collect();
-        let mut values: Vec<Value> = self.columns.iter().map(|(i, _)| row.values[*i].clone()).collect();
+        let mut values: Vec<Value> = self
+            .columns
+            .iter()
+            .map(|(i, _)| row.values[*i].clone())
+            .collect();
         // Rows that leave a column empty keep what the portfolio has.
         let keep: Vec<bool> = values.iter().map(|v| *v != Value::Null).collect();
         let existing: Option<i64> = conn
@@ -498,23 +587,42 @@ impl<'c> EntityWriter<'c> {
             )
             .ok();
         if let Some(id) = existing {
-            let pairs: Vec<(&str, &Value)> = cols.iter().zip(&values).zip(&keep).filter(|(_, k)| **k).map(|((c, v), _)| (*c, v)).collect();
+            let pairs: Vec<(&str, &Value)> = cols
+                .iter()
+                .zip(&values)
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|((c, v), _)| (*c, v))
+                .collect();
             if pairs.is_empty() {
                 return Ok(false);
             }
             let sql = format!(
                 "UPDATE accounts SET {}, updated_at = ? WHERE id = ? AND ({})",
-                pairs.iter().map(|(c, _)| format!("{c} = ?")).collect::<Vec<_>>().join(", "),
-                pairs.iter().map(|(c, _)| format!("{c} IS NOT ?")).collect::<Vec<_>>().join(" OR "),
+                pairs
+                    .iter()
+                    .map(|(c, _)| format!("{c} = ?"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                pairs
+                    .iter()
+                    .map(|(c, _)| format!("{c} IS NOT ?"))
+                    .collect::<Vec<_>>()
+                    .join(" OR "),
             );
             let mut params: Vec<Value> = pairs.iter().map(|(_, v)| (*v).clone()).collect();
             params.push(Value::Text(self.now.clone()));
             params.push(Value::Integer(id));
             params.extend(pairs.iter().map(|(_, v)| (*v).clone()));
-            return Ok(conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params))? > 0);
+            return Ok(conn
+                .prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(params))?
+                > 0);
         }
         // A new account: a tier the file does not give follows from ARR.
-        let tier_given = self.tier_index.is_some_and(|i| row.values[i] != Value::Null);
+        let tier_given = self
+            .tier_index
+            .is_some_and(|i| row.values[i] != Value::Null);
         if !tier_given {
             let arr_major = self.arr_index.and_then(|i| match row.values[i] {
                 Value::Integer(minor) => Some(minor / 100),
@@ -534,8 +642,11 @@ impl<'c> EntityWriter<'c> {
             }
         }
         // Empty optional cells fall back to the column defaults.
-        let (cols, mut values): (Vec<&str>, Vec<Value>) =
-            cols.into_iter().zip(values).filter(|(_, v)| *v != Value::Null).unzip();
+        let (cols, mut values): (Vec<&str>, Vec<Value>) = cols
+            .into_iter()
+            .zip(values)
+            .filter(|(_, v)| *v != Value::Null)
+            .unzip();
         let sql = format!(
             "INSERT INTO accounts({}, source, created_at, updated_at) VALUES ({}, ?, ?, ?)",
             cols.join(", "),
@@ -544,7 +655,8 @@ impl<'c> EntityWriter<'c> {
         values.push(Value::Text(source::FILE.into()));
         values.push(Value::Text(self.now.clone()));
         values.push(Value::Text(self.now.clone()));
-        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values))?;
         let id = conn.last_insert_rowid();
         conn.execute(
             "INSERT INTO account_external_ids(source, external_id, account_id) VALUES (?1, ?2, ?3)",

@@ -2,9 +2,11 @@
 //! sniffing the format, delimiter and decimal convention, and yielding each
 //! record with the line it started on.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -43,8 +45,15 @@ pub struct Rows {
 }
 
 enum Inner {
-    Csv(csv::Reader<BufReader<File>>, csv::StringRecord),
-    Ndjson { lines: std::io::Lines<BufReader<File>>, line: u64 },
+    Csv {
+        reader: csv::Reader<BufReader<NewlineTracker>>,
+        record: csv::StringRecord,
+        lines: LineCounter,
+    },
+    Ndjson {
+        lines: std::io::Lines<BufReader<File>>,
+        line: u64,
+    },
 }
 
 fn open_file(path: &Path) -> Result<File> {
@@ -52,6 +61,48 @@ fn open_file(path: &Path) -> Result<File> {
         std::io::ErrorKind::NotFound => Error::NotFound(format!("No file at {}.", path.display())),
         _ => Error::io(format!("Cannot open {}", path.display()), e),
     })
+}
+
+/// The csv crate's own line numbers drift (CRLF files, skipped blank lines),
+/// but its byte offsets are exact. This reader notes where every '\n' is as
+/// bytes stream past, so a record's byte offset turns into the line a person
+/// sees in an editor, without a second pass over the file.
+struct NewlineTracker {
+    file: File,
+    offset: u64,
+    newlines: Arc<Mutex<VecDeque<u64>>>,
+}
+
+impl Read for NewlineTracker {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        if let Ok(mut newlines) = self.newlines.lock() {
+            for (i, _) in buf[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+                newlines.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+struct LineCounter {
+    newlines: Arc<Mutex<VecDeque<u64>>>,
+    before: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line of a record starting at `byte` (the csv crate may start
+    /// a record on the previous line's \n); offsets must come in increasing order.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        if let Ok(mut newlines) = self.newlines.lock() {
+            while newlines.front().is_some_and(|&nl| nl <= byte) {
+                newlines.pop_front();
+                self.before += 1;
+            }
+        }
+        self.before + 1
+    }
 }
 
 /// Looks at the start of a file and proposes how to read it.
@@ -64,20 +115,29 @@ pub fn sniff(path: &Path) -> Result<ReadOptions> {
     let text = String::from_utf8_lossy(&head);
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or("").trim();
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
         || first.starts_with('{');
     if is_json {
-        return Ok(ReadOptions { format: FileFormat::Ndjson, delimiter: ",".into(), decimal_comma: false });
+        return Ok(ReadOptions {
+            format: FileFormat::Ndjson,
+            delimiter: ",".into(),
+            decimal_comma: false,
+        });
     }
     // The separator is the candidate that appears most often outside quotes in the header.
     let count = |sep: char| {
         let mut quoted = false;
-        first.chars().filter(|&c| {
-            if c == '"' {
-                quoted = !quoted;
-            }
-            !quoted && c == sep
-        }).count()
+        first
+            .chars()
+            .filter(|&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                !quoted && c == sep
+            })
+            .count()
     };
     let delimiter = [',', ';', '\t']
         .into_iter()
@@ -98,12 +158,26 @@ impl Rows {
                 let delimiter = match options.delimiter.as_str() {
                     "\\t" | "\t" | "tab" => b'\t',
                     d if d.len() == 1 => d.as_bytes()[0],
-                    other => return Err(Error::invalid(format!("'{other}' is not a separator; use ',', ';' or a tab."))),
+                    other => {
+                        return Err(Error::invalid(format!(
+                            "'{other}' is not a separator; use ',', ';' or a tab."
+                        )))
+                    }
+                };
+                let newlines = Arc::new(Mutex::new(VecDeque::new()));
+                let tracker = NewlineTracker {
+                    file,
+                    offset: 0,
+                    newlines: newlines.clone(),
+                };
+                let lines = LineCounter {
+                    newlines,
+                    before: 0,
                 };
                 let mut reader = csv::ReaderBuilder::new()
                     .delimiter(delimiter)
                     .flexible(true)
-                    .from_reader(BufReader::with_capacity(256 * 1024, file));
+                    .from_reader(BufReader::with_capacity(256 * 1024, tracker));
                 let headers = reader
                     .headers()
                     .map_err(|e| Error::invalid(format!("Cannot read the header line: {e}")))?
@@ -113,7 +187,15 @@ impl Rows {
                 if headers.iter().all(|h| h.is_empty()) {
                     return Err(Error::invalid("The file is empty or has no header line."));
                 }
-                Ok(Rows { headers, inner: Inner::Csv(reader, csv::StringRecord::new()), bytes_read: 0 })
+                Ok(Rows {
+                    headers,
+                    inner: Inner::Csv {
+                        reader,
+                        record: csv::StringRecord::new(),
+                        lines,
+                    },
+                    bytes_read: 0,
+                })
             }
             FileFormat::Ndjson => {
                 // Headers are the keys of the first 200 objects, in first-seen order.
@@ -121,7 +203,9 @@ impl Rows {
                 let reader = BufReader::new(open_file(path)?);
                 for line in reader.lines().take(200) {
                     let line = line.map_err(|e| Error::io("Cannot read the file", e))?;
-                    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(line.trim_start_matches('\u{feff}')) {
+                    if let Ok(serde_json::Value::Object(map)) =
+                        serde_json::from_str(line.trim_start_matches('\u{feff}'))
+                    {
                         for key in map.keys() {
                             if !headers.contains(key) {
                                 headers.push(key.clone());
@@ -130,10 +214,16 @@ impl Rows {
                     }
                 }
                 if headers.is_empty() {
-                    return Err(Error::invalid("No JSON object found in the first lines of the file."));
+                    return Err(Error::invalid(
+                        "No JSON object found in the first lines of the file.",
+                    ));
                 }
                 let lines = BufReader::with_capacity(256 * 1024, file).lines();
-                Ok(Rows { headers, inner: Inner::Ndjson { lines, line: 0 }, bytes_read: 0 })
+                Ok(Rows {
+                    headers,
+                    inner: Inner::Ndjson { lines, line: 0 },
+                    bytes_read: 0,
+                })
             }
         }
     }
@@ -141,11 +231,15 @@ impl Rows {
     /// The next record, or None at the end of the file. I/O errors end the read.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
         match &mut self.inner {
-            Inner::Csv(reader, record) => loop {
+            Inner::Csv {
+                reader,
+                record,
+                lines,
+            } => loop {
                 match reader.read_record(record) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {
-                        let pos = record.position().map_or(0, |p| p.line());
+                        let pos = lines.line_at(record.position().map_or(0, |p| p.byte()));
                         self.bytes_read = reader.position().byte();
                         if record.len() == 1 && record.get(0).is_some_and(|v| v.trim().is_empty()) {
                             continue; // blank line
@@ -162,26 +256,36 @@ impl Rows {
                         return Ok(Some(Record { line: pos, values }));
                     }
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
+                        let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
                         if let csv::ErrorKind::Io(_) = e.kind() {
-                            return Err(Error::Internal(format!("Reading stopped at line {line}: {e}")));
+                            return Err(Error::Internal(format!(
+                                "Reading stopped at line {line}: {e}"
+                            )));
                         }
                         self.bytes_read = reader.position().byte();
                         let reason = match e.kind() {
                             csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_string(),
                             _ => format!("cannot be read: {e}"),
                         };
-                        return Ok(Some(Record { line, values: Err(reason) }));
+                        return Ok(Some(Record {
+                            line,
+                            values: Err(reason),
+                        }));
                     }
                 }
             },
             Inner::Ndjson { lines, line } => loop {
-                let Some(text) = lines.next() else { return Ok(None) };
+                let Some(text) = lines.next() else {
+                    return Ok(None);
+                };
                 *line += 1;
                 let text = match text {
                     Ok(t) => t,
                     Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                        return Ok(Some(Record { line: *line, values: Err("is not valid UTF-8 text".into()) }))
+                        return Ok(Some(Record {
+                            line: *line,
+                            values: Err("is not valid UTF-8 text".into()),
+                        }))
                     }
                     Err(e) => return Err(Error::io(format!("Reading stopped at line {line}"), e)),
                 };
@@ -203,8 +307,37 @@ impl Rows {
                     Ok(_) => Err("is not a JSON object".to_string()),
                     Err(e) => Err(format!("is not valid JSON ({e})")),
                 };
-                return Ok(Some(Record { line: *line, values }));
+                return Ok(Some(Record {
+                    line: *line,
+                    values,
+                }));
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(content: &str) -> Vec<u64> {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, content).expect("write");
+        let options = sniff(&path).expect("sniff");
+        let mut rows = Rows::open(&path, &options).expect("open");
+        let mut lines = Vec::new();
+        while let Some(r) = rows.next_record().expect("next") {
+            lines.push(r.line);
+        }
+        lines
+    }
+
+    #[test]
+    fn records_know_the_line_they_start_on() {
+        assert_eq!(lines_of("a,b\n1,2\n3,4\n"), vec![2, 3]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
+        assert_eq!(lines_of("\u{feff}a,b\r\n1,\"x\ny\"\r\n3,4\r\n"), vec![2, 4]);
+        assert_eq!(lines_of("a,b\n1,2\n\n3,4\n"), vec![2, 4]);
     }
 }

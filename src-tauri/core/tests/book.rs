@@ -1,0 +1,352 @@
+//! The core against real SQLite files: the demo book, the portfolio and account
+//! page queries, logging a check-in, tasks and search.
+
+use chrono::NaiveDate;
+use steward_core::checkin::{self, NewCheckIn, NextStep};
+use steward_core::demo::{self, DemoSpec};
+use steward_core::model::{ActivityKind, LifecycleStage, Sentiment, Tier};
+use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
+use steward_core::progress::{self, CancelToken};
+use steward_core::search::{self, HitKind};
+use steward_core::{account, store, tasks};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn book(dir: &std::path::Path, accounts: u32) -> rusqlite::Connection {
+    let mut conn = store::open_in(dir).expect("open");
+    demo::generate(
+        &mut conn,
+        &DemoSpec {
+            seed: 7,
+            accounts,
+            years: 3,
+        },
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("generate");
+    conn
+}
+
+#[test]
+fn demo_book_is_deterministic_and_realistic() {
+    let a = tempfile::tempdir().expect("tmp");
+    let b = tempfile::tempdir().expect("tmp");
+    let conn = book(a.path(), 80);
+    let other = book(b.path(), 80);
+    let fingerprint = |c: &rusqlite::Connection| -> (String, i64, i64) {
+        c.query_row(
+            "SELECT group_concat(name, '|'), (SELECT count(*) FROM usage_daily), (SELECT sum(active_users) FROM usage_daily) FROM accounts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("fingerprint")
+    };
+    assert_eq!(
+        fingerprint(&conn),
+        fingerprint(&other),
+        "same seed, same book"
+    );
+
+    // Every lifecycle stage and every tier shows up.
+    let stages: Vec<String> = conn
+        .prepare("SELECT DISTINCT lifecycle_stage FROM accounts ORDER BY 1")
+        .expect("q")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("collect");
+    for stage in LifecycleStage::ALL {
+        assert!(
+            stages.contains(&stage.as_str().to_string()),
+            "stage {} missing from {stages:?}",
+            stage.as_str()
+        );
+    }
+    let tiers: i64 = conn
+        .query_row("SELECT count(DISTINCT tier) FROM accounts", [], |r| {
+            r.get(0)
+        })
+        .expect("tiers");
+    assert_eq!(tiers, 3);
+
+    // Churned accounts declined before they left: usage in their last 30 days
+    // is well below the same account's level half a year earlier.
+    let declines: Vec<(Option<f64>, Option<f64>)> = conn
+        .prepare(
+            "SELECT (SELECT avg(active_users) FROM usage_daily u WHERE u.account_id = a.id
+                       AND u.day > date(a.churn_date, '-30 days') AND u.day <= a.churn_date),
+                    (SELECT avg(active_users) FROM usage_daily u WHERE u.account_id = a.id
+                       AND u.day > date(g.decline_start, '-60 days') AND u.day <= g.decline_start)
+             FROM accounts a JOIN demo_ground_truth g ON g.account_id = a.id
+             WHERE a.status = 'churned'",
+        )
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("collect");
+    let declines: Vec<(f64, f64)> = declines
+        .into_iter()
+        .filter_map(|(a, b)| Some((a?, b?)))
+        .collect();
+    assert!(
+        declines.len() >= 5,
+        "some accounts churned within the usage history: {}",
+        declines.len()
+    );
+    for (last, before) in &declines {
+        assert!(
+            last < &(before * 0.6),
+            "usage fell before churn: {last} vs {before}"
+        );
+    }
+    let truth: i64 = conn
+        .query_row("SELECT count(*) FROM demo_ground_truth", [], |r| r.get(0))
+        .expect("truth");
+    assert_eq!(truth, 80);
+    let departed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM contacts WHERE left_company AND role = 'champion'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("q");
+    assert!(departed > 0, "some champions left");
+    let trouble: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM invoices WHERE status = 'failed' OR paid_on > due_on",
+            [],
+            |r| r.get(0),
+        )
+        .expect("q");
+    assert!(trouble > 0, "some invoices were late or failed");
+    let nps: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM survey_responses WHERE kind = 'nps'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("q");
+    assert!(nps > 80);
+
+    // The demo book only goes into an empty portfolio.
+    let mut conn = conn;
+    let err = demo::generate(
+        &mut conn,
+        &DemoSpec::default(),
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect_err("not twice");
+    assert!(err.to_string().contains("already holds 80 accounts"));
+}
+
+#[test]
+fn portfolio_sorts_filters_and_shows_trends() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 60);
+    let all = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
+    let active: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM accounts WHERE status = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("q");
+    assert_eq!(
+        all.len() as i64,
+        active,
+        "churned accounts are hidden by default"
+    );
+    assert!(all
+        .windows(2)
+        .all(|w| w[0].name.to_lowercase() <= w[1].name.to_lowercase()));
+    assert!(
+        all.iter().filter(|r| r.usage_weekly.len() == 12).count() > all.len() / 2,
+        "most accounts have a 12-week sparkline"
+    );
+    assert!(all
+        .iter()
+        .all(|r| r.days_since_touch.is_none_or(|d| d >= 0)));
+
+    let by_arr = portfolio::list(
+        &conn,
+        &PortfolioQuery {
+            sort: PortfolioSort::Arr,
+            descending: true,
+            tiers: vec![Tier::A],
+            ..Default::default()
+        },
+        today(),
+    )
+    .expect("list");
+    assert!(!by_arr.is_empty());
+    assert!(by_arr.iter().all(|r| r.tier == Tier::A));
+    assert!(by_arr.windows(2).all(|w| w[0].arr.minor >= w[1].arr.minor));
+
+    let name = &all[0].name;
+    let word = name.split(' ').next().expect("word").to_lowercase();
+    let found = portfolio::list(
+        &conn,
+        &PortfolioQuery {
+            text: word.clone(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .expect("list");
+    assert!(found.iter().any(|r| &r.name == name));
+    assert!(found.iter().all(|r| r.name.to_lowercase().contains(&word)
+        || r.domain.as_deref().unwrap_or("").contains(&word)));
+}
+
+#[test]
+fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path(), 20);
+    let row = &portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list")[0];
+    let page = account::page(&conn, row.id, 365 * 3, today()).expect("page");
+    assert!(!page.usage.days.is_empty());
+    assert_eq!(page.usage.days.len(), page.usage.active_users.len());
+    let contact = page.contacts[0].id;
+
+    let input = NewCheckIn {
+        account_id: row.id,
+        kind: ActivityKind::Call,
+        occurred_on: today(),
+        contact_ids: vec![contact],
+        summary: "Discussed the zeppelin rollout with the analytics team".into(),
+        sentiment: Some(Sentiment::Positive),
+        next_steps: vec![
+            NextStep {
+                title: "Send zeppelin deck".into(),
+                due_on: Some(today()),
+            },
+            NextStep {
+                title: "Book training".into(),
+                due_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+            },
+            NextStep {
+                title: "   ".into(),
+                due_on: None,
+            },
+        ],
+    };
+    let id = checkin::log(&mut conn, &input, today()).expect("log");
+    drop(conn);
+
+    let conn = store::open_in(dir.path()).expect("reopen");
+    let page = account::page(&conn, row.id, 90, today()).expect("page");
+    let first = &page.activities[0];
+    assert_eq!(first.id, id);
+    assert_eq!(first.summary, input.summary);
+    assert_eq!(
+        first.contact_names,
+        vec![page
+            .contacts
+            .iter()
+            .find(|c| c.id == contact)
+            .expect("c")
+            .name
+            .clone()]
+    );
+    assert_eq!(page.days_since_touch, Some(0));
+    let titles: Vec<&str> = page.open_tasks.iter().map(|t| t.title.as_str()).collect();
+    assert!(titles.contains(&"Send zeppelin deck") && titles.contains(&"Book training"));
+    assert!(!titles.contains(&"   "), "blank next steps are dropped");
+
+    let list = tasks::open(&conn, today()).expect("tasks");
+    assert!(list.today.iter().any(|t| t.title == "Send zeppelin deck"));
+    assert!(list.upcoming.iter().any(|t| t.title == "Book training"));
+    assert!(list
+        .overdue
+        .iter()
+        .all(|t| t.due_on.is_some_and(|d| d < today())));
+
+    let hits = search::query(&conn, "zeppel", 20).expect("search");
+    assert!(hits
+        .iter()
+        .any(|h| h.kind == HitKind::Activity && h.id == id && h.account_id == row.id));
+    let hits = search::query(&conn, &row.name, 5).expect("search");
+    assert_eq!(hits[0].kind, HitKind::Account);
+    assert_eq!(hits[0].account_id, row.id);
+
+    // The portfolio row now says "touched today".
+    let again = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
+    assert_eq!(
+        again
+            .iter()
+            .find(|r| r.id == row.id)
+            .expect("row")
+            .days_since_touch,
+        Some(0)
+    );
+}
+
+#[test]
+fn check_in_input_is_validated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path(), 3);
+    let base = NewCheckIn {
+        account_id: 1,
+        kind: ActivityKind::Note,
+        occurred_on: today(),
+        contact_ids: vec![],
+        summary: "ok".into(),
+        sentiment: None,
+        next_steps: vec![],
+    };
+    let empty = NewCheckIn {
+        summary: "  ".into(),
+        ..base.clone()
+    };
+    assert_eq!(
+        checkin::log(&mut conn, &empty, today())
+            .expect_err("empty")
+            .code(),
+        steward_core::ErrorCode::InvalidInput
+    );
+    let future = NewCheckIn {
+        occurred_on: NaiveDate::from_ymd_opt(2027, 1, 1).expect("d"),
+        ..base.clone()
+    };
+    assert!(checkin::log(&mut conn, &future, today())
+        .expect_err("future")
+        .to_string()
+        .contains("future"));
+    let missing = NewCheckIn {
+        account_id: 999,
+        ..base.clone()
+    };
+    assert_eq!(
+        checkin::log(&mut conn, &missing, today())
+            .expect_err("missing")
+            .code(),
+        steward_core::ErrorCode::NotFound
+    );
+    // A contact of another account is refused and nothing is written.
+    let other: i64 = conn
+        .query_row(
+            "SELECT id FROM contacts WHERE account_id = 2 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("c");
+    let before: i64 = conn
+        .query_row("SELECT count(*) FROM activities", [], |r| r.get(0))
+        .expect("n");
+    let wrong = NewCheckIn {
+        contact_ids: vec![other],
+        ..base
+    };
+    assert!(checkin::log(&mut conn, &wrong, today()).is_err());
+    let after: i64 = conn
+        .query_row("SELECT count(*) FROM activities", [], |r| r.get(0))
+        .expect("n");
+    assert_eq!(before, after);
+}

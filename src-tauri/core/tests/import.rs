@@ -1,0 +1,350 @@
+//! Importing real files into a real portfolio: messy CSV, German exports,
+//! NDJSON, bad rows reported by line, idempotent re-import, cancel.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use steward_core::import::{self, Entity, ImportRequest};
+use steward_core::progress::{self, CancelToken};
+use steward_core::{account, store, ErrorCode};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.display().to_string()
+}
+
+/// Inspects the file and imports it with the suggested mapping.
+fn import_file(
+    conn: &mut rusqlite::Connection,
+    path: &str,
+    entity: Entity,
+) -> import::ImportReport {
+    let info = import::inspect(Path::new(path)).expect("inspect");
+    let request = ImportRequest {
+        path: path.into(),
+        entity,
+        options: info.options,
+        mapping: import::suggest_mapping(entity, &info.headers),
+    };
+    import::run(
+        conn,
+        &request,
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("import")
+}
+
+fn lines_and_reasons(report: &import::ImportReport) -> Vec<(u64, String)> {
+    report
+        .errors
+        .iter()
+        .map(|e| (e.line, e.reason.clone()))
+        .collect()
+}
+
+#[test]
+fn messy_csv_good_rows_go_in_bad_rows_are_reported_and_reimport_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    // UTF-8 BOM, CRLF line ends, a quoted separator and a quoted newline.
+    let csv = "\u{feff}Account ID,Account Name,Domain,ARR,Renewal Date,Segment\r\n\
+               acme-1,\"Acme, Inc.\",acme.example,\"120,000.50\",2027-03-31,\r\n\
+               glob-2,\"Globex\nHoldings\",globex.example,250000,03/31/2027,A\r\n\
+               bad-3,,nameless.example,1000,2027-01-01,\r\n\
+               bad-4,Initech,initech.example,12k,2027-01-01,\r\n\
+               bad-5,Umbrella,umbrella.example,5000,31.02.2027,\r\n\
+               acme-1,Acme again,acme.example,1,2027-01-01,\r\n\
+               hooli-7,Hooli,hooli.example,45000,2027-06-30,Z\r\n\
+               vandelay-8,Vandelay,vandelay.example,9000,,C\r\n";
+    let path = write(dir.path(), "accounts.csv", csv.as_bytes());
+    let report = import_file(&mut conn, &path, Entity::Accounts);
+    assert_eq!(report.rows_read, 8);
+    assert_eq!(report.written, 3, "{:?}", report.errors);
+    assert_eq!(report.failed, 5);
+    let errors = lines_and_reasons(&report);
+    // Line numbers count the quoted newline in the Globex row.
+    assert_eq!(errors[0], (5, "Missing required field 'Name'.".to_string()));
+    assert_eq!(errors[1].0, 6);
+    assert!(
+        errors[1].1.contains("ARR: '12k' is not an amount"),
+        "{}",
+        errors[1].1
+    );
+    assert_eq!(errors[2].0, 7);
+    assert!(errors[2].1.contains("'31.02.2027' is not a date"));
+    assert_eq!(
+        errors[3],
+        (
+            8,
+            "Duplicate of line 2: the same record appears twice in the file.".to_string()
+        )
+    );
+    assert_eq!(errors[4].0, 9);
+    assert!(errors[4].1.contains("'Z' is not one of A, B, C"));
+
+    let (name, arr, tier, renewal): (String, i64, String, String) = conn
+        .query_row("SELECT name, arr_minor, tier, renewal_date FROM accounts WHERE domain = 'acme.example'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .expect("acme");
+    assert_eq!(
+        (name.as_str(), arr, tier.as_str(), renewal.as_str()),
+        ("Acme, Inc.", 12_000_050, "B", "2027-03-31")
+    );
+    let globex: String = conn
+        .query_row(
+            "SELECT name FROM accounts WHERE domain = 'globex.example'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("globex");
+    assert_eq!(globex, "Globex\nHoldings");
+
+    // The same file again: the good rows are already there, nothing changes.
+    let again = import_file(&mut conn, &path, Entity::Accounts);
+    assert_eq!((again.written, again.unchanged, again.failed), (0, 3, 5));
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+        .expect("n");
+    assert_eq!(count, 3);
+
+    // A changed ARR in a later export updates the account in place.
+    let path = write(
+        dir.path(),
+        "accounts2.csv",
+        b"id,name,arr\nacme-1,\"Acme, Inc.\",130000\n",
+    );
+    let update = import_file(&mut conn, &path, Entity::Accounts);
+    assert_eq!((update.written, update.unchanged), (1, 0));
+    let arr: i64 = conn
+        .query_row(
+            "SELECT arr_minor FROM accounts WHERE domain = 'acme.example'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("arr");
+    assert_eq!(arr, 13_000_000);
+}
+
+#[test]
+fn german_export_with_semicolons_and_decimal_commas() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let accounts = "Kunden-ID;Name;ARR;Vertragsbeginn\nk-1;Müller GmbH;\"1.234,56\";01.02.2024\nk-2;Schmidt AG;\"150.000,00\";15.03.2023\n";
+    let path = write(dir.path(), "kunden.csv", accounts.as_bytes());
+    let info = import::inspect(Path::new(&path)).expect("inspect");
+    assert_eq!(info.options.delimiter, ";");
+    assert!(info.options.decimal_comma);
+    let mut mapping = import::suggest_mapping(Entity::Accounts, &info.headers);
+    for m in &mut mapping {
+        match m.field.as_str() {
+            "id" => m.column = Some("Kunden-ID".into()),
+            "contract_start" => m.column = Some("Vertragsbeginn".into()),
+            _ => {}
+        }
+    }
+    let request = ImportRequest {
+        path,
+        entity: Entity::Accounts,
+        options: info.options,
+        mapping,
+    };
+    let report = import::run(
+        &mut conn,
+        &request,
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("run");
+    assert_eq!(
+        (report.written, report.failed),
+        (2, 0),
+        "{:?}",
+        report.errors
+    );
+    let rows: Vec<(String, i64, String, String)> = conn
+        .prepare("SELECT name, arr_minor, contract_start, tier FROM accounts ORDER BY name")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("collect");
+    assert_eq!(
+        rows[0],
+        (
+            "Müller GmbH".into(),
+            123_456,
+            "2024-02-01".into(),
+            "C".into()
+        )
+    );
+    assert_eq!(
+        rows[1],
+        (
+            "Schmidt AG".into(),
+            15_000_000,
+            "2023-03-15".into(),
+            "A".into()
+        )
+    );
+}
+
+#[test]
+fn contacts_usage_and_other_entities_need_a_known_account() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let path = write(
+        dir.path(),
+        "a.csv",
+        b"id,name,domain\nacme-1,Acme,acme.example\n",
+    );
+    import_file(&mut conn, &path, Entity::Accounts);
+
+    let contacts = "account,name,email,role,primary\n\
+                    acme-1,Ada Novak,ada@acme.example,Champion,yes\n\
+                    ACME.EXAMPLE,Ben Kim,ben@acme.example,executive sponsor,no\n\
+                    nope-9,Cy Ghost,cy@ghost.example,user,no\n\
+                    acme-1,Dee Odd,dee@acme.example,janitor,no\n";
+    let path = write(dir.path(), "contacts.csv", contacts.as_bytes());
+    let report = import_file(&mut conn, &path, Entity::Contacts);
+    assert_eq!(report.written, 2);
+    assert_eq!(report.errors[0].line, 4);
+    assert!(report.errors[0].reason.contains("Unknown account 'nope-9'"));
+    assert!(report.errors[1]
+        .reason
+        .contains("'janitor' is not one of champion"));
+    let again = import_file(&mut conn, &path, Entity::Contacts);
+    assert_eq!(
+        (again.written, again.unchanged),
+        (0, 2),
+        "rows without an id are keyed by their content"
+    );
+
+    // Usage as NDJSON, with a broken line and an unknown account.
+    let ndjson = "{\"account\":\"acme-1\",\"date\":\"2026-11-20\",\"active_users\":12,\"seats\":20}\n\
+                  {\"account\":\"acme-1\",\"date\":\"2026-11-21\",\"active_users\":14,\"seats\":20}\n\
+                  {not json\n\
+                  {\"account\":\"zzz\",\"date\":\"2026-11-21\",\"active_users\":1}\n\
+                  {\"account\":\"acme-1\",\"date\":\"2026-11-21\",\"active_users\":15}\n";
+    let path = write(dir.path(), "usage.ndjson", ndjson.as_bytes());
+    let report = import_file(&mut conn, &path, Entity::Usage);
+    assert_eq!(report.written, 2);
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![3, 4, 5]);
+    assert!(report.errors[0].reason.contains("not valid JSON"));
+    assert!(report.errors[2].reason.contains("Duplicate of line 2"));
+    let page = account::page(&conn, 1, 30, today()).expect("page");
+    assert_eq!(page.usage.active_users, vec![Some(12), Some(14)]);
+    assert_eq!(
+        page.seats_used_pct,
+        Some(70.0),
+        "rollups follow imported usage"
+    );
+
+    // Surveys: an NPS score of 11 breaks the portfolio's rules and is reported.
+    let surveys = "account,email,type,score,date\nacme-1,ada@acme.example,NPS,9,2026-10-01\nacme-1,ben@acme.example,nps,11,2026-10-02\n";
+    let path = write(dir.path(), "nps.csv", surveys.as_bytes());
+    let report = import_file(&mut conn, &path, Entity::Surveys);
+    assert_eq!(report.written, 1);
+    assert_eq!(report.errors[0].line, 3);
+    assert!(report.errors[0].reason.contains("out of range"));
+    let page = account::page(&conn, 1, 30, today()).expect("page");
+    assert_eq!(page.nps, Some(100));
+    assert_eq!(page.surveys[0].contact_name.as_deref(), Some("Ada Novak"));
+}
+
+#[test]
+fn a_required_field_without_a_column_is_refused_before_reading() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let path = write(dir.path(), "x.csv", b"foo,bar\n1,2\n");
+    let info = import::inspect(Path::new(&path)).expect("inspect");
+    let request = ImportRequest {
+        path,
+        entity: Entity::Accounts,
+        options: info.options.clone(),
+        mapping: import::suggest_mapping(Entity::Accounts, &info.headers),
+    };
+    let err = import::run(
+        &mut conn,
+        &request,
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect_err("unmapped");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("Account id"), "{err}");
+    let missing = ImportRequest {
+        path: dir.path().join("none.csv").display().to_string(),
+        ..request
+    };
+    assert_eq!(
+        import::inspect(Path::new(&missing.path))
+            .expect_err("missing")
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn cancel_and_preview_leave_the_portfolio_as_it_was() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let mut csv = String::from("id,name\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!("acc-{i},Account {i}\n"));
+    }
+    let path = write(dir.path(), "big.csv", csv.as_bytes());
+    let info = import::inspect(Path::new(&path)).expect("inspect");
+    let request = ImportRequest {
+        path,
+        entity: Entity::Accounts,
+        options: info.options,
+        mapping: import::suggest_mapping(Entity::Accounts, &info.headers),
+    };
+
+    let preview = import::preview(&mut conn, &request, today(), 20).expect("preview");
+    assert_eq!(
+        (preview.rows_read, preview.written, preview.dry_run),
+        (20, 20, true)
+    );
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+            .expect("n")
+    };
+    assert_eq!(count(&conn), 0);
+
+    let cancel = CancelToken::default();
+    let mut reports = 0;
+    let mut on_progress = |p: steward_core::progress::Progress| {
+        reports += 1;
+        assert!(p.done <= p.total.unwrap_or(u64::MAX));
+        if reports == 2 {
+            cancel.cancel();
+        }
+    };
+    let err = import::run(&mut conn, &request, today(), &mut on_progress, &cancel)
+        .expect_err("cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
+    assert_eq!(count(&conn), 0, "a cancelled import writes nothing");
+
+    let report = import::run(
+        &mut conn,
+        &request,
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("run");
+    assert_eq!(report.written, 30_000);
+    assert_eq!(count(&conn), 30_000);
+}
