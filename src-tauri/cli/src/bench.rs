@@ -1,0 +1,267 @@
+//! The benchmarks behind docs/benchmarks.md, run on a generated book in real
+//! SQLite files: demo generation, usage import side by side with sqlite3's
+//! `.import`, and the p50/p95 latency of the portfolio list, the account page
+//! and search as the app runs them (query plus JSON serialisation).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use steward_core::demo::{self, DemoSpec};
+use steward_core::model::{LifecycleStage, Tier};
+use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
+use steward_core::progress::{self, CancelToken};
+use steward_core::rng::Rng;
+use steward_core::{account, search, store, Error};
+
+const ITERATIONS: usize = 300;
+
+struct Latency {
+    p50: f64,
+    p95: f64,
+    max: f64,
+}
+
+fn measure(mut f: impl FnMut(usize) -> Result<(), Error>) -> Result<Latency, Error> {
+    let mut times: Vec<Duration> = Vec::with_capacity(ITERATIONS);
+    // Warm the page cache and statement caches the way a running app has them.
+    for i in 0..10 {
+        f(i)?;
+    }
+    for i in 0..ITERATIONS {
+        let start = Instant::now();
+        f(i)?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(times[((q * times.len() as f64).ceil() as usize).saturating_sub(1)]);
+    Ok(Latency { p50: at(0.5), p95: at(0.95), max: ms(times[times.len() - 1]) })
+}
+
+fn io(context: &str) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(context, e)
+}
+
+pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: NaiveDate) -> Result<String, Error> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io("Cannot clear the bench folder"))?;
+    }
+    let book_dir = dir.join("book");
+    let mut conn = store::open_in(&book_dir)?;
+    let mut out = String::new();
+
+    eprintln!("generating a {accounts}-account book with {years} years of usage...");
+    let started = Instant::now();
+    let summary = demo::generate(&mut conn, &DemoSpec { seed: 42, accounts, years }, today, &mut progress::ignore, &CancelToken::default())?;
+    let generation = started.elapsed().as_secs_f64();
+    let db_size = std::fs::metadata(book_dir.join(store::DB_FILE)).map(|m| m.len()).unwrap_or(0);
+
+    let _ = writeln!(out, "## Machine\n\n{}\n", machine());
+    let _ = writeln!(out, "## Book\n");
+    let _ = writeln!(out, "| what | count |\n| --- | ---: |");
+    for (label, n) in [
+        ("accounts", u64::from(summary.accounts)),
+        ("contacts", summary.contacts),
+        ("usage days (rows of 5 metrics)", summary.usage_days),
+        ("usage values", summary.usage_days * 5),
+        ("activities", summary.activities),
+        ("invoices", summary.invoices),
+        ("tickets", summary.tickets),
+        ("survey responses", summary.surveys),
+    ] {
+        let _ = writeln!(out, "| {label} | {n} |");
+    }
+    let _ = writeln!(
+        out,
+        "\nGenerated in {generation:.1} s ({:.0} usage rows/s including everything else); file size {:.0} MB.\n",
+        summary.usage_days as f64 / generation,
+        db_size as f64 / 1e6
+    );
+
+    // Latency of the three reads the app makes most.
+    eprintln!("measuring queries...");
+    let sorts = [PortfolioSort::Name, PortfolioSort::Arr, PortfolioSort::Renewal, PortfolioSort::LastTouch, PortfolioSort::Trend, PortfolioSort::Tier];
+    let texts = ["", "", "", "an", "north", "labs", "e"];
+    let mut rows_seen = 0usize;
+    let portfolio_latency = measure(|i| {
+        let query = PortfolioQuery {
+            text: texts[i % texts.len()].into(),
+            tiers: if i % 3 == 0 { vec![Tier::A, Tier::B] } else { vec![] },
+            stages: if i % 5 == 0 { vec![LifecycleStage::Mature, LifecycleStage::Renewal, LifecycleStage::AtRisk] } else { vec![] },
+            include_churned: i % 4 == 0,
+            sort: sorts[i % sorts.len()],
+            descending: i % 2 == 0,
+        };
+        let rows = portfolio::list(&conn, &query, today)?;
+        rows_seen = rows_seen.max(rows.len());
+        serde_json::to_vec(&rows).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(())
+    })?;
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM accounts")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut rng = Rng::new(9);
+    let mut usage_points = 0usize;
+    let page_latency = measure(|_| {
+        let id = *rng.pick(&ids);
+        let page = account::page(&conn, id, 365 * 3, today)?;
+        usage_points = usage_points.max(page.usage.days.len());
+        serde_json::to_vec(&page).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(())
+    })?;
+    let terms = ["north", "ada", "roadmap", "budget", "sync issues", "ben sch", "lo", "cedar labs", "escalation", "train", "zoe", "vp"];
+    let search_latency = measure(|i| {
+        let hits = search::query(&conn, terms[i % terms.len()], 20)?;
+        serde_json::to_vec(&hits).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(())
+    })?;
+    let _ = writeln!(out, "## Reads (query + JSON, {ITERATIONS} runs each after 10 warm-up runs)\n");
+    let _ = writeln!(out, "| read | p50 ms | p95 ms | max ms | target p95 |\n| --- | ---: | ---: | ---: | ---: |");
+    for (label, l, target) in [
+        (format!("portfolio list, sorted and filtered (up to {rows_seen} rows)"), &portfolio_latency, "30"),
+        (format!("account page with 3 years of daily usage ({usage_points} days)"), &page_latency, "20"),
+        ("search (accounts, contacts, activities; 20 hits)".to_string(), &search_latency, "20"),
+    ] {
+        let _ = writeln!(out, "| {label} | {:.2} | {:.2} | {:.2} | {target} |", l.p50, l.p95, l.max);
+    }
+
+    // Usage import: our importer against sqlite3's .import of the same file.
+    if import_rows > 0 {
+        eprintln!("writing a {import_rows}-row usage file...");
+        let csv_path = dir.join("usage.csv");
+        let accounts_path = dir.join("accounts.csv");
+        let rows = export_usage(&conn, &csv_path, &accounts_path, import_rows)?;
+        drop(conn);
+        let csv_size = std::fs::metadata(&csv_path).map(|m| m.len()).unwrap_or(0);
+
+        let target = dir.join("import");
+        let exe = std::env::current_exe().map_err(io("Cannot find the steward binary"))?;
+        let steward = |args: &[&str]| -> Result<(f64, u64), Error> {
+            let mut cmd = Command::new(&exe);
+            cmd.arg("--data-dir").arg(&target).arg("--today").arg(today.to_string()).args(args);
+            timed(cmd)
+        };
+        steward(&["import", "accounts", &accounts_path.display().to_string()])?;
+        eprintln!("importing with steward...");
+        let (ours, ours_rss) = steward(&["import", "usage", &csv_path.display().to_string()])?;
+
+        eprintln!("importing with sqlite3 .import...");
+        let sqlite_db = dir.join("sqlite3-import.db");
+        let schema = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+            CREATE TABLE usage_import(account TEXT NOT NULL, day TEXT NOT NULL, active_users INTEGER,
+              logins INTEGER, feature_events INTEGER, api_calls INTEGER, licensed_seats INTEGER,
+              PRIMARY KEY (account, day)) WITHOUT ROWID;";
+        let sqlite = match Command::new("sqlite3").arg(&sqlite_db).arg(schema).output() {
+            Ok(o) if o.status.success() => {
+                let mut cmd = Command::new("sqlite3");
+                cmd.arg(&sqlite_db).arg(format!(".import --csv --skip 1 {} usage_import", csv_path.display()));
+                Some(timed(cmd)?)
+            }
+            _ => None,
+        };
+        let _ = writeln!(out, "\n## Usage import ({rows} rows, {:.0} MB CSV)\n", csv_size as f64 / 1e6);
+        let _ = writeln!(out, "| importer | seconds | rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: |");
+        let _ = writeln!(out, "| steward import usage (parse, validate, resolve accounts, upsert, rollups) | {ours:.2} | {:.0} | {:.0} |", rows as f64 / ours, ours_rss as f64 / 1e6);
+        match sqlite {
+            Some((theirs, theirs_rss)) => {
+                let _ = writeln!(out, "| sqlite3 `.import` into an equivalent WITHOUT ROWID table | {theirs:.2} | {:.0} | {:.0} |", rows as f64 / theirs, theirs_rss as f64 / 1e6);
+                let _ = writeln!(out, "\nRatio steward / sqlite3 time: **{:.2}** (below 1 means steward is faster).", ours / theirs);
+            }
+            None => {
+                let _ = writeln!(out, "| sqlite3 `.import` | not run: sqlite3 is not installed | | |");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs a command to completion; returns wall seconds and the peak resident
+/// memory seen while polling /proc (Linux; 0 elsewhere).
+fn timed(mut cmd: Command) -> Result<(f64, u64), Error> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(io("Cannot start a benchmark process"))?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kb * 1024);
+            }
+        }
+        if let Some(status) = child.try_wait().map_err(io("Benchmark process"))? {
+            if !status.success() {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
+                }
+                return Err(Error::Internal(format!("benchmark step failed: {err}")));
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok((start.elapsed().as_secs_f64(), peak))
+}
+
+/// Writes up to `limit` usage rows as a CSV keyed by account external id, and
+/// the accounts they belong to.
+fn export_usage(conn: &rusqlite::Connection, usage: &Path, accounts: &Path, limit: u64) -> Result<u64, Error> {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(accounts).map_err(io("Cannot write accounts.csv"))?);
+    writeln!(file, "id,name").map_err(io("write"))?;
+    let mut stmt = conn.prepare("SELECT e.external_id, a.name FROM accounts a JOIN account_external_ids e ON e.account_id = a.id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        writeln!(file, "{},\"{}\"", r.get::<_, String>(0)?, r.get::<_, String>(1)?).map_err(io("write"))?;
+    }
+    file.flush().map_err(io("write"))?;
+
+    let mut file = std::io::BufWriter::new(std::fs::File::create(usage).map_err(io("Cannot write usage.csv"))?);
+    writeln!(file, "account,day,active_users,logins,feature_events,api_calls,licensed_seats").map_err(io("write"))?;
+    let mut stmt = conn.prepare(
+        "SELECT e.external_id, u.day, u.active_users, u.logins, u.feature_events, u.api_calls, u.licensed_seats
+         FROM usage_daily u JOIN account_external_ids e ON e.account_id = u.account_id
+         ORDER BY u.account_id, u.day LIMIT ?1",
+    )?;
+    let mut rows = stmt.query([limit as i64])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        writeln!(
+            file,
+            "{},{},{},{},{},{},{}",
+            r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?
+        )
+        .map_err(io("write"))?;
+        n += 1;
+    }
+    file.flush().map_err(io("write"))?;
+    Ok(n)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()))
+        .map(|kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem} RAM; release build; SQLite {}", rusqlite::version())
+}
