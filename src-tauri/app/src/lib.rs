@@ -1,1 +1,36 @@
+//! steward-app is the Tauri shell: it opens the window, holds the one
+//! connection to the portfolio, and exposes steward-core to the UI through
+//! thin commands (one file per domain under `commands/`). No product logic
+//! lives here; errors leave as `{code, message}`.
 
+mod commands;
+mod state;
+
+use state::AppState;
+
+pub fn run() {
+    let state = AppState::open();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::app::load_demo,
+            commands::portfolio::portfolio_list,
+            commands::account::account_page,
+            commands::account::log_check_in,
+            commands::tasks::tasks_open,
+            commands::tasks::task_set_done,
+            commands::search::search,
+            commands::import::import_inspect,
+            commands::import::import_fields,
+            commands::import::import_preview,
+            commands::import::import_run,
+            commands::import::import_cancel,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Steward could not start its window: {e}");
+        std::process::exit(1);
+    }
+}

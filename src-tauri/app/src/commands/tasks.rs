@@ -1,0 +1,14 @@
+use steward_core::tasks::{self, TaskList};
+use tauri::State;
+
+use crate::state::{AppState, CommandResult};
+
+#[tauri::command(async)]
+pub fn tasks_open(state: State<'_, AppState>) -> CommandResult<TaskList> {
+    state.with_conn(|c| tasks::open(c, steward_core::today()))
+}
+
+#[tauri::command(async)]
+pub fn task_set_done(state: State<'_, AppState>, id: i64, done: bool) -> CommandResult<()> {
+    state.with_conn(|c| tasks::set_done(c, id, done))
+}

@@ -1,0 +1,74 @@
+// Typed calls into the Rust commands. Every failure arrives as an
+// ErrorPayload {code, message}; anything else is wrapped into one.
+import { invoke, Channel } from '@tauri-apps/api/core';
+import type {
+  AccountPage,
+  ColumnMapping,
+  DemoSpec,
+  DemoSummary,
+  Entity,
+  ErrorPayload,
+  FieldInfo,
+  FileInfo,
+  ImportReport,
+  ImportRequest,
+  NewCheckIn,
+  PortfolioQuery,
+  PortfolioRow,
+  Progress,
+  ReadOptions,
+  SearchHit,
+  TaskList,
+} from './bindings';
+
+export type AppStatus = {
+  data_dir: string;
+  accounts: number;
+  today: string;
+  open_error: ErrorPayload | null;
+};
+
+export type Inspection = { file: FileInfo; mapping: ColumnMapping[] };
+
+export function isErrorPayload(e: unknown): e is ErrorPayload {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+export function toErrorPayload(e: unknown): ErrorPayload {
+  if (isErrorPayload(e)) return e;
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toErrorPayload(e);
+  }
+}
+
+function channel(onProgress: (p: Progress) => void): Channel<Progress> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+export const api = {
+  status: () => call<AppStatus>('app_status'),
+  loadDemo: (spec: DemoSpec | null, onProgress: (p: Progress) => void) =>
+    call<DemoSummary>('load_demo', { spec, onProgress: channel(onProgress) }),
+  portfolio: (query: PortfolioQuery) => call<PortfolioRow[]>('portfolio_list', { query }),
+  account: (id: number, usageDays?: number) =>
+    call<AccountPage>('account_page', { id, usageDays: usageDays ?? null }),
+  logCheckIn: (input: NewCheckIn) => call<number>('log_check_in', { input }),
+  tasks: () => call<TaskList>('tasks_open'),
+  setTaskDone: (id: number, done: boolean) => call<void>('task_set_done', { id, done }),
+  search: (text: string) => call<SearchHit[]>('search', { text }),
+  importInspect: (path: string, entity: Entity, options: ReadOptions | null) =>
+    call<Inspection>('import_inspect', { path, entity, options }),
+  importFields: (entity: Entity) => call<FieldInfo[]>('import_fields', { entity }),
+  importPreview: (request: ImportRequest) => call<ImportReport>('import_preview', { request }),
+  importRun: (request: ImportRequest, job: number, onProgress: (p: Progress) => void) =>
+    call<ImportReport>('import_run', { request, job, onProgress: channel(onProgress) }),
+  importCancel: (job: number) => call<void>('import_cancel', { job }),
+};

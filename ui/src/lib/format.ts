@@ -1,0 +1,103 @@
+// Numbers, money and dates through Intl with the user's locale; never by hand.
+import type { Money } from './bindings';
+
+// The webview reports the process locale; under LANG=C that is "C", which
+// Intl rejects. Fall back to the runtime default instead of failing.
+const userLocale: string | undefined = (() => {
+  try {
+    const tag = typeof navigator !== 'undefined' ? navigator.language : undefined;
+    return tag ? Intl.getCanonicalLocales(tag)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+const locale = (): string | undefined => userLocale;
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+export function money(m: Money, compact = false): string {
+  const key = `${m.currency}|${compact}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(locale(), {
+        style: 'currency',
+        currency: m.currency,
+        maximumFractionDigits: compact ? 0 : 2,
+        minimumFractionDigits: 0,
+        notation: compact ? 'compact' : 'standard',
+      });
+    } catch {
+      // An unknown currency code still shows its amount and code.
+      f = new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 });
+    }
+    moneyFormats.set(key, f);
+  }
+  return f.format(m.minor / 100);
+}
+
+export function number(n: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+export function percent(n: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(), {
+    style: 'percent',
+    maximumFractionDigits: digits,
+    signDisplay: 'auto',
+  }).format(n / 100);
+}
+
+export function signedPercent(n: number): string {
+  return new Intl.NumberFormat(locale(), {
+    style: 'percent',
+    maximumFractionDigits: 0,
+    signDisplay: 'exceptZero',
+  }).format(n / 100);
+}
+
+/** Parses an ISO 'YYYY-MM-DD' as a calendar day (no time zone shift). */
+export function parseDay(iso: string): Date {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+
+export function date(iso: string | null | undefined, style: 'medium' | 'short' = 'medium'): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), { dateStyle: style }).format(parseDay(iso.slice(0, 10)));
+}
+
+export function monthLabel(d: Date): string {
+  return new Intl.DateTimeFormat(locale(), { month: 'short', year: '2-digit' }).format(d);
+}
+
+/** Whole days from `today` to `iso` (negative when in the past). */
+export function daysUntil(iso: string, today: string): number {
+  return Math.round((parseDay(iso).getTime() - parseDay(today).getTime()) / 86_400_000);
+}
+
+export function relativeDays(days: number): string {
+  return new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }).format(days, 'day');
+}
+
+export function isoToday(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function addDays(iso: string, days: number): string {
+  const d = parseDay(iso);
+  d.setDate(d.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function bytes(n: number): string {
+  return new Intl.NumberFormat(locale(), {
+    style: 'unit',
+    unit: n > 1e6 ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: 1,
+  }).format(n > 1e6 ? n / 1e6 : n / 1e3);
+}

@@ -1,0 +1,33 @@
+// Which screen is showing, with a history for Esc/Back.
+export type Route =
+  | { name: 'welcome' }
+  | { name: 'portfolio' }
+  | { name: 'account'; id: number }
+  | { name: 'tasks' }
+  | { name: 'import' };
+
+class Router {
+  current = $state<Route>({ name: 'portfolio' });
+  private history: Route[] = [];
+
+  go(route: Route) {
+    if (JSON.stringify(route) === JSON.stringify(this.current)) return;
+    this.history.push(this.current);
+    if (this.history.length > 50) this.history.shift();
+    this.current = route;
+  }
+
+  back(): boolean {
+    const previous = this.history.pop();
+    if (!previous) return false;
+    this.current = previous;
+    return true;
+  }
+
+  reset(route: Route) {
+    this.history = [];
+    this.current = route;
+  }
+}
+
+export const router = new Router();
