@@ -1,1 +1,245 @@
+//! End-to-end tests of the real, built app: tauri-driver starts the binary
+//! in a real window and we drive it over WebDriver like a person would.
+//! They need a display and the drivers, so they are ignored by a plain
+//! `cargo test`; scripts/test.sh runs them under Xvfb with `--ignored`.
+//! Screenshots land in artifacts/e2e/ for a person to look at.
 
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A running tauri-driver with private data and XDG folders; killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
+    let port = free_port();
+    let native = free_port();
+    for sub in ["data", "config", "cache"] {
+        std::fs::create_dir_all(xdg.join(sub)).expect("xdg dir");
+    }
+    let child = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("STEWARD_DATA_DIR", data_dir)
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is installed (cargo install tauri-driver --locked)");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, port }
+}
+
+async fn open_app(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_steward-app") }),
+    );
+    // tauri-driver accepts connections before its WebKitWebDriver is ready;
+    // early attempts fail with an empty reply, so retry for a while.
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if started.elapsed() < WAIT => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the app: {e}"),
+        }
+    }
+}
+
+async fn wait_for(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+/// The element's text as the DOM holds it (WebDriver's rendered text can be
+/// empty for rows positioned with transforms).
+async fn text_content(client: &Client, el: &Element) -> String {
+    let el = serde_json::to_value(el).expect("element reference");
+    client
+        .execute("return arguments[0].textContent.trim();", vec![el])
+        .await
+        .expect("textContent")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Waits until some element matching `css` shows `text`.
+async fn wait_for_text(client: &Client, css: &str, text: &str) -> Element {
+    let started = Instant::now();
+    loop {
+        for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            if text_content(client, &el).await.contains(text) {
+                return el;
+            }
+        }
+        assert!(started.elapsed() < WAIT, "no {css} showing '{text}'");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// Puts text into a field and fires the input event the UI listens to.
+/// (WebKitWebDriver rejects fantoccini's send-keys payload, so this goes
+/// through the DOM the way a keyboard's final input event would.)
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let el = wait_for(client, css).await;
+    let el = serde_json::to_value(&el).expect("element reference");
+    client
+        .execute(
+            "const [el, text] = arguments; el.focus(); el.value = text;
+             el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![el, text.into()],
+        )
+        .await
+        .expect("type");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
+async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
+    let home = tempfile::tempdir().expect("tmp");
+    let data_dir = home.path().join("data");
+    let driver = start_driver(&data_dir, &home.path().join("xdg"));
+
+    // First start with an empty data folder: the app offers the demo book.
+    let client = open_app(&driver).await;
+    let load_demo = wait_for(&client, "[data-testid=load-demo]").await;
+    screenshot(&client, "01-welcome").await;
+    load_demo.click().await.expect("click");
+    wait_for(&client, "[data-testid=portfolio-row]").await;
+    let count = wait_for(&client, "[data-testid=portfolio-count]").await.text().await.expect("text");
+    assert!(count.starts_with("2"), "the demo book's live accounts are listed: {count}");
+    screenshot(&client, "02-portfolio").await;
+
+    // Filter to one account and open it.
+    let first_name = text_content(&client, &wait_for(&client, "[data-testid=portfolio-row] .title").await).await;
+    assert!(!first_name.is_empty());
+    type_into(&client, "[data-testid=portfolio-filter]", &first_name).await;
+    wait_for_text(&client, "[data-testid=portfolio-row] .title", &first_name).await.click().await.expect("open");
+    wait_for_text(&client, "[data-testid=account-name]", &first_name).await;
+    wait_for(&client, ".chart svg path.value").await;
+    screenshot(&client, "03-account").await;
+
+    // Log a check-in with a next step.
+    wait_for(&client, "[data-testid=log-checkin]").await.click().await.expect("click");
+    wait_for(&client, "[data-testid=checkin-dialog]").await;
+    type_into(&client, "[data-testid=checkin-summary]", "Quokka rollout agreed with the data team").await;
+    wait_for(&client, "[data-testid=checkin-add-step]").await.click().await.expect("add step");
+    type_into(&client, "[data-testid=checkin-step]", "Send quokka rollout plan").await;
+    screenshot(&client, "04-checkin-dialog").await;
+    wait_for(&client, "[data-testid=checkin-save]").await.click().await.expect("save");
+    wait_for_text(&client, "[data-testid=timeline-item]", "Quokka rollout agreed").await;
+    let touch = wait_for(&client, "[data-testid=days-since-touch]").await.text().await.expect("touch");
+    assert_eq!(touch.to_lowercase(), "today");
+    screenshot(&client, "05-account-after-checkin").await;
+
+    // The next step is a task.
+    wait_for(&client, "[data-testid=nav-tasks]").await.click().await.expect("tasks");
+    wait_for_text(&client, "[data-testid=task-row]", "Send quokka rollout plan").await;
+    screenshot(&client, "06-tasks").await;
+
+    // Global search finds the check-in text.
+    wait_for(&client, "[data-testid=open-palette]").await.click().await.expect("palette");
+    type_into(&client, "[data-testid=palette-input]", "quokka").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", &first_name).await;
+    screenshot(&client, "07-search").await;
+    client.close().await.expect("close");
+
+    // Restart: the check-in is still there.
+    let client = open_app(&driver).await;
+    wait_for(&client, "[data-testid=portfolio-row]").await;
+    wait_for(&client, "[data-testid=open-palette]").await.click().await.expect("palette");
+    type_into(&client, "[data-testid=palette-input]", "quokka").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", &first_name).await.click().await.expect("jump");
+    wait_for_text(&client, "[data-testid=timeline-item]", "Quokka rollout agreed").await;
+
+    // Import contacts from a CSV with bad rows: the report names each line.
+    let csv = home.path().join("contacts.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "account,name,email,role\n\
+             {first_name},Quinn Import,quinn@example.com,champion\n\
+             no-such-account,Ghost Person,ghost@example.com,user\n\
+             {first_name},,nameless@example.com,user\n\
+             {first_name},Rae Import,rae@example.com,astronaut\n"
+        ),
+    )
+    .expect("csv");
+    wait_for(&client, "[data-testid=nav-import]").await.click().await.expect("import");
+    let entity = wait_for(&client, "[data-testid=import-entity]").await;
+    entity.select_by_value("contacts").await.expect("select entity");
+    type_into(&client, "[data-testid=import-path]", &csv.display().to_string()).await;
+    wait_for(&client, "[data-testid=import-read]").await.click().await.expect("read");
+    wait_for(&client, "[data-testid=map-name]").await;
+    screenshot(&client, "08-import-mapping").await;
+    wait_for(&client, "[data-testid=import-start]").await.click().await.expect("start");
+    let report = wait_for(&client, "[data-testid=import-report]").await.text().await.expect("report");
+    assert!(report.contains("1 imported"), "{report}");
+    assert!(report.contains("3 rejected"), "{report}");
+    wait_for_text(&client, "[data-testid=import-error]", "Unknown account 'no-such-account'").await;
+    wait_for_text(&client, "[data-testid=import-error]", "Missing required field 'Name'").await;
+    wait_for_text(&client, "[data-testid=import-error]", "'astronaut' is not one of").await;
+    let lines: Vec<String> = {
+        let mut v = Vec::new();
+        for row in client.find_all(Locator::Css("[data-testid=import-error] td.num")).await.expect("rows") {
+            v.push(row.text().await.expect("text"));
+        }
+        v
+    };
+    assert_eq!(lines, vec!["3", "4", "5"]);
+    screenshot(&client, "09-import-report").await;
+    client.close().await.expect("close");
+}

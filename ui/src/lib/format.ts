@@ -2,17 +2,18 @@
 import type { Money } from './bindings';
 
 // The webview reports the process locale; under LANG=C that is "C", which
-// Intl rejects. Fall back to the runtime default instead of failing.
-const userLocale: string | undefined = (() => {
+// Intl rejects (and the runtime default then formats like POSIX, without
+// digit grouping). Fall back to US English rather than fail or look broken.
+const userLocale: string = (() => {
   try {
-    const tag = typeof navigator !== 'undefined' ? navigator.language : undefined;
-    return tag ? Intl.getCanonicalLocales(tag)[0] : undefined;
+    const tag = typeof navigator !== 'undefined' ? navigator.language : '';
+    return (tag && Intl.getCanonicalLocales(tag)[0]) || 'en-US';
   } catch {
-    return undefined;
+    return 'en-US';
   }
 })();
 
-const locale = (): string | undefined => userLocale;
+const locale = (): string => userLocale;
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
