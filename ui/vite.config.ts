@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
   },
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
 });

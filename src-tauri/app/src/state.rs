@@ -61,7 +61,10 @@ impl AppState {
     }
 
     /// Runs `f` on the shared connection.
-    pub fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> CommandResult<T> {
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error>,
+    ) -> CommandResult<T> {
         let conn = self.conn.as_ref().ok_or_else(|| {
             CommandError(self.open_error.clone().unwrap_or(ErrorPayload {
                 code: ErrorCode::Internal,

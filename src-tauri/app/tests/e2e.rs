@@ -40,7 +40,12 @@ fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
         std::fs::create_dir_all(xdg.join(sub)).expect("xdg dir");
     }
     let child = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
         .env("STEWARD_DATA_DIR", data_dir)
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_CONFIG_HOME", xdg.join("config"))
@@ -51,7 +56,10 @@ fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
         .expect("tauri-driver is installed (cargo install tauri-driver --locked)");
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        assert!(
+            started.elapsed() < WAIT,
+            "tauri-driver did not listen on {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Driver { child, port }
@@ -159,39 +167,98 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "01-welcome").await;
     load_demo.click().await.expect("click");
     wait_for(&client, "[data-testid=portfolio-row]").await;
-    let count = wait_for(&client, "[data-testid=portfolio-count]").await.text().await.expect("text");
-    assert!(count.starts_with("2"), "the demo book's live accounts are listed: {count}");
+    let count = wait_for(&client, "[data-testid=portfolio-count]")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        count.starts_with("2"),
+        "the demo book's live accounts are listed: {count}"
+    );
     screenshot(&client, "02-portfolio").await;
 
     // Filter to one account and open it.
-    let first_name = text_content(&client, &wait_for(&client, "[data-testid=portfolio-row] .title").await).await;
+    let first_name = text_content(
+        &client,
+        &wait_for(&client, "[data-testid=portfolio-row] .title").await,
+    )
+    .await;
     assert!(!first_name.is_empty());
     type_into(&client, "[data-testid=portfolio-filter]", &first_name).await;
-    wait_for_text(&client, "[data-testid=portfolio-row] .title", &first_name).await.click().await.expect("open");
+    wait_for_text(&client, "[data-testid=portfolio-row] .title", &first_name)
+        .await
+        .click()
+        .await
+        .expect("open");
     wait_for_text(&client, "[data-testid=account-name]", &first_name).await;
     wait_for(&client, ".chart svg path.value").await;
     screenshot(&client, "03-account").await;
 
     // Log a check-in with a next step.
-    wait_for(&client, "[data-testid=log-checkin]").await.click().await.expect("click");
+    wait_for(&client, "[data-testid=log-checkin]")
+        .await
+        .click()
+        .await
+        .expect("click");
     wait_for(&client, "[data-testid=checkin-dialog]").await;
-    type_into(&client, "[data-testid=checkin-summary]", "Quokka rollout agreed with the data team").await;
-    wait_for(&client, "[data-testid=checkin-add-step]").await.click().await.expect("add step");
-    type_into(&client, "[data-testid=checkin-step]", "Send quokka rollout plan").await;
+    type_into(
+        &client,
+        "[data-testid=checkin-summary]",
+        "Quokka rollout agreed with the data team",
+    )
+    .await;
+    wait_for(&client, "[data-testid=checkin-add-step]")
+        .await
+        .click()
+        .await
+        .expect("add step");
+    type_into(
+        &client,
+        "[data-testid=checkin-step]",
+        "Send quokka rollout plan",
+    )
+    .await;
     screenshot(&client, "04-checkin-dialog").await;
-    wait_for(&client, "[data-testid=checkin-save]").await.click().await.expect("save");
-    wait_for_text(&client, "[data-testid=timeline-item]", "Quokka rollout agreed").await;
-    let touch = wait_for(&client, "[data-testid=days-since-touch]").await.text().await.expect("touch");
+    wait_for(&client, "[data-testid=checkin-save]")
+        .await
+        .click()
+        .await
+        .expect("save");
+    wait_for_text(
+        &client,
+        "[data-testid=timeline-item]",
+        "Quokka rollout agreed",
+    )
+    .await;
+    let touch = wait_for(&client, "[data-testid=days-since-touch]")
+        .await
+        .text()
+        .await
+        .expect("touch");
     assert_eq!(touch.to_lowercase(), "today");
     screenshot(&client, "05-account-after-checkin").await;
 
     // The next step is a task.
-    wait_for(&client, "[data-testid=nav-tasks]").await.click().await.expect("tasks");
-    wait_for_text(&client, "[data-testid=task-row]", "Send quokka rollout plan").await;
+    wait_for(&client, "[data-testid=nav-tasks]")
+        .await
+        .click()
+        .await
+        .expect("tasks");
+    wait_for_text(
+        &client,
+        "[data-testid=task-row]",
+        "Send quokka rollout plan",
+    )
+    .await;
     screenshot(&client, "06-tasks").await;
 
     // Global search finds the check-in text.
-    wait_for(&client, "[data-testid=open-palette]").await.click().await.expect("palette");
+    wait_for(&client, "[data-testid=open-palette]")
+        .await
+        .click()
+        .await
+        .expect("palette");
     type_into(&client, "[data-testid=palette-input]", "quokka").await;
     wait_for_text(&client, "[data-testid=palette-hit]", &first_name).await;
     screenshot(&client, "07-search").await;
@@ -200,10 +267,23 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     // Restart: the check-in is still there.
     let client = open_app(&driver).await;
     wait_for(&client, "[data-testid=portfolio-row]").await;
-    wait_for(&client, "[data-testid=open-palette]").await.click().await.expect("palette");
+    wait_for(&client, "[data-testid=open-palette]")
+        .await
+        .click()
+        .await
+        .expect("palette");
     type_into(&client, "[data-testid=palette-input]", "quokka").await;
-    wait_for_text(&client, "[data-testid=palette-hit]", &first_name).await.click().await.expect("jump");
-    wait_for_text(&client, "[data-testid=timeline-item]", "Quokka rollout agreed").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", &first_name)
+        .await
+        .click()
+        .await
+        .expect("jump");
+    wait_for_text(
+        &client,
+        "[data-testid=timeline-item]",
+        "Quokka rollout agreed",
+    )
+    .await;
 
     // Import contacts from a CSV with bad rows: the report names each line.
     let csv = home.path().join("contacts.csv");
@@ -218,23 +298,66 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         ),
     )
     .expect("csv");
-    wait_for(&client, "[data-testid=nav-import]").await.click().await.expect("import");
+    wait_for(&client, "[data-testid=nav-import]")
+        .await
+        .click()
+        .await
+        .expect("import");
     let entity = wait_for(&client, "[data-testid=import-entity]").await;
-    entity.select_by_value("contacts").await.expect("select entity");
-    type_into(&client, "[data-testid=import-path]", &csv.display().to_string()).await;
-    wait_for(&client, "[data-testid=import-read]").await.click().await.expect("read");
+    entity
+        .select_by_value("contacts")
+        .await
+        .expect("select entity");
+    type_into(
+        &client,
+        "[data-testid=import-path]",
+        &csv.display().to_string(),
+    )
+    .await;
+    wait_for(&client, "[data-testid=import-read]")
+        .await
+        .click()
+        .await
+        .expect("read");
     wait_for(&client, "[data-testid=map-name]").await;
     screenshot(&client, "08-import-mapping").await;
-    wait_for(&client, "[data-testid=import-start]").await.click().await.expect("start");
-    let report = wait_for(&client, "[data-testid=import-report]").await.text().await.expect("report");
+    wait_for(&client, "[data-testid=import-start]")
+        .await
+        .click()
+        .await
+        .expect("start");
+    let report = wait_for(&client, "[data-testid=import-report]")
+        .await
+        .text()
+        .await
+        .expect("report");
     assert!(report.contains("1 imported"), "{report}");
     assert!(report.contains("3 rejected"), "{report}");
-    wait_for_text(&client, "[data-testid=import-error]", "Unknown account 'no-such-account'").await;
-    wait_for_text(&client, "[data-testid=import-error]", "Missing required field 'Name'").await;
-    wait_for_text(&client, "[data-testid=import-error]", "'astronaut' is not one of").await;
+    wait_for_text(
+        &client,
+        "[data-testid=import-error]",
+        "Unknown account 'no-such-account'",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "[data-testid=import-error]",
+        "Missing required field 'Name'",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "[data-testid=import-error]",
+        "'astronaut' is not one of",
+    )
+    .await;
     let lines: Vec<String> = {
         let mut v = Vec::new();
-        for row in client.find_all(Locator::Css("[data-testid=import-error] td.num")).await.expect("rows") {
+        for row in client
+            .find_all(Locator::Css("[data-testid=import-error] td.num"))
+            .await
+            .expect("rows")
+        {
             v.push(row.text().await.expect("text"));
         }
         v

@@ -39,14 +39,24 @@ fn measure(mut f: impl FnMut(usize) -> Result<(), Error>) -> Result<Latency, Err
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |q: f64| ms(times[((q * times.len() as f64).ceil() as usize).saturating_sub(1)]);
-    Ok(Latency { p50: at(0.5), p95: at(0.95), max: ms(times[times.len() - 1]) })
+    Ok(Latency {
+        p50: at(0.5),
+        p95: at(0.95),
+        max: ms(times[times.len() - 1]),
+    })
 }
 
 fn io(context: &str) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |e| Error::io(context, e)
 }
 
-pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: NaiveDate) -> Result<String, Error> {
+pub fn run(
+    dir: &Path,
+    accounts: u32,
+    years: u32,
+    import_rows: u64,
+    today: NaiveDate,
+) -> Result<String, Error> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(io("Cannot clear the bench folder"))?;
     }
@@ -56,9 +66,21 @@ pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: Naive
 
     eprintln!("generating a {accounts}-account book with {years} years of usage...");
     let started = Instant::now();
-    let summary = demo::generate(&mut conn, &DemoSpec { seed: 42, accounts, years }, today, &mut progress::ignore, &CancelToken::default())?;
+    let summary = demo::generate(
+        &mut conn,
+        &DemoSpec {
+            seed: 42,
+            accounts,
+            years,
+        },
+        today,
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )?;
     let generation = started.elapsed().as_secs_f64();
-    let db_size = std::fs::metadata(book_dir.join(store::DB_FILE)).map(|m| m.len()).unwrap_or(0);
+    let db_size = std::fs::metadata(book_dir.join(store::DB_FILE))
+        .map(|m| m.len())
+        .unwrap_or(0);
 
     let _ = writeln!(out, "## Machine\n\n{}\n", machine());
     let _ = writeln!(out, "## Book\n");
@@ -84,14 +106,33 @@ pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: Naive
 
     // Latency of the three reads the app makes most.
     eprintln!("measuring queries...");
-    let sorts = [PortfolioSort::Name, PortfolioSort::Arr, PortfolioSort::Renewal, PortfolioSort::LastTouch, PortfolioSort::Trend, PortfolioSort::Tier];
+    let sorts = [
+        PortfolioSort::Name,
+        PortfolioSort::Arr,
+        PortfolioSort::Renewal,
+        PortfolioSort::LastTouch,
+        PortfolioSort::Trend,
+        PortfolioSort::Tier,
+    ];
     let texts = ["", "", "", "an", "north", "labs", "e"];
     let mut rows_seen = 0usize;
     let portfolio_latency = measure(|i| {
         let query = PortfolioQuery {
             text: texts[i % texts.len()].into(),
-            tiers: if i % 3 == 0 { vec![Tier::A, Tier::B] } else { vec![] },
-            stages: if i % 5 == 0 { vec![LifecycleStage::Mature, LifecycleStage::Renewal, LifecycleStage::AtRisk] } else { vec![] },
+            tiers: if i % 3 == 0 {
+                vec![Tier::A, Tier::B]
+            } else {
+                vec![]
+            },
+            stages: if i % 5 == 0 {
+                vec![
+                    LifecycleStage::Mature,
+                    LifecycleStage::Renewal,
+                    LifecycleStage::AtRisk,
+                ]
+            } else {
+                vec![]
+            },
             include_churned: i % 4 == 0,
             sort: sorts[i % sorts.len()],
             descending: i % 2 == 0,
@@ -114,20 +155,55 @@ pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: Naive
         serde_json::to_vec(&page).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(())
     })?;
-    let terms = ["north", "ada", "roadmap", "budget", "sync issues", "ben sch", "lo", "cedar labs", "escalation", "train", "zoe", "vp"];
+    let terms = [
+        "north",
+        "ada",
+        "roadmap",
+        "budget",
+        "sync issues",
+        "ben sch",
+        "lo",
+        "cedar labs",
+        "escalation",
+        "train",
+        "zoe",
+        "vp",
+    ];
     let search_latency = measure(|i| {
         let hits = search::query(&conn, terms[i % terms.len()], 20)?;
         serde_json::to_vec(&hits).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(())
     })?;
-    let _ = writeln!(out, "## Reads (query + JSON, {ITERATIONS} runs each after 10 warm-up runs)\n");
-    let _ = writeln!(out, "| read | p50 ms | p95 ms | max ms | target p95 |\n| --- | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        "## Reads (query + JSON, {ITERATIONS} runs each after 10 warm-up runs)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| read | p50 ms | p95 ms | max ms | target p95 |\n| --- | ---: | ---: | ---: | ---: |"
+    );
     for (label, l, target) in [
-        (format!("portfolio list, sorted and filtered (up to {rows_seen} rows)"), &portfolio_latency, "30"),
-        (format!("account page with 3 years of daily usage ({usage_points} days)"), &page_latency, "20"),
-        ("search (accounts, contacts, activities; 20 hits)".to_string(), &search_latency, "20"),
+        (
+            format!("portfolio list, sorted and filtered (up to {rows_seen} rows)"),
+            &portfolio_latency,
+            "30",
+        ),
+        (
+            format!("account page with 3 years of daily usage ({usage_points} days)"),
+            &page_latency,
+            "20",
+        ),
+        (
+            "search (accounts, contacts, activities; 20 hits)".to_string(),
+            &search_latency,
+            "20",
+        ),
     ] {
-        let _ = writeln!(out, "| {label} | {:.2} | {:.2} | {:.2} | {target} |", l.p50, l.p95, l.max);
+        let _ = writeln!(
+            out,
+            "| {label} | {:.2} | {:.2} | {:.2} | {target} |",
+            l.p50, l.p95, l.max
+        );
     }
 
     // Usage import: our importer against sqlite3's .import of the same file.
@@ -143,7 +219,11 @@ pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: Naive
         let exe = std::env::current_exe().map_err(io("Cannot find the steward binary"))?;
         let steward = |args: &[&str]| -> Result<(f64, u64), Error> {
             let mut cmd = Command::new(&exe);
-            cmd.arg("--data-dir").arg(&target).arg("--today").arg(today.to_string()).args(args);
+            cmd.arg("--data-dir")
+                .arg(&target)
+                .arg("--today")
+                .arg(today.to_string())
+                .args(args);
             timed(cmd)
         };
         steward(&["import", "accounts", &accounts_path.display().to_string()])?;
@@ -159,21 +239,38 @@ pub fn run(dir: &Path, accounts: u32, years: u32, import_rows: u64, today: Naive
         let sqlite = match Command::new("sqlite3").arg(&sqlite_db).arg(schema).output() {
             Ok(o) if o.status.success() => {
                 let mut cmd = Command::new("sqlite3");
-                cmd.arg(&sqlite_db).arg(format!(".import --csv --skip 1 {} usage_import", csv_path.display()));
+                cmd.arg(&sqlite_db).arg(format!(
+                    ".import --csv --skip 1 {} usage_import",
+                    csv_path.display()
+                ));
                 Some(timed(cmd)?)
             }
             _ => None,
         };
-        let _ = writeln!(out, "\n## Usage import ({rows} rows, {:.0} MB CSV)\n", csv_size as f64 / 1e6);
-        let _ = writeln!(out, "| importer | seconds | rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: |");
+        let _ = writeln!(
+            out,
+            "\n## Usage import ({rows} rows, {:.0} MB CSV)\n",
+            csv_size as f64 / 1e6
+        );
+        let _ = writeln!(
+            out,
+            "| importer | seconds | rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: |"
+        );
         let _ = writeln!(out, "| steward import usage (parse, validate, resolve accounts, upsert, rollups) | {ours:.2} | {:.0} | {:.0} |", rows as f64 / ours, ours_rss as f64 / 1e6);
         match sqlite {
             Some((theirs, theirs_rss)) => {
                 let _ = writeln!(out, "| sqlite3 `.import` into an equivalent WITHOUT ROWID table | {theirs:.2} | {:.0} | {:.0} |", rows as f64 / theirs, theirs_rss as f64 / 1e6);
-                let _ = writeln!(out, "\nRatio steward / sqlite3 time: **{:.2}** (below 1 means steward is faster).", ours / theirs);
+                let _ = writeln!(
+                    out,
+                    "\nRatio steward / sqlite3 time: **{:.2}** (below 1 means steward is faster).",
+                    ours / theirs
+                );
             }
             None => {
-                let _ = writeln!(out, "| sqlite3 `.import` | not run: sqlite3 is not installed | | |");
+                let _ = writeln!(
+                    out,
+                    "| sqlite3 `.import` | not run: sqlite3 is not installed | | |"
+                );
             }
         }
     }
@@ -219,18 +316,37 @@ fn timed(mut cmd: Command) -> Result<(f64, u64), Error> {
 
 /// Writes up to `limit` usage rows as a CSV keyed by account external id, and
 /// the accounts they belong to.
-fn export_usage(conn: &rusqlite::Connection, usage: &Path, accounts: &Path, limit: u64) -> Result<u64, Error> {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(accounts).map_err(io("Cannot write accounts.csv"))?);
+fn export_usage(
+    conn: &rusqlite::Connection,
+    usage: &Path,
+    accounts: &Path,
+    limit: u64,
+) -> Result<u64, Error> {
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(accounts).map_err(io("Cannot write accounts.csv"))?,
+    );
     writeln!(file, "id,name").map_err(io("write"))?;
     let mut stmt = conn.prepare("SELECT e.external_id, a.name FROM accounts a JOIN account_external_ids e ON e.account_id = a.id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        writeln!(file, "{},\"{}\"", r.get::<_, String>(0)?, r.get::<_, String>(1)?).map_err(io("write"))?;
+        writeln!(
+            file,
+            "{},\"{}\"",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?
+        )
+        .map_err(io("write"))?;
     }
     file.flush().map_err(io("write"))?;
 
-    let mut file = std::io::BufWriter::new(std::fs::File::create(usage).map_err(io("Cannot write usage.csv"))?);
-    writeln!(file, "account,day,active_users,logins,feature_events,api_calls,licensed_seats").map_err(io("write"))?;
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(usage).map_err(io("Cannot write usage.csv"))?,
+    );
+    writeln!(
+        file,
+        "account,day,active_users,logins,feature_events,api_calls,licensed_seats"
+    )
+    .map_err(io("write"))?;
     let mut stmt = conn.prepare(
         "SELECT e.external_id, u.day, u.active_users, u.logins, u.feature_events, u.api_calls, u.licensed_seats
          FROM usage_daily u JOIN account_external_ids e ON e.account_id = u.account_id
@@ -242,8 +358,13 @@ fn export_usage(conn: &rusqlite::Connection, usage: &Path, accounts: &Path, limi
         writeln!(
             file,
             "{},{},{},{},{},{},{}",
-            r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?
         )
         .map_err(io("write"))?;
         n += 1;
@@ -255,13 +376,27 @@ fn export_usage(conn: &rusqlite::Connection, usage: &Path, accounts: &Path, limi
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()))
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
         .map(|kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
         .unwrap_or_default();
-    format!("{cpu}, {cores} cores, {mem} RAM; release build; SQLite {}", rusqlite::version())
+    format!(
+        "{cpu}, {cores} cores, {mem} RAM; release build; SQLite {}",
+        rusqlite::version()
+    )
 }

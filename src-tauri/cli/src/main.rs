@@ -17,7 +17,11 @@ use steward_core::progress::{CancelToken, Progress};
 use steward_core::{search, store, tasks, Error};
 
 #[derive(Parser)]
-#[command(name = "steward", version, about = "Steward, the CSM workbench, from the command line")]
+#[command(
+    name = "steward",
+    version,
+    about = "Steward, the CSM workbench, from the command line"
+)]
 struct Cli {
     /// Portfolio folder (default: STEWARD_DATA_DIR or the OS app-data folder).
     #[arg(long, global = true)]
@@ -106,15 +110,39 @@ fn run(cli: Cli) -> Result<(), Error> {
             let conn = store::open_in(&data_dir)?;
             println!("portfolio: {}", data_dir.join(store::DB_FILE).display());
             println!("schema:    {}", store::SCHEMA_VERSION);
-            for table in ["accounts", "contacts", "usage_daily", "invoices", "tickets", "survey_responses", "activities", "tasks"] {
-                let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            for table in [
+                "accounts",
+                "contacts",
+                "usage_daily",
+                "invoices",
+                "tickets",
+                "survey_responses",
+                "activities",
+                "tasks",
+            ] {
+                let n: i64 =
+                    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
                 println!("{table:<17} {n}");
             }
         }
-        Command::Demo { accounts, seed, years } => {
+        Command::Demo {
+            accounts,
+            seed,
+            years,
+        } => {
             let mut conn = store::open_in(&data_dir)?;
             let started = std::time::Instant::now();
-            let summary = demo::generate(&mut conn, &DemoSpec { seed, accounts, years }, today, &mut print_progress, &CancelToken::default())?;
+            let summary = demo::generate(
+                &mut conn,
+                &DemoSpec {
+                    seed,
+                    accounts,
+                    years,
+                },
+                today,
+                &mut print_progress,
+                &CancelToken::default(),
+            )?;
             eprintln!();
             println!(
                 "Demo book: {} accounts ({} churned), {} contacts, {} usage days, {} activities, {} invoices, {} tickets, {} survey responses in {:.1} s",
@@ -122,58 +150,116 @@ fn run(cli: Cli) -> Result<(), Error> {
                 summary.invoices, summary.tickets, summary.surveys, started.elapsed().as_secs_f64()
             );
         }
-        Command::Import { entity, file, mappings, preview } => {
+        Command::Import {
+            entity,
+            file,
+            mappings,
+            preview,
+        } => {
             let entity = Entity::parse(&entity).ok_or_else(|| {
                 Error::invalid(format!(
                     "'{entity}' is not something Steward imports; use one of {}",
-                    Entity::ALL.iter().map(|e| e.table_label()).collect::<Vec<_>>().join(", ")
+                    Entity::ALL
+                        .iter()
+                        .map(|e| e.table_label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             })?;
             let mut conn = store::open_in(&data_dir)?;
             let info = import::inspect(&file)?;
             let mut mapping = import::suggest_mapping(entity, &info.headers);
             for m in &mappings {
-                let (field, column) = m
-                    .split_once('=')
-                    .ok_or_else(|| Error::invalid(format!("--map takes FIELD=COLUMN, not '{m}'")))?;
+                let (field, column) = m.split_once('=').ok_or_else(|| {
+                    Error::invalid(format!("--map takes FIELD=COLUMN, not '{m}'"))
+                })?;
                 let slot = mapping
                     .iter_mut()
                     .find(|s| s.field == field)
-                    .ok_or_else(|| Error::invalid(format!("{} has no field '{field}'", entity.table_label())))?;
+                    .ok_or_else(|| {
+                        Error::invalid(format!("{} has no field '{field}'", entity.table_label()))
+                    })?;
                 slot.column = (!column.is_empty()).then(|| column.to_string());
             }
-            let request = ImportRequest { path: file.display().to_string(), entity, options: info.options, mapping };
+            let request = ImportRequest {
+                path: file.display().to_string(),
+                entity,
+                options: info.options,
+                mapping,
+            };
             let report = if preview {
                 import::preview(&mut conn, &request, today, 20)?
             } else {
-                import::run(&mut conn, &request, today, &mut print_progress, &CancelToken::default())?
+                import::run(
+                    &mut conn,
+                    &request,
+                    today,
+                    &mut print_progress,
+                    &CancelToken::default(),
+                )?
             };
             eprintln!();
             println!(
                 "{}{} rows read: {} imported, {} already up to date, {} rejected",
-                if report.dry_run { "Preview (nothing saved): " } else { "" },
-                report.rows_read, report.written, report.unchanged, report.failed
+                if report.dry_run {
+                    "Preview (nothing saved): "
+                } else {
+                    ""
+                },
+                report.rows_read,
+                report.written,
+                report.unchanged,
+                report.failed
             );
             for e in &report.errors {
                 println!("  line {}: {}", e.line, e.reason);
             }
             if report.failed as usize > report.errors.len() {
-                println!("  ... and {} more", report.failed as usize - report.errors.len());
+                println!(
+                    "  ... and {} more",
+                    report.failed as usize - report.errors.len()
+                );
             }
         }
-        Command::Portfolio { sort, desc, search, limit } => {
+        Command::Portfolio {
+            sort,
+            desc,
+            search,
+            limit,
+        } => {
             let conn = store::open_in(&data_dir)?;
             let sort: PortfolioSort = serde_json::from_value(serde_json::Value::String(sort.clone()))
                 .map_err(|_| Error::invalid(format!("cannot sort by '{sort}'; use name, tier, arr, renewal, stage, last_touch or trend")))?;
-            let rows = portfolio::list(&conn, &PortfolioQuery { text: search, sort, descending: desc, ..Default::default() }, today)?;
-            println!("{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7}", "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend");
+            let rows = portfolio::list(
+                &conn,
+                &PortfolioQuery {
+                    text: search,
+                    sort,
+                    descending: desc,
+                    ..Default::default()
+                },
+                today,
+            )?;
+            println!(
+                "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7}",
+                "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend"
+            );
             for r in rows.iter().take(limit) {
                 println!(
                     "{:<6} {:<32} {:<4} {:>10} {} {:<11} {:<11} {:>6} {:>7}",
-                    r.id, truncate(&r.name, 32), r.tier.as_str(), r.arr.minor / 100, r.arr.currency,
-                    r.renewal_date.map(|d| d.to_string()).unwrap_or_default(), r.lifecycle_stage.as_str(),
-                    r.days_since_touch.map(|d| format!("{d}d")).unwrap_or_default(),
-                    r.usage_trend_pct.map(|t| format!("{t:+.0}%")).unwrap_or_default()
+                    r.id,
+                    truncate(&r.name, 32),
+                    r.tier.as_str(),
+                    r.arr.minor / 100,
+                    r.arr.currency,
+                    r.renewal_date.map(|d| d.to_string()).unwrap_or_default(),
+                    r.lifecycle_stage.as_str(),
+                    r.days_since_touch
+                        .map(|d| format!("{d}d"))
+                        .unwrap_or_default(),
+                    r.usage_trend_pct
+                        .map(|t| format!("{t:+.0}%"))
+                        .unwrap_or_default()
                 );
             }
             println!("{} accounts", rows.len());
@@ -181,25 +267,47 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Search { text } => {
             let conn = store::open_in(&data_dir)?;
             for hit in search::query(&conn, &text, 20)? {
-                println!("{:<9} {:<28} {}", format!("{:?}", hit.kind).to_lowercase(), truncate(&hit.account_name, 28), hit.excerpt);
+                println!(
+                    "{:<9} {:<28} {}",
+                    format!("{:?}", hit.kind).to_lowercase(),
+                    truncate(&hit.account_name, 28),
+                    hit.excerpt
+                );
             }
         }
         Command::Tasks => {
             let conn = store::open_in(&data_dir)?;
             let list = tasks::open(&conn, today)?;
-            for (label, tasks) in [("Overdue", &list.overdue), ("Today", &list.today), ("Upcoming", &list.upcoming)] {
+            for (label, tasks) in [
+                ("Overdue", &list.overdue),
+                ("Today", &list.today),
+                ("Upcoming", &list.upcoming),
+            ] {
                 println!("{label} ({})", tasks.len());
                 for t in tasks.iter().take(20) {
-                    println!("  {} {:<40} {}", t.due_on.map(|d| d.to_string()).unwrap_or_else(|| "          ".into()), truncate(&t.title, 40), t.account_name.as_deref().unwrap_or(""));
+                    println!(
+                        "  {} {:<40} {}",
+                        t.due_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "          ".into()),
+                        truncate(&t.title, 40),
+                        t.account_name.as_deref().unwrap_or("")
+                    );
                 }
             }
         }
-        Command::Bench { accounts, years, import_rows, work_dir } => {
+        Command::Bench {
+            accounts,
+            years,
+            import_rows,
+            work_dir,
+        } => {
             let temp;
             let dir: &Path = match &work_dir {
                 Some(d) => d,
                 None => {
-                    temp = std::env::temp_dir().join(format!("steward-bench-{}", std::process::id()));
+                    temp =
+                        std::env::temp_dir().join(format!("steward-bench-{}", std::process::id()));
                     &temp
                 }
             };
@@ -223,7 +331,11 @@ fn truncate(text: &str, max: usize) -> String {
 
 fn print_progress(p: Progress) {
     match p.total {
-        Some(total) if total > 0 => eprint!("\r{}: {:.0}%   ", p.phase, p.done as f64 * 100.0 / total as f64),
+        Some(total) if total > 0 => eprint!(
+            "\r{}: {:.0}%   ",
+            p.phase,
+            p.done as f64 * 100.0 / total as f64
+        ),
         _ => eprint!("\r{}...   ", p.phase),
     }
 }

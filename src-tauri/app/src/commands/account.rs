@@ -5,7 +5,11 @@ use tauri::State;
 use crate::state::{AppState, CommandResult};
 
 #[tauri::command(async)]
-pub fn account_page(state: State<'_, AppState>, id: i64, usage_days: Option<i64>) -> CommandResult<AccountPage> {
+pub fn account_page(
+    state: State<'_, AppState>,
+    id: i64,
+    usage_days: Option<i64>,
+) -> CommandResult<AccountPage> {
     let days = usage_days.unwrap_or(365 * 3).clamp(7, 365 * 10);
     state.with_conn(|c| account::page(c, id, days, steward_core::today()))
 }

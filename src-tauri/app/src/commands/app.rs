@@ -30,7 +30,11 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
 }
 
 #[tauri::command]
-pub async fn load_demo(app: AppHandle, spec: Option<DemoSpec>, on_progress: Channel<Progress>) -> CommandResult<DemoSummary> {
+pub async fn load_demo(
+    app: AppHandle,
+    spec: Option<DemoSpec>,
+    on_progress: Channel<Progress>,
+) -> CommandResult<DemoSummary> {
     blocking(move || {
         let state = app.state::<AppState>();
         let mut conn = state.background_conn()?;
@@ -38,7 +42,13 @@ pub async fn load_demo(app: AppHandle, spec: Option<DemoSpec>, on_progress: Chan
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        Ok(demo::generate(&mut conn, &spec, steward_core::today(), &mut report, &CancelToken::default())?)
+        Ok(demo::generate(
+            &mut conn,
+            &spec,
+            steward_core::today(),
+            &mut report,
+            &CancelToken::default(),
+        )?)
     })
     .await
 }

@@ -1,7 +1,9 @@
 use std::path::Path;
 
 use serde::Serialize;
-use steward_core::import::{self, ColumnMapping, Entity, FieldInfo, FileInfo, ImportReport, ImportRequest, ReadOptions};
+use steward_core::import::{
+    self, ColumnMapping, Entity, FieldInfo, FileInfo, ImportReport, ImportRequest, ReadOptions,
+};
 use steward_core::progress::{CancelToken, Progress};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -17,7 +19,11 @@ pub struct Inspection {
 
 /// Reads a file's start and proposes how to read and map it.
 #[tauri::command]
-pub async fn import_inspect(path: String, entity: Entity, options: Option<ReadOptions>) -> CommandResult<Inspection> {
+pub async fn import_inspect(
+    path: String,
+    entity: Entity,
+    options: Option<ReadOptions>,
+) -> CommandResult<Inspection> {
     blocking(move || {
         let path = Path::new(&path);
         let file = match options {
@@ -40,7 +46,12 @@ pub async fn import_preview(app: AppHandle, request: ImportRequest) -> CommandRe
     blocking(move || {
         let state = app.state::<AppState>();
         let mut conn = state.background_conn()?;
-        Ok(import::preview(&mut conn, &request, steward_core::today(), 20)?)
+        Ok(import::preview(
+            &mut conn,
+            &request,
+            steward_core::today(),
+            20,
+        )?)
     })
     .await
 }
@@ -62,7 +73,13 @@ pub async fn import_run(
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        let result = import::run(&mut conn, &request, steward_core::today(), &mut report, &cancel);
+        let result = import::run(
+            &mut conn,
+            &request,
+            steward_core::today(),
+            &mut report,
+            &cancel,
+        );
         if let Ok(mut jobs) = state.jobs.lock() {
             jobs.remove(&job);
         }

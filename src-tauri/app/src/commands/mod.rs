@@ -12,10 +12,12 @@ pub mod tasks;
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> crate::state::CommandResult<T> + Send + 'static,
 ) -> crate::state::CommandResult<T> {
-    tauri::async_runtime::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(crate::state::CommandError(steward_core::ErrorPayload {
-            code: steward_core::ErrorCode::Internal,
-            message: format!("A background task failed: {e}"),
-        }))
-    })
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| {
+            Err(crate::state::CommandError(steward_core::ErrorPayload {
+                code: steward_core::ErrorCode::Internal,
+                message: format!("A background task failed: {e}"),
+            }))
+        })
 }

@@ -4,6 +4,9 @@ use tauri::State;
 use crate::state::{AppState, CommandResult};
 
 #[tauri::command(async)]
-pub fn portfolio_list(state: State<'_, AppState>, query: PortfolioQuery) -> CommandResult<Vec<PortfolioRow>> {
+pub fn portfolio_list(
+    state: State<'_, AppState>,
+    query: PortfolioQuery,
+) -> CommandResult<Vec<PortfolioRow>> {
     state.with_conn(|c| portfolio::list(c, &query, steward_core::today()))
 }

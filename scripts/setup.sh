@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Steward needs on Debian/Ubuntu,
+# skipping whatever is already there. Safe to run again.
+#   scripts/setup.sh          what building and running the app needs
+#   scripts/setup.sh --test   plus what the test suite needs (Xvfb, WebDriver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+
+packages=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
+  libayatana-appindicator3-dev librsvg2-dev)
+if [ "$want_tests" = 1 ]; then
+  packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 sqlite3)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing system packages: ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "==> installing the Rust toolchain (rustup)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+fi
+
+node_major=$(node --version 2>/dev/null | sed 's/^v\([0-9]*\).*/\1/' || echo 0)
+if [ "${node_major:-0}" -lt 20 ]; then
+  echo "==> installing Node.js"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm
+  node_major=$(node --version 2>/dev/null | sed 's/^v\([0-9]*\).*/\1/' || echo 0)
+  if [ "${node_major:-0}" -lt 20 ]; then
+    echo "Steward's UI build needs Node.js 20 or newer; this system offers $(node --version)." >&2
+    echo "Install Node.js 20+ (for example from nodejs.org) and run this again." >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d ui/node_modules ] || [ ui/package.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "==> installing UI packages"
+  # npm ci rejects this lockfile on some registries (see ARCHITECTURE.md); install keeps it.
+  (cd ui && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+if [ "$want_tests" = 1 ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> installing tauri-driver"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi

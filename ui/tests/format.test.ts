@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, date, daysUntil, money, signedPercent } from '../src/lib/format';
+import { t } from '../src/lib/messages';
+
+describe('format', () => {
+  it('shows money from minor units in its own currency', () => {
+    expect(money({ minor: 1_234_550, currency: 'USD' })).toBe('$12,345.5');
+    expect(money({ minor: 15_000_000, currency: 'EUR' }, true)).toBe('€150K');
+    // An unknown code still shows the amount rather than throwing.
+    expect(money({ minor: 100, currency: 'NOPE' })).toContain('1');
+  });
+
+  it('counts calendar days without time-zone drift', () => {
+    expect(daysUntil('2027-03-01', '2027-02-27')).toBe(2);
+    expect(daysUntil('2026-11-01', '2026-11-23')).toBe(-22);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(date('2026-03-31')).toBe('Mar 31, 2026');
+  });
+
+  it('signs trends', () => {
+    expect(signedPercent(12.4)).toBe('+12%');
+    expect(signedPercent(-20)).toBe('-20%');
+    expect(signedPercent(0)).toBe('0%');
+  });
+
+  it('fills message placeholders', () => {
+    expect(t('portfolio.count', { shown: 42 })).toBe('42 accounts');
+    expect(t('import.done', { read: 4, written: 1, unchanged: 0, failed: 3 })).toBe(
+      '4 rows read: 1 imported, 0 already up to date, 3 rejected.',
+    );
+  });
+});
