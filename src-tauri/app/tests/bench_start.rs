@@ -1,0 +1,106 @@
+//! Start-up benchmark of the real app window on a large book: time from
+//! launching the app to the first portfolio row on screen, and the resident
+//! memory of the app and its WebKit helper processes at that moment.
+//! Run by scripts/bench.sh (release binary, 5,000-account book, Xvfb).
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use support::{app_binary, open_app, start_driver, wait_for};
+
+/// VmRSS in bytes of a process.
+fn rss(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn parent(pid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("PPid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+/// The app's process and every process below it (WebKit's web and network processes).
+fn app_processes(binary: &str) -> (Option<u32>, Vec<u32>) {
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let target = std::fs::canonicalize(binary).unwrap_or_else(|_| PathBuf::from(binary));
+    let app = pids
+        .iter()
+        .copied()
+        .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == target));
+    let Some(app) = app else {
+        return (None, Vec::new());
+    };
+    let descendants = pids
+        .iter()
+        .copied()
+        .filter(|&pid| {
+            let mut p = pid;
+            for _ in 0..8 {
+                match parent(p) {
+                    Some(pp) if pp == app => return true,
+                    Some(pp) if pp > 1 => p = pp,
+                    _ => return false,
+                }
+            }
+            false
+        })
+        .collect();
+    (Some(app), descendants)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run by scripts/bench.sh on a large book"]
+async fn app_start_to_portfolio_with_a_large_book() {
+    let book = std::env::var("STEWARD_BENCH_DATA_DIR")
+        .expect("STEWARD_BENCH_DATA_DIR names a data folder holding the benchmark book");
+    let home = tempfile::tempdir().expect("tmp");
+    let mut times = Vec::new();
+    let mut memory = Vec::new();
+    for run in 0..5 {
+        let driver = start_driver(
+            std::path::Path::new(&book),
+            &home.path().join(format!("xdg{run}")),
+        );
+        let started = Instant::now();
+        let client = open_app(&driver).await;
+        wait_for(&client, "[data-testid=portfolio-row]").await;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        let (app, helpers) = app_processes(&app_binary());
+        let app_rss = app.map_or(0, rss);
+        let total = app_rss + helpers.iter().map(|&p| rss(p)).sum::<u64>();
+        memory.push((app_rss, total));
+        client.close().await.expect("close");
+    }
+    let mb = |b: u64| b as f64 / 1e6;
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    println!(
+        "start_to_portfolio_ms runs={times:.0?} median={:.0} max={:.0}",
+        sorted[2], sorted[4]
+    );
+    let (app_rss, total) = memory[memory.len() - 1];
+    println!(
+        "rss_app_mb={:.0} rss_app_and_webkit_mb={:.0}",
+        mb(app_rss),
+        mb(total)
+    );
+    assert!(app_rss > 0, "the app process was found");
+}

@@ -1,0 +1,161 @@
+//! What the window tests share: a tauri-driver with private data and XDG
+//! folders, a WebDriver session with the built app, and waiting, typing and
+//! screenshot helpers that work with WebKitWebDriver.
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A running tauri-driver with private data and XDG folders; killed on drop.
+pub struct Driver {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
+    let port = free_port();
+    let native = free_port();
+    for sub in ["data", "config", "cache"] {
+        std::fs::create_dir_all(xdg.join(sub)).expect("xdg dir");
+    }
+    let child = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("STEWARD_DATA_DIR", data_dir)
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is installed (cargo install tauri-driver --locked)");
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < WAIT,
+            "tauri-driver did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, port }
+}
+
+/// The app under test: the binary cargo built for this test run, or another
+/// build named by STEWARD_APP_BINARY (the start-up benchmark uses release).
+pub fn app_binary() -> String {
+    std::env::var("STEWARD_APP_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_steward-app").to_string())
+}
+
+pub async fn open_app(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app_binary() }),
+    );
+    // tauri-driver accepts connections before its WebKitWebDriver is ready;
+    // early attempts fail with an empty reply, so retry for a while.
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if started.elapsed() < WAIT => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the app: {e}"),
+        }
+    }
+}
+
+pub async fn wait_for(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+/// The element's text as the DOM holds it (WebDriver's rendered text can be
+/// empty for rows positioned with transforms).
+pub async fn text_content(client: &Client, el: &Element) -> String {
+    let el = serde_json::to_value(el).expect("element reference");
+    client
+        .execute("return arguments[0].textContent.trim();", vec![el])
+        .await
+        .expect("textContent")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Waits until some element matching `css` shows `text`.
+pub async fn wait_for_text(client: &Client, css: &str, text: &str) -> Element {
+    let started = Instant::now();
+    loop {
+        for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            if text_content(client, &el).await.contains(text) {
+                return el;
+            }
+        }
+        assert!(started.elapsed() < WAIT, "no {css} showing '{text}'");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+pub async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// Puts text into a field and fires the input event the UI listens to.
+/// (WebKitWebDriver rejects fantoccini's send-keys payload, so this goes
+/// through the DOM the way a keyboard's final input event would.)
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    let el = wait_for(client, css).await;
+    let el = serde_json::to_value(&el).expect("element reference");
+    client
+        .execute(
+            "const [el, text] = arguments; el.focus(); el.value = text;
+             el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![el, text.into()],
+        )
+        .await
+        .expect("type");
+}
