@@ -797,13 +797,14 @@ impl<'c> Writer<'c> {
     }
 }
 
-fn roman(n: usize) -> &'static str {
+/// "II", "III"... for the second and later companies of the same name; plain
+/// numbers past ten so every name stays unique however large the book.
+fn roman(n: usize) -> String {
     [
         "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
     ]
     .get(n)
-    .copied()
-    .unwrap_or("X+")
+    .map_or_else(|| n.to_string(), |r| r.to_string())
 }
 
 /// The first anniversary of `start` on or after `after`.
@@ -822,4 +823,18 @@ fn next_anniversary(start: NaiveDate, after: NaiveDate) -> NaiveDate {
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(chrono::Months::new(months))
         .unwrap_or(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman;
+
+    #[test]
+    fn company_name_suffixes_never_repeat() {
+        let suffixes: Vec<String> = (2..40).map(roman).collect();
+        let unique: std::collections::HashSet<&String> = suffixes.iter().collect();
+        assert_eq!(unique.len(), suffixes.len());
+        assert_eq!(roman(2), "II");
+        assert_eq!(roman(11), "11");
+    }
 }

@@ -779,6 +779,18 @@ pub(crate) fn parse_cell(kind: Kind, text: &str, decimal_comma: bool) -> Result<
 /// Reads "1,234.56", "1.234,56" (with `decimal_comma`), "$ 99", "EUR 1.000",
 /// "12 %". Anything else around the digits ("12k") makes it not a number.
 pub(crate) fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
+    // Fast path for plain integers, which is what most numeric cells of a big
+    // usage export are; the general path below allocates.
+    let bytes = text.as_bytes();
+    if !bytes.is_empty()
+        && bytes.len() <= 15
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-' && bytes.len() > 1))
+    {
+        return text.parse::<i64>().ok().map(|n| n as f64);
+    }
     let mut core = text.trim();
     for affix in ["$", "€", "£", "¥", "%", "USD", "EUR", "GBP", "CHF", "JPY"] {
         core = core
@@ -809,6 +821,14 @@ pub(crate) fn parse_number(text: &str, decimal_comma: bool) -> Option<f64> {
 
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
+    // Fast path for ISO dates, by far the most common form in exports.
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<u32>().ok());
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
     for format in ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(text, format) {
             return Some(d);

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -101,11 +101,10 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
     let mut sample = Vec::new();
     while sample.len() < SAMPLE_ROWS {
         match rows.next_record()? {
-            Some(record) => sample.push(
-                record
-                    .values
-                    .unwrap_or_else(|reason| vec![format!("(line {} {reason})", record.line)]),
-            ),
+            Some(record) => match record.error {
+                None => sample.push(rows.cells()),
+                Some(reason) => sample.push(vec![format!("(line {} {reason})", record.line)]),
+            },
             None => break,
         }
     }
@@ -227,10 +226,38 @@ impl AccountIndex {
     }
 }
 
+/// FNV-1a over the parts (with a separator byte between them). Row keys are
+/// hashed once per row of files with millions of rows, so this stays cheap;
+/// 64 bits keep a false "duplicate" below one in ten million for a million rows.
 fn hash_key(parts: &[&str]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
-    h.finish()
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(std::iter::once(&0x1f)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The keys of `seen` are already hashes; hashing them again is wasted work.
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 fn execute(
@@ -259,8 +286,9 @@ fn execute(
         errors: Vec::new(),
         dry_run: limit.is_some(),
     };
-    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut seen = SeenRows::new(request.entity, size, limit.is_some());
     let mut touched: HashSet<i64> = HashSet::new();
+    let mut last_touched: Option<i64> = None;
     let fail = |report: &mut ImportReport, line: u64, reason: String| {
         report.failed += 1;
         if report.errors.len() < MAX_REPORTED_ERRORS {
@@ -286,23 +314,18 @@ fn execute(
             }
         }
         let line = record.line;
-        let cells = match record.values {
-            Ok(cells) => cells,
-            Err(reason) => {
-                fail(&mut report, line, format!("Line {line} {reason}."));
-                continue;
-            }
-        };
-        let row = match parse_row(&bound, &cells, decimal_comma, &accounts) {
+        if let Some(reason) = record.error {
+            fail(&mut report, line, format!("Line {line} {reason}."));
+            continue;
+        }
+        let row = match parse_row(&bound, &rows, decimal_comma, &accounts) {
             Ok(row) => row,
             Err(reason) => {
                 fail(&mut report, line, reason);
                 continue;
             }
         };
-        let key = row.identity(request.entity, &cells, &bound);
-        if let Some(first) = seen.insert(key, line) {
-            seen.insert(key, first);
+        if let Some(first) = seen.first_line(&row, request.entity, &rows, &bound, line) {
             fail(
                 &mut report,
                 line,
@@ -322,7 +345,11 @@ fn execute(
             Err(e) => return Err(e),
         }
         if let Some(id) = row.account_id {
-            touched.insert(id);
+            // Exports group rows by account; skip the set for repeats.
+            if last_touched != Some(id) {
+                touched.insert(id);
+                last_touched = Some(id);
+            }
         }
     }
     progress(Progress {
@@ -357,23 +384,26 @@ fn constraint_reason(message: Option<&str>) -> String {
 /// One parsed row: the bound fields' values in `bound` order.
 struct ParsedRow {
     account_id: Option<i64>,
+    /// The usage day, for duplicate detection.
+    day: Option<NaiveDate>,
     external_id: Option<String>,
     values: Vec<Value>,
 }
 
 fn parse_row(
     bound: &[Bound],
-    cells: &[String],
+    cells: &Rows,
     decimal_comma: bool,
     accounts: &AccountIndex,
 ) -> std::result::Result<ParsedRow, String> {
     let mut row = ParsedRow {
         account_id: None,
+        day: None,
         external_id: None,
         values: Vec::with_capacity(bound.len()),
     };
     for b in bound {
-        let text = cells.get(b.column).map(String::as_str).unwrap_or("");
+        let text = cells.cell(b.column);
         let value = parse_cell(b.spec.kind, text, decimal_comma)
             .map_err(|e| format!("{}: {e}.", b.spec.label))?;
         if b.spec.required && value == Value::Null {
@@ -389,6 +419,9 @@ fn parse_row(
                 })?;
                 row.account_id = Some(id);
             }
+            Kind::Date if b.spec.key == "day" => {
+                row.day = fields::parse_date(text);
+            }
             _ if b.spec.key == "id" => {
                 if let Value::Text(t) = &value {
                     row.external_id = Some(t.clone());
@@ -401,29 +434,106 @@ fn parse_row(
     Ok(row)
 }
 
+/// Which records of the file were seen already, and on which line, so a
+/// repeat is reported as a duplicate instead of silently overwriting.
+enum SeenRows {
+    /// Usage rows are keyed by account and day: per account, a dense array of
+    /// first lines by day, which is small and cache-friendly for millions of rows.
+    Usage(HashMap<i64, DaySlots>),
+    /// Everything else: a hash of the row's identity.
+    Hashed(HashMap<u64, u64, std::hash::BuildHasherDefault<PassThroughHasher>>),
+}
+
+#[derive(Default)]
+struct DaySlots {
+    first_day: i32,
+    lines: Vec<u32>,
+}
+
+impl DaySlots {
+    /// Records `line` for `day`; returns the earlier line if the day was taken.
+    fn mark(&mut self, day: i32, line: u32) -> Option<u32> {
+        if self.lines.is_empty() {
+            self.first_day = day;
+        }
+        if day < self.first_day {
+            let grow = (self.first_day - day) as usize;
+            self.lines.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first_day = day;
+        }
+        let at = (day - self.first_day) as usize;
+        if at >= self.lines.len() {
+            self.lines.resize(at + 1, 0);
+        }
+        match self.lines[at] {
+            0 => {
+                self.lines[at] = line;
+                None
+            }
+            earlier => Some(earlier),
+        }
+    }
+}
+
+impl SeenRows {
+    fn new(entity: Entity, file_size: u64, preview: bool) -> Self {
+        if entity == Entity::Usage {
+            return SeenRows::Usage(HashMap::new());
+        }
+        // Sized from the file up front: growing a table of millions of keys
+        // rehashes it again and again. Rows are rarely shorter than 24 bytes.
+        let expected = usize::try_from(file_size / 24)
+            .unwrap_or(usize::MAX)
+            .min(if preview { 64 } else { 20_000_000 });
+        SeenRows::Hashed(HashMap::with_capacity_and_hasher(
+            expected,
+            Default::default(),
+        ))
+    }
+
+    /// The line where this record first appeared, or None (and it is noted).
+    fn first_line(
+        &mut self,
+        row: &ParsedRow,
+        entity: Entity,
+        cells: &Rows,
+        bound: &[Bound],
+        line: u64,
+    ) -> Option<u64> {
+        match self {
+            SeenRows::Usage(accounts) => {
+                let (account, day) = (row.account_id?, row.day?);
+                let line = u32::try_from(line).unwrap_or(u32::MAX);
+                accounts
+                    .entry(account)
+                    .or_default()
+                    .mark(day.num_days_from_ce(), line)
+                    .map(u64::from)
+            }
+            SeenRows::Hashed(keys) => {
+                let key = row.identity(entity, cells, bound);
+                match keys.insert(key, line) {
+                    Some(first) => {
+                        keys.insert(key, first);
+                        Some(first)
+                    }
+                    None => None,
+                }
+            }
+        }
+    }
+}
+
 impl ParsedRow {
-    /// What makes two rows of a file the same record.
-    fn identity(&self, entity: Entity, cells: &[String], bound: &[Bound]) -> u64 {
+    /// What makes two rows of a file the same record (all entities but usage).
+    fn identity(&self, _entity: Entity, cells: &Rows, bound: &[Bound]) -> u64 {
         let account = self.account_id.map(|a| a.to_string()).unwrap_or_default();
         if let Some(id) = &self.external_id {
             return hash_key(&["id", id]);
         }
-        if entity == Entity::Usage {
-            let day = bound
-                .iter()
-                .zip(&self.values)
-                .find(|(b, _)| b.spec.key == "day");
-            if let Some((_, Value::Text(day))) = day {
-                return hash_key(&["usage", &account, day]);
-            }
-        }
         // Without an id the whole row is the key: the same row twice is a duplicate.
         let mut parts: Vec<&str> = vec![&account];
-        parts.extend(
-            bound
-                .iter()
-                .map(|b| cells.get(b.column).map(|s| s.trim()).unwrap_or("")),
-        );
+        parts.extend(bound.iter().map(|b| cells.cell(b.column).trim()));
         hash_key(&parts)
     }
 
@@ -526,10 +636,12 @@ impl<'c> EntityWriter<'c> {
         if self.entity == Entity::Accounts {
             return self.write_account(conn, row);
         }
-        let mut params: Vec<Value> = Vec::with_capacity(self.columns.len() + 4);
-        params.push(row.account_id.map_or(Value::Null, Value::Integer));
+        // Owned values only for what the row does not hold; the row's own
+        // values are bound by reference, so a row is never copied.
+        let account = row.account_id.map_or(Value::Null, Value::Integer);
+        let mut extra: Vec<Value> = Vec::with_capacity(2);
         if self.entity != Entity::Usage {
-            params.push(Value::Text(source::FILE.into()));
+            extra.push(Value::Text(source::FILE.into()));
             let key = {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 row.account_id.hash(&mut h);
@@ -538,31 +650,39 @@ impl<'c> EntityWriter<'c> {
                 }
                 h.finish()
             };
-            params.push(Value::Text(row.stored_external_id(key)));
+            extra.push(Value::Text(row.stored_external_id(key)));
         }
+        // A contact is named by email; an unknown email leaves the response unlinked.
+        let contact = self
+            .columns
+            .iter()
+            .find(|(_, c)| *c == "contact_id")
+            .map(|(i, _)| match (&row.values[*i], row.account_id) {
+                (Value::Text(email), Some(account)) => self
+                    .contacts
+                    .get(&(account, email.to_lowercase()))
+                    .copied()
+                    .map_or(Value::Null, Value::Integer),
+                _ => Value::Null,
+            });
+        let now = Value::Text(self.now.clone());
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.columns.len() + 4);
+        params.push(&account);
+        params.extend(extra.iter().map(|v| v as &dyn rusqlite::ToSql));
         for (i, column) in &self.columns {
-            let value = row.values[*i].clone();
-            if *column == "contact_id" {
-                // A contact is named by email; an unknown email leaves the response unlinked.
-                let found = match (&value, row.account_id) {
-                    (Value::Text(email), Some(account)) => {
-                        self.contacts.get(&(account, email.to_lowercase())).copied()
-                    }
-                    _ => None,
-                };
-                params.push(found.map_or(Value::Null, Value::Integer));
-            } else {
-                params.push(value);
+            match (&contact, *column) {
+                (Some(contact), "contact_id") => params.push(contact),
+                _ => params.push(&row.values[*i]),
             }
         }
         if self.entity == Entity::Activities {
-            params.push(Value::Text(self.now.clone()));
+            params.push(&now);
         }
         let stmt = self
             .upsert
             .as_mut()
             .ok_or_else(|| Error::Internal("no statement for this entity".into()))?;
-        Ok(stmt.execute(rusqlite::params_from_iter(params))? > 0)
+        Ok(stmt.execute(params.as_slice())? > 0)
     }
 
     fn write_account(&mut self, conn: &Connection, row: &ParsedRow) -> Result<bool> {
@@ -663,5 +783,22 @@ impl<'c> EntityWriter<'c> {
             rusqlite::params![source::FILE, external_id, id],
         )?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DaySlots;
+
+    #[test]
+    fn day_slots_remember_first_lines_in_any_order() {
+        let mut slots = DaySlots::default();
+        assert_eq!(slots.mark(100, 2), None);
+        assert_eq!(slots.mark(95, 3), None, "an earlier day grows the array at the front");
+        assert_eq!(slots.mark(120, 4), None);
+        assert_eq!(slots.mark(100, 5), Some(2));
+        assert_eq!(slots.mark(95, 6), Some(3));
+        assert_eq!(slots.mark(120, 7), Some(4));
+        assert_eq!(slots.lines.len(), 26);
     }
 }

@@ -30,11 +30,12 @@ pub struct ReadOptions {
     pub decimal_comma: bool,
 }
 
-/// One record: the line it starts on (1-based, header is line 1) and its
-/// values aligned with the header, or why it could not be read.
+/// One record: the line it starts on (1-based, header is line 1) and, when
+/// it could not be read, why. Its cells are read with `Rows::cell`, which
+/// borrows them from the reader's buffer instead of copying every row.
 pub struct Record {
     pub line: u64,
-    pub values: std::result::Result<Vec<String>, String>,
+    pub error: Option<String>,
 }
 
 pub struct Rows {
@@ -53,6 +54,7 @@ enum Inner {
     Ndjson {
         lines: std::io::Lines<BufReader<File>>,
         line: u64,
+        current: Vec<String>,
     },
 }
 
@@ -221,15 +223,35 @@ impl Rows {
                 let lines = BufReader::with_capacity(256 * 1024, file).lines();
                 Ok(Rows {
                     headers,
-                    inner: Inner::Ndjson { lines, line: 0 },
+                    inner: Inner::Ndjson {
+                        lines,
+                        line: 0,
+                        current: Vec::new(),
+                    },
                     bytes_read: 0,
                 })
             }
         }
     }
 
+    /// Cell `i` of the record last returned by `next_record` ("" when absent).
+    pub fn cell(&self, i: usize) -> &str {
+        match &self.inner {
+            Inner::Csv { record, .. } => record.get(i).unwrap_or(""),
+            Inner::Ndjson { current, .. } => current.get(i).map_or("", String::as_str),
+        }
+    }
+
+    /// All cells of the record last returned, copied (for samples).
+    pub fn cells(&self) -> Vec<String> {
+        (0..self.headers.len())
+            .map(|i| self.cell(i).to_string())
+            .collect()
+    }
+
     /// The next record, or None at the end of the file. I/O errors end the read.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
+        let width = self.headers.len();
         match &mut self.inner {
             Inner::Csv {
                 reader,
@@ -239,21 +261,15 @@ impl Rows {
                 match reader.read_record(record) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {
-                        let pos = lines.line_at(record.position().map_or(0, |p| p.byte()));
+                        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
                         self.bytes_read = reader.position().byte();
                         if record.len() == 1 && record.get(0).is_some_and(|v| v.trim().is_empty()) {
                             continue; // blank line
                         }
-                        let values = if record.len() != self.headers.len() {
-                            Err(format!(
-                                "has {} fields but the header has {}",
-                                record.len(),
-                                self.headers.len()
-                            ))
-                        } else {
-                            Ok(record.iter().map(str::to_string).collect())
-                        };
-                        return Ok(Some(Record { line: pos, values }));
+                        let error = (record.len() != width).then(|| {
+                            format!("has {} fields but the header has {width}", record.len())
+                        });
+                        return Ok(Some(Record { line, error }));
                     }
                     Err(e) => {
                         let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
@@ -269,22 +285,27 @@ impl Rows {
                         };
                         return Ok(Some(Record {
                             line,
-                            values: Err(reason),
+                            error: Some(reason),
                         }));
                     }
                 }
             },
-            Inner::Ndjson { lines, line } => loop {
+            Inner::Ndjson {
+                lines,
+                line,
+                current,
+            } => loop {
                 let Some(text) = lines.next() else {
                     return Ok(None);
                 };
                 *line += 1;
+                current.clear();
                 let text = match text {
                     Ok(t) => t,
                     Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                         return Ok(Some(Record {
                             line: *line,
-                            values: Err("is not valid UTF-8 text".into()),
+                            error: Some("is not valid UTF-8 text".into()),
                         }))
                     }
                     Err(e) => return Err(Error::io(format!("Reading stopped at line {line}"), e)),
@@ -294,23 +315,19 @@ impl Rows {
                 if text.is_empty() {
                     continue;
                 }
-                let values = match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(serde_json::Value::Object(map)) => Ok(self
-                        .headers
-                        .iter()
-                        .map(|h| match map.get(h) {
+                let error = match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(serde_json::Value::Object(map)) => {
+                        current.extend(self.headers.iter().map(|h| match map.get(h) {
                             None | Some(serde_json::Value::Null) => String::new(),
                             Some(serde_json::Value::String(s)) => s.clone(),
                             Some(other) => other.to_string(),
-                        })
-                        .collect()),
-                    Ok(_) => Err("is not a JSON object".to_string()),
-                    Err(e) => Err(format!("is not valid JSON ({e})")),
+                        }));
+                        None
+                    }
+                    Ok(_) => Some("is not a JSON object".to_string()),
+                    Err(e) => Some(format!("is not valid JSON ({e})")),
                 };
-                return Ok(Some(Record {
-                    line: *line,
-                    values,
-                }));
+                return Ok(Some(Record { line: *line, error }));
             },
         }
     }
