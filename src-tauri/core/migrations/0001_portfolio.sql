@@ -191,9 +191,11 @@ CREATE TABLE demo_ground_truth (
     decline_start  TEXT
 );
 
--- Full-text search over accounts, contacts and activity text. The rowid encodes
--- what a row is (rowid = id * 4 + kind: 0 account, 1 contact, 2 activity) so the
--- triggers below find a row by key instead of scanning the index.
+-- Full-text search over accounts, contacts and activity text. The rowid
+-- encodes what a row is: kind << 40 | id (0 account, 1 contact, 2 activity).
+-- Triggers find a row by key, and each kind is one contiguous rowid range,
+-- so search can ask for "the newest matching activities" without ranking
+-- every match.
 CREATE VIRTUAL TABLE search_index USING fts5(
     account_id UNINDEXED, title, body,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
@@ -201,37 +203,37 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 
 CREATE TRIGGER accounts_ai AFTER INSERT ON accounts BEGIN
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4, new.id, new.name, concat_ws(' ', new.domain, new.industry, new.owner));
+    VALUES (new.id, new.id, new.name, concat_ws(' ', new.domain, new.industry, new.owner));
 END;
 CREATE TRIGGER accounts_au AFTER UPDATE OF name, domain, industry, owner ON accounts BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4;
+    DELETE FROM search_index WHERE rowid = old.id;
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4, new.id, new.name, concat_ws(' ', new.domain, new.industry, new.owner));
+    VALUES (new.id, new.id, new.name, concat_ws(' ', new.domain, new.industry, new.owner));
 END;
 CREATE TRIGGER accounts_ad AFTER DELETE ON accounts BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4;
+    DELETE FROM search_index WHERE rowid = old.id;
 END;
 CREATE TRIGGER contacts_ai AFTER INSERT ON contacts BEGIN
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4 + 1, new.account_id, new.name, concat_ws(' ', new.email, new.title));
+    VALUES ((1 << 40) | new.id, new.account_id, new.name, concat_ws(' ', new.email, new.title));
 END;
 CREATE TRIGGER contacts_au AFTER UPDATE OF name, email, title ON contacts BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4 + 1;
+    DELETE FROM search_index WHERE rowid = (1 << 40) | old.id;
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4 + 1, new.account_id, new.name, concat_ws(' ', new.email, new.title));
+    VALUES ((1 << 40) | new.id, new.account_id, new.name, concat_ws(' ', new.email, new.title));
 END;
 CREATE TRIGGER contacts_ad AFTER DELETE ON contacts BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4 + 1;
+    DELETE FROM search_index WHERE rowid = (1 << 40) | old.id;
 END;
 CREATE TRIGGER activities_ai AFTER INSERT ON activities BEGIN
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4 + 2, new.account_id, new.summary, new.next_steps);
+    VALUES ((2 << 40) | new.id, new.account_id, new.summary, new.next_steps);
 END;
 CREATE TRIGGER activities_au AFTER UPDATE OF summary, next_steps ON activities BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4 + 2;
+    DELETE FROM search_index WHERE rowid = (2 << 40) | old.id;
     INSERT INTO search_index(rowid, account_id, title, body)
-    VALUES (new.id * 4 + 2, new.account_id, new.summary, new.next_steps);
+    VALUES ((2 << 40) | new.id, new.account_id, new.summary, new.next_steps);
 END;
 CREATE TRIGGER activities_ad AFTER DELETE ON activities BEGIN
-    DELETE FROM search_index WHERE rowid = old.id * 4 + 2;
+    DELETE FROM search_index WHERE rowid = (2 << 40) | old.id;
 END;

@@ -42,35 +42,59 @@ fn match_expression(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+const KIND_SHIFT: i64 = 40;
+
+/// Accounts first, then contacts, then activities. Accounts and contacts are
+/// ranked by relevance (bm25); activities come newest first, which FTS5 can
+/// answer by walking the rowid range backwards and stopping at `limit`
+/// instead of ranking tens of thousands of matching notes.
 pub fn query(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
     let Some(expr) = match_expression(text) else {
         return Ok(Vec::new());
     };
-    // Accounts first, then contacts, then activities; bm25 within each kind.
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.rowid, s.account_id, a.name, s.title,
-                snippet(search_index, -1, '', '', ' … ', 12)
-         FROM search_index s JOIN accounts a ON a.id = s.account_id
-         WHERE search_index MATCH ?1
-         ORDER BY s.rowid % 4, rank LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![expr, limit as i64], |r| {
-        let rowid: i64 = r.get(0)?;
-        let kind = match rowid % 4 {
-            0 => HitKind::Account,
-            1 => HitKind::Contact,
-            _ => HitKind::Activity,
+    // One-letter prefixes match most of the index; only names are worth it.
+    let long_enough = text.trim().chars().filter(|c| c.is_alphanumeric()).count() >= 2;
+    let mut hits = Vec::with_capacity(limit);
+    for (kind, order) in [
+        (HitKind::Account, "rank"),
+        (HitKind::Contact, "rank"),
+        (HitKind::Activity, "s.rowid DESC"),
+    ] {
+        let left = limit.saturating_sub(hits.len());
+        if left == 0 || (kind != HitKind::Account && !long_enough) {
+            break;
+        }
+        let code: i64 = match kind {
+            HitKind::Account => 0,
+            HitKind::Contact => 1,
+            HitKind::Activity => 2,
         };
-        Ok(SearchHit {
-            kind,
-            id: rowid / 4,
-            account_id: r.get(1)?,
-            account_name: r.get(2)?,
-            title: r.get(3)?,
-            excerpt: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT s.rowid, s.account_id, a.name, s.title,
+                    snippet(search_index, -1, '', '', ' … ', 12)
+             FROM search_index s JOIN accounts a ON a.id = s.account_id
+             WHERE search_index MATCH ?1 AND s.rowid >= ?2 AND s.rowid < ?3
+             ORDER BY {order} LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params![expr, code << KIND_SHIFT, (code + 1) << KIND_SHIFT, left as i64],
+            |r| {
+                let rowid: i64 = r.get(0)?;
+                Ok(SearchHit {
+                    kind,
+                    id: rowid & ((1 << KIND_SHIFT) - 1),
+                    account_id: r.get(1)?,
+                    account_name: r.get(2)?,
+                    title: r.get(3)?,
+                    excerpt: r.get(4)?,
+                })
+            },
+        )?;
+        for hit in rows {
+            hits.push(hit?);
+        }
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]
