@@ -77,7 +77,12 @@ pub fn query(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHi
              ORDER BY {order} LIMIT ?4"
         ))?;
         let rows = stmt.query_map(
-            rusqlite::params![expr, code << KIND_SHIFT, (code + 1) << KIND_SHIFT, left as i64],
+            rusqlite::params![
+                expr,
+                code << KIND_SHIFT,
+                (code + 1) << KIND_SHIFT,
+                left as i64
+            ],
             |r| {
                 let rowid: i64 = r.get(0)?;
                 Ok(SearchHit {

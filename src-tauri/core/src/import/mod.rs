@@ -794,7 +794,11 @@ mod tests {
     fn day_slots_remember_first_lines_in_any_order() {
         let mut slots = DaySlots::default();
         assert_eq!(slots.mark(100, 2), None);
-        assert_eq!(slots.mark(95, 3), None, "an earlier day grows the array at the front");
+        assert_eq!(
+            slots.mark(95, 3),
+            None,
+            "an earlier day grows the array at the front"
+        );
         assert_eq!(slots.mark(120, 4), None);
         assert_eq!(slots.mark(100, 5), Some(2));
         assert_eq!(slots.mark(95, 6), Some(3));
