@@ -12,6 +12,8 @@ pub fn run() {
     let state = AppState::open();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // The window opens where and as large as the CSM left it.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,

@@ -68,6 +68,9 @@ enum Command {
         search: String,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print the rows as JSON (for scripts) instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Search accounts, contacts and activity text.
     Search { text: String },
@@ -226,6 +229,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             desc,
             search,
             limit,
+            json,
         } => {
             let conn = store::open_in(&data_dir)?;
             let sort: PortfolioSort = serde_json::from_value(serde_json::Value::String(sort.clone()))
@@ -240,6 +244,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 },
                 today,
             )?;
+            if json {
+                let shown: Vec<_> = rows.iter().take(limit).collect();
+                let text = serde_json::to_string_pretty(&shown)
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                println!("{text}");
+                return Ok(());
+            }
             println!(
                 "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7}",
                 "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend"

@@ -1,0 +1,142 @@
+//! The `steward` binary as a script would use it, on real portfolio files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn steward(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--today", "2026-11-23"])
+        .args(args)
+        .output()
+        .expect("run steward")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn demo_then_list_search_and_tasks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let demo = steward(dir.path(), &["demo", "--accounts", "30", "--seed", "5"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    assert!(stdout(&demo).starts_with("Demo book: 30 accounts"));
+
+    let info = stdout(&steward(dir.path(), &["info"]));
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("accounts") && l.trim_end().ends_with(" 30")),
+        "{info}"
+    );
+
+    let list = steward(
+        dir.path(),
+        &[
+            "portfolio",
+            "--sort",
+            "arr",
+            "--desc",
+            "--limit",
+            "5",
+            "--json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON rows");
+    let arrs: Vec<i64> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| r["arr"]["minor"].as_i64().expect("arr"))
+        .collect();
+    assert_eq!(arrs.len(), 5);
+    assert!(
+        arrs.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by ARR, largest first: {arrs:?}"
+    );
+
+    let bad_sort = steward(dir.path(), &["portfolio", "--sort", "shoe-size"]);
+    assert!(!bad_sort.status.success());
+    assert!(String::from_utf8_lossy(&bad_sort.stderr).contains("cannot sort by 'shoe-size'"));
+
+    let again = steward(dir.path(), &["demo", "--accounts", "5"]);
+    assert!(
+        !again.status.success(),
+        "the demo book only goes into an empty portfolio"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 30 accounts"));
+}
+
+#[test]
+fn import_reports_bad_rows_with_lines_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("accounts.csv");
+    std::fs::write(
+        &file,
+        "Company ID;Company Name;ARR\nc1;Müller GmbH;\"12.500,50\"\nc2;;100\nc3;Kaputt AG;zwölf\n",
+    )
+    .expect("write");
+    let path = file.display().to_string();
+    let data = dir.path().join("data");
+
+    let out = steward(
+        &data,
+        &["import", "accounts", &path, "--map", "id=Company ID"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("3 rows read: 1 imported, 0 already up to date, 2 rejected"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 3: Missing required field 'Name'."),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 4: ARR: 'zwölf' is not an amount."),
+        "{text}"
+    );
+
+    let again = stdout(&steward(
+        &data,
+        &["import", "accounts", &path, "--map", "id=Company ID"],
+    ));
+    assert!(
+        again.contains("0 imported, 1 already up to date, 2 rejected"),
+        "{again}"
+    );
+
+    let found = stdout(&steward(&data, &["search", "müller"]));
+    assert!(found.contains("Müller GmbH"), "{found}");
+
+    let unknown = steward(&data, &["import", "spaceships", &path]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("is not something Steward imports"));
+}
+
+#[test]
+fn a_portfolio_from_a_newer_steward_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    assert!(steward(dir.path(), &["info"]).status.success());
+    let db = dir.path().join("portfolio.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch("PRAGMA user_version = 999;")
+            .expect("bump");
+    }
+    let before = std::fs::read(&db).expect("read");
+    let out = steward(dir.path(), &["info"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer version of Steward"));
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
