@@ -221,5 +221,32 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     };
     assert_eq!(lines, vec!["3", "4", "5"]);
     screenshot(&client, "09-import-report").await;
+
+    // The dark theme, chosen from the sidebar (system -> light -> dark).
+    wait_for(&client, "[data-testid=nav-portfolio]")
+        .await
+        .click()
+        .await
+        .expect("portfolio");
+    let theme = wait_for(&client, "[data-testid=theme]").await;
+    theme.click().await.expect("light");
+    theme.click().await.expect("dark");
+    wait_for(&client, "html[data-theme=dark]").await;
+    wait_for(&client, "[data-testid=portfolio-row]").await;
+    screenshot(&client, "10-portfolio-dark").await;
+    wait_for_text(&client, "[data-testid=portfolio-row] .title", &first_name)
+        .await
+        .click()
+        .await
+        .expect("open");
+    wait_for(&client, ".chart svg path.value").await;
+    screenshot(&client, "11-account-dark").await;
+    wait_for(&client, "[data-testid=open-help]")
+        .await
+        .click()
+        .await
+        .expect("help");
+    wait_for_text(&client, "[role=dialog]", "Keyboard shortcuts").await;
+    screenshot(&client, "12-shortcuts-dark").await;
     client.close().await.expect("close");
 }

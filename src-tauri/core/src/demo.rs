@@ -776,7 +776,7 @@ impl<'c> Writer<'c> {
             if let Some(step) = step {
                 let due = when + Duration::days(rng.range(3, 14));
                 // Older tasks were done; the last few may still be open.
-                let done = (due < today - Duration::days(21)).then(|| format!("{due}T12:00:00Z"));
+                let done = (due < today - Duration::days(7)).then(|| format!("{due}T12:00:00Z"));
                 if done.is_some() || churn_date.is_none() {
                     self.task
                         .execute(params![id, activity_id, step, due, done, self.now])?;

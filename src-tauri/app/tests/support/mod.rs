@@ -140,6 +140,8 @@ pub fn artifacts() -> PathBuf {
 }
 
 pub async fn screenshot(client: &Client, name: &str) {
+    // An element in the DOM is not yet a painted frame; give WebKit a moment.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let png = client.screenshot().await.expect("screenshot");
     std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
 }
