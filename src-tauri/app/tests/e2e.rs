@@ -8,7 +8,7 @@ mod support;
 
 use fantoccini::Locator;
 use support::{
-    open_app, screenshot, start_driver, text_content, type_into, wait_for, wait_for_text,
+    click, open_app, screenshot, start_driver, text_content, type_into, wait_for, wait_for_text,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,11 +53,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "03-account").await;
 
     // Log a check-in with a next step.
-    wait_for(&client, "[data-testid=log-checkin]")
-        .await
-        .click()
-        .await
-        .expect("click");
+    click(&client, "[data-testid=log-checkin]").await;
     wait_for(&client, "[data-testid=checkin-dialog]").await;
     type_into(
         &client,
@@ -65,11 +61,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         "Quokka rollout agreed with the data team",
     )
     .await;
-    wait_for(&client, "[data-testid=checkin-add-step]")
-        .await
-        .click()
-        .await
-        .expect("add step");
+    click(&client, "[data-testid=checkin-add-step]").await;
     type_into(
         &client,
         "[data-testid=checkin-step]",
@@ -77,11 +69,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     )
     .await;
     screenshot(&client, "04-checkin-dialog").await;
-    wait_for(&client, "[data-testid=checkin-save]")
-        .await
-        .click()
-        .await
-        .expect("save");
+    click(&client, "[data-testid=checkin-save]").await;
     wait_for_text(
         &client,
         "[data-testid=timeline-item]",
@@ -97,11 +85,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "05-account-after-checkin").await;
 
     // The next step is a task.
-    wait_for(&client, "[data-testid=nav-tasks]")
-        .await
-        .click()
-        .await
-        .expect("tasks");
+    click(&client, "[data-testid=nav-tasks]").await;
     wait_for_text(
         &client,
         "[data-testid=task-row]",
@@ -111,11 +95,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "06-tasks").await;
 
     // Global search finds the check-in text.
-    wait_for(&client, "[data-testid=open-palette]")
-        .await
-        .click()
-        .await
-        .expect("palette");
+    click(&client, "[data-testid=open-palette]").await;
     type_into(&client, "[data-testid=palette-input]", "quokka").await;
     wait_for_text(&client, "[data-testid=palette-hit]", &first_name).await;
     screenshot(&client, "07-search").await;
@@ -124,11 +104,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     // Restart: the check-in is still there.
     let client = open_app(&driver).await;
     wait_for(&client, "[data-testid=portfolio-row]").await;
-    wait_for(&client, "[data-testid=open-palette]")
-        .await
-        .click()
-        .await
-        .expect("palette");
+    click(&client, "[data-testid=open-palette]").await;
     type_into(&client, "[data-testid=palette-input]", "quokka").await;
     wait_for_text(&client, "[data-testid=palette-hit]", &first_name)
         .await
@@ -155,11 +131,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         ),
     )
     .expect("csv");
-    wait_for(&client, "[data-testid=nav-import]")
-        .await
-        .click()
-        .await
-        .expect("import");
+    click(&client, "[data-testid=nav-import]").await;
     let entity = wait_for(&client, "[data-testid=import-entity]").await;
     entity
         .select_by_value("contacts")
@@ -171,18 +143,10 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         &csv.display().to_string(),
     )
     .await;
-    wait_for(&client, "[data-testid=import-read]")
-        .await
-        .click()
-        .await
-        .expect("read");
+    click(&client, "[data-testid=import-read]").await;
     wait_for(&client, "[data-testid=map-name]").await;
     screenshot(&client, "08-import-mapping").await;
-    wait_for(&client, "[data-testid=import-start]")
-        .await
-        .click()
-        .await
-        .expect("start");
+    click(&client, "[data-testid=import-start]").await;
     let report = wait_for(&client, "[data-testid=import-report]")
         .await
         .text()
@@ -222,12 +186,45 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     assert_eq!(lines, vec!["3", "4", "5"]);
     screenshot(&client, "09-import-report").await;
 
+    // A big usage file shows progress and can be cancelled without a trace.
+    let big = home.path().join("usage.csv");
+    {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&big).expect("big file"));
+        writeln!(out, "account,day,active_users").expect("write");
+        let mut day = chrono::NaiveDate::from_ymd_opt(1000, 1, 1).expect("date");
+        for n in 0..1_500_000u32 {
+            writeln!(out, "\"{first_name}\",{day},{}", n % 40).expect("write");
+            day = day.succ_opt().expect("next day");
+        }
+    }
+    click(&client, "[data-testid=import-again]").await;
+    let entity = wait_for(&client, "[data-testid=import-entity]").await;
+    entity
+        .select_by_value("usage")
+        .await
+        .expect("select entity");
+    type_into(
+        &client,
+        "[data-testid=import-path]",
+        &big.display().to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=import-read]").await;
+    wait_for(&client, "[data-testid=map-day]").await;
+    click(&client, "[data-testid=import-start]").await;
+    wait_for(&client, "[data-testid=import-progress]").await;
+    screenshot(&client, "09b-import-progress").await;
+    click(&client, "[data-testid=import-cancel]").await;
+    wait_for_text(
+        &client,
+        "[role=status]",
+        "Import cancelled; nothing was changed.",
+    )
+    .await;
+
     // The dark theme, chosen from the sidebar (system -> light -> dark).
-    wait_for(&client, "[data-testid=nav-portfolio]")
-        .await
-        .click()
-        .await
-        .expect("portfolio");
+    click(&client, "[data-testid=nav-portfolio]").await;
     let theme = wait_for(&client, "[data-testid=theme]").await;
     theme.click().await.expect("light");
     theme.click().await.expect("dark");
@@ -241,11 +238,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         .expect("open");
     wait_for(&client, ".chart svg path.value").await;
     screenshot(&client, "11-account-dark").await;
-    wait_for(&client, "[data-testid=open-help]")
-        .await
-        .click()
-        .await
-        .expect("help");
+    click(&client, "[data-testid=open-help]").await;
     wait_for_text(&client, "[role=dialog]", "Keyboard shortcuts").await;
     screenshot(&client, "12-shortcuts-dark").await;
     client.close().await.expect("close");

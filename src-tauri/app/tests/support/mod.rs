@@ -106,6 +106,15 @@ pub async fn wait_for(client: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
+/// Waits for an element and clicks it.
+pub async fn click(client: &Client, css: &str) {
+    wait_for(client, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+}
+
 /// The element's text as the DOM holds it (WebDriver's rendered text can be
 /// empty for rows positioned with transforms).
 pub async fn text_content(client: &Client, el: &Element) -> String {
