@@ -7,6 +7,10 @@ mod commands;
 mod state;
 
 use state::AppState;
+use tauri::{Emitter, Manager};
+
+/// Event telling the UI that portfolio figures changed behind its back.
+const PORTFOLIO_CHANGED: &str = "portfolio-changed";
 
 pub fn run() {
     let state = AppState::open();
@@ -15,6 +19,17 @@ pub fn run() {
         // The window opens where and as large as the CSM left it.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
+        .setup(|app| {
+            // The first start of a day refreshes the rollups after the window
+            // is up, then tells the UI to refetch.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                if let Ok(true) = handle.state::<AppState>().refresh_rollups_if_stale() {
+                    let _ = handle.emit(PORTFOLIO_CHANGED, ());
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::load_demo,

@@ -35,11 +35,8 @@ impl AppState {
     /// Opens the portfolio; a failure is kept and shown by the UI instead of
     /// ending the app, so a too-new or unreadable file gets a readable screen.
     pub fn open() -> Self {
-        let opened = store::default_data_dir().and_then(|dir| {
-            let conn = store::open_in(&dir)?;
-            steward_core::rollup::refresh_if_stale(&conn, steward_core::today())?;
-            Ok((dir, conn))
-        });
+        let opened =
+            store::default_data_dir().and_then(|dir| Ok((dir.clone(), store::open_in(&dir)?)));
         match opened {
             Ok((data_dir, conn)) => AppState {
                 data_dir,
@@ -54,6 +51,18 @@ impl AppState {
                 jobs: Mutex::default(),
             },
         }
+    }
+
+    /// Brings the per-account rollups to today's date when they were computed
+    /// on an earlier day (their usage windows move with the calendar). Runs on
+    /// its own connection so it never delays the first screen; true when it
+    /// changed anything.
+    pub fn refresh_rollups_if_stale(&self) -> CommandResult<bool> {
+        let conn = self.background_conn()?;
+        Ok(steward_core::rollup::refresh_if_stale(
+            &conn,
+            steward_core::today(),
+        )?)
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -350,3 +350,38 @@ fn check_in_input_is_validated() {
         .expect("n");
     assert_eq!(before, after);
 }
+
+#[test]
+fn rollups_follow_the_calendar_once_a_day() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 10);
+    // An account with a full 12 weeks of usage before the move.
+    let id = portfolio::list(&conn, &PortfolioQuery::default(), today())
+        .expect("list")
+        .into_iter()
+        .find(|r| r.usage_weekly.len() == 12)
+        .expect("an account with 12 weeks of usage")
+        .id;
+    let row = |c: &rusqlite::Connection, day: NaiveDate| {
+        portfolio::list(c, &PortfolioQuery::default(), day)
+            .expect("list")
+            .into_iter()
+            .find(|r| r.id == id)
+            .expect("row")
+    };
+    assert!(
+        !steward_core::rollup::refresh_if_stale(&conn, today()).expect("same day"),
+        "fresh on the day they were made"
+    );
+    let later = today() + chrono::Duration::days(30);
+    let before = row(&conn, later);
+    assert!(steward_core::rollup::refresh_if_stale(&conn, later).expect("refresh"));
+    assert!(
+        !steward_core::rollup::refresh_if_stale(&conn, later).expect("again"),
+        "once per day"
+    );
+    let after = row(&conn, later);
+    // Thirty days on, with no newer usage: the 12-week window holds fewer weeks.
+    assert_eq!(before.usage_weekly.len(), 12);
+    assert!(after.usage_weekly.len() < 12, "{:?}", after.usage_weekly);
+}
