@@ -76,11 +76,11 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         "Quokka rollout agreed",
     )
     .await;
-    let touch = wait_for(&client, "[data-testid=days-since-touch]")
-        .await
-        .text()
-        .await
-        .expect("touch");
+    let touch = text_content(
+        &client,
+        &wait_for(&client, "[data-testid=days-since-touch]").await,
+    )
+    .await;
     assert_eq!(touch.to_lowercase(), "today");
     screenshot(&client, "05-account-after-checkin").await;
 
