@@ -5,7 +5,9 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{account, checkin, demo, error, import, model, portfolio, progress, search, tasks};
+use crate::{
+    account, checkin, demo, error, import, model, portfolio, progress, search, store, tasks,
+};
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),+ $(,)?) => {
@@ -30,6 +32,7 @@ fn generate() -> String {
         demo::DemoSpec, demo::DemoSummary,
         import::FileFormat, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
         import::ColumnMapping, import::ImportRequest, import::RowError, import::ImportReport,
+        import::Inspection, store::PortfolioStatus,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

@@ -38,6 +38,18 @@ pub fn default_data_dir() -> Result<PathBuf> {
     })
 }
 
+/// What the app shows before anything else: where the portfolio is, whether
+/// it holds accounts yet (else the welcome screen), the CSM's today, and why
+/// the portfolio could not be opened, if it could not.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct PortfolioStatus {
+    pub data_dir: String,
+    #[ts(type = "number")]
+    pub accounts: i64,
+    pub today: chrono::NaiveDate,
+    pub open_error: Option<crate::error::ErrorPayload>,
+}
+
 /// Opens (creating if needed) the portfolio in `data_dir` and brings its
 /// schema up to date.
 pub fn open_in(data_dir: &Path) -> Result<Connection> {

@@ -3,17 +3,17 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type {
   AccountPage,
-  ColumnMapping,
   DemoSpec,
   DemoSummary,
   Entity,
   ErrorPayload,
   FieldInfo,
-  FileInfo,
   ImportReport,
   ImportRequest,
+  Inspection,
   NewCheckIn,
   PortfolioQuery,
+  PortfolioStatus,
   PortfolioRow,
   Progress,
   ReadOptions,
@@ -21,14 +21,6 @@ import type {
   TaskList,
 } from './bindings';
 
-export type AppStatus = {
-  data_dir: string;
-  accounts: number;
-  today: string;
-  open_error: ErrorPayload | null;
-};
-
-export type Inspection = { file: FileInfo; mapping: ColumnMapping[] };
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
@@ -54,7 +46,7 @@ function channel(onProgress: (p: Progress) => void): Channel<Progress> {
 }
 
 export const api = {
-  status: () => call<AppStatus>('app_status'),
+  status: () => call<PortfolioStatus>('app_status'),
   loadDemo: (spec: DemoSpec | null, onProgress: (p: Progress) => void) =>
     call<DemoSummary>('load_demo', { spec, onProgress: channel(onProgress) }),
   portfolio: (query: PortfolioQuery) => call<PortfolioRow[]>('portfolio_list', { query }),

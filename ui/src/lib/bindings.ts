@@ -154,3 +154,7 @@ errors: Array<RowError>,
  * True for a preview: nothing was saved.
  */
 dry_run: boolean, };
+
+export type Inspection = { file: FileInfo, mapping: Array<ColumnMapping>, };
+
+export type PortfolioStatus = { data_dir: string, accounts: number, today: string, open_error: ErrorPayload | null, };

@@ -1,30 +1,21 @@
-use serde::Serialize;
 use steward_core::demo::{self, DemoSpec, DemoSummary};
 use steward_core::progress::{CancelToken, Progress};
-use steward_core::ErrorPayload;
+use steward_core::store::PortfolioStatus;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use super::blocking;
 use crate::state::{AppState, CommandResult};
 
-#[derive(Serialize)]
-pub struct AppStatus {
-    data_dir: String,
-    accounts: i64,
-    today: String,
-    open_error: Option<ErrorPayload>,
-}
-
 #[tauri::command(async)]
-pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+pub fn app_status(state: State<'_, AppState>) -> PortfolioStatus {
     let accounts = state
         .with_conn(|c| Ok(c.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?))
         .unwrap_or(0);
-    AppStatus {
+    PortfolioStatus {
         data_dir: state.data_dir.display().to_string(),
         accounts,
-        today: steward_core::today().to_string(),
+        today: steward_core::today(),
         open_error: state.open_error.clone(),
     }
 }

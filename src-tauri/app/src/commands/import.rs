@@ -1,8 +1,7 @@
 use std::path::Path;
 
-use serde::Serialize;
 use steward_core::import::{
-    self, ColumnMapping, Entity, FieldInfo, FileInfo, ImportReport, ImportRequest, ReadOptions,
+    self, Entity, FieldInfo, ImportReport, ImportRequest, Inspection, ReadOptions,
 };
 use steward_core::progress::{CancelToken, Progress};
 use tauri::ipc::Channel;
@@ -11,12 +10,6 @@ use tauri::{AppHandle, Manager, State};
 use super::blocking;
 use crate::state::{AppState, CommandResult};
 
-#[derive(Serialize)]
-pub struct Inspection {
-    file: FileInfo,
-    mapping: Vec<ColumnMapping>,
-}
-
 /// Reads a file's start and proposes how to read and map it.
 #[tauri::command]
 pub async fn import_inspect(
@@ -24,16 +17,7 @@ pub async fn import_inspect(
     entity: Entity,
     options: Option<ReadOptions>,
 ) -> CommandResult<Inspection> {
-    blocking(move || {
-        let path = Path::new(&path);
-        let file = match options {
-            Some(o) => import::inspect_with(path, o)?,
-            None => import::inspect(path)?,
-        };
-        let mapping = import::suggest_mapping(entity, &file.headers);
-        Ok(Inspection { file, mapping })
-    })
-    .await
+    blocking(move || Ok(import::inspect_for(Path::new(&path), entity, options)?)).await
 }
 
 #[tauri::command]

@@ -117,6 +117,28 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
     })
 }
 
+/// A file read for the wizard, with the proposed mapping for one entity.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Inspection {
+    pub file: FileInfo,
+    pub mapping: Vec<ColumnMapping>,
+}
+
+/// Reads a file's start (with the user's reading options, or sniffed ones)
+/// and proposes how to map its columns to `entity`.
+pub fn inspect_for(
+    path: &Path,
+    entity: Entity,
+    options: Option<ReadOptions>,
+) -> Result<Inspection> {
+    let file = match options {
+        Some(o) => inspect_with(path, o)?,
+        None => inspect(path)?,
+    };
+    let mapping = suggest_mapping(entity, &file.headers);
+    Ok(Inspection { file, mapping })
+}
+
 /// The proposed mapping of an entity's fields to a file's headers.
 pub fn suggest_mapping(entity: Entity, headers: &[String]) -> Vec<ColumnMapping> {
     auto_map(entity, headers)
