@@ -348,3 +348,137 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
     assert_eq!(report.written, 30_000);
     assert_eq!(count(&conn), 30_000);
 }
+
+#[test]
+fn billing_support_and_activity_exports_import_with_their_usual_headers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let path = write(
+        dir.path(),
+        "a.csv",
+        b"id,name,domain\nacme-1,Acme,acme.example\n",
+    );
+    import_file(&mut conn, &path, Entity::Accounts);
+
+    let subs =
+        "Subscription ID,Customer,Product,Status,Current Period Start,MRR,Currency,Quantity\n\
+                sub_1,acme-1,Business,active,2025-01-01,\"2,500.00\",EUR,25\n\
+                sub_2,acme-1,Add-on,paused,2025-06-01,100,EUR,1\n";
+    let report = import_file(
+        &mut conn,
+        &write(dir.path(), "subs.csv", subs.as_bytes()),
+        Entity::Subscriptions,
+    );
+    assert_eq!(
+        (report.written, report.failed),
+        (1, 1),
+        "{:?}",
+        report.errors
+    );
+    assert!(report.errors[0]
+        .reason
+        .contains("'paused' is not one of active, trialing, past_due, canceled"));
+    let mrr: i64 = conn
+        .query_row(
+            "SELECT mrr_minor FROM subscriptions WHERE external_id = 'sub_1'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("mrr");
+    assert_eq!(mrr, 250_000);
+
+    let invoices = "Invoice ID,Account,Invoice Number,Total,Currency,Invoice Status,Invoice Date,Due Date,Paid Date\n\
+                    in_1,acme.example,INV-1,1200,USD,paid,2026-01-01,2026-01-31,2026-02-10\n\
+                    in_2,acme.example,INV-2,1200,USD,failed,2026-02-01,2026-03-03,\n\
+                    in_3,acme.example,INV-3,,USD,open,2026-03-01,2026-03-31,\n";
+    let report = import_file(
+        &mut conn,
+        &write(dir.path(), "inv.csv", invoices.as_bytes()),
+        Entity::Invoices,
+    );
+    assert_eq!((report.written, report.failed), (2, 1));
+    assert_eq!(
+        report.errors[0],
+        steward_core::import::RowError {
+            line: 4,
+            reason: "Missing required field 'Amount'.".into()
+        }
+    );
+    let page = account::page(&conn, 1, 30, today()).expect("page");
+    let late: Vec<(&str, bool)> = page
+        .invoices
+        .iter()
+        .map(|i| (i.number.as_deref().unwrap_or(""), i.late))
+        .collect();
+    assert_eq!(
+        late,
+        vec![("INV-2", true), ("INV-1", true)],
+        "paid after its due date, or failed and past due"
+    );
+
+    let tickets = "Ticket ID,Organization,Subject,Priority,Status,Created At,Solved At,Satisfaction\n\
+                   t1,Acme,Login broken,Urgent,solved,2026-11-01T09:00:00+01:00,2026-11-02 10:00:00,4\n\
+                   t2,Acme,Slow export,normal,open,1762000000,,\n\
+                   t3,Acme,Bad rating,low,solved,2026-11-03,,9\n";
+    let report = import_file(
+        &mut conn,
+        &write(dir.path(), "t.csv", tickets.as_bytes()),
+        Entity::Tickets,
+    );
+    assert_eq!(
+        (report.written, report.failed),
+        (2, 1),
+        "{:?}",
+        report.errors
+    );
+    assert!(
+        report.errors[0]
+            .reason
+            .contains("CSAT must be between 1 and 5"),
+        "{:?}",
+        report.errors
+    );
+    let opened: Vec<String> = conn
+        .prepare("SELECT opened_at FROM tickets ORDER BY external_id")
+        .expect("q")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("collect");
+    assert_eq!(
+        opened,
+        vec![
+            "2026-11-01T08:00:00Z".to_string(),
+            "2025-11-01T12:26:40Z".to_string()
+        ],
+        "times are stored in UTC"
+    );
+
+    let activities = "{\"account\":\"acme-1\",\"type\":\"Meeting\",\"date\":\"2026-11-20\",\"notes\":\"Kickoff with finance\",\"mood\":\"positive\"}\n\
+                      {\"account\":\"acme-1\",\"type\":\"Lunch\",\"date\":\"2026-11-21\",\"notes\":\"?\"}\n";
+    let report = import_file(
+        &mut conn,
+        &write(dir.path(), "act.ndjson", activities.as_bytes()),
+        Entity::Activities,
+    );
+    assert_eq!(
+        (report.written, report.failed),
+        (1, 1),
+        "{:?}",
+        report.errors
+    );
+    assert!(report.errors[0]
+        .reason
+        .contains("'Lunch' is not one of call, meeting, email, note, qbr"));
+    let page = account::page(&conn, 1, 30, today()).expect("page");
+    assert_eq!(page.activities[0].summary, "Kickoff with finance");
+    assert_eq!(
+        page.days_since_touch,
+        Some(3),
+        "imported activities count as touches"
+    );
+    assert!(steward_core::search::query(&conn, "kickoff", 5)
+        .expect("search")
+        .iter()
+        .any(|h| h.account_id == 1));
+}
