@@ -50,6 +50,17 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         .expect("open");
     wait_for_text(&client, "[data-testid=account-name]", &first_name).await;
     wait_for(&client, ".chart svg path.value").await;
+    // The account's health, with what drags it down, is on the page.
+    let score = text_content(
+        &client,
+        &wait_for(&client, "[data-testid=health-score]").await,
+    )
+    .await;
+    let score: f64 = score.parse().unwrap_or(-1.0);
+    assert!(
+        (0.0..=100.0).contains(&score),
+        "health score shown: {score}"
+    );
     screenshot(&client, "03-account").await;
 
     // Log a check-in with a next step.

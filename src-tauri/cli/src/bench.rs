@@ -25,6 +25,29 @@ struct Latency {
     max: f64,
 }
 
+fn latency(mut times: Vec<Duration>) -> Latency {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(times[((q * times.len() as f64).ceil() as usize).saturating_sub(1)]);
+    Latency {
+        p50: at(0.5),
+        p95: at(0.95),
+        max: ms(times[times.len() - 1]),
+    }
+}
+
+/// Like `measure`, for slower work: `runs` timed runs after one warm-up.
+fn measure_n(runs: usize, mut f: impl FnMut() -> Result<(), Error>) -> Result<Latency, Error> {
+    f()?;
+    let mut times: Vec<Duration> = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed());
+    }
+    Ok(latency(times))
+}
+
 fn measure(mut f: impl FnMut(usize) -> Result<(), Error>) -> Result<Latency, Error> {
     let mut times: Vec<Duration> = Vec::with_capacity(ITERATIONS);
     // Warm the page cache and statement caches the way a running app has them.
@@ -36,14 +59,7 @@ fn measure(mut f: impl FnMut(usize) -> Result<(), Error>) -> Result<Latency, Err
         f(i)?;
         times.push(start.elapsed());
     }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| ms(times[((q * times.len() as f64).ceil() as usize).saturating_sub(1)]);
-    Ok(Latency {
-        p50: at(0.5),
-        p95: at(0.95),
-        max: ms(times[times.len() - 1]),
-    })
+    Ok(latency(times))
 }
 
 fn io(context: &str) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -205,6 +221,63 @@ pub fn run(
             l.p50, l.p95, l.max
         );
     }
+
+    // Health: every live account scored, against one aggregate scan of the
+    // last 90 days of usage (the floor for anything that reads usage at all).
+    eprintln!("measuring health scoring...");
+    let model = steward_core::health::HealthModel::default();
+    let mut scored = 0;
+    let health_latency = measure_n(20, || {
+        scored = steward_core::health::score_all(&conn, &model, today)?.len();
+        Ok(())
+    })?;
+    let full_latency = measure_n(10, || {
+        let tx = conn.unchecked_transaction()?;
+        steward_core::rollup::refresh_all(&tx, today)?;
+        steward_core::health::score_all(&tx, &model, today)?;
+        tx.rollback()?;
+        Ok(())
+    })?;
+    let window = today - chrono::Duration::days(90);
+    let scan_latency = measure_n(10, || {
+        let mut stmt = conn.prepare_cached(
+            "SELECT account_id, avg(active_users), avg(licensed_seats) FROM usage_daily
+             WHERE day > ?1 GROUP BY account_id",
+        )?;
+        let n = stmt.query_map([window], |r| r.get::<_, i64>(0))?.count();
+        std::hint::black_box(n);
+        Ok(())
+    })?;
+    let _ = writeln!(out, "\n## Health scores ({scored} live accounts)\n");
+    let _ = writeln!(
+        out,
+        "| work | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |"
+    );
+    for (label, l) in [
+        (
+            "score every account from rollups and aggregates",
+            &health_latency,
+        ),
+        (
+            "refresh all usage rollups, then score every account",
+            &full_latency,
+        ),
+        (
+            "one SQL aggregate scan of 90 days of usage (reference)",
+            &scan_latency,
+        ),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {label} | {:.2} | {:.2} | {:.2} |",
+            l.p50, l.p95, l.max
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nRatio full recompute / usage scan (p50): **{:.2}**.",
+        full_latency.p50 / scan_latency.p50
+    );
 
     // Usage import: our importer against sqlite3's .import of the same file.
     if import_rows > 0 {

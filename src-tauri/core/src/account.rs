@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::health::{self, Health, HealthModel};
 use crate::model::{
     AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Money, Sentiment,
     SurveyKind, TicketPriority, TicketStatus, Tier,
@@ -121,6 +122,8 @@ pub struct AccountPage {
     pub surveys: Vec<SurveyResponse>,
     pub activities: Vec<Activity>,
     pub open_tasks: Vec<Task>,
+    /// None for churned accounts.
+    pub health: Option<Health>,
 }
 
 /// Reads the account page, with usage from `usage_days` days before `today`.
@@ -218,6 +221,7 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         .max()
         .map(|d| (today - d).num_days() as i32);
     let open_tasks = tasks::open_for_account(conn, id)?;
+    let health = health::score_one(conn, id, &HealthModel::default(), today)?;
 
     Ok(AccountPage {
         account,
@@ -231,6 +235,7 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         surveys,
         activities,
         open_tasks,
+        health,
     })
 }
 

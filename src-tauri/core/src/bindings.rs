@@ -6,7 +6,7 @@
 use ts_rs::{Config, TS};
 
 use crate::{
-    account, checkin, demo, error, import, model, portfolio, progress, search, store, tasks,
+    account, checkin, demo, error, health, import, model, portfolio, progress, search, store, tasks,
 };
 
 macro_rules! declarations {
@@ -33,6 +33,7 @@ fn generate() -> String {
         import::FileFormat, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
         import::ColumnMapping, import::ImportRequest, import::RowError, import::ImportReport,
         import::Inspection, store::PortfolioStatus,
+        health::Component, health::Band, health::ComponentScore, health::Health,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

@@ -9,6 +9,7 @@ pub mod account;
 pub mod checkin;
 pub mod demo;
 pub mod error;
+pub mod health;
 pub mod import;
 pub mod model;
 pub mod portfolio;

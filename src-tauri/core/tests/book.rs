@@ -385,3 +385,63 @@ fn rollups_follow_the_calendar_once_a_day() {
     assert_eq!(before.usage_weekly.len(), 12);
     assert!(after.usage_weekly.len() < 12, "{:?}", after.usage_weekly);
 }
+
+#[test]
+fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
+    use steward_core::health::{self, Band, HealthModel};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 120);
+    let scores = health::score_all(&conn, &HealthModel::default(), today()).expect("score");
+    let active: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM accounts WHERE status = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("n");
+    assert_eq!(scores.len() as i64, active, "every live account is scored");
+    let truth: std::collections::HashMap<i64, String> = conn
+        .prepare("SELECT account_id, scenario FROM demo_ground_truth")
+        .expect("q")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("collect");
+    let mean = |scenario: &str| {
+        let s: Vec<f64> = scores
+            .iter()
+            .filter(|h| truth[&h.account_id] == scenario)
+            .map(|h| h.score)
+            .collect();
+        assert!(!s.is_empty(), "{scenario} accounts in the book");
+        s.iter().sum::<f64>() / s.len() as f64
+    };
+    let (healthy, declining) = (mean("healthy"), mean("declining"));
+    assert!(
+        healthy > declining + 15.0,
+        "healthy {healthy:.1} vs declining {declining:.1}"
+    );
+    let red_declining = scores
+        .iter()
+        .filter(|h| truth[&h.account_id] == "declining" && h.band != Band::Green)
+        .count();
+    let declining_total = scores
+        .iter()
+        .filter(|h| truth[&h.account_id] == "declining")
+        .count();
+    assert!(
+        red_declining * 10 >= declining_total * 7,
+        "most declining accounts are not green: {red_declining}/{declining_total}"
+    );
+    assert!(scores
+        .iter()
+        .all(|h| h.biggest_drag.is_some() || h.score == 100.0));
+    // Scoring one account gives exactly its part of the whole-book run.
+    for h in scores.iter().step_by(17) {
+        let one = health::score_one(&conn, h.account_id, &HealthModel::default(), today())
+            .expect("score one")
+            .expect("live account");
+        assert_eq!(one.score, h.score);
+        assert_eq!(one.biggest_drag, h.biggest_drag);
+    }
+}

@@ -71,7 +71,11 @@ export type AccountPage = { account: Account, contacts: Array<Contact>, usage: U
 /**
  * NPS over the last 12 months of responses (-100..100), if any.
  */
-nps: number | null, seats_used_pct: number | null, days_since_touch: number | null, invoices: Array<Invoice>, tickets: Array<Ticket>, surveys: Array<SurveyResponse>, activities: Array<Activity>, open_tasks: Array<Task>, };
+nps: number | null, seats_used_pct: number | null, days_since_touch: number | null, invoices: Array<Invoice>, tickets: Array<Ticket>, surveys: Array<SurveyResponse>, activities: Array<Activity>, open_tasks: Array<Task>, 
+/**
+ * None for churned accounts.
+ */
+health: Health | null, };
 
 export type Task = { id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
 
@@ -158,3 +162,35 @@ dry_run: boolean, };
 export type Inspection = { file: FileInfo, mapping: Array<ColumnMapping>, };
 
 export type PortfolioStatus = { data_dir: string, accounts: number, today: string, open_error: ErrorPayload | null, };
+
+export type Component = "adoption" | "support" | "voice" | "commercial" | "relationship";
+
+export type Band = "green" | "yellow" | "red" | "unknown";
+
+export type ComponentScore = { component: Component, 
+/**
+ * 0-100.
+ */
+score: number, 
+/**
+ * Share of the total after missing components were left out (0-1).
+ */
+weight: number, 
+/**
+ * Points this component adds to the score (score x weight).
+ */
+points: number, 
+/**
+ * The numbers behind the score, in words.
+ */
+detail: string, };
+
+export type Health = { account_id: number, score: number, band: Band, components: Array<ComponentScore>, 
+/**
+ * Components left out for lack of data.
+ */
+missing: Array<Component>, 
+/**
+ * The input that costs the most points, with its numbers.
+ */
+biggest_drag: string | null, };
