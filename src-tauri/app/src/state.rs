@@ -69,17 +69,20 @@ impl AppState {
         self.data_dir.join(store::DB_FILE)
     }
 
+    /// Why commands cannot run: the error met when opening the portfolio.
+    fn not_open(&self) -> CommandError {
+        CommandError(self.open_error.clone().unwrap_or(ErrorPayload {
+            code: ErrorCode::Internal,
+            message: "The portfolio is not open.".into(),
+        }))
+    }
+
     /// Runs `f` on the shared connection.
     pub fn with_conn<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, Error>,
     ) -> CommandResult<T> {
-        let conn = self.conn.as_ref().ok_or_else(|| {
-            CommandError(self.open_error.clone().unwrap_or(ErrorPayload {
-                code: ErrorCode::Internal,
-                message: "The portfolio is not open.".into(),
-            }))
-        })?;
+        let conn = self.conn.as_ref().ok_or_else(|| self.not_open())?;
         // A panic while holding the lock poisons it; the connection itself is
         // still consistent (SQLite rolled back), so keep using it.
         let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -88,10 +91,47 @@ impl AppState {
 
     /// A second connection for long work (import, demo), so the UI's reads
     /// keep going while it runs (WAL lets readers and one writer overlap).
+    /// Only once the portfolio opened (and was migrated) on the shared one.
     pub fn background_conn(&self) -> CommandResult<Connection> {
         if self.conn.is_none() {
-            return self.with_conn(|_| Err(Error::Internal("unreachable".into())));
+            return Err(self.not_open());
         }
         Ok(store::connect(&self.db_path())?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_leave_the_shell_as_code_and_message() {
+        let err = CommandError::from(Error::NotFound("Account 7 does not exist.".into()));
+        assert_eq!(
+            serde_json::to_value(&err).expect("json"),
+            serde_json::json!({"code": "not_found", "message": "Account 7 does not exist."})
+        );
+    }
+
+    #[test]
+    fn a_portfolio_from_a_newer_steward_keeps_the_app_up_and_every_command_says_why() {
+        let dir = tempfile::tempdir().expect("tmp");
+        {
+            let conn = store::open_in(dir.path()).expect("create");
+            conn.execute_batch("PRAGMA user_version = 42;")
+                .expect("bump");
+        }
+        // The only test in this crate that sets the variable, so no race.
+        std::env::set_var("STEWARD_DATA_DIR", dir.path());
+        let state = AppState::open();
+        std::env::remove_var("STEWARD_DATA_DIR");
+        let open_error = state.open_error.clone().expect("refused");
+        assert_eq!(open_error.code, ErrorCode::DatabaseTooNew);
+        let err = state.with_conn(|_| Ok(())).expect_err("not open");
+        assert_eq!(err.0, open_error);
+        assert_eq!(
+            state.background_conn().err().map(|e| e.0.code),
+            Some(ErrorCode::DatabaseTooNew)
+        );
     }
 }
