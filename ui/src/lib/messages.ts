@@ -22,7 +22,7 @@ const en = {
   'welcome.loading': 'Building the demo book…',
 
   'open.title': 'Steward cannot open your portfolio',
-  'open.kept': 'Nothing was changed. The file is at {dir}.',
+  'open.kept': 'Your portfolio folder: {dir}',
 
   'portfolio.title': 'Portfolio',
   'portfolio.filter': 'Filter by name or domain',
