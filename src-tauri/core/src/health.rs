@@ -267,6 +267,34 @@ pub fn score(account_id: i64, inputs: &Inputs, model: &HealthModel) -> Health {
     }
 }
 
+/// Runs one aggregate query and calls `f` for each row. The query's `{ONE}`
+/// spot becomes a filter on `column` when only one account is wanted, bound as
+/// the parameter after `params`.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    column: &str,
+    params: &[&dyn rusqlite::ToSql],
+    only: Option<i64>,
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut bound = params.to_vec();
+    let id = only.unwrap_or_default();
+    let filter = match only {
+        Some(_) => {
+            bound.push(&id);
+            format!(" AND {column} = ?{}", bound.len())
+        }
+        None => String::new(),
+    };
+    let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", &filter))?;
+    let mut rows = stmt.query(bound.as_slice())?;
+    while let Some(row) = rows.next()? {
+        f(row)?;
+    }
+    Ok(())
+}
+
 /// Gathers the inputs of every live account (or of one), with one aggregate
 /// query per source table.
 pub fn inputs(
@@ -274,44 +302,21 @@ pub fn inputs(
     today: NaiveDate,
     only: Option<i64>,
 ) -> Result<HashMap<i64, Inputs>> {
-    // Each query takes its filter as its last parameter when scoring one account.
-    let one = |sql: &str, column: &str, next: usize| match only {
-        Some(_) => sql.replace("/*ONE*/", &format!(" AND {column} = ?{next}")),
-        None => sql.replace("/*ONE*/", ""),
-    };
-    let with_id = |mut params: Vec<Box<dyn rusqlite::ToSql>>| {
-        if let Some(id) = only {
-            params.push(Box::new(id));
-        }
-        params
-    };
     let mut all: HashMap<i64, Inputs> = HashMap::new();
-    let sql = one(
+    each_row(
+        conn,
         "SELECT a.id, a.tier, r.seats_used_pct, r.usage_trend_pct, r.last_touch_on
          FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id
-         WHERE a.status = 'active' /*ONE*/",
+         WHERE a.status = 'active' {ONE}",
         "a.id",
-        1,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params = with_id(vec![]);
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, Tier>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get::<_, Option<NaiveDate>>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, tier, seats, trend, touch) = row?;
-        all.insert(
-            id,
-            Inputs {
-                tier: Some(tier),
-                seats_used_pct: seats,
-                usage_trend_pct: trend,
+        &[],
+        only,
+        |r| {
+            let touch: Option<NaiveDate> = r.get(4)?;
+            let inputs = Inputs {
+                tier: Some(r.get(1)?),
+                seats_used_pct: r.get(2)?,
+                usage_trend_pct: r.get(3)?,
                 days_since_touch: touch.map(|d| (today - d).num_days()),
                 // Every live account has a support record, even if empty.
                 open_urgent_tickets: Some(0),
@@ -319,98 +324,69 @@ pub fn inputs(
                 champion_present: Some(false),
                 sponsor_present: Some(false),
                 ..Inputs::default()
-            },
-        );
-    }
+            };
+            all.insert(r.get(0)?, inputs);
+            Ok(())
+        },
+    )?;
+    // The remaining sources refine accounts already found (live ones only).
+    let mut merge =
+        |sql: &str,
+         params: &[&dyn rusqlite::ToSql],
+         apply: &dyn Fn(&rusqlite::Row<'_>, &mut Inputs) -> rusqlite::Result<()>| {
+            each_row(conn, sql, "account_id", params, only, |r| {
+                if let Some(i) = all.get_mut(&r.get::<_, i64>(0)?) {
+                    apply(r, i)?;
+                }
+                Ok(())
+            })
+        };
 
     let since_90 = format!("{}T00:00:00Z", today - Duration::days(90));
-    let sql = one(
+    merge(
         "SELECT account_id,
                 sum(priority = 'urgent' AND status IN ('open', 'pending')),
                 sum(opened_at >= ?1)
-         FROM tickets WHERE 1 /*ONE*/ GROUP BY account_id",
-        "account_id",
-        2,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params = with_id(vec![Box::new(since_90)]);
-    for row in stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
-        let (id, urgent, recent) = row?;
-        if let Some(i) = all.get_mut(&id) {
-            i.open_urgent_tickets = Some(urgent);
-            i.tickets_90d = Some(recent);
-        }
-    }
-
+         FROM tickets WHERE 1 {ONE} GROUP BY account_id",
+        &[&since_90],
+        &|r, i| {
+            i.open_urgent_tickets = Some(r.get(1)?);
+            i.tickets_90d = Some(r.get(2)?);
+            Ok(())
+        },
+    )?;
     let year_ago = today - Duration::days(365);
-    let sql = one(
+    merge(
         "SELECT account_id, avg(score) FROM survey_responses
-         WHERE kind = 'nps' AND responded_on > ?1 /*ONE*/ GROUP BY account_id",
-        "account_id",
-        2,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params = with_id(vec![Box::new(year_ago)]);
-    for row in stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?))
-    })? {
-        let (id, nps) = row?;
-        if let Some(i) = all.get_mut(&id) {
-            i.nps_avg_12m = Some(nps);
-        }
-    }
-
-    let sql = one(
+         WHERE kind = 'nps' AND responded_on > ?1 {ONE} GROUP BY account_id",
+        &[&year_ago],
+        &|r, i| {
+            i.nps_avg_12m = Some(r.get(1)?);
+            Ok(())
+        },
+    )?;
+    merge(
         "SELECT account_id, count(*),
                 sum(CASE WHEN status = 'failed' OR paid_on > due_on OR (status = 'open' AND due_on < ?2)
                          THEN 1 ELSE 0 END)
-         FROM invoices WHERE issued_on > ?1 AND status <> 'void' /*ONE*/ GROUP BY account_id",
-        "account_id",
-        3,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params = with_id(vec![Box::new(year_ago), Box::new(today)]);
-    for row in stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
-        let (id, n, late) = row?;
-        if let Some(i) = all.get_mut(&id) {
-            i.invoices_12m = n;
-            i.late_or_failed_12m = late;
-        }
-    }
-
-    let sql = one(
+         FROM invoices WHERE issued_on > ?1 AND status <> 'void' {ONE} GROUP BY account_id",
+        &[&year_ago, &today],
+        &|r, i| {
+            i.invoices_12m = r.get(1)?;
+            i.late_or_failed_12m = r.get(2)?;
+            Ok(())
+        },
+    )?;
+    merge(
         "SELECT account_id, max(role = 'champion'), max(role = 'executive_sponsor')
-         FROM contacts WHERE NOT left_company /*ONE*/ GROUP BY account_id",
-        "account_id",
-        1,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params = with_id(vec![]);
-    for row in stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, bool>(1)?,
-            r.get::<_, bool>(2)?,
-        ))
-    })? {
-        let (id, champion, sponsor) = row?;
-        if let Some(i) = all.get_mut(&id) {
-            i.champion_present = Some(champion);
-            i.sponsor_present = Some(sponsor);
-        }
-    }
+         FROM contacts WHERE NOT left_company {ONE} GROUP BY account_id",
+        &[],
+        &|r, i| {
+            i.champion_present = Some(r.get(1)?);
+            i.sponsor_present = Some(r.get(2)?);
+            Ok(())
+        },
+    )?;
     Ok(all)
 }
 

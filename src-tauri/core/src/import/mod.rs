@@ -11,7 +11,7 @@ mod fields;
 mod reader;
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Utc};
@@ -340,14 +340,17 @@ fn execute(
             fail(&mut report, line, format!("Line {line} {reason}."));
             continue;
         }
-        let row = match parse_row(&bound, &rows, decimal_comma, &accounts) {
+        let mut row = match parse_row(&bound, &rows, decimal_comma, &accounts) {
             Ok(row) => row,
             Err(reason) => {
                 fail(&mut report, line, reason);
                 continue;
             }
         };
-        if let Some(first) = seen.first_line(&row, request.entity, &rows, &bound, line) {
+        if request.entity != Entity::Usage {
+            row.key = row.identity(&rows, &bound);
+        }
+        if let Some(first) = seen.first_line(&row, line) {
             fail(
                 &mut report,
                 line,
@@ -355,7 +358,7 @@ fn execute(
             );
             continue;
         }
-        match writer.write(&tx, &row, today) {
+        match writer.write(&tx, &row) {
             Ok(true) => report.written += 1,
             Ok(false) => report.unchanged += 1,
             Err(Error::Storage(rusqlite::Error::SqliteFailure(e, msg)))
@@ -410,6 +413,8 @@ struct ParsedRow {
     day: Option<NaiveDate>,
     external_id: Option<String>,
     values: Vec<Value>,
+    /// What makes two rows the same record (0 for usage, keyed by day instead).
+    key: u64,
 }
 
 fn parse_row(
@@ -423,6 +428,7 @@ fn parse_row(
         day: None,
         external_id: None,
         values: Vec::with_capacity(bound.len()),
+        key: 0,
     };
     for b in bound {
         let text = cells.cell(b.column);
@@ -514,14 +520,7 @@ impl SeenRows {
     }
 
     /// The line where this record first appeared, or None (and it is noted).
-    fn first_line(
-        &mut self,
-        row: &ParsedRow,
-        entity: Entity,
-        cells: &Rows,
-        bound: &[Bound],
-        line: u64,
-    ) -> Option<u64> {
+    fn first_line(&mut self, row: &ParsedRow, line: u64) -> Option<u64> {
         match self {
             SeenRows::Usage(accounts) => {
                 let (account, day) = (row.account_id?, row.day?);
@@ -532,23 +531,20 @@ impl SeenRows {
                     .mark(day.num_days_from_ce(), line)
                     .map(u64::from)
             }
-            SeenRows::Hashed(keys) => {
-                let key = row.identity(entity, cells, bound);
-                match keys.insert(key, line) {
-                    Some(first) => {
-                        keys.insert(key, first);
-                        Some(first)
-                    }
-                    None => None,
+            SeenRows::Hashed(keys) => match keys.insert(row.key, line) {
+                Some(first) => {
+                    keys.insert(row.key, first);
+                    Some(first)
                 }
-            }
+                None => None,
+            },
         }
     }
 }
 
 impl ParsedRow {
     /// What makes two rows of a file the same record (all entities but usage).
-    fn identity(&self, _entity: Entity, cells: &Rows, bound: &[Bound]) -> u64 {
+    fn identity(&self, cells: &Rows, bound: &[Bound]) -> u64 {
         let account = self.account_id.map(|a| a.to_string()).unwrap_or_default();
         if let Some(id) = &self.external_id {
             return hash_key(&["id", id]);
@@ -559,11 +555,12 @@ impl ParsedRow {
         hash_key(&parts)
     }
 
-    /// The external id to store: the file's id, or a stable key derived from the row.
-    fn stored_external_id(&self, values_key: u64) -> String {
+    /// The external id to store: the file's id, or the row's content key, so
+    /// the same row imported again finds itself.
+    fn stored_external_id(&self) -> String {
         self.external_id
             .clone()
-            .unwrap_or_else(|| format!("row:{values_key:016x}"))
+            .unwrap_or_else(|| format!("row:{:016x}", self.key))
     }
 }
 
@@ -654,7 +651,7 @@ impl<'c> EntityWriter<'c> {
     }
 
     /// Writes one row; true when it added or changed data.
-    fn write(&mut self, conn: &Connection, row: &ParsedRow, _today: NaiveDate) -> Result<bool> {
+    fn write(&mut self, conn: &Connection, row: &ParsedRow) -> Result<bool> {
         if self.entity == Entity::Accounts {
             return self.write_account(conn, row);
         }
@@ -664,15 +661,7 @@ impl<'c> EntityWriter<'c> {
         let mut extra: Vec<Value> = Vec::with_capacity(2);
         if self.entity != Entity::Usage {
             extra.push(Value::Text(source::FILE.into()));
-            let key = {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                row.account_id.hash(&mut h);
-                for v in &row.values {
-                    format!("{v:?}").hash(&mut h);
-                }
-                h.finish()
-            };
-            extra.push(Value::Text(row.stored_external_id(key)));
+            extra.push(Value::Text(row.stored_external_id()));
         }
         // A contact is named by email; an unknown email leaves the response unlinked.
         let contact = self
