@@ -41,6 +41,18 @@ fn import_file(
     .expect("import")
 }
 
+/// Writes `text` to a file in `dir` and imports it with the suggested mapping.
+fn import_text(
+    conn: &mut rusqlite::Connection,
+    dir: &Path,
+    name: &str,
+    text: &str,
+    entity: Entity,
+) -> import::ImportReport {
+    let path = write(dir, name, text.as_bytes());
+    import_file(conn, &path, entity)
+}
+
 fn lines_and_reasons(report: &import::ImportReport) -> Vec<(u64, String)> {
     report
         .errors
@@ -364,9 +376,11 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
         "Subscription ID,Customer,Product,Status,Current Period Start,MRR,Currency,Quantity\n\
                 sub_1,acme-1,Business,active,2025-01-01,\"2,500.00\",EUR,25\n\
                 sub_2,acme-1,Add-on,paused,2025-06-01,100,EUR,1\n";
-    let report = import_file(
+    let report = import_text(
         &mut conn,
-        &write(dir.path(), "subs.csv", subs.as_bytes()),
+        dir.path(),
+        "subs.csv",
+        subs,
         Entity::Subscriptions,
     );
     assert_eq!(
@@ -391,11 +405,7 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
                     in_1,acme.example,INV-1,1200,USD,paid,2026-01-01,2026-01-31,2026-02-10\n\
                     in_2,acme.example,INV-2,1200,USD,failed,2026-02-01,2026-03-03,\n\
                     in_3,acme.example,INV-3,,USD,open,2026-03-01,2026-03-31,\n";
-    let report = import_file(
-        &mut conn,
-        &write(dir.path(), "inv.csv", invoices.as_bytes()),
-        Entity::Invoices,
-    );
+    let report = import_text(&mut conn, dir.path(), "inv.csv", invoices, Entity::Invoices);
     assert_eq!((report.written, report.failed), (2, 1));
     assert_eq!(
         report.errors[0],
@@ -420,11 +430,7 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
                    t1,Acme,Login broken,Urgent,solved,2026-11-01T09:00:00+01:00,2026-11-02 10:00:00,4\n\
                    t2,Acme,Slow export,normal,open,1762000000,,\n\
                    t3,Acme,Bad rating,low,solved,2026-11-03,,9\n";
-    let report = import_file(
-        &mut conn,
-        &write(dir.path(), "t.csv", tickets.as_bytes()),
-        Entity::Tickets,
-    );
+    let report = import_text(&mut conn, dir.path(), "t.csv", tickets, Entity::Tickets);
     assert_eq!(
         (report.written, report.failed),
         (2, 1),
@@ -456,9 +462,11 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
 
     let activities = "{\"account\":\"acme-1\",\"type\":\"Meeting\",\"date\":\"2026-11-20\",\"notes\":\"Kickoff with finance\",\"mood\":\"positive\"}\n\
                       {\"account\":\"acme-1\",\"type\":\"Lunch\",\"date\":\"2026-11-21\",\"notes\":\"?\"}\n";
-    let report = import_file(
+    let report = import_text(
         &mut conn,
-        &write(dir.path(), "act.ndjson", activities.as_bytes()),
+        dir.path(),
+        "act.ndjson",
+        activities,
         Entity::Activities,
     );
     assert_eq!(
