@@ -1,7 +1,7 @@
 //! steward-core owns Steward's product: the domain vocabulary, the SQLite
 //! portfolio file and its migrations, the demo book, file import, and every
-//! query and write a CSM's screen needs (portfolio, account page, check-ins,
-//! tasks, search). It knows nothing of windows or HTTP: the desktop shell and
+//! query and write a CSM's screen needs (portfolio, account page, health
+//! scores, check-ins, tasks, search). It knows nothing of windows or HTTP: the desktop shell and
 //! the CLI are thin adapters over these functions, and the tests run them
 //! against real SQLite files.
 
