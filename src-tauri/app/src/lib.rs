@@ -20,8 +20,8 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
         .setup(|app| {
-            // The first start of a day refreshes the rollups after the window
-            // is up, then tells the UI to refetch.
+            // The first start of a day refreshes the rollups and reassesses
+            // the book after the window is up, then tells the UI to refetch.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 if let Ok(true) = handle.state::<AppState>().refresh_rollups_if_stale() {
@@ -44,6 +44,20 @@ pub fn run() {
             commands::import::import_preview,
             commands::import::import_run,
             commands::import::import_cancel,
+            commands::health::today_list,
+            commands::health::alerts_snooze,
+            commands::health::alerts_resolve,
+            commands::health::playbook_apply,
+            commands::health::playbooks_list,
+            commands::health::playbook_save,
+            commands::health::health_settings,
+            commands::health::health_settings_versions,
+            commands::health::health_settings_preview,
+            commands::health::health_settings_save,
+            commands::health::sentiment_rate,
+            commands::health::churn_status,
+            commands::health::churn_retrain,
+            commands::health::week_changes,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -53,16 +53,18 @@ impl AppState {
         }
     }
 
-    /// Brings the per-account rollups to today's date when they were computed
-    /// on an earlier day (their usage windows move with the calendar). Runs on
+    /// Brings the per-account rollups and the assessment (health, risk,
+    /// alerts) to today's date when they were computed on an earlier day
+    /// (their windows move with the calendar). Runs on
     /// its own connection so it never delays the first screen; true when it
     /// changed anything.
     pub fn refresh_rollups_if_stale(&self) -> CommandResult<bool> {
         let conn = self.background_conn()?;
-        Ok(steward_core::rollup::refresh_if_stale(
-            &conn,
-            steward_core::today(),
-        )?)
+        let today = steward_core::today();
+        let rollups = steward_core::rollup::refresh_if_stale(&conn, today)?;
+        // Health, risk and alerts follow the calendar too.
+        let assessed = steward_core::assess::run_if_stale(&conn, today)?;
+        Ok(rollups || assessed)
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -225,7 +225,7 @@ pub fn run(
     // Health: every live account scored, against one aggregate scan of the
     // last 90 days of usage (the floor for anything that reads usage at all).
     eprintln!("measuring health scoring...");
-    let model = steward_core::health::HealthModel::default();
+    let model = steward_core::health::Settings::default();
     let mut scored = 0;
     let health_latency = measure_n(20, || {
         scored = steward_core::health::score_all(&conn, &model, today)?.len();

@@ -14,7 +14,7 @@ use steward_core::demo::{self, DemoSpec};
 use steward_core::import::{self, Entity, ImportRequest};
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{CancelToken, Progress};
-use steward_core::{search, store, tasks, Error};
+use steward_core::{assess, churn, search, store, tasks, today, Error};
 
 #[derive(Parser)]
 #[command(
@@ -76,6 +76,19 @@ enum Command {
     Search { text: String },
     /// Open tasks: overdue, today, upcoming.
     Tasks,
+    /// What needs the CSM today: risks, renewals, touches, expansion.
+    Today {
+        /// Items per section.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Rescore health, churn risk and alerts for the whole book now.
+    Assess,
+    /// The churn model's quality (held-out AUC, calibration); --retrain first.
+    Churn {
+        #[arg(long)]
+        retrain: bool,
+    },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -305,6 +318,87 @@ fn run(cli: Cli) -> Result<(), Error> {
                         t.account_name.as_deref().unwrap_or("")
                     );
                 }
+            }
+        }
+        Command::Today { limit } => {
+            let conn = store::open_in(&data_dir)?;
+            let list = today::list(&conn, today, limit)?;
+            for section in &list.sections {
+                println!("{:?} ({})", section.section, section.total);
+                for item in list.items.iter().filter(|i| i.section == section.section) {
+                    let why = item
+                        .reasons
+                        .first()
+                        .map(|r| r.detail.clone())
+                        .or_else(|| item.overdue_task.clone())
+                        .or_else(|| item.renewal_date.map(|d| format!("renews {d}")))
+                        .unwrap_or_default();
+                    println!(
+                        "  {:<28} {:>5} {:>6} {}",
+                        truncate(&item.account_name, 28),
+                        item.score.map(|s| format!("{s:.0}")).unwrap_or_default(),
+                        item.churn_risk
+                            .map(|r| format!("{:.0}%", r * 100.0))
+                            .unwrap_or_default(),
+                        why
+                    );
+                }
+            }
+            println!("snoozed: {}", list.snoozed);
+        }
+        Command::Assess => {
+            let conn = store::open_in(&data_dir)?;
+            let started = std::time::Instant::now();
+            let tx = conn.unchecked_transaction()?;
+            let summary = assess::run_after_change(&tx, today, None)?;
+            tx.commit()?;
+            println!(
+                "{} accounts assessed in {:.0} ms; alerts: {} raised, {} updated, {} cleared; {} playbook tasks",
+                summary.accounts,
+                started.elapsed().as_secs_f64() * 1000.0,
+                summary.alerts.raised,
+                summary.alerts.updated,
+                summary.alerts.cleared,
+                summary.alerts.tasks_created
+            );
+        }
+        Command::Churn { retrain } => {
+            let conn = store::open_in(&data_dir)?;
+            let status = if retrain {
+                let tx = conn.unchecked_transaction()?;
+                let settings = steward_core::health::settings::current(&tx)?.settings;
+                let status = churn::retrain(&tx, &settings, today)?;
+                assess::run_after_change(&tx, today, None)?;
+                tx.commit()?;
+                status
+            } else {
+                churn::status(&conn)?
+            };
+            match (status.quality, status.fallback_reason) {
+                (Some(q), _) => {
+                    println!(
+                        "churn within {} days; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
+                        q.horizon_days, q.training_rows, q.training_churned, q.snapshots, q.train_ms
+                    );
+                    println!(
+                        "held out: {} rows ({} churned), AUC {:.3}, Brier {:.4}",
+                        q.test_rows, q.test_churned, q.auc, q.brier
+                    );
+                    println!("calibration (predicted -> observed, n):");
+                    for b in &q.calibration {
+                        println!(
+                            "  {:>5.1}% -> {:>5.1}%  {}",
+                            b.predicted * 100.0,
+                            b.observed * 100.0,
+                            b.count
+                        );
+                    }
+                    println!("weights (log-odds per standard deviation):");
+                    for w in &q.weights {
+                        println!("  {:<34} {:+.3}", w.feature, w.coefficient);
+                    }
+                }
+                (None, reason) => println!("{}", reason.unwrap_or_default()),
             }
         }
         Command::Bench {

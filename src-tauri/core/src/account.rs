@@ -7,8 +7,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::alerts::{self, Alert};
+use crate::assess::{self, HealthPoint, SentimentRating};
+use crate::churn::Risk;
 use crate::error::{Error, Result};
-use crate::health::{self, Health, HealthModel};
+use crate::health::{self, settings, Health};
 use crate::model::{
     AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Money, Sentiment,
     SurveyKind, TicketPriority, TicketStatus, Tier,
@@ -124,6 +127,16 @@ pub struct AccountPage {
     pub open_tasks: Vec<Task>,
     /// None for churned accounts.
     pub health: Option<Health>,
+    /// Churn risk from the trained model; None without one (risk then
+    /// follows the health score).
+    pub risk: Option<Risk>,
+    /// Daily (recent) and weekly (older) scores of the last 26 weeks.
+    pub health_history: Vec<HealthPoint>,
+    /// The settings version today's score comes from.
+    #[ts(type = "number")]
+    pub settings_version: i64,
+    pub alerts: Vec<Alert>,
+    pub sentiment: Option<SentimentRating>,
 }
 
 /// Reads the account page, with usage from `usage_days` days before `today`.
@@ -221,7 +234,12 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         .max()
         .map(|d| (today - d).num_days() as i32);
     let open_tasks = tasks::open_for_account(conn, id)?;
-    let health = health::score_one(conn, id, &HealthModel::default(), today)?;
+    let current = settings::current(conn)?;
+    let health = health::score_one(conn, id, &current.settings, today)?;
+    let risk = assess::stored_risk(conn, id)?;
+    let health_history = assess::history(conn, id, today, 182)?;
+    let alerts = alerts::for_account(conn, id, today)?;
+    let sentiment = assess::latest_sentiment(conn, id)?;
 
     Ok(AccountPage {
         account,
@@ -236,6 +254,11 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         activities,
         open_tasks,
         health,
+        risk,
+        health_history,
+        settings_version: current.version,
+        alerts,
+        sentiment,
     })
 }
 

@@ -6,7 +6,8 @@
 use ts_rs::{Config, TS};
 
 use crate::{
-    account, checkin, demo, error, health, import, model, portfolio, progress, search, store, tasks,
+    account, alerts, assess, checkin, churn, demo, error, health, import, model, portfolio,
+    progress, search, store, tasks, today,
 };
 
 macro_rules! declarations {
@@ -33,7 +34,15 @@ fn generate() -> String {
         import::FileFormat, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
         import::ColumnMapping, import::ImportRequest, import::RowError, import::ImportReport,
         import::Inspection, store::PortfolioStatus,
-        health::Component, health::Band, health::ComponentScore, health::Health,
+        health::Component, health::Band, health::Profile, health::ComponentScore, health::Health,
+        health::settings::Weights, health::settings::Thresholds, health::settings::TierRules,
+        health::settings::AlertRules, health::settings::Settings, health::settings::SettingsVersion,
+        churn::CalibrationBin, churn::FeatureWeight, churn::ModelQuality, churn::ModelStatus, churn::Risk,
+        alerts::AlertReason, alerts::AlertStatus, alerts::Alert, alerts::SyncSummary,
+        alerts::PlaybookTask, alerts::Playbook,
+        assess::AssessSummary, assess::HealthPoint, assess::BandMove, assess::BandCounts,
+        assess::WeekChanges, assess::SentimentRating, assess::SettingsPreview,
+        today::Section, today::TodayReason, today::TodayItem, today::SectionSummary, today::Today,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

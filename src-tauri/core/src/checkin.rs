@@ -99,6 +99,7 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
         )?;
     }
     rollup::refresh(&tx, &[input.account_id], today)?;
+    crate::assess::run_after_change(&tx, today, Some(input.account_id))?;
     tx.commit()?;
     Ok(activity_id)
 }

@@ -14,10 +14,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::health::settings;
 use crate::model::{ActivityKind, ContactRole, Sentiment, Tier};
 use crate::progress::{CancelToken, Progress, ProgressSink};
 use crate::rng::Rng;
 use crate::rollup;
+use crate::{assess, churn};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DemoSpec {
@@ -250,6 +252,14 @@ const NEXT_STEPS: &[&str] = &[
     "Introduce new champion to product team",
 ];
 
+const SENTIMENT_NOTES: [&str; 5] = [
+    "Sponsor hinted they are evaluating alternatives",
+    "Frustrated with open issues, renewal not certain",
+    "Steady, nothing exciting",
+    "Good momentum with the core team",
+    "Champion is a vocal fan",
+];
+
 /// Generates the demo book into an empty portfolio, in one transaction.
 pub fn generate(
     conn: &mut Connection,
@@ -295,6 +305,16 @@ pub fn generate(
         total: None,
     });
     rollup::refresh_all(&tx, today)?;
+    // Half a year of weekly health history, a churn model trained on the
+    // book's past, and today's assessment, so every screen has a story.
+    assess::backfill_history(&tx, today, 26, progress, cancel)?;
+    progress(Progress {
+        phase: "Training the churn model".into(),
+        done: 0,
+        total: None,
+    });
+    churn::retrain(&tx, &settings::current(&tx)?.settings, today)?;
+    assess::run(&tx, today, None, false)?;
     tx.commit()?;
     Ok(summary)
 }
@@ -314,6 +334,7 @@ struct Writer<'c> {
     activity_contact: rusqlite::CachedStatement<'c>,
     task: rusqlite::CachedStatement<'c>,
     truth: rusqlite::CachedStatement<'c>,
+    sentiment: rusqlite::CachedStatement<'c>,
     now: String,
 }
 
@@ -366,6 +387,9 @@ impl<'c> Writer<'c> {
             )?,
             truth: conn.prepare_cached(
                 "INSERT INTO demo_ground_truth(account_id, scenario, churned, decline_start) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            sentiment: conn.prepare_cached(
+                "INSERT INTO sentiment_ratings(account_id, rating, note, rated_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?,
             now: Utc::now().to_rfc3339(),
         })
@@ -581,21 +605,64 @@ impl<'c> Writer<'c> {
             Tier::B => "Business",
             Tier::C => "Team",
         };
-        self.subscription.execute(params![
-            id,
-            plan,
-            if churn_date.is_some() {
-                "canceled"
-            } else {
-                "active"
-            },
-            contract_start,
-            churn_date,
-            arr_minor / 12,
-            currency,
-            seats_now,
-            format!("demo-{}-sub", n + 1)
-        ])?;
+        // The subscription's history: expanding accounts upgraded once,
+        // about half of the troubled ones cut seats after the decline began.
+        // ARR on the account is what they pay now (or paid last).
+        let change = match (expansion_day, decline_start) {
+            (Some(day), _) => Some((day, 1.4)),
+            (None, Some(start)) if rng.chance(0.5) => {
+                Some((start + Duration::days(rng.range(30, 90)), 0.7))
+            }
+            _ => None,
+        }
+        .filter(|(day, _)| *day > contract_start && *day < usage_to);
+        let current_mrr = arr_minor / 12;
+        let status = if churn_date.is_some() {
+            "canceled"
+        } else {
+            "active"
+        };
+        match change {
+            Some((day, factor)) => {
+                let before_mrr = (current_mrr as f64 / factor).round() as i64;
+                let before_seats = (seats_now as f64 / factor.max(1.0)).round() as i64;
+                self.subscription.execute(params![
+                    id,
+                    plan,
+                    "canceled",
+                    contract_start,
+                    day,
+                    before_mrr,
+                    currency,
+                    before_seats,
+                    format!("demo-{}-sub", n + 1)
+                ])?;
+                self.subscription.execute(params![
+                    id,
+                    plan,
+                    status,
+                    day,
+                    churn_date,
+                    current_mrr,
+                    currency,
+                    seats_now,
+                    format!("demo-{}-sub2", n + 1)
+                ])?;
+            }
+            None => {
+                self.subscription.execute(params![
+                    id,
+                    plan,
+                    status,
+                    contract_start,
+                    churn_date,
+                    current_mrr,
+                    currency,
+                    seats_now,
+                    format!("demo-{}-sub", n + 1)
+                ])?;
+            }
+        }
         let months_per_invoice = if tier == Tier::C { 1 } else { 3 };
         let mut issued = contract_start;
         let mut k = 0;
@@ -784,6 +851,23 @@ impl<'c> Writer<'c> {
             }
             summary.activities += 1;
             when += Duration::days((cadence as f64 * rng.jitter(0.4)).round().max(3.0) as i64);
+        }
+        // The CSM's own rating on some live accounts, given recently.
+        if churn_date.is_none() && rng.chance(0.45) {
+            let declining = decline_start.is_some_and(|d| d < today - Duration::days(30));
+            let rating = match scenario {
+                _ if declining => rng.range(1, 3),
+                Scenario::Healthy | Scenario::Expanding => rng.range(4, 5),
+                _ => rng.range(3, 4),
+            };
+            let on = today - Duration::days(rng.range(1, 60));
+            self.sentiment.execute(params![
+                id,
+                rating,
+                SENTIMENT_NOTES[(rating - 1) as usize],
+                on,
+                self.now
+            ])?;
         }
         if churn_date.is_some() {
             summary.churned += 1;

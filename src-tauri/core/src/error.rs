@@ -68,6 +68,10 @@ impl Error {
         Error::InvalidInput(message.into())
     }
 
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::NotFound(message.into())
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::NotFound(_) => ErrorCode::NotFound,

@@ -1,12 +1,16 @@
 //! steward-core owns Steward's product: the domain vocabulary, the SQLite
 //! portfolio file and its migrations, the demo book, file import, and every
 //! query and write a CSM's screen needs (portfolio, account page, health
-//! scores, check-ins, tasks, search). It knows nothing of windows or HTTP: the desktop shell and
+//! scores, churn risk, alerts and playbooks, the Today list, check-ins, tasks,
+//! search). It knows nothing of windows or HTTP: the desktop shell and
 //! the CLI are thin adapters over these functions, and the tests run them
 //! against real SQLite files.
 
 pub mod account;
+pub mod alerts;
+pub mod assess;
 pub mod checkin;
+pub mod churn;
 pub mod demo;
 pub mod error;
 pub mod health;
@@ -19,6 +23,7 @@ pub mod rollup;
 pub mod search;
 pub mod store;
 pub mod tasks;
+pub mod today;
 
 #[cfg(test)]
 mod bindings;

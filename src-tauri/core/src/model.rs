@@ -2,7 +2,6 @@
 //! closed sets of values (tiers, stages, roles...) and how each is spelled in
 //! the database, in files and in TypeScript.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -12,7 +11,7 @@ use ts_rs::TS;
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -40,22 +39,23 @@ macro_rules! text_enum {
             }
         }
 
-        impl ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                Ok(ToSqlOutput::from(self.as_str()))
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
             }
         }
 
-        impl FromSql for $name {
-            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
                 let text = value.as_str()?;
-                Self::parse(text).ok_or_else(|| FromSqlError::Other(
+                Self::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(
                     format!("unknown {} '{}'", stringify!($name), text).into(),
                 ))
             }
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum!(
     /// Segment by ARR: A is high-touch, B low-touch, C tech-touch.
@@ -129,6 +129,8 @@ pub mod source {
     pub const USER: &str = "user";
     pub const DEMO: &str = "demo";
     pub const FILE: &str = "file";
+    /// Tasks a playbook created when an alert was raised.
+    pub const PLAYBOOK: &str = "playbook";
 }
 
 #[cfg(test)]

@@ -30,7 +30,9 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
     for &id in account_ids {
         let mut sums = [0f64; WEEKS as usize];
         let mut counts = [0u32; WEEKS as usize];
-        let mut latest_seats: Option<(i64, i64)> = None;
+        // Seat use is the peak of the last 7 days: a single day would read
+        // 18% on a Sunday for an account that is full on weekdays.
+        let mut peak_week: Option<(i64, i64)> = None;
         let rows = usage.query_map(params![id, from, today], |r| {
             Ok((
                 r.get::<_, NaiveDate>(0)?,
@@ -46,8 +48,9 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
             if let Some(active) = active {
                 sums[week as usize] += active as f64;
                 counts[week as usize] += 1;
-                if let Some(seats) = seats {
-                    latest_seats = Some((active, seats));
+                if let (Some(seats), true) = (seats, age < 7) {
+                    let peak = peak_week.map_or(active, |(p, _)| p.max(active));
+                    peak_week = Some((peak, seats));
                 }
             }
         }
@@ -58,7 +61,7 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
             .map(|(s, &c)| (s / c as f64 * 10.0).round() / 10.0)
             .collect();
         let trend = trend_pct(&sums, &counts);
-        let seats_used = latest_seats
+        let seats_used = peak_week
             .filter(|(_, seats)| *seats > 0)
             .map(|(active, seats)| (active as f64 / seats as f64 * 1000.0).round() / 10.0);
         let last_touch: Option<NaiveDate> = touch

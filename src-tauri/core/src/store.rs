@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 
 /// Embedded migrations, applied in order. Append only: a released migration is
 /// never edited, because users' files already ran it.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_portfolio.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_portfolio.sql")),
+    (2, include_str!("../migrations/0002_health.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -388,10 +388,10 @@ fn rollups_follow_the_calendar_once_a_day() {
 
 #[test]
 fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
-    use steward_core::health::{self, Band, HealthModel};
+    use steward_core::health::{self, Band, Settings};
     let dir = tempfile::tempdir().expect("tmp");
     let conn = book(dir.path(), 120);
-    let scores = health::score_all(&conn, &HealthModel::default(), today()).expect("score");
+    let scores = health::score_all(&conn, &Settings::default(), today()).expect("score");
     let active: i64 = conn
         .query_row(
             "SELECT count(*) FROM accounts WHERE status = 'active'",
@@ -438,7 +438,7 @@ fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
         .all(|h| h.biggest_drag.is_some() || h.score == 100.0));
     // Scoring one account gives exactly its part of the whole-book run.
     for h in scores.iter().step_by(17) {
-        let one = health::score_one(&conn, h.account_id, &HealthModel::default(), today())
+        let one = health::score_one(&conn, h.account_id, &Settings::default(), today())
             .expect("score one")
             .expect("live account");
         assert_eq!(one.score, h.score);

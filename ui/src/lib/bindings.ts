@@ -75,7 +75,20 @@ nps: number | null, seats_used_pct: number | null, days_since_touch: number | nu
 /**
  * None for churned accounts.
  */
-health: Health | null, };
+health: Health | null, 
+/**
+ * Churn risk from the trained model; None without one (risk then
+ * follows the health score).
+ */
+risk: Risk | null, 
+/**
+ * Daily (recent) and weekly (older) scores of the last 180 days.
+ */
+health_history: Array<HealthPoint>, 
+/**
+ * The settings version today's score comes from.
+ */
+settings_version: number, alerts: Array<Alert>, sentiment: SentimentRating | null, };
 
 export type Task = { id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
 
@@ -163,9 +176,11 @@ export type Inspection = { file: FileInfo, mapping: Array<ColumnMapping>, };
 
 export type PortfolioStatus = { data_dir: string, accounts: number, today: string, open_error: ErrorPayload | null, };
 
-export type Component = "adoption" | "support" | "voice" | "commercial" | "relationship";
+export type Component = "adoption" | "support" | "voice" | "commercial" | "relationship" | "sentiment";
 
 export type Band = "green" | "yellow" | "red" | "unknown";
+
+export type Profile = "standard" | "onboarding";
 
 export type ComponentScore = { component: Component, 
 /**
@@ -185,7 +200,7 @@ points: number,
  */
 detail: string, };
 
-export type Health = { account_id: number, score: number, band: Band, components: Array<ComponentScore>, 
+export type Health = { account_id: number, score: number, band: Band, profile: Profile, components: Array<ComponentScore>, 
 /**
  * Components left out for lack of data.
  */
@@ -194,3 +209,206 @@ missing: Array<Component>,
  * The input that costs the most points, with its numbers.
  */
 biggest_drag: string | null, };
+
+export type Weights = { adoption: number, support: number, voice: number, commercial: number, relationship: number, sentiment: number, };
+
+export type Thresholds = { 
+/**
+ * Active users at the weekly peak as % of licensed seats.
+ */
+seats_poor_pct: number, seats_good_pct: number, 
+/**
+ * Usage of the last 4 weeks against the 4 before, in %.
+ */
+trend_poor_pct: number, trend_good_pct: number, 
+/**
+ * Open urgent tickets at which support scores 0 on that half.
+ */
+urgent_tickets_poor: number, 
+/**
+ * Tickets opened in 90 days.
+ */
+tickets_90d_good: number, tickets_90d_poor: number, 
+/**
+ * Average NPS answer (0-10) over 12 months.
+ */
+nps_poor: number, nps_good: number, 
+/**
+ * Share of late or failed invoices over 12 months, in %.
+ */
+late_invoices_poor_pct: number, 
+/**
+ * Days since last touch scores 0 at this multiple of the tier's cadence.
+ */
+touch_poor_multiple: number, 
+/**
+ * A manual sentiment rating counts for this many days.
+ */
+sentiment_valid_days: number, 
+/**
+ * Onboarding accounts are expected to reach `seats_good_pct` this many
+ * days after contract start; before that the bar rises linearly.
+ */
+onboarding_ramp_days: number, };
+
+export type TierRules = { a_from_arr: number, b_from_arr: number, cadence_a_days: number, cadence_b_days: number, cadence_c_days: number, };
+
+export type AlertRules = { 
+/**
+ * Health dropped by at least this many points...
+ */
+drop_points: number, 
+/**
+ * ...against the score this many days ago.
+ */
+drop_days: number, 
+/**
+ * Average active users of the last 30 days this % below the 90 days before.
+ */
+usage_drop_pct: number, 
+/**
+ * Renewal within this many days while health is not green.
+ */
+renewal_days: number, 
+/**
+ * An urgent ticket open longer than this.
+ */
+urgent_ticket_days: number, 
+/**
+ * Expansion: seats used at least this %...
+ */
+expansion_seats_pct: number, 
+/**
+ * ...and usage rising at least this % (4 weeks against the 4 before).
+ */
+expansion_trend_pct: number, };
+
+export type Settings = { 
+/**
+ * Weights for adopting, mature and renewal-stage accounts.
+ */
+weights: Weights, 
+/**
+ * Weights for onboarding accounts, judged on their ramp, not on mature adoption.
+ */
+onboarding_weights: Weights, 
+/**
+ * Scores at or above this are green.
+ */
+green_from: number, 
+/**
+ * Scores at or above this (and below green) are yellow; below is red.
+ */
+yellow_from: number, thresholds: Thresholds, tiers: TierRules, alerts: AlertRules, };
+
+export type SettingsVersion = { 
+/**
+ * 0 for the shipped defaults before anything was saved.
+ */
+version: number, settings: Settings, note: string | null, created_at: string | null, };
+
+export type CalibrationBin = { predicted: number, observed: number, count: number, };
+
+export type FeatureWeight = { feature: string, 
+/**
+ * Change in log-odds per standard deviation; positive raises risk.
+ */
+coefficient: number, };
+
+export type ModelQuality = { trained_on: string, horizon_days: number, snapshots: number, training_rows: number, training_churned: number, test_rows: number, test_churned: number, 
+/**
+ * Area under the ROC curve on held-out accounts (0.5 is a coin).
+ */
+auc: number, 
+/**
+ * Mean squared error of the probabilities on held-out accounts.
+ */
+brier: number, calibration: Array<CalibrationBin>, weights: Array<FeatureWeight>, train_ms: number, };
+
+export type ModelStatus = { quality: ModelQuality | null, 
+/**
+ * Why there is no model (too little history), when there is none.
+ */
+fallback_reason: string | null, };
+
+export type Risk = { 
+/**
+ * Probability of churning within the horizon, 0-1.
+ */
+probability: number, 
+/**
+ * What raises it most, in words, strongest first.
+ */
+factors: Array<string>, };
+
+export type AlertReason = "health_red" | "health_drop" | "usage_drop" | "renewal_at_risk" | "champion_left" | "no_sponsor" | "invoice_overdue" | "urgent_ticket" | "detractor" | "touch_overdue" | "expansion";
+
+export type AlertStatus = "open" | "snoozed" | "resolved";
+
+export type Alert = { id: number, account_id: number, reason: AlertReason, detail: string, status: AlertStatus, snoozed_until: string | null, raised_on: string, updated_on: string, resolved_on: string | null, resolution_note: string | null, 
+/**
+ * Open tasks its playbook created.
+ */
+playbook_tasks_open: number, 
+/**
+ * Whether its playbook was applied (tasks done or not).
+ */
+playbook_applied: boolean, };
+
+export type SyncSummary = { raised: number, updated: number, cleared: number, tasks_created: number, };
+
+export type PlaybookTask = { title: string, 
+/**
+ * Due this many days after the alert is raised.
+ */
+due_in_days: number, };
+
+export type Playbook = { reason: AlertReason, enabled: boolean, tasks: Array<PlaybookTask>, };
+
+export type AssessSummary = { accounts: number, alerts: SyncSummary, };
+
+export type HealthPoint = { day: string, score: number | null, band: Band, model_version: number, };
+
+export type BandMove = { account_id: number, name: string, from_band: Band, to_band: Band, from_score: number | null, to_score: number | null, };
+
+export type BandCounts = { green: number, yellow: number, red: number, unknown: number, };
+
+export type WeekChanges = { since: string | null, then_counts: BandCounts, now_counts: BandCounts, moves: Array<BandMove>, 
+/**
+ * Settings changed in between, so some moves come from the new settings.
+ */
+settings_changed: boolean, };
+
+export type SentimentRating = { rating: number, note: string | null, rated_on: string, };
+
+export type SettingsPreview = { now_counts: BandCounts, proposed_counts: BandCounts, moves: Array<BandMove>, };
+
+export type Section = "risk" | "renewal" | "touch" | "expansion";
+
+export type TodayReason = { alert_id: number, reason: AlertReason, detail: string, raised_on: string, 
+/**
+ * Whether the reason has an enabled playbook not yet applied.
+ */
+playbook_ready: boolean, };
+
+export type TodayItem = { section: Section, account_id: number, account_name: string, tier: Tier, arr: Money, renewal_date: string | null, score: number | null, band: Band, churn_risk: number | null, reasons: Array<TodayReason>, overdue_tasks: number, 
+/**
+ * The oldest overdue task's title.
+ */
+overdue_task: string | null, 
+/**
+ * Higher comes first within a section.
+ */
+priority: number, };
+
+export type SectionSummary = { section: Section, total: number, };
+
+export type Today = { 
+/**
+ * At most `limit` items per section, in order.
+ */
+items: Array<TodayItem>, sections: Array<SectionSummary>, 
+/**
+ * Alerts snoozed past today.
+ */
+snoozed: number, };

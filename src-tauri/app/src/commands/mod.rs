@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod app;
+pub mod health;
 pub mod import;
 pub mod portfolio;
 pub mod search;

@@ -391,6 +391,9 @@ fn execute(
         let ids: Vec<i64> = touched.into_iter().collect();
         rollup::refresh(&tx, &ids, today)?;
     }
+    if report.written > 0 {
+        crate::assess::run_after_change(&tx, today, None)?;
+    }
     tx.commit()?;
     Ok(report)
 }
@@ -574,6 +577,8 @@ struct EntityWriter<'c> {
     now: String,
     arr_index: Option<usize>,
     tier_index: Option<usize>,
+    /// The CSM's tier cut-offs, for new accounts whose file gives no tier.
+    tiers: crate::health::settings::TierRules,
 }
 
 impl<'c> EntityWriter<'c> {
@@ -643,6 +648,7 @@ impl<'c> EntityWriter<'c> {
             entity,
             arr_index: bound_keys.iter().position(|k| *k == "arr"),
             tier_index: bound_keys.iter().position(|k| *k == "tier"),
+            tiers: crate::health::settings::current(conn)?.settings.tiers,
             columns,
             upsert,
             contacts,
@@ -756,14 +762,10 @@ impl<'c> EntityWriter<'c> {
             .is_some_and(|i| row.values[i] != Value::Null);
         if !tier_given {
             let arr_major = self.arr_index.and_then(|i| match row.values[i] {
-                Value::Integer(minor) => Some(minor / 100),
+                Value::Integer(minor) => Some(minor as f64 / 100.0),
                 _ => None,
             });
-            let tier = match arr_major {
-                Some(a) if a >= 150_000 => Tier::A,
-                Some(a) if a >= 40_000 => Tier::B,
-                _ => Tier::C,
-            };
+            let tier = arr_major.map_or(Tier::C, |a| self.tiers.tier_for(a));
             match cols.iter().position(|c| *c == "tier") {
                 Some(p) => values[p] = Value::Text(tier.as_str().into()),
                 None => {

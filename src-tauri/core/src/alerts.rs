@@ -1,0 +1,568 @@
+//! Early warnings and expansion signals. Rules read an account's inputs and
+//! health and fire with a reason and a sentence of evidence. At most one
+//! unresolved alert exists per account and reason: a rule that fires again
+//! updates it; a snoozed alert stays quiet until its date; one the CSM
+//! resolved stays resolved for `RESOLVED_QUIET_DAYS`; one whose condition
+//! cleared is resolved by the rule. Each reason can carry a playbook, a
+//! template of tasks with due offsets applied when the alert is raised.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::health::{Band, Health, Inputs, Settings};
+use crate::model::{source, text_enum, LifecycleStage};
+
+/// A reason the CSM resolved is not raised again for this long.
+pub const RESOLVED_QUIET_DAYS: i64 = 30;
+
+text_enum!(
+    /// Why an alert was raised.
+    AlertReason {
+        HealthRed => "health_red",
+        HealthDrop => "health_drop",
+        UsageDrop => "usage_drop",
+        RenewalAtRisk => "renewal_at_risk",
+        ChampionLeft => "champion_left",
+        NoSponsor => "no_sponsor",
+        InvoiceOverdue => "invoice_overdue",
+        UrgentTicket => "urgent_ticket",
+        Detractor => "detractor",
+        TouchOverdue => "touch_overdue",
+        Expansion => "expansion",
+    }
+);
+
+text_enum!(AlertStatus { Open => "open", Snoozed => "snoozed", Resolved => "resolved" });
+
+impl AlertReason {
+    /// How much the reason weighs when ranking what needs the CSM.
+    pub fn severity(self) -> f64 {
+        match self {
+            AlertReason::HealthRed | AlertReason::RenewalAtRisk => 3.0,
+            AlertReason::HealthDrop | AlertReason::UsageDrop | AlertReason::ChampionLeft => 2.0,
+            AlertReason::InvoiceOverdue | AlertReason::UrgentTicket | AlertReason::Detractor => 1.5,
+            AlertReason::NoSponsor | AlertReason::TouchOverdue | AlertReason::Expansion => 1.0,
+        }
+    }
+
+    pub fn is_expansion(self) -> bool {
+        self == AlertReason::Expansion
+    }
+}
+
+/// Every rule applied to one account; what fires, with its evidence.
+/// `score_before` is the health score `drop_days` ago under the same settings.
+pub fn evaluate(
+    i: &Inputs,
+    h: &Health,
+    score_before: Option<f64>,
+    s: &Settings,
+) -> Vec<(AlertReason, String)> {
+    let r = &s.alerts;
+    let mut out = Vec::new();
+    if h.band == Band::Red {
+        let why = h
+            .biggest_drag
+            .as_deref()
+            .map(|d| format!("; most of all: {d}"))
+            .unwrap_or_default();
+        out.push((
+            AlertReason::HealthRed,
+            format!("Health {:.0} is in the red{why}", h.score),
+        ));
+    }
+    if let Some(before) = score_before {
+        if h.band != Band::Unknown && before - h.score >= r.drop_points {
+            out.push((
+                AlertReason::HealthDrop,
+                format!(
+                    "Health fell from {before:.0} to {:.0} in {} days",
+                    h.score, r.drop_days
+                ),
+            ));
+        }
+    }
+    if let Some(change) = i.usage_30_vs_90_pct {
+        if change <= -r.usage_drop_pct && i.stage != Some(LifecycleStage::Onboarding) {
+            out.push((
+                AlertReason::UsageDrop,
+                format!(
+                    "Active users {:.0}% below the 90 days before (alert from {:.0}%)",
+                    -change, r.usage_drop_pct
+                ),
+            ));
+        }
+    }
+    if let Some(days) = i.renewal_in_days {
+        if (0..=r.renewal_days).contains(&days) && h.band != Band::Green {
+            let band = match h.band {
+                Band::Red => "red",
+                Band::Yellow => "yellow",
+                _ => "unknown",
+            };
+            out.push((
+                AlertReason::RenewalAtRisk,
+                format!("Renews in {days} days with health {band} ({:.0})", h.score),
+            ));
+        }
+    }
+    if i.champion_left && i.champion_present == Some(false) {
+        out.push((
+            AlertReason::ChampionLeft,
+            "The champion left and nobody has taken their place".to_string(),
+        ));
+    }
+    if i.sponsor_present == Some(false) {
+        out.push((
+            AlertReason::NoSponsor,
+            "No executive sponsor on the account".to_string(),
+        ));
+    }
+    if i.invoices_overdue > 0 {
+        out.push((
+            AlertReason::InvoiceOverdue,
+            format!(
+                "{} invoice{} failed or past due",
+                i.invoices_overdue,
+                if i.invoices_overdue == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    if let Some(days) = i.oldest_urgent_days {
+        if days >= r.urgent_ticket_days {
+            out.push((
+                AlertReason::UrgentTicket,
+                format!(
+                    "An urgent ticket has been open for {days} days ({} open)",
+                    i.open_urgent_tickets.unwrap_or(1)
+                ),
+            ));
+        }
+    }
+    if i.detractors_90d > 0 {
+        out.push((
+            AlertReason::Detractor,
+            format!(
+                "{} NPS detractor answer{} (0-6) in the last 90 days",
+                i.detractors_90d,
+                if i.detractors_90d == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    if let Some(tier) = i.tier {
+        let cadence = s.tiers.cadence_days(tier);
+        let overdue = match i.days_since_touch {
+            Some(days) => (days > cadence).then(|| format!("Last touch {days} days ago")),
+            None => i
+                .tenure_days
+                .filter(|t| *t > cadence)
+                .map(|_| "Never touched".to_string()),
+        };
+        if let Some(what) = overdue {
+            out.push((
+                AlertReason::TouchOverdue,
+                format!("{what}; tier {} cadence is {cadence} days", tier.as_str()),
+            ));
+        }
+    }
+    if let (Band::Green, Some(seats), Some(trend)) = (h.band, i.seats_used_pct, i.usage_trend_pct) {
+        if seats >= r.expansion_seats_pct && trend >= r.expansion_trend_pct {
+            out.push((
+                AlertReason::Expansion,
+                format!("Seats {seats:.0}% used and usage {trend:+.0}% in 4 weeks: room to grow"),
+            ));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Alert {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub reason: AlertReason,
+    pub detail: String,
+    pub status: AlertStatus,
+    pub snoozed_until: Option<NaiveDate>,
+    pub raised_on: NaiveDate,
+    pub updated_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
+    pub resolution_note: Option<String>,
+    /// Open tasks its playbook created.
+    #[ts(type = "number")]
+    pub playbook_tasks_open: i64,
+    /// Whether its playbook was applied (tasks done or not).
+    pub playbook_applied: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, TS)]
+pub struct SyncSummary {
+    pub raised: u32,
+    pub updated: u32,
+    pub cleared: u32,
+    pub tasks_created: u32,
+}
+
+struct Unresolved {
+    id: i64,
+    status: AlertStatus,
+    snoozed_until: Option<NaiveDate>,
+    detail: String,
+}
+
+/// Brings stored alerts in line with what the rules say now, for every
+/// account in `firing` (which holds every assessed account, firing or not).
+pub fn sync(
+    conn: &Connection,
+    today: NaiveDate,
+    firing: &HashMap<i64, Vec<(AlertReason, String)>>,
+    only: Option<i64>,
+    apply_playbooks: bool,
+) -> Result<SyncSummary> {
+    let mut summary = SyncSummary::default();
+    let scope = |sql: &str| match only {
+        Some(_) => sql.replace("{ONE}", " AND account_id = ?2"),
+        None => sql.replace("{ONE}", ""),
+    };
+    let id = only.unwrap_or_default();
+    // Unresolved alerts in scope.
+    let mut existing: HashMap<(i64, AlertReason), Unresolved> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(&scope(
+            "SELECT id, account_id, reason, status, snoozed_until, detail FROM alerts
+             WHERE status <> 'resolved' AND ?1 = ?1 {ONE}",
+        ))?;
+        let mut rows = if only.is_some() {
+            stmt.query(params![0, id])?
+        } else {
+            stmt.query(params![0])?
+        };
+        while let Some(r) = rows.next()? {
+            existing.insert(
+                (r.get(1)?, r.get(2)?),
+                Unresolved {
+                    id: r.get(0)?,
+                    status: r.get(3)?,
+                    snoozed_until: r.get(4)?,
+                    detail: r.get(5)?,
+                },
+            );
+        }
+    }
+    let quiet: HashSet<(i64, AlertReason)> = {
+        let mut stmt = conn.prepare(&scope(
+            "SELECT account_id, reason FROM alerts
+             WHERE status = 'resolved' AND resolved_by = 'user' AND resolved_on > ?1 {ONE}",
+        ))?;
+        let since = today - Duration::days(RESOLVED_QUIET_DAYS);
+        let rows = if only.is_some() {
+            stmt.query_map(params![since, id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        } else {
+            stmt.query_map(params![since], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        rows
+    };
+    let mut update = conn.prepare_cached(
+        "UPDATE alerts SET detail = ?2, updated_on = ?3, status = ?4,
+                snoozed_until = CASE WHEN ?4 = 'open' THEN NULL ELSE snoozed_until END
+         WHERE id = ?1",
+    )?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO alerts(account_id, reason, detail, status, raised_on, updated_on)
+         VALUES (?1, ?2, ?3, 'open', ?4, ?4)",
+    )?;
+    let mut seen = HashSet::new();
+    for (&account_id, reasons) in firing {
+        for (reason, detail) in reasons {
+            let key = (account_id, *reason);
+            seen.insert(key);
+            match existing.get(&key) {
+                Some(old) => {
+                    let wakes = old.status == AlertStatus::Snoozed
+                        && old.snoozed_until.is_none_or(|u| u <= today);
+                    let status = if wakes { AlertStatus::Open } else { old.status };
+                    if wakes || old.detail != *detail {
+                        update.execute(params![old.id, detail, today, status])?;
+                        summary.updated += 1;
+                    }
+                }
+                None if quiet.contains(&key) => {}
+                None => {
+                    insert.execute(params![account_id, reason, detail, today])?;
+                    summary.raised += 1;
+                    if apply_playbooks {
+                        summary.tasks_created +=
+                            apply_playbook(conn, conn.last_insert_rowid(), today)?;
+                    }
+                }
+            }
+        }
+    }
+    let mut clear = conn.prepare_cached(
+        "UPDATE alerts SET status = 'resolved', resolved_by = 'rule', resolved_on = ?2, updated_on = ?2,
+                resolution_note = 'Cleared: the condition no longer holds'
+         WHERE id = ?1",
+    )?;
+    for (key, old) in &existing {
+        // Only accounts that were assessed can clear (a churned account's alerts go too).
+        if !seen.contains(key) {
+            clear.execute(params![old.id, today])?;
+            summary.cleared += 1;
+        }
+    }
+    Ok(summary)
+}
+
+const ALERT_SELECT: &str =
+    "SELECT al.id, al.account_id, al.reason, al.detail, al.status, al.snoozed_until,
+        al.raised_on, al.updated_on, al.resolved_on, al.resolution_note,
+        (SELECT count(*) FROM tasks t WHERE t.alert_id = al.id AND t.done_at IS NULL),
+        EXISTS (SELECT 1 FROM tasks t WHERE t.alert_id = al.id)
+     FROM alerts al";
+
+fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
+    Ok(Alert {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        reason: r.get(2)?,
+        detail: r.get(3)?,
+        status: r.get(4)?,
+        snoozed_until: r.get(5)?,
+        raised_on: r.get(6)?,
+        updated_on: r.get(7)?,
+        resolved_on: r.get(8)?,
+        resolution_note: r.get(9)?,
+        playbook_tasks_open: r.get(10)?,
+        playbook_applied: r.get(11)?,
+    })
+}
+
+/// An account's unresolved alerts (snoozed ones included) and those resolved
+/// in the last 90 days, newest first.
+pub fn for_account(conn: &Connection, account_id: i64, today: NaiveDate) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ALERT_SELECT} WHERE al.account_id = ?1 AND (al.status <> 'resolved' OR al.resolved_on > ?2)
+         ORDER BY al.status = 'resolved', al.updated_on DESC, al.id DESC"
+    ))?;
+    let rows = stmt.query_map(params![account_id, today - Duration::days(90)], alert_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Unresolved alerts of the whole book that are not snoozed past `today`.
+pub fn awake(conn: &Connection, today: NaiveDate) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ALERT_SELECT} WHERE al.status = 'open' OR (al.status = 'snoozed' AND al.snoozed_until <= ?1)"
+    ))?;
+    let rows = stmt.query_map(params![today], alert_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn check_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(Error::invalid("No alert was chosen."));
+    }
+    let mut stmt = conn.prepare_cached("SELECT status FROM alerts WHERE id = ?1")?;
+    for id in ids {
+        let status: Option<AlertStatus> = stmt.query_row([id], |r| r.get(0)).optional()?;
+        match status {
+            None => return Err(Error::not_found(format!("Alert {id} does not exist."))),
+            Some(AlertStatus::Resolved) => {
+                return Err(Error::invalid(format!("Alert {id} is already resolved.")))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Quiets alerts until `until` (exclusive of today: a snooze is at least a day).
+pub fn snooze(conn: &Connection, ids: &[i64], until: NaiveDate, today: NaiveDate) -> Result<()> {
+    if until <= today {
+        return Err(Error::invalid("Snooze until a day after today."));
+    }
+    check_ids(conn, ids)?;
+    let mut stmt = conn.prepare_cached(
+        "UPDATE alerts SET status = 'snoozed', snoozed_until = ?2, updated_on = ?3 WHERE id = ?1",
+    )?;
+    for id in ids {
+        stmt.execute(params![id, until, today])?;
+    }
+    Ok(())
+}
+
+/// Resolves alerts with the CSM's note; the same reason stays quiet for
+/// `RESOLVED_QUIET_DAYS` even if its rule still fires.
+pub fn resolve(conn: &Connection, ids: &[i64], note: &str, today: NaiveDate) -> Result<()> {
+    check_ids(conn, ids)?;
+    let note = note.trim();
+    let mut stmt = conn.prepare_cached(
+        "UPDATE alerts SET status = 'resolved', resolved_by = 'user', resolved_on = ?2,
+                updated_on = ?2, resolution_note = ?3, snoozed_until = NULL
+         WHERE id = ?1",
+    )?;
+    for id in ids {
+        stmt.execute(params![id, today, (!note.is_empty()).then_some(note)])?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PlaybookTask {
+    pub title: String,
+    /// Due this many days after the alert is raised.
+    #[ts(type = "number")]
+    pub due_in_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Playbook {
+    pub reason: AlertReason,
+    pub enabled: bool,
+    pub tasks: Vec<PlaybookTask>,
+}
+
+fn task(title: &str, due_in_days: i64) -> PlaybookTask {
+    PlaybookTask {
+        title: title.to_string(),
+        due_in_days,
+    }
+}
+
+/// The playbooks Steward ships, used until the CSM edits one.
+pub fn default_playbook(reason: AlertReason) -> Playbook {
+    let tasks = match reason {
+        AlertReason::HealthRed => vec![
+            task("Review the health breakdown and call the champion", 1),
+            task("Agree a recovery plan with the executive sponsor", 7),
+        ],
+        AlertReason::HealthDrop => vec![task("Find out what changed since last month", 2)],
+        AlertReason::UsageDrop => vec![
+            task("Check which teams stopped using the product", 2),
+            task("Offer a refresher training session", 7),
+        ],
+        AlertReason::RenewalAtRisk => vec![
+            task(
+                "Prepare the renewal conversation: value delivered, open issues",
+                3,
+            ),
+            task("Meet the decision maker about the renewal", 10),
+        ],
+        AlertReason::ChampionLeft => vec![
+            task("Ask the sponsor who takes over from the champion", 2),
+            task("Onboard the new champion", 14),
+        ],
+        AlertReason::NoSponsor => {
+            vec![task("Find an executive sponsor and introduce yourself", 14)]
+        }
+        AlertReason::InvoiceOverdue => {
+            vec![task("Ask the billing contact about the open invoice", 2)]
+        }
+        AlertReason::UrgentTicket => vec![task("Escalate the urgent ticket with support", 1)],
+        AlertReason::Detractor => vec![task("Call the detractor back and close the loop", 3)],
+        AlertReason::TouchOverdue => Vec::new(),
+        AlertReason::Expansion => vec![task("Propose more seats: usage is near the limit", 7)],
+    };
+    Playbook {
+        reason,
+        enabled: !tasks.is_empty(),
+        tasks,
+    }
+}
+
+/// Every reason's playbook: the CSM's version where saved, else the default.
+pub fn playbooks(conn: &Connection) -> Result<Vec<Playbook>> {
+    let mut stmt = conn.prepare_cached("SELECT enabled, tasks FROM playbooks WHERE reason = ?1")?;
+    AlertReason::ALL
+        .iter()
+        .map(|&reason| {
+            let stored: Option<(bool, String)> = stmt
+                .query_row([reason], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            Ok(match stored {
+                Some((enabled, json)) => Playbook {
+                    reason,
+                    enabled,
+                    tasks: serde_json::from_str(&json).unwrap_or_default(),
+                },
+                None => default_playbook(reason),
+            })
+        })
+        .collect()
+}
+
+pub fn save_playbook(conn: &Connection, playbook: &Playbook) -> Result<()> {
+    for t in &playbook.tasks {
+        if t.title.trim().is_empty() {
+            return Err(Error::invalid("Every playbook task needs a title."));
+        }
+        if !(0..=365).contains(&t.due_in_days) {
+            return Err(Error::invalid(format!(
+                "\"{}\": due in 0 to 365 days.",
+                t.title.trim()
+            )));
+        }
+    }
+    let json = serde_json::to_string(&playbook.tasks)
+        .map_err(|e| Error::invalid(format!("The playbook cannot be stored: {e}")))?;
+    conn.execute(
+        "INSERT INTO playbooks(reason, enabled, tasks, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(reason) DO UPDATE SET enabled = excluded.enabled, tasks = excluded.tasks,
+           updated_at = excluded.updated_at",
+        params![
+            playbook.reason,
+            playbook.enabled,
+            json,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Creates the tasks of the alert's playbook (once per alert); returns how
+/// many were created.
+pub fn apply_playbook(conn: &Connection, alert_id: i64, today: NaiveDate) -> Result<u32> {
+    let (account_id, reason, applied): (i64, AlertReason, bool) = conn
+        .query_row(
+            "SELECT account_id, reason, EXISTS (SELECT 1 FROM tasks WHERE alert_id = ?1)
+             FROM alerts WHERE id = ?1",
+            [alert_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("Alert {alert_id} does not exist.")))?;
+    if applied {
+        return Ok(0);
+    }
+    let playbook = playbooks(conn)?
+        .into_iter()
+        .find(|p| p.reason == reason)
+        .filter(|p| p.enabled);
+    let Some(playbook) = playbook else {
+        return Ok(0);
+    };
+    let now = Utc::now().to_rfc3339();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO tasks(account_id, alert_id, title, due_on, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in &playbook.tasks {
+        insert.execute(params![
+            account_id,
+            alert_id,
+            t.title,
+            today + Duration::days(t.due_in_days),
+            source::PLAYBOOK,
+            now
+        ])?;
+    }
+    Ok(playbook.tasks.len() as u32)
+}

@@ -1,0 +1,554 @@
+//! Assessment ties health, churn risk and alerts together and stores the
+//! result: the current score of every live account (`health_scores`, what
+//! lists and Today read), one history point per account per day
+//! (`health_history`), and alerts in line with the rules. It runs for the
+//! whole book (start of day, import, settings saved) or for one account after
+//! a write that touches it (check-in, sentiment), which takes a few
+//! milliseconds.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::alerts::{self, SyncSummary};
+use crate::churn::{self, Risk};
+use crate::error::{Error, Result};
+use crate::health::{self, inputs, settings, Band, Settings};
+use crate::progress::{CancelToken, Progress};
+
+#[derive(Debug, Clone, Copy, Default, Serialize, TS)]
+pub struct AssessSummary {
+    pub accounts: u32,
+    pub alerts: SyncSummary,
+}
+
+/// Scores, predicts and raises alerts for the book (or one account) as of
+/// `today`, in the caller's transaction. Playbooks are applied to newly
+/// raised alerts only when `apply_playbooks` (not on a book's first
+/// assessment, which would bury the CSM in tasks for old problems).
+pub fn run(
+    conn: &Connection,
+    today: NaiveDate,
+    only: Option<i64>,
+    apply_playbooks: bool,
+) -> Result<AssessSummary> {
+    let current = settings::current(conn)?;
+    let s = &current.settings;
+    let all_inputs = inputs::gather(
+        conn,
+        today,
+        s.thresholds.sentiment_valid_days,
+        only,
+        inputs::Depth::Full,
+    )?;
+    let model = churn::current(conn)?;
+    let before = scores_on(
+        conn,
+        today - Duration::days(s.alerts.drop_days),
+        current.version,
+        only,
+    )?;
+
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO health_scores(account_id, model_version, score, band, biggest_drag, churn_risk, risk_factors, computed_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(account_id) DO UPDATE SET model_version = excluded.model_version, score = excluded.score,
+           band = excluded.band, biggest_drag = excluded.biggest_drag, churn_risk = excluded.churn_risk,
+           risk_factors = excluded.risk_factors, computed_on = excluded.computed_on",
+    )?;
+    let mut history = conn.prepare_cached(
+        "INSERT INTO health_history(account_id, day, score, band, model_version) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band,
+           model_version = excluded.model_version",
+    )?;
+    let mut firing = HashMap::with_capacity(all_inputs.len());
+    for (&id, i) in &all_inputs {
+        let h = health::score(id, i, s);
+        let risk = model.as_ref().map(|m| m.predict(i, s));
+        let score = (h.band != Band::Unknown).then_some(h.score);
+        upsert.execute(params![
+            id,
+            current.version,
+            score,
+            h.band.as_str(),
+            h.biggest_drag,
+            risk.as_ref()
+                .map(|r| (r.probability * 1000.0).round() / 1000.0),
+            serde_json::to_string(&risk.map(|r| r.factors).unwrap_or_default())
+                .unwrap_or_else(|_| "[]".into()),
+            today
+        ])?;
+        history.execute(params![id, today, score, h.band.as_str(), current.version])?;
+        firing.insert(id, alerts::evaluate(i, &h, before.get(&id).copied(), s));
+    }
+    if only.is_none() {
+        conn.execute(
+            "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",
+            [],
+        )?;
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('assessed_on', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [today],
+        )?;
+    }
+    let alerts = alerts::sync(conn, today, &firing, only, apply_playbooks)?;
+    Ok(AssessSummary {
+        accounts: all_inputs.len() as u32,
+        alerts,
+    })
+}
+
+/// Reassesses after a write. Playbooks apply to new alerts once the book has
+/// been assessed before (a first import raises old problems, not news).
+pub fn run_after_change(
+    conn: &Connection,
+    today: NaiveDate,
+    only: Option<i64>,
+) -> Result<AssessSummary> {
+    let assessed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'assessed_on')",
+        [],
+        |r| r.get(0),
+    )?;
+    run(conn, today, only, assessed)
+}
+
+/// Reassesses the whole book when it was last assessed on another day (the
+/// windows move with the calendar). Returns whether it ran.
+pub fn run_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
+    let on: Option<NaiveDate> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'assessed_on'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if on == Some(today) {
+        return Ok(false);
+    }
+    let tx = conn.unchecked_transaction()?;
+    // A book assessed before gets playbooks for what is new since.
+    run(&tx, today, None, on.is_some())?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Each account's score on the latest history day at or before `day`, when
+/// it came from the same settings version (other versions are not comparable).
+fn scores_on(
+    conn: &Connection,
+    day: NaiveDate,
+    version: i64,
+    only: Option<i64>,
+) -> Result<HashMap<i64, f64>> {
+    let mut out = HashMap::new();
+    match only {
+        Some(id) => {
+            let row: Option<(Option<f64>, i64)> = conn
+                .query_row(
+                    "SELECT score, model_version FROM health_history WHERE account_id = ?1 AND day <= ?2
+                     ORDER BY day DESC LIMIT 1",
+                    params![id, day],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((Some(score), v)) = row {
+                if v == version {
+                    out.insert(id, score);
+                }
+            }
+        }
+        None => {
+            let Some(on) = latest_history_day(conn, day)? else {
+                return Ok(out);
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT account_id, score FROM health_history
+                 WHERE day = ?1 AND model_version = ?2 AND score IS NOT NULL",
+            )?;
+            let rows = stmt.query_map(params![on, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (id, score) = row?;
+                out.insert(id, score);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn latest_history_day(conn: &Connection, at_or_before: NaiveDate) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(day) FROM health_history WHERE day <= ?1",
+            [at_or_before],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Fills weekly history points for the `weeks` before `today` from the data
+/// as it was on each day, so a new book shows trends at once.
+pub fn backfill_history(
+    conn: &Connection,
+    today: NaiveDate,
+    weeks: i64,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &CancelToken,
+) -> Result<()> {
+    let current = settings::current(conn)?;
+    let s = &current.settings;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO health_history(account_id, day, score, band, model_version)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for k in (1..=weeks).rev() {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        progress(Progress {
+            phase: "health history".into(),
+            done: (weeks - k) as u64,
+            total: Some(weeks as u64),
+        });
+        let day = today - Duration::days(7 * k);
+        for (id, i) in inputs::gather(
+            conn,
+            day,
+            s.thresholds.sentiment_valid_days,
+            None,
+            inputs::Depth::Scores,
+        )? {
+            let h = health::score(id, &i, s);
+            let score = (h.band != Band::Unknown).then_some(h.score);
+            insert.execute(params![id, day, score, h.band.as_str(), current.version])?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HealthPoint {
+    pub day: NaiveDate,
+    pub score: Option<f64>,
+    pub band: Band,
+    #[ts(type = "number")]
+    pub model_version: i64,
+}
+
+/// An account's history, oldest first, from `days` before `today`.
+pub fn history(
+    conn: &Connection,
+    account_id: i64,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<HealthPoint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, score, band, model_version FROM health_history
+         WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
+    )?;
+    let rows = stmt.query_map(
+        params![account_id, today - Duration::days(days), today],
+        |r| {
+            Ok(HealthPoint {
+                day: r.get(0)?,
+                score: r.get(1)?,
+                band: Band::parse(&r.get::<_, String>(2)?),
+                model_version: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stored churn risk of one account, or None without a model.
+pub fn stored_risk(conn: &Connection, account_id: i64) -> Result<Option<Risk>> {
+    let row: Option<(Option<f64>, String)> = conn
+        .query_row(
+            "SELECT churn_risk, risk_factors FROM health_scores WHERE account_id = ?1",
+            [account_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(p, factors)| {
+        p.map(|probability| Risk {
+            probability,
+            factors: serde_json::from_str(&factors).unwrap_or_default(),
+        })
+    }))
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BandMove {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub name: String,
+    pub from_band: Band,
+    pub to_band: Band,
+    pub from_score: Option<f64>,
+    pub to_score: Option<f64>,
+}
+
+/// How the book moved since a week ago: band counts then and now, and the
+/// accounts that changed band, worst moves first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WeekChanges {
+    pub since: Option<NaiveDate>,
+    pub then_counts: BandCounts,
+    pub now_counts: BandCounts,
+    pub moves: Vec<BandMove>,
+    /// Settings changed in between, so some moves come from the new settings.
+    pub settings_changed: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, TS)]
+pub struct BandCounts {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    pub unknown: u32,
+}
+
+impl BandCounts {
+    fn add(&mut self, band: Band) {
+        match band {
+            Band::Green => self.green += 1,
+            Band::Yellow => self.yellow += 1,
+            Band::Red => self.red += 1,
+            Band::Unknown => self.unknown += 1,
+        }
+    }
+}
+
+fn band_rank(b: Band) -> i32 {
+    match b {
+        Band::Green => 3,
+        Band::Yellow => 2,
+        Band::Red => 1,
+        Band::Unknown => 0,
+    }
+}
+
+pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> {
+    let since = latest_history_day(conn, today - Duration::days(7))?;
+    let mut then = HashMap::new();
+    let mut then_counts = BandCounts::default();
+    let mut versions = std::collections::HashSet::new();
+    if let Some(day) = since {
+        let mut stmt = conn.prepare_cached(
+            "SELECT h.account_id, h.score, h.band, h.model_version FROM health_history h
+             JOIN accounts a ON a.id = h.account_id AND a.status = 'active' WHERE h.day = ?1",
+        )?;
+        let rows = stmt.query_map([day], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<f64>>(1)?,
+                Band::parse(&r.get::<_, String>(2)?),
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, score, band, version) = row?;
+            then_counts.add(band);
+            versions.insert(version);
+            then.insert(id, (score, band));
+        }
+    }
+    let mut now_counts = BandCounts::default();
+    let mut moves = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.account_id, a.name, s.score, s.band, s.model_version FROM health_scores s
+         JOIN accounts a ON a.id = s.account_id AND a.status = 'active'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<f64>>(2)?,
+            Band::parse(&r.get::<_, String>(3)?),
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, name, score, band, version) = row?;
+        now_counts.add(band);
+        versions.insert(version);
+        if let Some(&(from_score, from_band)) = then.get(&id) {
+            if from_band != band {
+                moves.push(BandMove {
+                    account_id: id,
+                    name,
+                    from_band,
+                    to_band: band,
+                    from_score,
+                    to_score: score,
+                });
+            }
+        }
+    }
+    moves.sort_by_key(|m| {
+        (
+            band_rank(m.to_band) - band_rank(m.from_band),
+            m.name.to_lowercase(),
+        )
+    });
+    Ok(WeekChanges {
+        since,
+        then_counts,
+        now_counts,
+        moves,
+        settings_changed: versions.len() > 1,
+    })
+}
+
+/// Records the CSM's 1-5 rating of an account and reassesses it.
+pub fn rate_sentiment(
+    conn: &Connection,
+    account_id: i64,
+    rating: i64,
+    note: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    if !(1..=5).contains(&rating) {
+        return Err(Error::invalid("Rate the account from 1 to 5."));
+    }
+    let live: Option<String> = conn
+        .query_row(
+            "SELECT status FROM accounts WHERE id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match live.as_deref() {
+        None => {
+            return Err(Error::not_found(format!(
+                "Account {account_id} does not exist."
+            )))
+        }
+        Some("active") => {}
+        Some(_) => return Err(Error::invalid("A churned account cannot be rated.")),
+    }
+    let tx = conn.unchecked_transaction()?;
+    let note = note.trim();
+    tx.execute(
+        "INSERT INTO sentiment_ratings(account_id, rating, note, rated_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![account_id, rating, (!note.is_empty()).then_some(note), today, Utc::now().to_rfc3339()],
+    )?;
+    run(&tx, today, Some(account_id), true)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SentimentRating {
+    #[ts(type = "number")]
+    pub rating: i64,
+    pub note: Option<String>,
+    pub rated_on: NaiveDate,
+}
+
+pub fn latest_sentiment(conn: &Connection, account_id: i64) -> Result<Option<SentimentRating>> {
+    Ok(conn
+        .query_row(
+            "SELECT rating, note, rated_on FROM sentiment_ratings WHERE account_id = ?1
+             ORDER BY rated_on DESC, id DESC LIMIT 1",
+            [account_id],
+            |r| {
+                Ok(SentimentRating {
+                    rating: r.get(0)?,
+                    note: r.get(1)?,
+                    rated_on: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Saves new settings as a version and reassesses the whole book with them.
+pub fn save_settings(
+    conn: &Connection,
+    s: &Settings,
+    note: Option<&str>,
+    today: NaiveDate,
+) -> Result<i64> {
+    let tx = conn.unchecked_transaction()?;
+    let version = settings::save(&tx, s, note)?;
+    run(&tx, today, None, true)?;
+    tx.commit()?;
+    Ok(version)
+}
+
+/// What saving `proposed` would do: accounts that would change band.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettingsPreview {
+    pub now_counts: BandCounts,
+    pub proposed_counts: BandCounts,
+    pub moves: Vec<BandMove>,
+}
+
+pub fn preview_settings(
+    conn: &Connection,
+    proposed: &Settings,
+    today: NaiveDate,
+) -> Result<SettingsPreview> {
+    proposed.validate()?;
+    let current = settings::current(conn)?.settings;
+    let all = inputs::gather(
+        conn,
+        today,
+        proposed
+            .thresholds
+            .sentiment_valid_days
+            .max(current.thresholds.sentiment_valid_days),
+        None,
+        inputs::Depth::Scores,
+    )?;
+    let names: HashMap<i64, String> = conn
+        .prepare_cached("SELECT id, name FROM accounts WHERE status = 'active'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut now_counts = BandCounts::default();
+    let mut proposed_counts = BandCounts::default();
+    let mut moves = Vec::new();
+    for (id, i) in &all {
+        // Tier follows the proposed cut-offs too.
+        let mut proposed_inputs = i.clone();
+        proposed_inputs.tier = Some(proposed.tiers.tier_for(i.arr));
+        let mut i_now = i.clone();
+        i_now.sentiment = i
+            .sentiment
+            .filter(|(_, age)| *age < current.thresholds.sentiment_valid_days);
+        proposed_inputs.sentiment = i
+            .sentiment
+            .filter(|(_, age)| *age < proposed.thresholds.sentiment_valid_days);
+        let a = health::score(*id, &i_now, &current);
+        let b = health::score(*id, &proposed_inputs, proposed);
+        now_counts.add(a.band);
+        proposed_counts.add(b.band);
+        if a.band != b.band {
+            moves.push(BandMove {
+                account_id: *id,
+                name: names.get(id).cloned().unwrap_or_default(),
+                from_band: a.band,
+                to_band: b.band,
+                from_score: Some(a.score),
+                to_score: Some(b.score),
+            });
+        }
+    }
+    moves.sort_by_key(|m| {
+        (
+            band_rank(m.to_band) - band_rank(m.from_band),
+            m.name.to_lowercase(),
+        )
+    });
+    Ok(SettingsPreview {
+        now_counts,
+        proposed_counts,
+        moves,
+    })
+}

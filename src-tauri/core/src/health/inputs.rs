@@ -1,0 +1,296 @@
+//! What an account's health, churn risk and alerts are computed from, read
+//! "as of" any day: today for the live score, past days for backfilled
+//! history and for the churn model's training snapshots. One aggregate query
+//! per source table covers the whole book (or one account), and every query
+//! looks only at rows that existed on that day, so a past snapshot does not
+//! see the future.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::model::{LifecycleStage, Tier};
+
+/// None is "no data". Counts default to zero for live accounts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    pub tier: Option<Tier>,
+    pub stage: Option<LifecycleStage>,
+    /// ARR in the account's currency, major units.
+    pub arr: f64,
+    /// Days since contract start.
+    pub tenure_days: Option<i64>,
+    pub renewal_in_days: Option<i64>,
+    /// Weekly peak of active users as % of licensed seats.
+    pub seats_used_pct: Option<f64>,
+    /// Average active users, last 4 weeks against the 4 before, in %.
+    pub usage_trend_pct: Option<f64>,
+    /// Average active users, last 30 days against the 90 before, in %.
+    pub usage_30_vs_90_pct: Option<f64>,
+    pub open_urgent_tickets: Option<i64>,
+    /// Age in days of the oldest open urgent ticket.
+    pub oldest_urgent_days: Option<i64>,
+    pub tickets_90d: Option<i64>,
+    pub nps_avg_12m: Option<f64>,
+    /// NPS answers of 0-6 in the last 90 days.
+    pub detractors_90d: i64,
+    pub invoices_12m: i64,
+    pub late_or_failed_12m: i64,
+    /// Invoices failed or past due and unpaid on the day.
+    pub invoices_overdue: i64,
+    pub champion_present: Option<bool>,
+    pub champion_left: bool,
+    pub sponsor_present: Option<bool>,
+    pub days_since_touch: Option<i64>,
+    /// The CSM's latest rating (1-5) within its shelf life, and its age in days.
+    pub sentiment: Option<(i64, i64)>,
+}
+
+/// Runs one aggregate query and calls `f` for each row. The query's `{ONE}`
+/// spot becomes a filter on `column` when only one account is wanted.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    column: &str,
+    params: &[&dyn rusqlite::ToSql],
+    only: Option<i64>,
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut bound = params.to_vec();
+    let id = only.unwrap_or_default();
+    let filter = match only {
+        Some(_) => {
+            bound.push(&id);
+            format!(" AND {column} = ?{}", bound.len())
+        }
+        None => String::new(),
+    };
+    let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", &filter))?;
+    let mut rows = stmt.query(bound.as_slice())?;
+    while let Some(row) = rows.next()? {
+        f(row)?;
+    }
+    Ok(())
+}
+
+/// Accounts that were customers on `day`: started by then and not yet churned.
+const LIVE_ON: &str =
+    "coalesce(a.contract_start, '') <= ?1 AND (a.status = 'active' OR a.churn_date > ?1)";
+
+/// How much to read: alerts need usage over 120 days; health scores and the
+/// churn model's training snapshots need 56, which reads half the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Full,
+    Scores,
+}
+
+/// Gathers the inputs of every account live on `day` (or of one).
+pub fn gather(
+    conn: &Connection,
+    day: NaiveDate,
+    sentiment_valid_days: i64,
+    only: Option<i64>,
+    depth: Depth,
+) -> Result<HashMap<i64, Inputs>> {
+    let mut all: HashMap<i64, Inputs> = HashMap::new();
+    each_row(
+        conn,
+        &format!(
+            "SELECT a.id, a.tier, a.lifecycle_stage, a.arr_minor, a.contract_start, a.renewal_date
+             FROM accounts a WHERE {LIVE_ON} {{ONE}}"
+        ),
+        "a.id",
+        &[&day],
+        only,
+        |r| {
+            let start: Option<NaiveDate> = r.get(4)?;
+            let renewal: Option<NaiveDate> = r.get(5)?;
+            let stage: LifecycleStage = r.get(2)?;
+            // On a past day a churned account was in its stage before leaving.
+            let stage = if stage == LifecycleStage::Churned {
+                LifecycleStage::AtRisk
+            } else {
+                stage
+            };
+            let inputs = Inputs {
+                tier: Some(r.get(1)?),
+                stage: Some(stage),
+                arr: r.get::<_, i64>(3)? as f64 / 100.0,
+                tenure_days: start.map(|s| (day - s).num_days()),
+                renewal_in_days: renewal.map(|d| (d - day).num_days()),
+                // Every live account has a support and relationship record, even if empty.
+                open_urgent_tickets: Some(0),
+                tickets_90d: Some(0),
+                champion_present: Some(false),
+                sponsor_present: Some(false),
+                ..Inputs::default()
+            };
+            all.insert(r.get(0)?, inputs);
+            Ok(())
+        },
+    )?;
+    let mut merge =
+        |sql: &str,
+         params: &[&dyn rusqlite::ToSql],
+         apply: &dyn Fn(&rusqlite::Row<'_>, &mut Inputs) -> rusqlite::Result<()>| {
+            each_row(conn, sql, "account_id", params, only, |r| {
+                if let Some(i) = all.get_mut(&r.get::<_, i64>(0)?) {
+                    apply(r, i)?;
+                }
+                Ok(())
+            })
+        };
+
+    // Usage: one pass over the window of every live account, each
+    // account's rows being one primary-key range.
+    let d = |n: i64| day - Duration::days(n);
+    let change = |now: Option<f64>, before: Option<f64>| match (now, before) {
+        (Some(n), Some(b)) if b > 0.0 => Some(((n - b) / b * 1000.0).round() / 10.0),
+        _ => None,
+    };
+    let seat_use = |peak: Option<f64>, seats: Option<f64>| match (peak, seats) {
+        (Some(p), Some(s)) if s > 0.0 => Some((p / s * 1000.0).round() / 10.0),
+        _ => None,
+    };
+    if depth == Depth::Scores {
+        merge(
+            &format!(
+                "SELECT a.id AS account_id,
+                    max(CASE WHEN u.day > ?2 THEN u.active_users END),
+                    max(CASE WHEN u.day > ?2 THEN u.licensed_seats END),
+                    avg(CASE WHEN u.day > ?3 THEN u.active_users END),
+                    avg(CASE WHEN u.day <= ?3 THEN u.active_users END)
+                 FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?4 AND u.day <= ?1
+                 WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
+            ),
+            &[&day, &d(7), &d(28), &d(56)],
+            &|r, i| {
+                i.seats_used_pct = seat_use(r.get(1)?, r.get(2)?);
+                i.usage_trend_pct = change(r.get(3)?, r.get(4)?);
+                Ok(())
+            },
+        )?;
+    } else {
+        merge(
+        &format!(
+            "SELECT a.id AS account_id,
+                max(CASE WHEN u.day > ?2 THEN u.active_users END),
+                max(CASE WHEN u.day > ?2 THEN u.licensed_seats END),
+                avg(CASE WHEN u.day > ?3 THEN u.active_users END),
+                avg(CASE WHEN u.day > ?4 AND u.day <= ?3 THEN u.active_users END),
+                avg(CASE WHEN u.day > ?5 THEN u.active_users END),
+                avg(CASE WHEN u.day <= ?5 THEN u.active_users END)
+             FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?6 AND u.day <= ?1
+             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
+        ),
+        &[&day, &d(7), &d(28), &d(56), &d(30), &d(120)],
+        &|r, i| {
+            i.seats_used_pct = seat_use(r.get(1)?, r.get(2)?);
+            i.usage_trend_pct = change(r.get(3)?, r.get(4)?);
+            i.usage_30_vs_90_pct = change(r.get(5)?, r.get(6)?);
+            Ok(())
+        },
+    )?;
+    }
+
+    let end = format!("{}T00:00:00Z", day + Duration::days(1));
+    let since_90 = format!("{}T00:00:00Z", d(90));
+    // Two small index ranges instead of every ticket of the book: urgent
+    // ones (a partial index) and those opened in the last 90 days.
+    merge(
+        "SELECT account_id, count(*), min(opened_at) FROM tickets
+         WHERE priority = 'urgent' AND opened_at < ?1
+           AND ((resolved_at IS NULL AND status IN ('open', 'pending')) OR resolved_at >= ?1) {ONE}
+         GROUP BY account_id",
+        &[&end],
+        &|r, i| {
+            i.open_urgent_tickets = Some(r.get(1)?);
+            let oldest: Option<String> = r.get(2)?;
+            i.oldest_urgent_days = oldest
+                .and_then(|o| o.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
+                .map(|o| (day - o).num_days());
+            Ok(())
+        },
+    )?;
+    merge(
+        "SELECT account_id, count(*) FROM tickets WHERE opened_at >= ?2 AND opened_at < ?1 {ONE}
+         GROUP BY account_id",
+        &[&end, &since_90],
+        &|r, i| {
+            i.tickets_90d = Some(r.get(1)?);
+            Ok(())
+        },
+    )?;
+    merge(
+        "SELECT account_id, avg(score), sum(responded_on > ?3 AND score <= 6) FROM survey_responses
+         WHERE kind = 'nps' AND responded_on > ?1 AND responded_on <= ?2 {ONE} GROUP BY account_id",
+        &[&d(365), &day, &d(90)],
+        &|r, i| {
+            i.nps_avg_12m = Some(r.get(1)?);
+            i.detractors_90d = r.get(2)?;
+            Ok(())
+        },
+    )?;
+    // Joined from live accounts so each reads one index range of a year.
+    merge(
+        &format!(
+            "SELECT a.id, count(*),
+                sum(i.status = 'failed' OR (i.due_on < ?1 AND (i.paid_on > i.due_on OR (i.paid_on IS NULL AND i.status <> 'paid')))),
+                sum(i.status = 'failed' OR (i.due_on < ?1 AND CASE WHEN i.status = 'paid' THEN i.paid_on > ?1 ELSE 1 END))
+             FROM accounts a JOIN invoices i ON i.account_id = a.id AND i.issued_on > ?2 AND i.issued_on <= ?1
+             WHERE i.status NOT IN ('void', 'draft') AND {LIVE_ON} {{ONE}}
+             GROUP BY a.id"
+        ),
+        &[&day, &d(365)],
+        &|r, i| {
+            i.invoices_12m = r.get(1)?;
+            i.late_or_failed_12m = r.get(2)?;
+            i.invoices_overdue = r.get(3)?;
+            Ok(())
+        },
+    )?;
+    merge(
+        "SELECT account_id, max(role = 'champion' AND NOT left_company),
+                max(role = 'executive_sponsor' AND NOT left_company),
+                max(role = 'champion' AND left_company)
+         FROM contacts WHERE role IN ('champion', 'executive_sponsor') {ONE} GROUP BY account_id",
+        &[],
+        &|r, i| {
+            i.champion_present = Some(r.get(1)?);
+            i.sponsor_present = Some(r.get(2)?);
+            i.champion_left = r.get(3)?;
+            Ok(())
+        },
+    )?;
+    // One index seek per live account rather than a scan of every activity.
+    merge(
+        &format!(
+            "SELECT a.id AS account_id,
+                (SELECT max(occurred_on) FROM activities t WHERE t.account_id = a.id AND t.occurred_on <= ?1)
+             FROM accounts a WHERE {LIVE_ON} {{ONE}}"
+        ),
+        &[&day],
+        &|r, i| {
+            let last: Option<NaiveDate> = r.get(1)?;
+            i.days_since_touch = last.map(|t| (day - t).num_days());
+            Ok(())
+        },
+    )?;
+    // The latest rating per account: max(rated_on, id) picks its row.
+    merge(
+        "SELECT account_id, rating, rated_on FROM sentiment_ratings s
+         WHERE rated_on <= ?1 AND rated_on > ?2 {ONE}
+           AND id = (SELECT id FROM sentiment_ratings t WHERE t.account_id = s.account_id AND t.rated_on <= ?1
+                     ORDER BY rated_on DESC, id DESC LIMIT 1)",
+        &[&day, &d(sentiment_valid_days)],
+        &|r, i| {
+            let on: NaiveDate = r.get(2)?;
+            i.sentiment = Some((r.get(1)?, (day - on).num_days()));
+            Ok(())
+        },
+    )?;
+    Ok(all)
+}

@@ -1,0 +1,263 @@
+//! The Today list: what needs the CSM today, in the order a CSM works it.
+//! Risks first, ranked by how bad (alert severity and churn risk), how big
+//! (ARR) and how soon the renewal is; then renewals coming up; then overdue
+//! touches and tasks; then expansion signals. One item per account and
+//! section, carrying every reason with its evidence and the alert ids the
+//! one-click actions (snooze, resolve, playbook) act on.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::alerts::{self, AlertReason};
+use crate::error::Result;
+use crate::health::{settings, Band};
+use crate::model::{Money, Tier};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Risk,
+    Renewal,
+    Touch,
+    Expansion,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TodayReason {
+    #[ts(type = "number")]
+    pub alert_id: i64,
+    pub reason: AlertReason,
+    pub detail: String,
+    pub raised_on: NaiveDate,
+    /// Whether the reason has an enabled playbook not yet applied.
+    pub playbook_ready: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TodayItem {
+    pub section: Section,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub account_name: String,
+    pub tier: Tier,
+    pub arr: Money,
+    pub renewal_date: Option<NaiveDate>,
+    pub score: Option<f64>,
+    pub band: Band,
+    pub churn_risk: Option<f64>,
+    pub reasons: Vec<TodayReason>,
+    #[ts(type = "number")]
+    pub overdue_tasks: i64,
+    /// The oldest overdue task's title.
+    pub overdue_task: Option<String>,
+    /// Higher comes first within a section.
+    pub priority: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionSummary {
+    pub section: Section,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Today {
+    /// At most `limit` items per section, in order.
+    pub items: Vec<TodayItem>,
+    pub sections: Vec<SectionSummary>,
+    /// Alerts snoozed past today.
+    pub snoozed: u32,
+}
+
+struct AccountInfo {
+    name: String,
+    tier: Tier,
+    arr: Money,
+    renewal_date: Option<NaiveDate>,
+    score: Option<f64>,
+    band: Band,
+    churn_risk: Option<f64>,
+}
+
+fn section_of(reason: AlertReason) -> Section {
+    match reason {
+        AlertReason::TouchOverdue => Section::Touch,
+        AlertReason::Expansion => Section::Expansion,
+        _ => Section::Risk,
+    }
+}
+
+pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> {
+    let s = settings::current(conn)?.settings;
+    let mut accounts: HashMap<i64, AccountInfo> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.id, a.name, a.tier, a.arr_minor, a.currency, a.renewal_date, h.score, h.band, h.churn_risk
+             FROM accounts a LEFT JOIN health_scores h ON h.account_id = a.id WHERE a.status = 'active'",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let band: Option<String> = r.get(7)?;
+            accounts.insert(
+                r.get(0)?,
+                AccountInfo {
+                    name: r.get(1)?,
+                    tier: r.get(2)?,
+                    arr: Money {
+                        minor: r.get(3)?,
+                        currency: r.get(4)?,
+                    },
+                    renewal_date: r.get(5)?,
+                    score: r.get(6)?,
+                    band: band.map(|b| Band::parse(&b)).unwrap_or(Band::Unknown),
+                    churn_risk: r.get(8)?,
+                },
+            );
+        }
+    }
+    let enabled: HashMap<AlertReason, bool> = alerts::playbooks(conn)?
+        .into_iter()
+        .map(|p| (p.reason, p.enabled && !p.tasks.is_empty()))
+        .collect();
+
+    let mut items: HashMap<(i64, Section), TodayItem> = HashMap::new();
+    for a in alerts::awake(conn, today)? {
+        if let Some(it) = item(&mut items, &accounts, a.account_id, section_of(a.reason)) {
+            it.reasons.push(TodayReason {
+                alert_id: a.id,
+                reason: a.reason,
+                detail: a.detail,
+                raised_on: a.raised_on,
+                playbook_ready: !a.playbook_applied
+                    && enabled.get(&a.reason).copied().unwrap_or(false),
+            });
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT account_id, count(*), min(due_on) FROM tasks
+             WHERE done_at IS NULL AND due_on < ?1 AND account_id IS NOT NULL GROUP BY account_id",
+        )?;
+        let mut first = conn.prepare_cached(
+            "SELECT title FROM tasks WHERE account_id = ?1 AND done_at IS NULL AND due_on < ?2
+             ORDER BY due_on, id LIMIT 1",
+        )?;
+        let overdue: Vec<(i64, i64)> = stmt
+            .query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, count) in overdue {
+            if let Some(it) = item(&mut items, &accounts, id, Section::Touch) {
+                it.overdue_tasks = count;
+                it.overdue_task = first.query_row(rusqlite::params![id, today], |r| r.get(0))?;
+            }
+        }
+    }
+    let has_risk: std::collections::HashSet<i64> = items
+        .keys()
+        .filter(|(_, s)| *s == Section::Risk)
+        .map(|(id, _)| *id)
+        .collect();
+    let horizon = today + Duration::days(60.min(s.alerts.renewal_days));
+    let upcoming: Vec<i64> = accounts
+        .iter()
+        .filter(|(id, a)| {
+            !has_risk.contains(id) && a.renewal_date.is_some_and(|d| d >= today && d <= horizon)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in upcoming {
+        item(&mut items, &accounts, id, Section::Renewal);
+    }
+
+    let mut all: Vec<TodayItem> = items.into_values().collect();
+    for it in &mut all {
+        it.reasons
+            .sort_by(|a, b| b.reason.severity().total_cmp(&a.reason.severity()));
+        let size = 1.0 + (1.0 + it.arr.minor.max(0) as f64 / 1_000_000.0).ln();
+        let days_to_renewal = it.renewal_date.map(|d| (d - today).num_days());
+        it.priority = match it.section {
+            Section::Risk => {
+                let severity: f64 = it.reasons.iter().map(|r| r.reason.severity()).sum();
+                let soon = days_to_renewal
+                    .filter(|d| (0..180).contains(d))
+                    .map(|d| (180 - d) as f64 / 90.0)
+                    .unwrap_or(0.0);
+                // Without a churn model, a low score stands in for risk.
+                let risk = it
+                    .churn_risk
+                    .or(it.score.map(|s| (100.0 - s) / 200.0))
+                    .unwrap_or(0.25);
+                severity * size * (1.0 + soon) * (0.5 + risk)
+            }
+            Section::Renewal => 1000.0 - days_to_renewal.unwrap_or(1000) as f64,
+            Section::Touch => (it.reasons.len() as f64 + it.overdue_tasks as f64) * size,
+            Section::Expansion => size,
+        };
+    }
+    all.sort_by(|a, b| {
+        a.section
+            .cmp(&b.section)
+            .then(b.priority.total_cmp(&a.priority))
+            .then(a.account_id.cmp(&b.account_id))
+    });
+    let mut sections = Vec::new();
+    let mut out = Vec::new();
+    for section in [
+        Section::Risk,
+        Section::Renewal,
+        Section::Touch,
+        Section::Expansion,
+    ] {
+        let mut n = 0;
+        for it in all.iter().filter(|i| i.section == section) {
+            if n < limit {
+                out.push(it.clone());
+            }
+            n += 1;
+        }
+        sections.push(SectionSummary {
+            section,
+            total: n as u32,
+        });
+    }
+    let snoozed: u32 = conn.query_row(
+        "SELECT count(*) FROM alerts WHERE status = 'snoozed' AND snoozed_until > ?1",
+        [today],
+        |r| r.get(0),
+    )?;
+    Ok(Today {
+        items: out,
+        sections,
+        snoozed,
+    })
+}
+
+/// The account's item in a section, created on first use; None for an
+/// account that is not live.
+fn item<'a>(
+    items: &'a mut HashMap<(i64, Section), TodayItem>,
+    accounts: &HashMap<i64, AccountInfo>,
+    id: i64,
+    section: Section,
+) -> Option<&'a mut TodayItem> {
+    let info = accounts.get(&id)?;
+    Some(items.entry((id, section)).or_insert_with(|| TodayItem {
+        section,
+        account_id: id,
+        account_name: info.name.clone(),
+        tier: info.tier,
+        arr: info.arr.clone(),
+        renewal_date: info.renewal_date,
+        score: info.score,
+        band: info.band,
+        churn_risk: info.churn_risk,
+        reasons: Vec::new(),
+        overdue_tasks: 0,
+        overdue_task: None,
+        priority: 0.0,
+    }))
+}

@@ -1,0 +1,379 @@
+//! Health history, churn risk, alerts, playbooks and the Today list against
+//! real demo books in SQLite files.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+use steward_core::alerts::{self, AlertReason, AlertStatus};
+use steward_core::assess;
+use steward_core::churn;
+use steward_core::demo::{self, DemoSpec};
+use steward_core::health::{settings, Band};
+use steward_core::progress::{self, CancelToken};
+use steward_core::today::{self, Section};
+use steward_core::{account, store};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn book(dir: &std::path::Path, accounts: u32, seed: u64) -> Connection {
+    let mut conn = store::open_in(dir).expect("open");
+    demo::generate(
+        &mut conn,
+        &DemoSpec {
+            seed,
+            accounts,
+            years: 3,
+        },
+        today(),
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("generate");
+    conn
+}
+
+fn unresolved(conn: &Connection, account_id: i64, reason: AlertReason) -> Vec<(i64, String)> {
+    conn.prepare(
+        "SELECT id, status FROM alerts WHERE account_id = ?1 AND reason = ?2 AND status <> 'resolved'",
+    )
+    .expect("prepare")
+    .query_map(rusqlite::params![account_id, reason], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .expect("query")
+    .collect::<rusqlite::Result<_>>()
+    .expect("rows")
+}
+
+#[test]
+fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 600, 11);
+    let status = churn::status(&conn).expect("status");
+    let q = status.quality.expect("a model on a 600-account book");
+    assert!(q.auc >= 0.80, "held-out AUC {:.3}", q.auc);
+    assert!(q.test_churned >= 5 && q.test_rows > 100, "{q:?}");
+    // Calibration: predicted and observed churn agree within 10 points in every bin.
+    for bin in &q.calibration {
+        assert!(
+            (bin.predicted - bin.observed).abs() < 0.10,
+            "calibration bin {bin:?}"
+        );
+    }
+    // Usage is what the model leans on: low seat use raises risk.
+    let seat = q
+        .weights
+        .iter()
+        .find(|w| w.feature == "seat use")
+        .expect("seat weight");
+    assert!(seat.coefficient < 0.0, "{seat:?}");
+
+    // Declining accounts carry more risk than healthy ones, with reasons in words.
+    let risk_of = |scenario: &str| -> (f64, Vec<String>) {
+        let (p, factors): (f64, String) = conn
+            .query_row(
+                "SELECT avg(h.churn_risk), max(h.risk_factors) FROM health_scores h
+                 JOIN demo_ground_truth g ON g.account_id = h.account_id WHERE g.scenario = ?1",
+                [scenario],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("risk");
+        (p, serde_json::from_str(&factors).expect("factors"))
+    };
+    let (declining, factors) = risk_of("declining");
+    let (healthy, _) = risk_of("healthy");
+    assert!(
+        declining > healthy * 5.0,
+        "declining {declining:.3} vs healthy {healthy:.3}"
+    );
+    assert!(!factors.is_empty());
+}
+
+#[test]
+fn a_small_book_falls_back_to_health_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 25, 3);
+    let status = churn::status(&conn).expect("status");
+    assert!(status.quality.is_none());
+    let reason = status.fallback_reason.expect("a reason");
+    assert!(reason.contains("Too little history"), "{reason}");
+    let risks: i64 = conn
+        .query_row("SELECT count(churn_risk) FROM health_scores", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(risks, 0, "no made-up probabilities");
+    // Today still ranks risks, by health.
+    let list = today::list(&conn, today(), 50).expect("today");
+    assert!(list.items.iter().all(|i| i.churn_risk.is_none()));
+}
+
+#[test]
+fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 120, 5);
+    let first: i64 = conn
+        .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
+        .expect("count");
+    assert!(first > 0, "a demo book has warnings");
+    // Assessing again the same day raises nothing new.
+    let again = assess::run(&conn, today(), None, true).expect("assess");
+    assert_eq!(again.alerts.raised, 0);
+    let total: i64 = conn
+        .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(total, first);
+    let dupes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM alerts WHERE status <> 'resolved'
+             GROUP BY account_id, reason HAVING count(*) > 1)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("dupes");
+    assert_eq!(dupes, 0);
+
+    // The first Today risk: snooze it for a week and it leaves Today.
+    let list = today::list(&conn, today(), 500).expect("today");
+    let risk = list
+        .items
+        .iter()
+        .find(|i| i.section == Section::Risk)
+        .expect("a risk")
+        .clone();
+    let ids: Vec<i64> = risk.reasons.iter().map(|r| r.alert_id).collect();
+    alerts::snooze(&conn, &ids, today() + Duration::days(7), today()).expect("snooze");
+    let snoozed = today::list(&conn, today(), 500).expect("today");
+    assert!(!snoozed
+        .items
+        .iter()
+        .any(|i| i.account_id == risk.account_id && i.section == Section::Risk));
+    assert_eq!(snoozed.snoozed as usize, ids.len());
+    // Rules firing again keep it snoozed...
+    assess::run(&conn, today(), None, true).expect("assess");
+    let (_, status) = &unresolved(&conn, risk.account_id, risk.reasons[0].reason)[0];
+    assert_eq!(status, "snoozed");
+    // ...until the date passes.
+    let later = today() + Duration::days(8);
+    assess::run(&conn, later, None, true).expect("assess");
+    let woke = today::list(&conn, later, 500).expect("today");
+    assert!(woke
+        .items
+        .iter()
+        .any(|i| i.account_id == risk.account_id && i.section == Section::Risk));
+
+    // Resolving with a note keeps the reason quiet even though the rule still fires.
+    let reason = risk.reasons[0].reason;
+    let open = unresolved(&conn, risk.account_id, reason);
+    alerts::resolve(
+        &conn,
+        &[open[0].0],
+        "Talked to the sponsor; plan agreed",
+        later,
+    )
+    .expect("resolve");
+    assess::run(&conn, later, None, true).expect("assess");
+    assert!(unresolved(&conn, risk.account_id, reason).is_empty());
+    let page = account::page(&conn, risk.account_id, 30, later).expect("page");
+    let resolved = page
+        .alerts
+        .iter()
+        .find(|a| a.reason == reason && a.status == AlertStatus::Resolved)
+        .expect("resolved alert on the account page");
+    assert_eq!(
+        resolved.resolution_note.as_deref(),
+        Some("Talked to the sponsor; plan agreed")
+    );
+    // Snoozing into the past or resolving twice is refused.
+    assert!(alerts::snooze(&conn, &[open[0].0], later, later).is_err());
+    assert!(alerts::resolve(&conn, &[open[0].0], "", later).is_err());
+}
+
+#[test]
+fn a_new_warning_applies_its_playbook_with_due_dates() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 60, 9);
+    // A healthy account whose invoice just failed.
+    let id: i64 = conn
+        .query_row(
+            "SELECT h.account_id FROM health_scores h WHERE h.band = 'green'
+             AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.account_id = h.account_id AND a.reason = 'invoice_overdue')
+             ORDER BY h.account_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a green account");
+    conn.execute(
+        "INSERT INTO invoices(account_id, amount_minor, currency, status, issued_on, due_on, source)
+         VALUES (?1, 500000, 'USD', 'failed', ?2, ?3, 'user')",
+        rusqlite::params![id, today() - Duration::days(40), today() - Duration::days(10)],
+    )
+    .expect("invoice");
+    let summary = assess::run_after_change(&conn, today(), Some(id)).expect("assess");
+    assert_eq!(summary.alerts.raised, 1, "{summary:?}");
+    let alert = alerts::for_account(&conn, id, today())
+        .expect("alerts")
+        .into_iter()
+        .find(|a| a.reason == AlertReason::InvoiceOverdue)
+        .expect("invoice alert");
+    assert_eq!(alert.detail, "1 invoice failed or past due");
+    assert!(alert.playbook_applied);
+    let (title, due): (String, NaiveDate) = conn
+        .query_row(
+            "SELECT title, due_on FROM tasks WHERE alert_id = ?1",
+            [alert.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("playbook task");
+    assert_eq!(title, "Ask the billing contact about the open invoice");
+    assert_eq!(due, today() + Duration::days(2));
+    // Applying again adds nothing.
+    assert_eq!(
+        alerts::apply_playbook(&conn, alert.id, today()).expect("apply"),
+        0
+    );
+
+    // An edited playbook is used for the next alert.
+    let mut playbook = alerts::playbooks(&conn)
+        .expect("playbooks")
+        .into_iter()
+        .find(|p| p.reason == AlertReason::Detractor)
+        .expect("detractor playbook");
+    playbook.tasks = vec![alerts::PlaybookTask {
+        title: "Send the detractor a personal note".into(),
+        due_in_days: 1,
+    }];
+    alerts::save_playbook(&conn, &playbook).expect("save");
+    conn.execute(
+        "INSERT INTO survey_responses(account_id, kind, score, responded_on, source) VALUES (?1, 'nps', 2, ?2, 'user')",
+        rusqlite::params![id, today() - Duration::days(1)],
+    )
+    .expect("survey");
+    assess::run_after_change(&conn, today(), Some(id)).expect("assess");
+    let titles: Vec<String> = conn
+        .prepare(
+            "SELECT t.title FROM tasks t JOIN alerts a ON a.id = t.alert_id WHERE a.reason = 'detractor' AND a.account_id = ?1",
+        )
+        .expect("prepare")
+        .query_map([id], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(titles, vec!["Send the detractor a personal note"]);
+}
+
+#[test]
+fn saved_settings_rescore_the_book_and_history_keeps_its_version() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 80, 21);
+    let before = settings::current(&conn).expect("settings");
+    assert_eq!(before.version, 0);
+    let mut proposed = before.settings.clone();
+    proposed.green_from = 90.0;
+    proposed.weights.sentiment = 0.0;
+    let preview = assess::preview_settings(&conn, &proposed, today()).expect("preview");
+    assert!(!preview.moves.is_empty(), "raising green changes bands");
+    assert!(preview.proposed_counts.green < preview.now_counts.green);
+    let version =
+        assess::save_settings(&conn, &proposed, Some("stricter green"), today()).expect("save");
+    assert_eq!(version, 1);
+    // What the preview said is what saving did.
+    let green_now: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM health_scores WHERE band = 'green' AND model_version = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(green_now, preview.proposed_counts.green);
+    let versions: Vec<i64> = conn
+        .prepare("SELECT DISTINCT model_version FROM health_history ORDER BY 1")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(
+        versions,
+        vec![0, 1],
+        "older history keeps the version it came from"
+    );
+    let changes = assess::week_changes(&conn, today()).expect("changes");
+    assert!(changes.settings_changed);
+    // Invalid settings are refused with the reason, and nothing is saved.
+    proposed.yellow_from = 95.0;
+    assert!(assess::save_settings(&conn, &proposed, None, today()).is_err());
+    assert_eq!(settings::current(&conn).expect("settings").version, 1);
+}
+
+#[test]
+fn history_trends_and_the_csms_rating() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 60, 4);
+    // Weekly backfill plus today: 27 points for an account live all half-year.
+    let id: i64 = conn
+        .query_row(
+            "SELECT a.id FROM accounts a JOIN demo_ground_truth g ON g.account_id = a.id
+             WHERE g.scenario = 'declining' AND a.contract_start < ?1 ORDER BY a.id LIMIT 1",
+            [today() - Duration::days(400)],
+            |r| r.get(0),
+        )
+        .expect("a declining account");
+    let page = account::page(&conn, id, 30, today()).expect("page");
+    assert_eq!(page.health_history.len(), 27);
+    let first = page.health_history[0].score.expect("score");
+    let last = page.health_history[26].score.expect("score");
+    assert!(
+        last < first,
+        "a declining account's trend falls: {first} -> {last}"
+    );
+    let changes = assess::week_changes(&conn, today()).expect("changes");
+    assert_eq!(changes.since, Some(today() - Duration::days(7)));
+
+    let health = page.health.expect("health");
+    assess::rate_sentiment(&conn, id, 5, "Sponsor committed to the renewal", today())
+        .expect("rate");
+    let rated = account::page(&conn, id, 30, today()).expect("page");
+    let after = rated.health.expect("health");
+    assert!(after.score > health.score || health.band == Band::Green);
+    assert_eq!(rated.sentiment.expect("sentiment").rating, 5);
+    assert!(assess::rate_sentiment(&conn, id, 6, "", today()).is_err());
+}
+
+#[test]
+fn today_puts_declining_accounts_first_with_their_reasons() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 250, 42);
+    let list = today::list(&conn, today(), 20).expect("today");
+    let order: Vec<Section> = list.items.iter().map(|i| i.section).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "risks, renewals, touches, expansion");
+    let top: Vec<_> = list
+        .items
+        .iter()
+        .filter(|i| i.section == Section::Risk)
+        .collect();
+    assert!(!top.is_empty());
+    let scenario = |id: i64| -> String {
+        conn.query_row(
+            "SELECT scenario FROM demo_ground_truth WHERE account_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("truth")
+    };
+    let declining = top
+        .iter()
+        .take(10)
+        .filter(|i| scenario(i.account_id) == "declining")
+        .count();
+    assert!(
+        declining >= 7,
+        "{declining} of the top 10 risks are declining accounts"
+    );
+    assert!(top.iter().all(|i| !i.reasons.is_empty()));
+    let totals: u32 = list.sections.iter().map(|s| s.total).sum();
+    assert!(totals as usize >= list.items.len());
+}
