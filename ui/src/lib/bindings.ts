@@ -82,7 +82,7 @@ health: Health | null,
  */
 risk: Risk | null, 
 /**
- * Daily (recent) and weekly (older) scores of the last 180 days.
+ * Daily (recent) and weekly (older) scores of the last 26 weeks.
  */
 health_history: Array<HealthPoint>, 
 /**
