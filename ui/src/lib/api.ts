@@ -19,6 +19,12 @@ import type {
   ReadOptions,
   SearchHit,
   TaskList,
+  Today,
+  Settings,
+  SettingsVersion,
+  SettingsPreview,
+  ModelStatus,
+  WeekChanges,
 } from './bindings';
 
 
@@ -63,4 +69,18 @@ export const api = {
   importRun: (request: ImportRequest, job: number, onProgress: (p: Progress) => void) =>
     call<ImportReport>('import_run', { request, job, onProgress: channel(onProgress) }),
   importCancel: (job: number) => call<void>('import_cancel', { job }),
+  today: (limit?: number) => call<Today>('today_list', { limit: limit ?? null }),
+  snoozeAlerts: (ids: number[], until: string) => call<void>('alerts_snooze', { ids, until }),
+  resolveAlerts: (ids: number[], note: string) => call<void>('alerts_resolve', { ids, note }),
+  applyPlaybook: (alertId: number) => call<number>('playbook_apply', { alertId }),
+  healthSettings: () => call<SettingsVersion>('health_settings'),
+  healthSettingsVersions: () => call<SettingsVersion[]>('health_settings_versions'),
+  previewSettings: (settings: Settings) => call<SettingsPreview>('health_settings_preview', { settings }),
+  saveSettings: (settings: Settings, note: string | null) =>
+    call<number>('health_settings_save', { settings, note }),
+  rateSentiment: (accountId: number, rating: number, note: string) =>
+    call<void>('sentiment_rate', { accountId, rating, note }),
+  churnStatus: () => call<ModelStatus>('churn_status'),
+  retrainChurn: () => call<ModelStatus>('churn_retrain'),
+  weekChanges: () => call<WeekChanges>('week_changes'),
 };

@@ -1,13 +1,15 @@
 // Which screen is showing, with a history for Esc/Back.
 export type Route =
   | { name: 'welcome' }
+  | { name: 'today' }
+  | { name: 'health' }
   | { name: 'portfolio' }
   | { name: 'account'; id: number }
   | { name: 'tasks' }
   | { name: 'import' };
 
 class Router {
-  current = $state<Route>({ name: 'portfolio' });
+  current = $state<Route>({ name: 'today' });
   private history: Route[] = [];
 
   go(route: Route) {
