@@ -8,7 +8,8 @@ mod support;
 
 use fantoccini::Locator;
 use support::{
-    click, open_app, screenshot, start_driver, text_content, type_into, wait_for, wait_for_text,
+    click, open_app, screenshot, start_driver, text_content, type_into, wait_for, wait_for_no_text,
+    wait_for_text,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -23,6 +24,111 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     let load_demo = wait_for(&client, "[data-testid=load-demo]").await;
     screenshot(&client, "01-welcome").await;
     load_demo.click().await.expect("click");
+
+    // Today is the first screen: the top risk is a demo account with its reason.
+    let top = wait_for(&client, "[data-testid=today-risk] [data-testid=today-item]").await;
+    let risky = text_content(
+        &client,
+        &wait_for(
+            &client,
+            "[data-testid=today-risk] [data-testid=today-account]",
+        )
+        .await,
+    )
+    .await;
+    let reason = text_content(
+        &client,
+        &wait_for(
+            &client,
+            "[data-testid=today-risk] [data-testid=today-reason]",
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        !risky.is_empty() && !reason.is_empty(),
+        "a risk with its reason: {risky}: {reason}"
+    );
+    drop(top);
+    wait_for(&client, "[data-testid=week-changes]").await;
+    screenshot(&client, "02a-today").await;
+
+    // Opening it shows the breakdown, the trend, the churn risk and its warnings.
+    click(
+        &client,
+        "[data-testid=today-risk] [data-testid=today-account]",
+    )
+    .await;
+    wait_for_text(&client, "[data-testid=account-name]", &risky).await;
+    wait_for(&client, "[data-testid=health-drag]").await;
+    wait_for(&client, "[data-testid=alerts] [data-testid=alert]").await;
+    let score_before = text_content(
+        &client,
+        &wait_for(&client, "[data-testid=health-score]").await,
+    )
+    .await;
+    screenshot(&client, "02b-account-at-risk").await;
+
+    // Snoozing it on Today hides it there.
+    click(&client, "[data-testid=nav-today]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=today-risk] [data-testid=today-account]",
+        &risky,
+    )
+    .await;
+    click(
+        &client,
+        "[data-testid=today-risk] [data-testid=today-snooze]",
+    )
+    .await;
+    wait_for_no_text(
+        &client,
+        "[data-testid=today-risk] [data-testid=today-account]",
+        &risky,
+    )
+    .await;
+    wait_for_text(&client, "[role=status]", "Snoozed until").await;
+
+    // Giving adoption far more weight changes that account's score after saving.
+    click(&client, "[data-testid=nav-health]").await;
+    wait_for(&client, "[data-testid=churn-model] [data-testid=model-auc]").await;
+    type_into(&client, "[data-testid=weight-adoption]", "90").await;
+    wait_for_text(
+        &client,
+        "[data-testid=preview-moves]",
+        "accounts would change band",
+    )
+    .await;
+    screenshot(&client, "02c-health-model-preview").await;
+    click(&client, "[data-testid=settings-save]").await;
+    wait_for_text(&client, "[data-testid=settings-version]", "Version 1").await;
+    click(&client, "[data-testid=open-palette]").await;
+    type_into(&client, "[data-testid=palette-input]", &risky).await;
+    wait_for_text(&client, "[data-testid=palette-hit]", &risky)
+        .await
+        .click()
+        .await
+        .expect("open account");
+    wait_for_text(&client, "[data-testid=account-name]", &risky).await;
+    let started = std::time::Instant::now();
+    loop {
+        let now = text_content(
+            &client,
+            &wait_for(&client, "[data-testid=health-score]").await,
+        )
+        .await;
+        if now != score_before {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "score stayed {now} after the weight change"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    click(&client, "[data-testid=nav-portfolio]").await;
     wait_for(&client, "[data-testid=portfolio-row]").await;
     let count = wait_for(&client, "[data-testid=portfolio-count]")
         .await
@@ -112,9 +218,9 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "07-search").await;
     client.close().await.expect("close");
 
-    // Restart: the check-in is still there.
+    // Restart: it opens on Today, and the check-in is still there.
     let client = open_app(&driver).await;
-    wait_for(&client, "[data-testid=portfolio-row]").await;
+    wait_for(&client, "[data-testid=today-item]").await;
     click(&client, "[data-testid=open-palette]").await;
     type_into(&client, "[data-testid=palette-input]", "quokka").await;
     wait_for_text(&client, "[data-testid=palette-hit]", &first_name)

@@ -222,62 +222,119 @@ pub fn run(
         );
     }
 
-    // Health: every live account scored, against one aggregate scan of the
-    // last 90 days of usage (the floor for anything that reads usage at all).
-    eprintln!("measuring health scoring...");
-    let model = steward_core::health::Settings::default();
-    let mut scored = 0;
-    let health_latency = measure_n(20, || {
-        scored = steward_core::health::score_all(&conn, &model, today)?.len();
-        Ok(())
-    })?;
+    // Health, churn risk, alerts and Today (issue 3). The reference is one
+    // SQL aggregate over exactly the usage rows an assessment reads: the last
+    // 120 days of every live account.
+    eprintln!("measuring assessment, Today and the churn model...");
+    use steward_core::{assess, churn, health, today as today_list};
+    let settings = health::settings::current(&conn)?.settings;
+    let mut assessed = 0;
     let full_latency = measure_n(10, || {
         let tx = conn.unchecked_transaction()?;
-        steward_core::rollup::refresh_all(&tx, today)?;
-        steward_core::health::score_all(&tx, &model, today)?;
+        assessed = assess::run(&tx, today, None, false)?.accounts;
         tx.rollback()?;
         Ok(())
     })?;
-    let window = today - chrono::Duration::days(90);
+    let day_start_latency = measure_n(5, || {
+        let tx = conn.unchecked_transaction()?;
+        steward_core::rollup::refresh_all(&tx, today)?;
+        assess::run(&tx, today, None, false)?;
+        tx.rollback()?;
+        Ok(())
+    })?;
+    let window = today - chrono::Duration::days(120);
     let scan_latency = measure_n(10, || {
         let mut stmt = conn.prepare_cached(
-            "SELECT account_id, avg(active_users), avg(licensed_seats) FROM usage_daily
-             WHERE day > ?1 GROUP BY account_id",
+            "SELECT a.id, avg(u.active_users), max(u.licensed_seats)
+             FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?1 AND u.day <= ?2
+             WHERE a.status = 'active' GROUP BY a.id",
         )?;
-        let n = stmt.query_map([window], |r| r.get::<_, i64>(0))?.count();
+        let n = stmt
+            .query_map(rusqlite::params![window, today], |r| r.get::<_, i64>(0))?
+            .count();
         std::hint::black_box(n);
         Ok(())
     })?;
-    let _ = writeln!(out, "\n## Health scores ({scored} live accounts)\n");
+    let live: Vec<i64> = conn
+        .prepare("SELECT id FROM accounts WHERE status = 'active' ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut k = 0;
+    let one_latency = measure_n(50, || {
+        // A write to one account (a new sentiment rating) and its reassessment.
+        let id = live[(k * 97) % live.len()];
+        k += 1;
+        let tx = conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO sentiment_ratings(account_id, rating, rated_on, created_at) VALUES (?1, 2, ?2, ?2)",
+            rusqlite::params![id, today],
+        )?;
+        assess::run(&tx, today, Some(id), true)?;
+        tx.rollback()?;
+        Ok(())
+    })?;
+    let today_latency = measure_n(50, || {
+        let list = today_list::list(&conn, today, 50)?;
+        std::hint::black_box(serde_json::to_string(&list).map(|j| j.len()).unwrap_or(0));
+        Ok(())
+    })?;
+    let mut quality = None;
+    let train_latency = measure_n(5, || {
+        if let churn::Trained::Model(m) = churn::train(&conn, &settings, today)? {
+            quality = Some(m.quality);
+        }
+        Ok(())
+    })?;
     let _ = writeln!(
         out,
-        "| work | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |"
+        "\n## Health, churn risk, alerts, Today ({assessed} live accounts)\n"
     );
-    for (label, l) in [
+    let _ = writeln!(
+        out,
+        "| work | p50 ms | p95 ms | max ms | target ms |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    for (label, l, target) in [
         (
-            "score every account from rollups and aggregates",
-            &health_latency,
-        ),
-        (
-            "refresh all usage rollups, then score every account",
+            "full assessment: health + churn risk + alerts, stored",
             &full_latency,
+            "500",
         ),
         (
-            "one SQL aggregate scan of 90 days of usage (reference)",
-            &scan_latency,
+            "start of a day: usage rollups, then full assessment",
+            &day_start_latency,
+            "",
         ),
+        (
+            "one SQL aggregate over the same usage rows (reference)",
+            &scan_latency,
+            "",
+        ),
+        (
+            "one account changed: write + reassess it",
+            &one_latency,
+            "10",
+        ),
+        ("Today list (query + JSON)", &today_latency, "30"),
+        ("churn model retrain", &train_latency, "1000"),
     ] {
         let _ = writeln!(
             out,
-            "| {label} | {:.2} | {:.2} | {:.2} |",
+            "| {label} | {:.2} | {:.2} | {:.2} | {target} |",
             l.p50, l.p95, l.max
         );
     }
     let _ = writeln!(
         out,
-        "\nRatio full recompute / usage scan (p50): **{:.2}**.",
+        "\nRatio full assessment / usage aggregate (p50): **{:.2}** (target within 3).",
         full_latency.p50 / scan_latency.p50
     );
+    if let Some(q) = quality {
+        let _ = writeln!(
+            out,
+            "\nChurn model: held-out AUC **{:.3}**, Brier {:.4}, {} training rows ({} churned) from {} snapshots, {} held-out rows ({} churned).",
+            q.auc, q.brier, q.training_rows, q.training_churned, q.snapshots, q.test_rows, q.test_churned
+        );
+    }
 
     // Usage import: our importer against sqlite3's .import of the same file.
     if import_rows > 0 {

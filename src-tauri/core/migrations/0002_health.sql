@@ -90,3 +90,4 @@ CREATE INDEX tickets_urgent ON tickets(account_id, opened_at) WHERE priority = '
 CREATE INDEX tickets_opened ON tickets(opened_at);
 
 ALTER TABLE tasks ADD COLUMN alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL;
+CREATE INDEX tasks_alert ON tasks(alert_id) WHERE alert_id IS NOT NULL;

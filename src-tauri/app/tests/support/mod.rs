@@ -142,6 +142,22 @@ pub async fn wait_for_text(client: &Client, css: &str, text: &str) -> Element {
     }
 }
 
+/// Waits until no element matching `css` shows `text`.
+pub async fn wait_for_no_text(client: &Client, css: &str, text: &str) {
+    let started = Instant::now();
+    loop {
+        let mut found = false;
+        for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            found |= text_content(client, &el).await == text;
+        }
+        if !found {
+            return;
+        }
+        assert!(started.elapsed() < WAIT, "{css} still shows '{text}'");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
     std::fs::create_dir_all(&dir).expect("artifacts dir");
