@@ -89,11 +89,7 @@ pub fn run(
             "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",
             [],
         )?;
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES ('assessed_on', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [today],
-        )?;
+        crate::store::set_meta(conn, "assessed_on", &today.to_string())?;
     }
     let alerts = alerts::sync(conn, today, &firing, only, apply_playbooks)?;
     Ok(AssessSummary {

@@ -242,25 +242,33 @@ struct Example {
 }
 
 /// Snapshots of the book on past days with their outcome.
-fn examples(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Vec<Example>> {
+/// Snapshots of the book on past days with their outcome, and how many
+/// snapshot days were used.
+fn examples(
+    conn: &Connection,
+    settings: &Settings,
+    today: NaiveDate,
+) -> Result<(Vec<Example>, u32)> {
     let first_usage: Option<NaiveDate> = conn
         .query_row(FIRST_USAGE_DAY, [], |r| r.get(0))
         .optional()?
         .flatten();
     let Some(first_usage) = first_usage else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
     let churn_dates: std::collections::HashMap<i64, NaiveDate> = conn
         .prepare("SELECT id, churn_date FROM accounts WHERE churn_date IS NOT NULL")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
+    let mut used = 0;
     for k in 0..snapshots(conn)? {
         let day = today - Duration::days(HORIZON_DAYS + k * SNAPSHOT_STEP_DAYS);
         // Snapshots need four months of usage before them to see a trend.
         if day < first_usage + Duration::days(120) {
             break;
         }
+        used += 1;
         let horizon = day + Duration::days(HORIZON_DAYS);
         let snapshot = inputs::gather(
             conn,
@@ -284,7 +292,7 @@ fn examples(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<
         }
     }
     out.sort_by_key(|e| e.account_id);
-    Ok(out)
+    Ok((out, used))
 }
 
 /// Held-out accounts: a fixed quarter, by a hash of the id.
@@ -301,7 +309,7 @@ pub enum Trained {
 /// Trains on the book's history as of `today`.
 pub fn train(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<Trained> {
     let started = std::time::Instant::now();
-    let all = examples(conn, settings, today)?;
+    let (all, snapshots_used) = examples(conn, settings, today)?;
     let (test, train): (Vec<&Example>, Vec<&Example>) =
         all.iter().partition(|e| held_out(e.account_id));
     let churned = train.iter().filter(|e| e.churned).count();
@@ -382,23 +390,9 @@ pub fn train(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
             coefficient: (c * 1000.0).round() / 1000.0,
         })
         .collect();
-    model.quality.snapshots = snapshot_count(conn, today)?;
+    model.quality.snapshots = snapshots_used;
     model.quality.train_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(Trained::Model(Box::new(model)))
-}
-
-fn snapshot_count(conn: &Connection, today: NaiveDate) -> Result<u32> {
-    let first: Option<NaiveDate> = conn
-        .query_row(FIRST_USAGE_DAY, [], |r| r.get(0))
-        .optional()?
-        .flatten();
-    let Some(first) = first else { return Ok(0) };
-    Ok((0..snapshots(conn)?)
-        .take_while(|k| {
-            today - Duration::days(HORIZON_DAYS + k * SNAPSHOT_STEP_DAYS)
-                >= first + Duration::days(120)
-        })
-        .count() as u32)
 }
 
 /// L2-regularised logistic regression by Newton's method (IRLS); the
@@ -568,12 +562,7 @@ pub fn retrain(conn: &Connection, settings: &Settings, today: NaiveDate) -> Resu
 }
 
 fn set_fallback(conn: &Connection, reason: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO meta(key, value) VALUES ('churn_fallback', ?1)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [reason],
-    )?;
-    Ok(())
+    crate::store::set_meta(conn, "churn_fallback", reason)
 }
 
 pub fn status(conn: &Connection) -> Result<ModelStatus> {

@@ -87,11 +87,7 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     refresh(conn, &ids, today)?;
-    conn.execute(
-        "INSERT INTO meta(key, value) VALUES ('rollups_on', ?1)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [today],
-    )?;
+    crate::store::set_meta(conn, "rollups_on", &today.to_string())?;
     Ok(())
 }
 

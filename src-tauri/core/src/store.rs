@@ -53,6 +53,16 @@ pub struct PortfolioStatus {
     pub open_error: Option<crate::error::ErrorPayload>,
 }
 
+/// Records a small fact about the file in `meta` (replacing the old value).
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
 /// Opens (creating if needed) the portfolio in `data_dir` and brings its
 /// schema up to date.
 pub fn open_in(data_dir: &Path) -> Result<Connection> {
