@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::health::{Band, Health, Inputs, Settings};
 use crate::model::{source, text_enum, LifecycleStage};
+use crate::store::each_row;
 
 /// A reason the CSM resolved is not raised again for this long.
 pub const RESOLVED_QUIET_DAYS: i64 = 30;
@@ -48,10 +49,6 @@ impl AlertReason {
             AlertReason::InvoiceOverdue | AlertReason::UrgentTicket | AlertReason::Detractor => 1.5,
             AlertReason::NoSponsor | AlertReason::TouchOverdue | AlertReason::Expansion => 1.0,
         }
-    }
-
-    pub fn is_expansion(self) -> bool {
-        self == AlertReason::Expansion
     }
 }
 
@@ -227,24 +224,16 @@ pub fn sync(
     apply_playbooks: bool,
 ) -> Result<SyncSummary> {
     let mut summary = SyncSummary::default();
-    let scope = |sql: &str| match only {
-        Some(_) => sql.replace("{ONE}", " AND account_id = ?2"),
-        None => sql.replace("{ONE}", ""),
-    };
-    let id = only.unwrap_or_default();
     // Unresolved alerts in scope.
     let mut existing: HashMap<(i64, AlertReason), Unresolved> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(&scope(
-            "SELECT id, account_id, reason, status, snoozed_until, detail FROM alerts
-             WHERE status <> 'resolved' AND ?1 = ?1 {ONE}",
-        ))?;
-        let mut rows = if only.is_some() {
-            stmt.query(params![0, id])?
-        } else {
-            stmt.query(params![0])?
-        };
-        while let Some(r) = rows.next()? {
+    each_row(
+        conn,
+        "SELECT id, account_id, reason, status, snoozed_until, detail FROM alerts
+         WHERE status <> 'resolved' {ONE}",
+        "account_id",
+        &[],
+        only,
+        |r| {
             existing.insert(
                 (r.get(1)?, r.get(2)?),
                 Unresolved {
@@ -254,23 +243,22 @@ pub fn sync(
                     detail: r.get(5)?,
                 },
             );
-        }
-    }
-    let quiet: HashSet<(i64, AlertReason)> = {
-        let mut stmt = conn.prepare(&scope(
-            "SELECT account_id, reason FROM alerts
-             WHERE status = 'resolved' AND resolved_by = 'user' AND resolved_on > ?1 {ONE}",
-        ))?;
-        let since = today - Duration::days(RESOLVED_QUIET_DAYS);
-        let rows = if only.is_some() {
-            stmt.query_map(params![since, id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        } else {
-            stmt.query_map(params![since], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        rows
-    };
+            Ok(())
+        },
+    )?;
+    let mut quiet: HashSet<(i64, AlertReason)> = HashSet::new();
+    each_row(
+        conn,
+        "SELECT account_id, reason FROM alerts
+         WHERE status = 'resolved' AND resolved_by = 'user' AND resolved_on > ?1 {ONE}",
+        "account_id",
+        &[&(today - Duration::days(RESOLVED_QUIET_DAYS))],
+        only,
+        |r| {
+            quiet.insert((r.get(0)?, r.get(1)?));
+            Ok(())
+        },
+    )?;
     let mut update = conn.prepare_cached(
         "UPDATE alerts SET detail = ?2, updated_on = ?3, status = ?4,
                 snoozed_until = CASE WHEN ?4 = 'open' THEN NULL ELSE snoozed_until END

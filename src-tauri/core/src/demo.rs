@@ -622,46 +622,37 @@ impl<'c> Writer<'c> {
         } else {
             "active"
         };
-        match change {
-            Some((day, factor)) => {
-                let before_mrr = (current_mrr as f64 / factor).round() as i64;
-                let before_seats = (seats_now as f64 / factor.max(1.0)).round() as i64;
-                self.subscription.execute(params![
-                    id,
-                    plan,
+        // (start, end, status, MRR, seats) of each period.
+        let periods = match change {
+            Some((day, factor)) => vec![
+                (
+                    contract_start,
+                    Some(day),
                     "canceled",
-                    contract_start,
-                    day,
-                    before_mrr,
-                    currency,
-                    before_seats,
-                    format!("demo-{}-sub", n + 1)
-                ])?;
-                self.subscription.execute(params![
-                    id,
-                    plan,
-                    status,
-                    day,
-                    churn_date,
-                    current_mrr,
-                    currency,
-                    seats_now,
-                    format!("demo-{}-sub2", n + 1)
-                ])?;
-            }
-            None => {
-                self.subscription.execute(params![
-                    id,
-                    plan,
-                    status,
-                    contract_start,
-                    churn_date,
-                    current_mrr,
-                    currency,
-                    seats_now,
-                    format!("demo-{}-sub", n + 1)
-                ])?;
-            }
+                    (current_mrr as f64 / factor).round() as i64,
+                    (seats_now as f64 / factor.max(1.0)).round() as i64,
+                ),
+                (day, churn_date, status, current_mrr, seats_now),
+            ],
+            None => vec![(contract_start, churn_date, status, current_mrr, seats_now)],
+        };
+        for (k, (start, end, status, mrr, seats)) in periods.into_iter().enumerate() {
+            let suffix = if k == 0 {
+                String::new()
+            } else {
+                (k + 1).to_string()
+            };
+            self.subscription.execute(params![
+                id,
+                plan,
+                status,
+                start,
+                end,
+                mrr,
+                currency,
+                seats,
+                format!("demo-{}-sub{suffix}", n + 1)
+            ])?;
         }
         let months_per_invoice = if tier == Tier::C { 1 } else { 3 };
         let mut issued = contract_start;

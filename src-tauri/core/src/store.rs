@@ -53,6 +53,34 @@ pub struct PortfolioStatus {
     pub open_error: Option<crate::error::ErrorPayload>,
 }
 
+/// Runs a query over the whole book, or one account, and calls `f` for each
+/// row. The query's `{ONE}` spot becomes a filter on `column` (bound as the
+/// parameter after `params`) when only one account is wanted.
+pub(crate) fn each_row(
+    conn: &Connection,
+    sql: &str,
+    column: &str,
+    params: &[&dyn rusqlite::ToSql],
+    only: Option<i64>,
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut bound = params.to_vec();
+    let id = only.unwrap_or_default();
+    let filter = match only {
+        Some(_) => {
+            bound.push(&id);
+            format!(" AND {column} = ?{}", bound.len())
+        }
+        None => String::new(),
+    };
+    let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", &filter))?;
+    let mut rows = stmt.query(bound.as_slice())?;
+    while let Some(row) = rows.next()? {
+        f(row)?;
+    }
+    Ok(())
+}
+
 /// Records a small fact about the file in `meta` (replacing the old value).
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(

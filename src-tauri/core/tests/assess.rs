@@ -1,37 +1,17 @@
 //! Health history, churn risk, alerts, playbooks and the Today list against
 //! real demo books in SQLite files.
 
+mod support;
+
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
+use steward_core::account;
 use steward_core::alerts::{self, AlertReason, AlertStatus};
 use steward_core::assess;
 use steward_core::churn;
-use steward_core::demo::{self, DemoSpec};
 use steward_core::health::{settings, Band};
-use steward_core::progress::{self, CancelToken};
 use steward_core::today::{self, Section};
-use steward_core::{account, store};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
-fn book(dir: &std::path::Path, accounts: u32, seed: u64) -> Connection {
-    let mut conn = store::open_in(dir).expect("open");
-    demo::generate(
-        &mut conn,
-        &DemoSpec {
-            seed,
-            accounts,
-            years: 3,
-        },
-        today(),
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )
-    .expect("generate");
-    conn
-}
+use support::{book, today};
 
 fn unresolved(conn: &Connection, account_id: i64, reason: AlertReason) -> Vec<(i64, String)> {
     conn.prepare(

@@ -1,6 +1,8 @@
 //! The core against real SQLite files: the demo book, the portfolio and account
 //! page queries, logging a check-in, tasks and search.
 
+mod support;
+
 use chrono::NaiveDate;
 use steward_core::checkin::{self, NewCheckIn, NextStep};
 use steward_core::demo::{self, DemoSpec};
@@ -9,34 +11,14 @@ use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{self, CancelToken};
 use steward_core::search::{self, HitKind};
 use steward_core::{account, store, tasks};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
-fn book(dir: &std::path::Path, accounts: u32) -> rusqlite::Connection {
-    let mut conn = store::open_in(dir).expect("open");
-    demo::generate(
-        &mut conn,
-        &DemoSpec {
-            seed: 7,
-            accounts,
-            years: 3,
-        },
-        today(),
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )
-    .expect("generate");
-    conn
-}
+use support::{book, today};
 
 #[test]
 fn demo_book_is_deterministic_and_realistic() {
     let a = tempfile::tempdir().expect("tmp");
     let b = tempfile::tempdir().expect("tmp");
-    let conn = book(a.path(), 80);
-    let other = book(b.path(), 80);
+    let conn = book(a.path(), 80, 7);
+    let other = book(b.path(), 80, 7);
     let fingerprint = |c: &rusqlite::Connection| -> (String, i64, i64) {
         c.query_row(
             "SELECT group_concat(name, '|'), (SELECT count(*) FROM usage_daily), (SELECT sum(active_users) FROM usage_daily) FROM accounts",
@@ -149,7 +131,7 @@ fn demo_book_is_deterministic_and_realistic() {
 #[test]
 fn portfolio_sorts_filters_and_shows_trends() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 60);
+    let conn = book(dir.path(), 60, 7);
     let all = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
     let active: i64 = conn
         .query_row(
@@ -208,7 +190,7 @@ fn portfolio_sorts_filters_and_shows_trends() {
 #[test]
 fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut conn = book(dir.path(), 20);
+    let mut conn = book(dir.path(), 20, 7);
     let row = &portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list")[0];
     let page = account::page(&conn, row.id, 365 * 3, today()).expect("page");
     assert!(!page.usage.days.is_empty());
@@ -291,7 +273,7 @@ fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
 #[test]
 fn check_in_input_is_validated() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut conn = book(dir.path(), 3);
+    let mut conn = book(dir.path(), 3, 7);
     let base = NewCheckIn {
         account_id: 1,
         kind: ActivityKind::Note,
@@ -354,7 +336,7 @@ fn check_in_input_is_validated() {
 #[test]
 fn rollups_follow_the_calendar_once_a_day() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 10);
+    let conn = book(dir.path(), 10, 7);
     // An account with a full 12 weeks of usage before the move.
     let id = portfolio::list(&conn, &PortfolioQuery::default(), today())
         .expect("list")
@@ -390,7 +372,7 @@ fn rollups_follow_the_calendar_once_a_day() {
 fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
     use steward_core::health::{self, Band, Settings};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 120);
+    let conn = book(dir.path(), 120, 7);
     let scores = health::score_all(&conn, &Settings::default(), today()).expect("score");
     let active: i64 = conn
         .query_row(

@@ -1,16 +1,14 @@
 //! Importing real files into a real portfolio: messy CSV, German exports,
 //! NDJSON, bad rows reported by line, idempotent re-import, cancel.
 
+mod support;
+
 use std::path::Path;
 
-use chrono::NaiveDate;
 use steward_core::import::{self, Entity, ImportRequest};
 use steward_core::progress::{self, CancelToken};
 use steward_core::{account, store, ErrorCode};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
+use support::today;
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);

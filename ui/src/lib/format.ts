@@ -1,5 +1,5 @@
 // Numbers, money and dates through Intl with the user's locale; never by hand.
-import type { Money } from './bindings';
+import type { Band, Money } from './bindings';
 
 // The webview reports the process locale; under LANG=C that is "C", which
 // Intl rejects (and the runtime default then formats like POSIX, without
@@ -102,3 +102,6 @@ export function bytes(n: number): string {
     maximumFractionDigits: 1,
   }).format(n > 1e6 ? n / 1e6 : n / 1e3);
 }
+
+/** A shape per health band, so the band reads without colour too. */
+export const bandShape: Record<Band, string> = { green: '●', yellow: '▲', red: '■', unknown: '○' };

@@ -1,4 +1,5 @@
 // Cross-screen UI state: overlays, toasts, theme, the check-in target.
+import { toErrorPayload } from './api';
 import type { ErrorPayload } from './bindings';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -22,6 +23,20 @@ class UiState {
 
   changed() {
     this.revision += 1;
+  }
+
+  /** Runs a write: on success says `done` and makes open screens refetch;
+   *  on failure shows the error. True when it succeeded. */
+  async write(work: () => Promise<unknown>, done: () => string): Promise<boolean> {
+    try {
+      await work();
+    } catch (e) {
+      this.error = toErrorPayload(e);
+      return false;
+    }
+    this.notify(done());
+    this.changed();
+    return true;
   }
 
   cycleTheme() {

@@ -12,6 +12,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::model::{LifecycleStage, Tier};
+use crate::store::each_row;
 
 /// None is "no data". Counts default to zero for live accounts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,33 +47,6 @@ pub struct Inputs {
     pub days_since_touch: Option<i64>,
     /// The CSM's latest rating (1-5) within its shelf life, and its age in days.
     pub sentiment: Option<(i64, i64)>,
-}
-
-/// Runs one aggregate query and calls `f` for each row. The query's `{ONE}`
-/// spot becomes a filter on `column` when only one account is wanted.
-fn each_row(
-    conn: &Connection,
-    sql: &str,
-    column: &str,
-    params: &[&dyn rusqlite::ToSql],
-    only: Option<i64>,
-    mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
-) -> Result<()> {
-    let mut bound = params.to_vec();
-    let id = only.unwrap_or_default();
-    let filter = match only {
-        Some(_) => {
-            bound.push(&id);
-            format!(" AND {column} = ?{}", bound.len())
-        }
-        None => String::new(),
-    };
-    let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", &filter))?;
-    let mut rows = stmt.query(bound.as_slice())?;
-    while let Some(row) = rows.next()? {
-        f(row)?;
-    }
-    Ok(())
 }
 
 /// Accounts that were customers on `day`: started by then and not yet churned.
