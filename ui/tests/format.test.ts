@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, date, daysUntil, money, signedPercent } from '../src/lib/format';
+import { addDays, date, daysUntil, money, riskPercent, signedPercent } from '../src/lib/format';
 import { t } from '../src/lib/messages';
 
 describe('format', () => {
@@ -22,6 +22,13 @@ describe('format', () => {
     expect(signedPercent(12.4)).toBe('+12%');
     expect(signedPercent(-20)).toBe('-20%');
     expect(signedPercent(0)).toBe('0%');
+  });
+
+  it('never claims a churn risk is certain or impossible', () => {
+    expect(riskPercent(0.9996)).toBe('>99%');
+    expect(riskPercent(0.0001)).toBe('<0.1%');
+    expect(riskPercent(0.004)).toBe('0.4%');
+    expect(riskPercent(0.31)).toBe('31%');
   });
 
   it('fills message placeholders', () => {

@@ -35,6 +35,10 @@ function row(id: number, name: string, tier: 'A' | 'B' | 'C', minor: number, wee
     days_since_touch: id * 10,
     usage_weekly: weekly,
     usage_trend_pct: trend,
+    health_score: 90 - id * 10,
+    health_band: id > 3 ? 'yellow' : 'green',
+    health_change_7d: -id,
+    touch_cadence_days: 30,
   };
 }
 

@@ -246,7 +246,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let conn = store::open_in(&data_dir)?;
             let sort: PortfolioSort = serde_json::from_value(serde_json::Value::String(sort.clone()))
-                .map_err(|_| Error::invalid(format!("cannot sort by '{sort}'; use name, tier, arr, renewal, stage, last_touch or trend")))?;
+                .map_err(|_| Error::invalid(format!("cannot sort by '{sort}'; use name, tier, arr, renewal, stage, last_touch, trend or health")))?;
             let rows = portfolio::list(
                 &conn,
                 &PortfolioQuery {
@@ -265,12 +265,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 return Ok(());
             }
             println!(
-                "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7}",
-                "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend"
+                "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7} {:>6}",
+                "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend", "health"
             );
             for r in rows.iter().take(limit) {
                 println!(
-                    "{:<6} {:<32} {:<4} {:>10} {} {:<11} {:<11} {:>6} {:>7}",
+                    "{:<6} {:<32} {:<4} {:>10} {} {:<11} {:<11} {:>6} {:>7} {:>6}",
                     r.id,
                     truncate(&r.name, 32),
                     r.tier.as_str(),
@@ -283,6 +283,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                         .unwrap_or_default(),
                     r.usage_trend_pct
                         .map(|t| format!("{t:+.0}%"))
+                        .unwrap_or_default(),
+                    r.health_score
+                        .map(|h| format!("{h:.0}"))
                         .unwrap_or_default()
                 );
             }

@@ -1,13 +1,15 @@
 //! The portfolio list: every account of the book with the figures a CSM scans
-//! (tier, ARR, renewal, stage, days since last touch, usage trend), sorted and
-//! filtered in SQL so it stays fast at 5,000 accounts.
+//! (tier, ARR, renewal, stage, days since last touch, usage trend, health and
+//! its change over a week), sorted and filtered in SQL so it stays fast at
+//! 5,000 accounts.
 
-use chrono::NaiveDate;
-use rusqlite::Connection;
+use chrono::{Duration, NaiveDate};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::health::{settings, Band};
 use crate::model::{AccountStatus, LifecycleStage, Money, Tier};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -21,6 +23,7 @@ pub enum PortfolioSort {
     Stage,
     LastTouch,
     Trend,
+    Health,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -51,6 +54,14 @@ pub struct PortfolioRow {
     /// Weekly average active users, last 12 weeks, oldest first.
     pub usage_weekly: Vec<f64>,
     pub usage_trend_pct: Option<f64>,
+    /// Stored health (None for churned accounts or without data).
+    pub health_score: Option<f64>,
+    pub health_band: Band,
+    /// Points gained or lost since a week ago, under the same settings.
+    pub health_change_7d: Option<f64>,
+    /// The tier's touch cadence under the CSM's settings.
+    #[ts(type = "number")]
+    pub touch_cadence_days: i64,
 }
 
 pub fn list(
@@ -58,12 +69,26 @@ pub fn list(
     query: &PortfolioQuery,
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>> {
+    let tiers = settings::current(conn)?.settings.tiers;
+    // The history day a week back (history is weekly before the app ran daily).
+    let week_ago: Option<NaiveDate> = conn
+        .query_row(
+            "SELECT max(day) FROM health_history WHERE day <= ?1",
+            [today - Duration::days(7)],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
     let mut sql = String::from(
         "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
-                a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct
-         FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id WHERE 1=1",
+                a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct,
+                h.score, h.band, h.score - w.score
+         FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id
+         LEFT JOIN health_scores h ON h.account_id = a.id
+         LEFT JOIN health_history w ON w.account_id = a.id AND w.day = ?1 AND w.model_version = h.model_version
+         WHERE 1=1",
     );
-    let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(week_ago)];
     if !query.include_churned {
         sql.push_str(" AND a.status = 'active'");
     }
@@ -97,6 +122,7 @@ pub fn list(
         // Later last touch means fewer days since touch; never-touched sorts last.
         PortfolioSort::LastTouch => "r.last_touch_on IS NULL, r.last_touch_on",
         PortfolioSort::Trend => "r.usage_trend_pct IS NULL, r.usage_trend_pct",
+        PortfolioSort::Health => "h.score IS NULL, h.score",
     };
     let dir = if query.descending { "DESC" } else { "ASC" };
     // Apply the direction to the last term only so "nulls last" stays last.
@@ -129,6 +155,12 @@ pub fn list(
                     .and_then(|w| serde_json::from_str(&w).ok())
                     .unwrap_or_default(),
                 usage_trend_pct: r.get(11)?,
+                health_score: r.get(12)?,
+                health_band: r
+                    .get::<_, Option<String>>(13)?
+                    .map_or(Band::Unknown, |b| Band::parse(&b)),
+                health_change_7d: r.get(14)?,
+                touch_cadence_days: tiers.cadence_days(r.get(3)?),
             })
         },
     )?;

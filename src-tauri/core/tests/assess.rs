@@ -357,3 +357,45 @@ fn today_puts_declining_accounts_first_with_their_reasons() {
     let totals: u32 = list.sections.iter().map(|s| s.total).sum();
     assert!(totals as usize >= list.items.len());
 }
+
+#[test]
+fn the_portfolio_lists_health_with_its_weekly_change_and_sorts_by_it() {
+    use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = book(dir.path(), 60, 8);
+    let query = PortfolioQuery {
+        sort: PortfolioSort::Health,
+        ..Default::default()
+    };
+    let rows = portfolio::list(&conn, &query, today()).expect("list");
+    let scores: Vec<f64> = rows.iter().filter_map(|r| r.health_score).collect();
+    assert_eq!(scores.len(), rows.len(), "every live account has a score");
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "worst first");
+    assert_eq!(rows[0].health_band, Band::Red);
+    // The change is today's score minus the one a week ago, by hand.
+    let r = &rows[0];
+    let week_ago: f64 = conn
+        .query_row(
+            "SELECT score FROM health_history WHERE account_id = ?1 AND day = ?2",
+            rusqlite::params![r.id, today() - Duration::days(7)],
+            |x| x.get(0),
+        )
+        .expect("a week-old point");
+    let change = r.health_change_7d.expect("change");
+    assert!((change - (r.health_score.expect("score") - week_ago)).abs() < 1e-9);
+    // Tier cadences come from the settings.
+    let a = rows.iter().find(|r| r.tier == steward_core::model::Tier::A);
+    if let Some(a) = a {
+        assert_eq!(a.touch_cadence_days, 14);
+    }
+    // After a settings change, scores from the old version are not compared.
+    let mut s = settings::current(&conn).expect("settings").settings;
+    s.weights.adoption = 60.0;
+    s.tiers.cadence_a_days = 21;
+    assess::save_settings(&conn, &s, None, today()).expect("save");
+    let rows = portfolio::list(&conn, &query, today()).expect("list");
+    assert!(rows.iter().all(|r| r.health_change_7d.is_none()));
+    if let Some(a) = rows.iter().find(|r| r.tier == steward_core::model::Tier::A) {
+        assert_eq!(a.touch_cadence_days, 21);
+    }
+}

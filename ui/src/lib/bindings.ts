@@ -31,7 +31,7 @@ export type Money = { minor: number, currency: string, };
 
 export type Progress = { phase: string, done: number, total: number | null, };
 
-export type PortfolioSort = "name" | "tier" | "arr" | "renewal" | "stage" | "last_touch" | "trend";
+export type PortfolioSort = "name" | "tier" | "arr" | "renewal" | "stage" | "last_touch" | "trend" | "health";
 
 export type PortfolioQuery = { 
 /**
@@ -47,7 +47,19 @@ export type PortfolioRow = { id: number, name: string, domain: string | null, ti
 /**
  * Weekly average active users, last 12 weeks, oldest first.
  */
-usage_weekly: Array<number>, usage_trend_pct: number | null, };
+usage_weekly: Array<number>, usage_trend_pct: number | null, 
+/**
+ * Stored health (None for churned accounts or without data).
+ */
+health_score: number | null, health_band: Band, 
+/**
+ * Points gained or lost since a week ago, under the same settings.
+ */
+health_change_7d: number | null, 
+/**
+ * The tier's touch cadence under the CSM's settings.
+ */
+touch_cadence_days: number, };
 
 export type Account = { id: number, name: string, domain: string | null, industry: string | null, employees: number | null, arr: Money, tier: Tier, lifecycle_stage: LifecycleStage, owner: string | null, contract_start: string | null, renewal_date: string | null, status: AccountStatus, churn_date: string | null, churn_reason: string | null, };
 

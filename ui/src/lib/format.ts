@@ -105,3 +105,10 @@ export function bytes(n: number): string {
 
 /** A shape per health band, so the band reads without colour too. */
 export const bandShape: Record<Band, string> = { green: '●', yellow: '▲', red: '■', unknown: '○' };
+
+/** A churn probability for people: never "100%" or "0%", which the model cannot know. */
+export function riskPercent(p: number): string {
+  if (p >= 0.995) return `>${percent(99)}`;
+  if (p < 0.001) return `<${percent(0.1, 1)}`;
+  return percent(p * 100, p < 0.01 ? 1 : 0);
+}

@@ -38,6 +38,8 @@ const en = {
   'portfolio.col.stage': 'Stage',
   'portfolio.col.touch': 'Last touch',
   'portfolio.col.trend': 'Usage, 12 weeks',
+  'portfolio.col.health': 'Health',
+  'portfolio.healthChange': 'Change since last week',
   'portfolio.empty': 'No account matches these filters.',
   'portfolio.emptyHint': 'Clear the filter or show churned accounts.',
   'portfolio.never': 'never',
