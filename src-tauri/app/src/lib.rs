@@ -58,6 +58,7 @@ pub fn run() {
             commands::health::churn_status,
             commands::health::churn_retrain,
             commands::health::week_changes,
+            commands::health::portfolio_metrics,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

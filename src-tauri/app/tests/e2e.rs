@@ -128,8 +128,18 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
+    // Portfolio metrics: retention figures and both charts.
+    click(&client, "[data-testid=nav-metrics]").await;
+    wait_for_text(&client, "[data-testid=metric-nrr]", "%").await;
+    wait_for_text(&client, "[data-testid=metric-grr]", "%").await;
+    wait_for(&client, "[data-testid=renewals-chart] rect.due").await;
+    wait_for(&client, "[data-testid=bands-chart] rect.green").await;
+    screenshot(&client, "02d-metrics").await;
+
     click(&client, "[data-testid=nav-portfolio]").await;
     wait_for(&client, "[data-testid=portfolio-row]").await;
+    // The health column shows each account's score.
+    wait_for(&client, "[data-testid=portfolio-health]").await;
     let count = wait_for(&client, "[data-testid=portfolio-count]")
         .await
         .text()

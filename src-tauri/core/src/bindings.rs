@@ -6,8 +6,8 @@
 use ts_rs::{Config, TS};
 
 use crate::{
-    account, alerts, assess, checkin, churn, demo, error, health, import, model, portfolio,
-    progress, search, store, tasks, today,
+    account, alerts, assess, checkin, churn, demo, error, health, import, metrics, model,
+    portfolio, progress, search, store, tasks, today,
 };
 
 macro_rules! declarations {
@@ -43,6 +43,8 @@ fn generate() -> String {
         assess::AssessSummary, assess::HealthPoint, assess::BandMove, assess::BandCounts,
         assess::WeekChanges, assess::SentimentRating, assess::SettingsPreview,
         today::Section, today::TodayReason, today::TodayItem, today::SectionSummary, today::Today,
+        metrics::MetricsQuery, metrics::Retention, metrics::QuarterRenewals, metrics::BandPoint,
+        metrics::PortfolioMetrics,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

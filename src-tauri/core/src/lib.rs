@@ -1,7 +1,7 @@
 //! steward-core owns Steward's product: the domain vocabulary, the SQLite
 //! portfolio file and its migrations, the demo book, file import, and every
 //! query and write a CSM's screen needs (portfolio, account page, health
-//! scores, churn risk, alerts and playbooks, the Today list, check-ins, tasks,
+//! scores, churn risk, alerts and playbooks, the Today list, portfolio metrics, check-ins, tasks,
 //! search). It knows nothing of windows or HTTP: the desktop shell and
 //! the CLI are thin adapters over these functions, and the tests run them
 //! against real SQLite files.
@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod import;
+pub mod metrics;
 pub mod model;
 pub mod portfolio;
 pub mod progress;

@@ -25,6 +25,8 @@ import type {
   SettingsPreview,
   ModelStatus,
   WeekChanges,
+  MetricsQuery,
+  PortfolioMetrics,
 } from './bindings';
 
 
@@ -83,4 +85,5 @@ export const api = {
   churnStatus: () => call<ModelStatus>('churn_status'),
   retrainChurn: () => call<ModelStatus>('churn_retrain'),
   weekChanges: () => call<WeekChanges>('week_changes'),
+  metrics: (query: MetricsQuery) => call<PortfolioMetrics>('portfolio_metrics', { query }),
 };

@@ -424,3 +424,78 @@ items: Array<TodayItem>, sections: Array<SectionSummary>,
  * Alerts snoozed past today.
  */
 snoozed: number, };
+
+export type MetricsQuery = { from: string, to: string, 
+/**
+ * ISO 4217 code; None picks the currency with the most MRR at the end.
+ */
+currency: string | null, };
+
+export type Retention = { customers_start: number, customers_lost: number, 
+/**
+ * Customers lost / customers at start, in % (None without customers).
+ */
+logo_churn_pct: number | null, mrr_start: number, 
+/**
+ * What the starting customers pay at the end.
+ */
+mrr_end: number, churned_mrr: number, contraction_mrr: number, expansion_mrr: number, 
+/**
+ * (churned + contraction) / MRR at start, in %.
+ */
+revenue_churn_pct: number | null, 
+/**
+ * (churned + contraction - expansion) / MRR at start, in %; negative is growth.
+ */
+net_revenue_churn_pct: number | null, 
+/**
+ * (MRR at start - contraction - churned) / MRR at start, in %; at most 100.
+ */
+grr_pct: number | null, 
+/**
+ * (MRR at start + expansion - contraction - churned) / MRR at start, in %.
+ */
+nrr_pct: number | null, 
+/**
+ * New logos in the period and their MRR at the end (not part of NRR).
+ */
+new_customers: number, new_mrr: number, };
+
+export type QuarterRenewals = { 
+/**
+ * "2027 Q1".
+ */
+quarter: string, starts_on: string, accounts: number, 
+/**
+ * ARR renewing in the quarter.
+ */
+due: Money, 
+/**
+ * ARR of those renewals with health yellow or red.
+ */
+at_risk: Money, 
+/**
+ * ARR expected to renew: each account's ARR x (1 - churn risk); None
+ * without a churn model.
+ */
+expected: Money | null, };
+
+export type BandPoint = { day: string, green: number, yellow: number, red: number, };
+
+export type PortfolioMetrics = { from: string, to: string, currency: string, 
+/**
+ * Every currency in the book, largest MRR at the end first.
+ */
+currencies: Array<string>, 
+/**
+ * Accounts left out because they pay in another currency.
+ */
+other_currency_accounts: number, retention: Retention, 
+/**
+ * The four quarters starting with the one `to` falls in.
+ */
+renewals: Array<QuarterRenewals>, 
+/**
+ * Health band counts per history day within the period.
+ */
+bands: Array<BandPoint>, };

@@ -3,6 +3,7 @@ export type Route =
   | { name: 'welcome' }
   | { name: 'today' }
   | { name: 'health' }
+  | { name: 'metrics' }
   | { name: 'portfolio' }
   | { name: 'account'; id: number }
   | { name: 'tasks' }

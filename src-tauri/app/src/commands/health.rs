@@ -1,10 +1,11 @@
-//! Health, churn risk, alerts, playbooks and the Today list.
+//! Health, churn risk, alerts, playbooks, the Today list and portfolio metrics.
 
 use chrono::NaiveDate;
 use steward_core::alerts::{self, Playbook};
 use steward_core::assess::{self, SettingsPreview, WeekChanges};
 use steward_core::churn::{self, ModelStatus};
 use steward_core::health::settings::{self, Settings, SettingsVersion};
+use steward_core::metrics::{self, MetricsQuery, PortfolioMetrics};
 use steward_core::today::{self, Today};
 use tauri::State;
 
@@ -121,4 +122,12 @@ pub fn churn_retrain(state: State<'_, AppState>) -> CommandResult<ModelStatus> {
 #[tauri::command(async)]
 pub fn week_changes(state: State<'_, AppState>) -> CommandResult<WeekChanges> {
     state.with_conn(|c| assess::week_changes(c, steward_core::today()))
+}
+
+#[tauri::command(async)]
+pub fn portfolio_metrics(
+    state: State<'_, AppState>,
+    query: MetricsQuery,
+) -> CommandResult<PortfolioMetrics> {
+    state.with_conn(|c| metrics::compute(c, &query))
 }

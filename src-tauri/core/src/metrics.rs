@@ -1,0 +1,325 @@
+//! Portfolio metrics for a period from S to E, with the formulas of
+//! docs (domain.md): logo churn, revenue churn, gross and net revenue
+//! retention, expansion and contraction, plus renewals due by quarter with
+//! the ARR at risk and the ARR the churn model expects to keep, and how the
+//! health bands moved over time.
+//!
+//! MRR on a day is the sum of the subscriptions running that day; an account
+//! without subscription rows counts its ARR / 12 from contract start to churn.
+//! Money is only added up within one currency: the metrics are for one
+//! currency at a time (the book's largest by default), and say how many
+//! accounts in other currencies were left out.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::Money;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MetricsQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// ISO 4217 code; None picks the currency with the most MRR at the end.
+    pub currency: Option<String>,
+}
+
+/// MRR movements of the accounts that were customers at the start, in minor
+/// units of the chosen currency.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct Retention {
+    pub customers_start: u32,
+    pub customers_lost: u32,
+    /// Customers lost / customers at start, in % (None without customers).
+    pub logo_churn_pct: Option<f64>,
+    pub mrr_start: i64,
+    /// What the starting customers pay at the end.
+    pub mrr_end: i64,
+    pub churned_mrr: i64,
+    pub contraction_mrr: i64,
+    pub expansion_mrr: i64,
+    /// (churned + contraction) / MRR at start, in %.
+    pub revenue_churn_pct: Option<f64>,
+    /// (churned + contraction - expansion) / MRR at start, in %; negative is growth.
+    pub net_revenue_churn_pct: Option<f64>,
+    /// (MRR at start - contraction - churned) / MRR at start, in %; at most 100.
+    pub grr_pct: Option<f64>,
+    /// (MRR at start + expansion - contraction - churned) / MRR at start, in %.
+    pub nrr_pct: Option<f64>,
+    /// New logos in the period and their MRR at the end (not part of NRR).
+    pub new_customers: u32,
+    pub new_mrr: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct QuarterRenewals {
+    /// "2027 Q1".
+    pub quarter: String,
+    pub starts_on: NaiveDate,
+    pub accounts: u32,
+    /// ARR renewing in the quarter.
+    pub due: Money,
+    /// ARR of those renewals with health yellow or red.
+    pub at_risk: Money,
+    /// ARR expected to renew: each account's ARR x (1 - churn risk); None
+    /// without a churn model.
+    pub expected: Option<Money>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BandPoint {
+    pub day: NaiveDate,
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PortfolioMetrics {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub currency: String,
+    /// Every currency in the book, largest MRR at the end first.
+    pub currencies: Vec<String>,
+    /// Accounts left out because they pay in another currency.
+    pub other_currency_accounts: u32,
+    pub retention: Retention,
+    /// The four quarters starting with the one `to` falls in.
+    pub renewals: Vec<QuarterRenewals>,
+    /// Health band counts per history day within the period.
+    pub bands: Vec<BandPoint>,
+}
+
+/// Retention from each account's MRR at the start and at the end.
+pub fn retention(mrr: &[(i64, i64)]) -> Retention {
+    let mut r = Retention::default();
+    for &(start, end) in mrr {
+        if start <= 0 {
+            if end > 0 {
+                r.new_customers += 1;
+                r.new_mrr += end;
+            }
+            continue;
+        }
+        r.customers_start += 1;
+        r.mrr_start += start;
+        r.mrr_end += end;
+        if end <= 0 {
+            r.customers_lost += 1;
+            r.churned_mrr += start;
+        } else if end < start {
+            r.contraction_mrr += start - end;
+        } else {
+            r.expansion_mrr += end - start;
+        }
+    }
+    let pct = |part: f64, whole: i64| (whole > 0).then(|| part / whole as f64 * 100.0);
+    r.logo_churn_pct = pct(f64::from(r.customers_lost), i64::from(r.customers_start));
+    let lost = (r.churned_mrr + r.contraction_mrr) as f64;
+    r.revenue_churn_pct = pct(lost, r.mrr_start);
+    r.net_revenue_churn_pct = pct(lost - r.expansion_mrr as f64, r.mrr_start);
+    r.grr_pct = pct(r.mrr_start as f64 - lost, r.mrr_start);
+    r.nrr_pct = pct(
+        r.mrr_start as f64 + r.expansion_mrr as f64 - lost,
+        r.mrr_start,
+    );
+    r
+}
+
+fn quarter_start(d: NaiveDate) -> NaiveDate {
+    let month = (d.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), month, 1).unwrap_or(d)
+}
+
+pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> {
+    if q.from >= q.to {
+        return Err(Error::invalid("The period must start before it ends."));
+    }
+    // Each account's MRR on both days, per currency.
+    let mut stmt = conn.prepare_cached(
+        "WITH running AS (
+             SELECT account_id, start_date, end_date, mrr_minor, currency FROM subscriptions
+             WHERE status <> 'trialing'
+             UNION ALL
+             SELECT id, coalesce(contract_start, '0000-01-01'), churn_date, arr_minor / 12, currency
+             FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = a.id)
+         )
+         SELECT account_id, currency,
+                sum(CASE WHEN start_date <= ?1 AND (end_date IS NULL OR end_date > ?1) THEN mrr_minor ELSE 0 END),
+                sum(CASE WHEN start_date <= ?2 AND (end_date IS NULL OR end_date > ?2) THEN mrr_minor ELSE 0 END)
+         FROM running GROUP BY account_id, currency",
+    )?;
+    let rows: Vec<(i64, String, i64, i64)> = stmt
+        .query_map(params![q.from, q.to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut by_currency: HashMap<&str, i64> = HashMap::new();
+    for (_, currency, _, end) in &rows {
+        *by_currency.entry(currency).or_default() += end;
+    }
+    let mut currencies: Vec<(&str, i64)> = by_currency.into_iter().collect();
+    currencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let currency = match &q.currency {
+        Some(c) => c.to_uppercase(),
+        None => currencies
+            .first()
+            .map(|(c, _)| c.to_string())
+            .unwrap_or_else(|| "USD".into()),
+    };
+    let mine: Vec<(i64, i64)> = rows
+        .iter()
+        .filter(|r| r.1 == currency)
+        .map(|r| (r.2, r.3))
+        .collect();
+    let other_currency_accounts = rows
+        .iter()
+        .filter(|r| r.1 != currency && (r.2 > 0 || r.3 > 0))
+        .count() as u32;
+
+    Ok(PortfolioMetrics {
+        from: q.from,
+        to: q.to,
+        renewals: renewals(conn, q.to, &currency)?,
+        bands: bands(conn, q.from, q.to)?,
+        currencies: currencies.iter().map(|(c, _)| c.to_string()).collect(),
+        other_currency_accounts,
+        retention: retention(&mine),
+        currency,
+    })
+}
+
+fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<QuarterRenewals>> {
+    let first = quarter_start(on);
+    let starts: Vec<NaiveDate> = (0..5)
+        .map(|k| crate::demo::add_months(first, 3 * k))
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.renewal_date, a.arr_minor, h.band, h.churn_risk FROM accounts a
+         LEFT JOIN health_scores h ON h.account_id = a.id
+         WHERE a.status = 'active' AND a.currency = ?1 AND a.renewal_date >= ?2 AND a.renewal_date < ?3",
+    )?;
+    let mut quarters: BTreeMap<NaiveDate, QuarterRenewals> = BTreeMap::new();
+    let money = |minor: i64| Money {
+        minor,
+        currency: currency.to_string(),
+    };
+    for w in starts.windows(2) {
+        quarters.insert(
+            w[0],
+            QuarterRenewals {
+                quarter: format!("{} Q{}", w[0].year(), w[0].month0() / 3 + 1),
+                starts_on: w[0],
+                accounts: 0,
+                due: money(0),
+                at_risk: money(0),
+                expected: None,
+            },
+        );
+    }
+    let rows = stmt.query_map(params![currency, first, starts[4]], |r| {
+        Ok((
+            r.get::<_, NaiveDate>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<f64>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (day, arr, band, risk) = row?;
+        let Some(q) = quarters.get_mut(&quarter_start(day)) else {
+            continue;
+        };
+        q.accounts += 1;
+        q.due.minor += arr;
+        if matches!(band.as_deref(), Some("yellow" | "red")) {
+            q.at_risk.minor += arr;
+        }
+        if let Some(p) = risk {
+            let kept = (arr as f64 * (1.0 - p)).round() as i64;
+            q.expected.get_or_insert_with(|| money(0)).minor += kept;
+        }
+    }
+    Ok(quarters.into_values().collect())
+}
+
+fn bands(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<BandPoint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, sum(band = 'green'), sum(band = 'yellow'), sum(band = 'red')
+         FROM health_history WHERE day >= ?1 AND day <= ?2 GROUP BY day ORDER BY day",
+    )?;
+    let rows = stmt.query_map(params![from.max(to - Duration::days(3650)), to], |r| {
+        Ok(BandPoint {
+            day: r.get(0)?,
+            green: r.get(1)?,
+            yellow: r.get(2)?,
+            red: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_by_hand() {
+        // At S: A 1,000 stays; B 2,000 churns; C 3,000 cuts to 2,000; D 4,000
+        // grows to 5,000. E is new (500) and not part of retention.
+        let r = retention(&[
+            (1000, 1000),
+            (2000, 0),
+            (3000, 2000),
+            (4000, 5000),
+            (0, 500),
+        ]);
+        assert_eq!(r.customers_start, 4);
+        assert_eq!(r.customers_lost, 1);
+        assert_eq!(r.logo_churn_pct, Some(25.0));
+        assert_eq!(r.mrr_start, 10_000);
+        assert_eq!(r.mrr_end, 8_000);
+        assert_eq!(
+            (r.churned_mrr, r.contraction_mrr, r.expansion_mrr),
+            (2000, 1000, 1000)
+        );
+        assert_eq!(r.revenue_churn_pct, Some(30.0));
+        assert_eq!(r.net_revenue_churn_pct, Some(20.0));
+        assert_eq!(r.grr_pct, Some(70.0));
+        assert_eq!(r.nrr_pct, Some(80.0));
+        assert_eq!((r.new_customers, r.new_mrr), (1, 500));
+    }
+
+    #[test]
+    fn the_worked_example_of_net_churn() {
+        // domain.md: MRR 275,000 at S and 305,000 from the same customers at
+        // E is net revenue churn of -10.9% (growth).
+        let r = retention(&[(275_000, 305_000)]);
+        let net = r.net_revenue_churn_pct.expect("net churn");
+        assert!((net - -10.909).abs() < 0.001, "{net}");
+        assert!(r.grr_pct.expect("grr") <= 100.0);
+        // 1,000 customers at S, 900 of them at E: logo churn 10%.
+        let mut book = vec![(100, 100); 900];
+        book.extend(vec![(100, 0); 100]);
+        assert_eq!(retention(&book).logo_churn_pct, Some(10.0));
+    }
+
+    #[test]
+    fn an_empty_period_has_no_ratios_rather_than_nonsense() {
+        let r = retention(&[]);
+        assert_eq!(r.grr_pct, None);
+        assert_eq!(r.logo_churn_pct, None);
+    }
+
+    #[test]
+    fn quarters_start_on_the_first_of_jan_apr_jul_oct() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(quarter_start(d(2026, 11, 23)), d(2026, 10, 1));
+        assert_eq!(quarter_start(d(2027, 3, 31)), d(2027, 1, 1));
+        assert_eq!(quarter_start(d(2027, 4, 1)), d(2027, 4, 1));
+    }
+}
