@@ -278,6 +278,18 @@ pub fn run(
         std::hint::black_box(serde_json::to_string(&list).map(|j| j.len()).unwrap_or(0));
         Ok(())
     })?;
+    let metrics_latency = measure_n(50, || {
+        let m = steward_core::metrics::compute(
+            &conn,
+            &steward_core::metrics::MetricsQuery {
+                from: today - chrono::Duration::days(365),
+                to: today,
+                currency: None,
+            },
+        )?;
+        std::hint::black_box(serde_json::to_string(&m).map(|j| j.len()).unwrap_or(0));
+        Ok(())
+    })?;
     let mut quality = None;
     let train_latency = measure_n(5, || {
         if let churn::Trained::Model(m) = churn::train(&conn, &settings, today)? {
@@ -315,6 +327,11 @@ pub fn run(
             "10",
         ),
         ("Today list (query + JSON)", &today_latency, "30"),
+        (
+            "portfolio metrics, 12 months (query + JSON)",
+            &metrics_latency,
+            "",
+        ),
         ("churn model retrain", &train_latency, "1000"),
     ] {
         let _ = writeln!(

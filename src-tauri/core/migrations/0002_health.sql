@@ -33,6 +33,8 @@ CREATE TABLE health_scores (
     biggest_drag  TEXT,
     churn_risk    REAL,                -- probability of churning within the model's horizon
     risk_factors  TEXT NOT NULL DEFAULT '[]', -- JSON list of plain-words reasons
+    -- points gained or lost since the history point a week back, same settings version
+    change_7d     REAL,
     computed_on   TEXT NOT NULL
 );
 
@@ -45,7 +47,8 @@ CREATE TABLE health_history (
     model_version INTEGER NOT NULL,
     PRIMARY KEY (account_id, day)
 ) WITHOUT ROWID;
-CREATE INDEX health_history_day ON health_history(day);
+-- Covers the band counts per day (metrics, "since last week").
+CREATE INDEX health_history_day ON health_history(day, band);
 
 -- Trained churn models; the newest is used. The JSON holds coefficients,
 -- feature scaling, held-out AUC and the calibration table.

@@ -51,13 +51,15 @@ pub fn run(
         current.version,
         only,
     )?;
+    let week_ago = scores_on(conn, today - Duration::days(7), current.version, only)?;
 
     let mut upsert = conn.prepare_cached(
-        "INSERT INTO health_scores(account_id, model_version, score, band, biggest_drag, churn_risk, risk_factors, computed_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO health_scores(account_id, model_version, score, band, biggest_drag, churn_risk, risk_factors, change_7d, computed_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(account_id) DO UPDATE SET model_version = excluded.model_version, score = excluded.score,
            band = excluded.band, biggest_drag = excluded.biggest_drag, churn_risk = excluded.churn_risk,
-           risk_factors = excluded.risk_factors, computed_on = excluded.computed_on",
+           risk_factors = excluded.risk_factors, change_7d = excluded.change_7d,
+           computed_on = excluded.computed_on",
     )?;
     let mut history = conn.prepare_cached(
         "INSERT INTO health_history(account_id, day, score, band, model_version) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -79,6 +81,7 @@ pub fn run(
                 .map(|r| (r.probability * 1000.0).round() / 1000.0),
             serde_json::to_string(&risk.map(|r| r.factors).unwrap_or_default())
                 .unwrap_or_else(|_| "[]".into()),
+            score.zip(week_ago.get(&id)).map(|(now, then)| now - then),
             today
         ])?;
         history.execute(params![id, today, score, h.band.as_str(), current.version])?;

@@ -3,8 +3,8 @@
 //! its change over a week), sorted and filtered in SQL so it stays fast at
 //! 5,000 accounts.
 
-use chrono::{Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
+use chrono::NaiveDate;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -70,25 +70,15 @@ pub fn list(
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>> {
     let tiers = settings::current(conn)?.settings.tiers;
-    // The history day a week back (history is weekly before the app ran daily).
-    let week_ago: Option<NaiveDate> = conn
-        .query_row(
-            "SELECT max(day) FROM health_history WHERE day <= ?1",
-            [today - Duration::days(7)],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
     let mut sql = String::from(
         "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
                 a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct,
-                h.score, h.band, h.score - w.score
+                h.score, h.band, h.change_7d
          FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id
          LEFT JOIN health_scores h ON h.account_id = a.id
-         LEFT JOIN health_history w ON w.account_id = a.id AND w.day = ?1 AND w.model_version = h.model_version
          WHERE 1=1",
     );
-    let mut params: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(week_ago)];
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
     if !query.include_churned {
         sql.push_str(" AND a.status = 'active'");
     }
