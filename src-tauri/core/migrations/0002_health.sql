@@ -87,10 +87,8 @@ CREATE TABLE playbooks (
     updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Health inputs read urgent tickets and the last 90 days of tickets for the
--- whole book at once; these keep both to small index ranges.
+-- Health inputs read the open urgent tickets of the whole book at once.
 CREATE INDEX tickets_urgent ON tickets(account_id, opened_at) WHERE priority = 'urgent';
-CREATE INDEX tickets_opened ON tickets(opened_at);
 
 ALTER TABLE tasks ADD COLUMN alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL;
 CREATE INDEX tasks_alert ON tasks(alert_id) WHERE alert_id IS NOT NULL;
