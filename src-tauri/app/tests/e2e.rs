@@ -103,6 +103,25 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "02c-health-model-preview").await;
     click(&client, "[data-testid=settings-save]").await;
     wait_for_text(&client, "[data-testid=settings-version]", "Version 1").await;
+    // Edit a playbook: the detractor playbook gets a second task.
+    click(&client, "[data-testid=playbook-detractor]").await;
+    click(&client, "[data-testid=playbook-add]").await;
+    let titles = client
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid^=playbook-task-title]",
+        ))
+        .await
+        .expect("task fields");
+    assert_eq!(titles.len(), 2, "the default task and the new one");
+    type_into(
+        &client,
+        "[data-testid=playbook-task-title-1]",
+        "Invite the detractor to the product council",
+    )
+    .await;
+    click(&client, "[data-testid=playbook-save]").await;
+    wait_for_text(&client, "[role=status]", "Playbook for").await;
+    screenshot(&client, "02c2-playbooks").await;
     click(&client, "[data-testid=open-palette]").await;
     type_into(&client, "[data-testid=palette-input]", &risky).await;
     wait_for_text(&client, "[data-testid=palette-hit]", &risky)

@@ -26,6 +26,7 @@ import type {
   ModelStatus,
   WeekChanges,
   MetricsQuery,
+  Playbook,
   PortfolioMetrics,
 } from './bindings';
 
@@ -75,6 +76,8 @@ export const api = {
   snoozeAlerts: (ids: number[], until: string) => call<void>('alerts_snooze', { ids, until }),
   resolveAlerts: (ids: number[], note: string) => call<void>('alerts_resolve', { ids, note }),
   applyPlaybook: (alertId: number) => call<number>('playbook_apply', { alertId }),
+  playbooks: () => call<Playbook[]>('playbooks_list'),
+  savePlaybook: (playbook: Playbook) => call<void>('playbook_save', { playbook }),
   healthSettings: () => call<SettingsVersion>('health_settings'),
   healthSettingsVersions: () => call<SettingsVersion[]>('health_settings_versions'),
   previewSettings: (settings: Settings) => call<SettingsPreview>('health_settings_preview', { settings }),
