@@ -1,5 +1,5 @@
 //! Start-up benchmark of the real app window on a large book: time from
-//! launching the app to the first portfolio row on screen, and the resident
+//! launching the app to the first screen's first row (Today), and the resident
 //! memory of the app and its WebKit helper processes at that moment.
 //! Run by scripts/bench.sh (release binary, 5,000-account book, Xvfb).
 
@@ -79,7 +79,7 @@ fn app_processes(binary: &str) -> (Option<u32>, Vec<u32>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run by scripts/bench.sh on a large book"]
-async fn app_start_to_portfolio_with_a_large_book() {
+async fn app_start_to_today_with_a_large_book() {
     let book = std::env::var("STEWARD_BENCH_DATA_DIR")
         .expect("STEWARD_BENCH_DATA_DIR names a data folder holding the benchmark book");
     let home = tempfile::tempdir().expect("tmp");
@@ -93,7 +93,7 @@ async fn app_start_to_portfolio_with_a_large_book() {
         let started = Instant::now();
         let client = open_app(&driver).await;
         let session = started.elapsed().as_secs_f64() * 1000.0;
-        wait_for(&client, "[data-testid=portfolio-row]").await;
+        wait_for(&client, "[data-testid=today-item]").await;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         println!(
             "run {run}: WebDriver session open (app launched, page loaded) after {session:.0} ms"
@@ -109,7 +109,7 @@ async fn app_start_to_portfolio_with_a_large_book() {
     let mut sorted = times.clone();
     sorted.sort_by(f64::total_cmp);
     println!(
-        "start_to_portfolio_ms runs={times:.0?} median={:.0} max={:.0}",
+        "start_to_today_ms runs={times:.0?} median={:.0} max={:.0}",
         sorted[2], sorted[4]
     );
     let (app_rss, rss_sum, pss_sum, helpers) = memory[memory.len() - 1];

@@ -1,6 +1,6 @@
-//! Portfolio metrics for a period from S to E, with the formulas of
-//! docs (domain.md): logo churn, revenue churn, gross and net revenue
-//! retention, expansion and contraction, plus renewals due by quarter with
+//! Portfolio metrics for a period from S to E, with the formulas CS teams
+//! report (each written on its field of `Retention`): logo churn, revenue
+//! churn, gross and net revenue retention, expansion and contraction, plus renewals due by quarter with
 //! the ARR at risk and the ARR the churn model expects to keep, and how the
 //! health bands moved over time.
 //!

@@ -261,7 +261,19 @@ sentiment_valid_days: number,
  * Onboarding accounts are expected to reach `seats_good_pct` this many
  * days after contract start; before that the bar rises linearly.
  */
-onboarding_ramp_days: number, };
+onboarding_ramp_days: number, 
+/**
+ * Average days to resolve a ticket.
+ */
+resolution_days_good: number, resolution_days_poor: number, 
+/**
+ * CSAT (1-5), on tickets and in surveys.
+ */
+csat_poor: number, csat_good: number, 
+/**
+ * MRR change over 12 months, in %: 0 or more is good.
+ */
+contraction_poor_pct: number, };
 
 export type TierRules = { a_from_arr: number, b_from_arr: number, cadence_a_days: number, cadence_b_days: number, cadence_c_days: number, };
 

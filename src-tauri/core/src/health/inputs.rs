@@ -34,7 +34,16 @@ pub struct Inputs {
     /// Age in days of the oldest open urgent ticket.
     pub oldest_urgent_days: Option<i64>,
     pub tickets_90d: Option<i64>,
+    /// Average days from opening to resolution of tickets opened in 90 days.
+    pub resolution_days_90d: Option<f64>,
+    /// Average CSAT (1-5) on those tickets.
+    pub ticket_csat_90d: Option<f64>,
     pub nps_avg_12m: Option<f64>,
+    /// Average CSAT survey answer (1-5) over 12 months.
+    pub survey_csat_12m: Option<f64>,
+    /// MRR now against a year ago, in % (None for accounts younger than a
+    /// year or without subscriptions).
+    pub mrr_change_12m_pct: Option<f64>,
     /// NPS answers of 0-6 in the last 90 days.
     pub detractors_90d: i64,
     pub invoices_12m: i64,
@@ -149,27 +158,51 @@ pub fn gather(
     )?;
     merge(
         &format!(
-            "SELECT a.id AS account_id, count(*)
+            "SELECT a.id AS account_id, count(*),
+                    avg(CASE WHEN t.resolved_at < ?2 THEN julianday(t.resolved_at) - julianday(t.opened_at) END),
+                    avg(CASE WHEN t.resolved_at < ?2 THEN t.csat END)
              FROM accounts a JOIN tickets t ON t.account_id = a.id AND t.opened_at >= ?3 AND t.opened_at < ?2
              WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
         ),
         &[&day, &end, &since_90],
         &|r, i| {
             i.tickets_90d = Some(r.get(1)?);
+            i.resolution_days_90d = r.get(2)?;
+            i.ticket_csat_90d = r.get(3)?;
             Ok(())
         },
     )?;
     merge(
         &format!(
-            "SELECT a.id AS account_id, avg(s.score), sum(s.responded_on > ?3 AND s.score <= 6)
+            "SELECT a.id AS account_id, avg(CASE WHEN s.kind = 'nps' THEN s.score END),
+                    sum(s.kind = 'nps' AND s.responded_on > ?3 AND s.score <= 6),
+                    avg(CASE WHEN s.kind = 'csat' THEN s.score END)
              FROM accounts a JOIN survey_responses s
                ON s.account_id = a.id AND s.responded_on > ?2 AND s.responded_on <= ?1
-             WHERE s.kind = 'nps' AND {LIVE_ON} {{ONE}} GROUP BY a.id"
+             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
         ),
         &[&day, &d(365), &d(90)],
         &|r, i| {
-            i.nps_avg_12m = Some(r.get(1)?);
+            i.nps_avg_12m = r.get(1)?;
             i.detractors_90d = r.get(2)?;
+            i.survey_csat_12m = r.get(3)?;
+            Ok(())
+        },
+    )?;
+    // Contract growth: what the account pays now against a year ago.
+    merge(
+        &format!(
+            "SELECT a.id AS account_id,
+                    sum(CASE WHEN s.start_date <= ?1 AND (s.end_date IS NULL OR s.end_date > ?1) THEN s.mrr_minor ELSE 0 END),
+                    sum(CASE WHEN s.start_date <= ?2 AND (s.end_date IS NULL OR s.end_date > ?2) THEN s.mrr_minor ELSE 0 END)
+             FROM accounts a JOIN subscriptions s ON s.account_id = a.id AND s.status <> 'trialing'
+             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
+        ),
+        &[&day, &d(365)],
+        &|r, i| {
+            let (now, before): (i64, i64) = (r.get(1)?, r.get(2)?);
+            i.mrr_change_12m_pct = (before > 0 && now > 0)
+                .then(|| ((now - before) as f64 / before as f64 * 1000.0).round() / 10.0);
             Ok(())
         },
     )?;

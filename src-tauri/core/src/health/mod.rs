@@ -180,39 +180,59 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
         Component::Support => {
             let urgent = i.open_urgent_tickets?;
             let recent = i.tickets_90d.unwrap_or(0);
-            let score = (scale(urgent as f64, t.urgent_tickets_poor, 0.0)
-                + scale(recent as f64, t.tickets_90d_poor, t.tickets_90d_good))
-                / 2.0;
-            Some((
-                score,
-                format!(
-                    "{urgent} open urgent tickets, {recent} tickets in 90 days (good up to {:.0})",
-                    t.tickets_90d_good
-                ),
-            ))
+            let mut parts = vec![
+                scale(urgent as f64, t.urgent_tickets_poor, 0.0),
+                scale(recent as f64, t.tickets_90d_poor, t.tickets_90d_good),
+            ];
+            let mut words = vec![format!(
+                "{urgent} open urgent tickets, {recent} tickets in 90 days (good up to {:.0})",
+                t.tickets_90d_good
+            )];
+            if let Some(days) = i.resolution_days_90d {
+                parts.push(scale(days, t.resolution_days_poor, t.resolution_days_good));
+                words.push(format!(
+                    "resolved in {days:.1} days on average (good within {:.0})",
+                    t.resolution_days_good
+                ));
+            }
+            if let Some(csat) = i.ticket_csat_90d {
+                parts.push(scale(csat, t.csat_poor, t.csat_good));
+                words.push(format!("ticket CSAT {csat:.1} of 5"));
+            }
+            mean(&parts).map(|score| (score, words.join("; ")))
         }
         Component::Voice => {
-            let nps = i.nps_avg_12m?;
-            Some((
-                scale(nps, t.nps_poor, t.nps_good),
-                format!(
+            let mut parts = Vec::new();
+            let mut words = Vec::new();
+            if let Some(nps) = i.nps_avg_12m {
+                parts.push(scale(nps, t.nps_poor, t.nps_good));
+                words.push(format!(
                     "average NPS answer {nps:.1} of 10 in 12 months (good from {:.0})",
                     t.nps_good
-                ),
-            ))
+                ));
+            }
+            if let Some(csat) = i.survey_csat_12m {
+                parts.push(scale(csat, t.csat_poor, t.csat_good));
+                words.push(format!("CSAT surveys {csat:.1} of 5 in 12 months"));
+            }
+            mean(&parts).map(|score| (score, words.join("; ")))
         }
         Component::Commercial => {
-            if i.invoices_12m == 0 {
-                return None;
-            }
-            let share = i.late_or_failed_12m as f64 / i.invoices_12m as f64 * 100.0;
-            Some((
-                scale(share, t.late_invoices_poor_pct, 0.0),
-                format!(
+            let mut parts = Vec::new();
+            let mut words = Vec::new();
+            if i.invoices_12m > 0 {
+                let share = i.late_or_failed_12m as f64 / i.invoices_12m as f64 * 100.0;
+                parts.push(scale(share, t.late_invoices_poor_pct, 0.0));
+                words.push(format!(
                     "{} of {} invoices late or failed in 12 months",
                     i.late_or_failed_12m, i.invoices_12m
-                ),
-            ))
+                ));
+            }
+            if let Some(change) = i.mrr_change_12m_pct {
+                parts.push(scale(change, t.contraction_poor_pct, 0.0));
+                words.push(format!("contract {change:+.0}% against a year ago"));
+            }
+            mean(&parts).map(|score| (score, words.join("; ")))
         }
         Component::Relationship => {
             let mut parts = Vec::new();
@@ -555,6 +575,40 @@ mod tests {
         let empty = score(1, &Inputs::default(), &settings);
         assert_eq!(empty.band, Band::Unknown);
         assert_eq!(empty.missing.len(), Component::ALL.len());
+    }
+
+    #[test]
+    fn support_voice_and_commercial_use_every_input_they_have() {
+        let inputs = Inputs {
+            resolution_days_90d: Some(6.0),
+            ticket_csat_90d: Some(3.5),
+            survey_csat_12m: Some(2.5),
+            mrr_change_12m_pct: Some(-10.0),
+            ..healthy()
+        };
+        let h = score(1, &inputs, &Settings::default());
+        // Support: urgent 100, volume 100, resolution 6 days between 10 and 2
+        // -> 50, CSAT 3.5 between 2.5 and 4.5 -> 50; mean 75.
+        let support = component_of(&h, Component::Support);
+        assert_eq!(support.score, 75.0);
+        assert!(support.detail.contains("resolved in 6.0 days on average"));
+        // Voice: NPS 9 -> 100, survey CSAT 2.5 -> 0; mean 50.
+        assert_eq!(component_of(&h, Component::Voice).score, 50.0);
+        // Commercial: no late invoices -> 100, contract -10% (poor at -25%) -> 60; mean 80.
+        let commercial = component_of(&h, Component::Commercial);
+        assert_eq!(commercial.score, 80.0);
+        assert!(commercial
+            .detail
+            .contains("contract -10% against a year ago"));
+        // An account with no invoices is still judged on its contract.
+        let young = Inputs {
+            invoices_12m: 0,
+            late_or_failed_12m: 0,
+            mrr_change_12m_pct: Some(10.0),
+            ..healthy()
+        };
+        let c = score(1, &young, &Settings::default());
+        assert_eq!(component_of(&c, Component::Commercial).score, 100.0);
     }
 
     #[test]

@@ -39,8 +39,10 @@ impl Weights {
 }
 
 /// Where each input scores 0 ("poor") and 100 ("good"); values between are
-/// linear. Poor may lie above good for "fewer is better" inputs.
+/// linear. Poor may lie above good for "fewer is better" inputs. Fields added
+/// after a version was saved take their default when it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
 pub struct Thresholds {
     /// Active users at the weekly peak as % of licensed seats.
     pub seats_poor_pct: f64,
@@ -65,6 +67,39 @@ pub struct Thresholds {
     /// Onboarding accounts are expected to reach `seats_good_pct` this many
     /// days after contract start; before that the bar rises linearly.
     pub onboarding_ramp_days: i64,
+    /// Average days to resolve a ticket.
+    pub resolution_days_good: f64,
+    pub resolution_days_poor: f64,
+    /// CSAT (1-5), on tickets and in surveys.
+    pub csat_poor: f64,
+    pub csat_good: f64,
+    /// MRR change over 12 months, in %: 0 or more is good.
+    pub contraction_poor_pct: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            seats_poor_pct: 30.0,
+            seats_good_pct: 80.0,
+            trend_poor_pct: -30.0,
+            trend_good_pct: 5.0,
+            urgent_tickets_poor: 2.0,
+            tickets_90d_good: 2.0,
+            tickets_90d_poor: 12.0,
+            nps_poor: 6.0,
+            nps_good: 9.0,
+            late_invoices_poor_pct: 50.0,
+            touch_poor_multiple: 3.0,
+            sentiment_valid_days: 90,
+            onboarding_ramp_days: 90,
+            resolution_days_good: 2.0,
+            resolution_days_poor: 10.0,
+            csat_poor: 2.5,
+            csat_good: 4.5,
+            contraction_poor_pct: -25.0,
+        }
+    }
 }
 
 /// Tier by ARR (in the account's currency, major units) and how often each
@@ -153,21 +188,7 @@ impl Default for Settings {
             },
             green_from: 70.0,
             yellow_from: 45.0,
-            thresholds: Thresholds {
-                seats_poor_pct: 30.0,
-                seats_good_pct: 80.0,
-                trend_poor_pct: -30.0,
-                trend_good_pct: 5.0,
-                urgent_tickets_poor: 2.0,
-                tickets_90d_good: 2.0,
-                tickets_90d_poor: 12.0,
-                nps_poor: 6.0,
-                nps_good: 9.0,
-                late_invoices_poor_pct: 50.0,
-                touch_poor_multiple: 3.0,
-                sentiment_valid_days: 90,
-                onboarding_ramp_days: 90,
-            },
+            thresholds: Thresholds::default(),
             tiers: TierRules {
                 a_from_arr: 150_000.0,
                 b_from_arr: 40_000.0,
@@ -216,6 +237,13 @@ impl Settings {
             ("usage trend", t.trend_poor_pct, t.trend_good_pct),
             ("tickets in 90 days", t.tickets_90d_poor, t.tickets_90d_good),
             ("NPS", t.nps_poor, t.nps_good),
+            (
+                "resolution time",
+                t.resolution_days_poor,
+                t.resolution_days_good,
+            ),
+            ("CSAT", t.csat_poor, t.csat_good),
+            ("contract change", t.contraction_poor_pct, 0.0),
         ] {
             if !poor.is_finite() || !good.is_finite() || poor == good {
                 return bad(&format!(
