@@ -138,13 +138,14 @@ fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
     let later = today() + Duration::days(8);
     assess::run(&conn, later, None, true).expect("assess");
     let woke = today::list(&conn, later, 500).expect("today");
-    assert!(woke
+    let awake = woke
         .items
         .iter()
-        .any(|i| i.account_id == risk.account_id && i.section == Section::Risk));
+        .find(|i| i.account_id == risk.account_id && i.section == Section::Risk)
+        .expect("the snoozed risk is back after its date");
 
     // Resolving with a note keeps the reason quiet even though the rule still fires.
-    let reason = risk.reasons[0].reason;
+    let reason = awake.reasons[0].reason;
     let open = unresolved(&conn, risk.account_id, reason);
     alerts::resolve(
         &conn,

@@ -273,7 +273,19 @@ csat_poor: number, csat_good: number,
 /**
  * MRR change over 12 months, in %: 0 or more is good.
  */
-contraction_poor_pct: number, };
+contraction_poor_pct: number, 
+/**
+ * Days with any login in 4 weeks (about 20 working days).
+ */
+login_days_poor: number, login_days_good: number, 
+/**
+ * Feature events per active user and day.
+ */
+events_per_user_poor: number, events_per_user_good: number, 
+/**
+ * Seat use percentile among accounts of the same tier.
+ */
+percentile_poor: number, percentile_good: number, };
 
 export type TierRules = { a_from_arr: number, b_from_arr: number, cadence_a_days: number, cadence_b_days: number, cadence_c_days: number, };
 

@@ -28,6 +28,14 @@ pub struct Inputs {
     pub seats_used_pct: Option<f64>,
     /// Average active users, last 4 weeks against the 4 before, in %.
     pub usage_trend_pct: Option<f64>,
+    /// Average active users, last 3 months against the 3 before, in %.
+    pub usage_quarter_pct: Option<f64>,
+    /// Days with any login in the last 4 weeks.
+    pub login_days_28d: Option<f64>,
+    /// Feature events per active user and day over the last 4 weeks.
+    pub events_per_user_day: Option<f64>,
+    /// Share of live accounts of the same tier with lower seat use, in %.
+    pub seat_use_percentile: Option<f64>,
     /// Average active users, last 30 days against the 90 before, in %.
     pub usage_30_vs_90_pct: Option<f64>,
     pub open_urgent_tickets: Option<i64>,
@@ -65,6 +73,60 @@ struct Span {
     count: f64,
     peak: Option<f64>,
     seats: Option<f64>,
+    /// Days with at least one login.
+    login_days: f64,
+    events: f64,
+}
+
+/// Fewer accounts than this in a tier make a percentile meaningless.
+const MIN_PEERS: usize = 5;
+
+/// Where each account's seat use stands among live accounts of its tier, in
+/// percent of peers below it. For the whole book the peers are the accounts
+/// just gathered; for one account they come from the rollups (same definition
+/// of seat use, refreshed whenever usage changes).
+fn seat_use_percentiles(
+    conn: &Connection,
+    all: &mut HashMap<i64, Inputs>,
+    only: Option<i64>,
+) -> Result<()> {
+    let percentile = |below: usize, peers: usize| {
+        (peers >= MIN_PEERS)
+            .then(|| (below as f64 / (peers - 1).max(1) as f64 * 1000.0).round() / 10.0)
+    };
+    if only.is_some() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT sum(r.seats_used_pct < ?1), count(r.seats_used_pct) FROM account_rollups r
+             JOIN accounts a ON a.id = r.account_id WHERE a.status = 'active' AND a.tier = ?2",
+        )?;
+        for i in all.values_mut() {
+            if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+                let (below, peers): (Option<i64>, i64) = stmt
+                    .query_row(rusqlite::params![seats, tier], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                i.seat_use_percentile = percentile(below.unwrap_or(0) as usize, peers as usize);
+            }
+        }
+        return Ok(());
+    }
+    let mut by_tier: HashMap<Tier, Vec<f64>> = HashMap::new();
+    for i in all.values() {
+        if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+            by_tier.entry(tier).or_default().push(seats);
+        }
+    }
+    for values in by_tier.values_mut() {
+        values.sort_by(f64::total_cmp);
+    }
+    for i in all.values_mut() {
+        if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+            let peers = &by_tier[&tier];
+            let below = peers.partition_point(|v| *v < seats);
+            i.seat_use_percentile = percentile(below, peers.len());
+        }
+    }
+    Ok(())
 }
 
 /// Accounts that were customers on `day`: started by then and not yet churned.
@@ -269,15 +331,16 @@ pub fn gather(
     // windows the scores need. Plain sums over ranges cost a third of one
     // pass with a CASE per window and row.
     let bounds: &[i64] = match depth {
-        Depth::Scores => &[0, 7, 28, 56],
-        Depth::Full => &[0, 7, 28, 30, 56, 120],
+        Depth::Scores => &[0, 7, 28, 56, 90, 180],
+        Depth::Full => &[0, 7, 28, 30, 56, 90, 120, 180],
     };
     let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
     for (k, pair) in bounds.windows(2).enumerate() {
         each_row(
             conn,
             &format!(
-                "SELECT a.id, sum(u.active_users), count(u.active_users), max(u.active_users), max(u.licensed_seats)
+                "SELECT a.id, sum(u.active_users), count(u.active_users), max(u.active_users), max(u.licensed_seats),
+                        sum(u.logins > 0), sum(u.feature_events)
                  FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?2 AND u.day <= ?3
                  WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
             ),
@@ -293,6 +356,8 @@ pub fn gather(
                     count: r.get(2)?,
                     peak: r.get(3)?,
                     seats: r.get(4)?,
+                    login_days: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                    events: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
                 };
                 Ok(())
             },
@@ -321,10 +386,27 @@ pub fn gather(
             _ => None,
         };
         i.usage_trend_pct = change(window(row, 0, 28), window(row, 28, 56));
+        i.usage_quarter_pct = change(window(row, 0, 90), window(row, 90, 180));
         if depth == Depth::Full {
             i.usage_30_vs_90_pct = change(window(row, 0, 30), window(row, 30, 120));
         }
+        // The last four weeks: the spans up to 28 days back.
+        let recent = bounds.windows(2).zip(row).filter(|(pair, _)| pair[1] <= 28);
+        let (days, logins, active, events) =
+            recent.fold((0.0, 0.0, 0.0, 0.0), |(d, l, a, e), (_, span)| {
+                (
+                    d + span.count,
+                    l + span.login_days,
+                    a + span.sum,
+                    e + span.events,
+                )
+            });
+        if days > 0.0 {
+            i.login_days_28d = Some(logins);
+            i.events_per_user_day = (active > 0.0).then(|| (events / active * 10.0).round() / 10.0);
+        }
     }
+    seat_use_percentiles(conn, &mut all, only)?;
 
     Ok(all)
 }

@@ -174,6 +174,32 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                         t.trend_poor_pct
                     ));
                 }
+                if let Some(quarter) = i.usage_quarter_pct {
+                    parts.push(scale(quarter, t.trend_poor_pct, t.trend_good_pct));
+                    words.push(format!("last 3 months {quarter:+.0}% against the 3 before"));
+                }
+                if let Some(days) = i.login_days_28d {
+                    parts.push(scale(days, t.login_days_poor, t.login_days_good));
+                    words.push(format!(
+                        "logins on {days:.0} of the last 28 days (good from {:.0})",
+                        t.login_days_good
+                    ));
+                }
+                if let Some(events) = i.events_per_user_day {
+                    parts.push(scale(
+                        events,
+                        t.events_per_user_poor,
+                        t.events_per_user_good,
+                    ));
+                    words.push(format!("{events:.1} feature events per active user a day"));
+                }
+                if let Some(pct) = i.seat_use_percentile {
+                    parts.push(scale(pct, t.percentile_poor, t.percentile_good));
+                    words.push(format!(
+                        "seat use above {pct:.0}% of tier {} accounts",
+                        i.tier.map(|t| t.as_str()).unwrap_or("?")
+                    ));
+                }
             }
             mean(&parts).map(|score| (score, words.join("; ")))
         }
@@ -609,6 +635,92 @@ mod tests {
         };
         let c = score(1, &young, &Settings::default());
         assert_eq!(component_of(&c, Component::Commercial).score, 100.0);
+    }
+
+    #[test]
+    fn adoption_uses_every_usage_signal_by_hand() {
+        let inputs = Inputs {
+            usage_quarter_pct: Some(-30.0),
+            login_days_28d: Some(13.0),
+            events_per_user_day: Some(4.0),
+            seat_use_percentile: Some(30.0),
+            ..healthy()
+        };
+        let h = score(1, &inputs, &Settings::default());
+        // Seats 80% -> 100, 4-week trend +5% -> 100, quarter -30% -> 0,
+        // 13 login days (8..18) -> 50, 4 events (2..6) -> 50, percentile 30
+        // (10..50) -> 50: mean 350 / 6.
+        let adoption = component_of(&h, Component::Adoption);
+        assert!((adoption.score - 350.0 / 6.0).abs() < 1e-9);
+        for words in [
+            "last 3 months -30% against the 3 before",
+            "logins on 13 of the last 28 days (good from 18)",
+            "4.0 feature events per active user a day",
+            "seat use above 30% of tier B accounts",
+        ] {
+            assert!(adoption.detail.contains(words), "{}", adoption.detail);
+        }
+    }
+
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Option<f64>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(None),
+            proptest::num::f64::ANY.prop_map(Some),
+            (-1e4..1e4f64).prop_map(Some),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever the data says (NaN, infinities, negative counts, missing
+        /// anything), a score is a number from 0 to 100 and nothing panics.
+        #[test]
+        fn any_inputs_score_between_0_and_100(
+            a in any_value(), b in any_value(), c in any_value(), d in any_value(),
+            e in any_value(), f in any_value(), g in any_value(), h in any_value(),
+            k in any_value(), m in any_value(),
+            counts in proptest::array::uniform8(-5i64..1_000_000),
+            flags in proptest::array::uniform3(proptest::option::of(proptest::bool::ANY)),
+            onboarding in proptest::bool::ANY,
+            sentiment in proptest::option::of((-3i64..9, -10i64..500)),
+        ) {
+            let inputs = Inputs {
+                tier: Some(Tier::A),
+                stage: Some(if onboarding { LifecycleStage::Onboarding } else { LifecycleStage::Mature }),
+                arr: a.unwrap_or(0.0),
+                tenure_days: Some(counts[0]),
+                renewal_in_days: Some(counts[1]),
+                seats_used_pct: b,
+                usage_trend_pct: c,
+                usage_quarter_pct: d,
+                login_days_28d: e,
+                events_per_user_day: f,
+                seat_use_percentile: g,
+                usage_30_vs_90_pct: h,
+                open_urgent_tickets: Some(counts[2]),
+                oldest_urgent_days: Some(counts[3]),
+                tickets_90d: Some(counts[4]),
+                resolution_days_90d: k,
+                ticket_csat_90d: m,
+                nps_avg_12m: a,
+                survey_csat_12m: b,
+                mrr_change_12m_pct: c,
+                detractors_90d: counts[5],
+                invoices_12m: counts[6],
+                late_or_failed_12m: counts[7],
+                invoices_overdue: counts[5],
+                champion_present: flags[0],
+                champion_left: flags[1].unwrap_or(false),
+                sponsor_present: flags[2],
+                days_since_touch: Some(counts[3]),
+                sentiment,
+            };
+            let h = score(1, &inputs, &Settings::default());
+            proptest::prop_assert!((0.0..=100.0).contains(&h.score), "{h:?}");
+            for c in &h.components {
+                proptest::prop_assert!((0.0..=100.0).contains(&c.score), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -75,6 +75,15 @@ pub struct Thresholds {
     pub csat_good: f64,
     /// MRR change over 12 months, in %: 0 or more is good.
     pub contraction_poor_pct: f64,
+    /// Days with any login in 4 weeks (about 20 working days).
+    pub login_days_poor: f64,
+    pub login_days_good: f64,
+    /// Feature events per active user and day.
+    pub events_per_user_poor: f64,
+    pub events_per_user_good: f64,
+    /// Seat use percentile among accounts of the same tier.
+    pub percentile_poor: f64,
+    pub percentile_good: f64,
 }
 
 impl Default for Thresholds {
@@ -98,6 +107,12 @@ impl Default for Thresholds {
             csat_poor: 2.5,
             csat_good: 4.5,
             contraction_poor_pct: -25.0,
+            login_days_poor: 8.0,
+            login_days_good: 18.0,
+            events_per_user_poor: 2.0,
+            events_per_user_good: 6.0,
+            percentile_poor: 10.0,
+            percentile_good: 50.0,
         }
     }
 }
@@ -244,6 +259,13 @@ impl Settings {
             ),
             ("CSAT", t.csat_poor, t.csat_good),
             ("contract change", t.contraction_poor_pct, 0.0),
+            ("login days", t.login_days_poor, t.login_days_good),
+            (
+                "feature use",
+                t.events_per_user_poor,
+                t.events_per_user_good,
+            ),
+            ("peer percentile", t.percentile_poor, t.percentile_good),
         ] {
             if !poor.is_finite() || !good.is_finite() || poor == good {
                 return bad(&format!(
