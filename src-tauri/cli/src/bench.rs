@@ -224,7 +224,7 @@ pub fn run(
 
     // Health, churn risk, alerts and Today (issue 3). The reference is one
     // SQL aggregate over exactly the usage rows an assessment reads: the last
-    // 120 days of every live account.
+    // 180 days of every live account.
     eprintln!("measuring assessment, Today and the churn model...");
     use steward_core::{assess, churn, health, today as today_list};
     let settings = health::settings::current(&conn)?.settings;
@@ -242,7 +242,8 @@ pub fn run(
         tx.rollback()?;
         Ok(())
     })?;
-    let window = today - chrono::Duration::days(120);
+    // The widest window an assessment reads (3 months against the 3 before).
+    let window = today - chrono::Duration::days(180);
     let scan_latency = measure_n(10, || {
         let mut stmt = conn.prepare_cached(
             "SELECT a.id, avg(u.active_users), max(u.licensed_seats)

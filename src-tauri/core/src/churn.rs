@@ -318,7 +318,7 @@ fn examples(
             day,
             settings.thresholds.sentiment_valid_days,
             None,
-            inputs::Depth::Scores,
+            inputs::Depth::ChurnFeatures,
         )?;
         for (id, i) in snapshot {
             if i.tenure_days.unwrap_or(0) < 60 {

@@ -138,21 +138,19 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
         }
     }
     {
+        // SQLite takes a bare column from the row that gave min(), so each
+        // account's oldest overdue title comes with its count in one pass.
         let mut stmt = conn.prepare_cached(
-            "SELECT account_id, count(*), min(due_on) FROM tasks
+            "SELECT account_id, count(*), min(due_on), title FROM tasks
              WHERE done_at IS NULL AND due_on < ?1 AND account_id IS NOT NULL GROUP BY account_id",
         )?;
-        let mut first = conn.prepare_cached(
-            "SELECT title FROM tasks WHERE account_id = ?1 AND done_at IS NULL AND due_on < ?2
-             ORDER BY due_on, id LIMIT 1",
-        )?;
-        let overdue: Vec<(i64, i64)> = stmt
-            .query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let overdue: Vec<(i64, i64, String)> = stmt
+            .query_map([today], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        for (id, count) in overdue {
+        for (id, count, title) in overdue {
             if let Some(it) = item(&mut items, &accounts, id, Section::Touch) {
                 it.overdue_tasks = count;
-                it.overdue_task = first.query_row(rusqlite::params![id, today], |r| r.get(0))?;
+                it.overdue_task = Some(title);
             }
         }
     }

@@ -355,6 +355,23 @@ fn today_puts_declining_accounts_first_with_their_reasons() {
         "{declining} of the top 10 risks are declining accounts"
     );
     assert!(top.iter().all(|i| !i.reasons.is_empty()));
+    // Overdue tasks: the count and the oldest title, as the tasks table says.
+    let with_tasks = list
+        .items
+        .iter()
+        .find(|i| i.overdue_tasks > 0)
+        .expect("an account with overdue tasks");
+    let (count, oldest): (i64, String) = conn
+        .query_row(
+            "SELECT count(*), (SELECT title FROM tasks WHERE account_id = ?1 AND done_at IS NULL AND due_on < ?2
+                               ORDER BY due_on, id LIMIT 1)
+             FROM tasks WHERE account_id = ?1 AND done_at IS NULL AND due_on < ?2",
+            rusqlite::params![with_tasks.account_id, today()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("tasks");
+    assert_eq!(with_tasks.overdue_tasks, count);
+    assert_eq!(with_tasks.overdue_task.as_deref(), Some(oldest.as_str()));
     let totals: u32 = list.sections.iter().map(|s| s.total).sum();
     assert!(totals as usize >= list.items.len());
 }

@@ -133,12 +133,15 @@ fn seat_use_percentiles(
 const LIVE_ON: &str =
     "coalesce(a.contract_start, '') <= ?1 AND (a.status = 'active' OR a.churn_date > ?1)";
 
-/// How much to read: alerts need usage over 120 days; health scores and the
-/// churn model's training snapshots need 56, which reads half the rows.
+/// How much usage to read: health scores compare the last 3 months with the
+/// 3 before (180 days); warnings add 30 days against the 90 before; the
+/// churn model's snapshots use only seat use and the 4-week trend (56 days,
+/// a third of the rows, which keeps retraining under a second).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
     Full,
     Scores,
+    ChurnFeatures,
 }
 
 /// Gathers the inputs of every account live on `day` (or of one).
@@ -331,16 +334,23 @@ pub fn gather(
     // windows the scores need. Plain sums over ranges cost a third of one
     // pass with a CASE per window and row.
     let bounds: &[i64] = match depth {
+        Depth::ChurnFeatures => &[0, 7, 28, 56],
         Depth::Scores => &[0, 7, 28, 56, 90, 180],
         Depth::Full => &[0, 7, 28, 30, 56, 90, 120, 180],
     };
     let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
     for (k, pair) in bounds.windows(2).enumerate() {
+        // Only the last week needs peaks and only the last 4 weeks logins and
+        // events; older ranges are two plain aggregates per row.
+        let extra = match pair[1] {
+            7 => "max(u.active_users), max(u.licensed_seats), sum(u.logins > 0), sum(u.feature_events)",
+            n if n <= 28 => "NULL, NULL, sum(u.logins > 0), sum(u.feature_events)",
+            _ => "NULL, NULL, NULL, NULL",
+        };
         each_row(
             conn,
             &format!(
-                "SELECT a.id, sum(u.active_users), count(u.active_users), max(u.active_users), max(u.licensed_seats),
-                        sum(u.logins > 0), sum(u.feature_events)
+                "SELECT a.id, sum(u.active_users), count(u.active_users), {extra}
                  FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?2 AND u.day <= ?3
                  WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
             ),
@@ -386,7 +396,9 @@ pub fn gather(
             _ => None,
         };
         i.usage_trend_pct = change(window(row, 0, 28), window(row, 28, 56));
-        i.usage_quarter_pct = change(window(row, 0, 90), window(row, 90, 180));
+        if depth != Depth::ChurnFeatures {
+            i.usage_quarter_pct = change(window(row, 0, 90), window(row, 90, 180));
+        }
         if depth == Depth::Full {
             i.usage_30_vs_90_pct = change(window(row, 0, 30), window(row, 30, 120));
         }
