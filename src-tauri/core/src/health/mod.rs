@@ -140,8 +140,38 @@ fn is_onboarding(i: &Inputs) -> bool {
     i.stage == Some(LifecycleStage::Onboarding)
 }
 
+/// A component's score, the sentence behind it, and the part of that
+/// sentence about its weakest inputs (what "drags it down most" names).
+struct Scored {
+    score: f64,
+    detail: String,
+    weakest: String,
+}
+
+/// Averages a component's parts; `words[k]` describes `parts[k]`.
+fn summarise(parts: &[f64], words: &[String]) -> Option<Scored> {
+    let score = mean(parts)?;
+    let mut weak: Vec<(f64, &String)> = parts
+        .iter()
+        .copied()
+        .zip(words)
+        .filter(|(p, _)| *p < 100.0)
+        .collect();
+    weak.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Some(Scored {
+        score,
+        detail: words.join("; "),
+        weakest: weak
+            .iter()
+            .take(2)
+            .map(|(_, w)| w.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
+}
+
 /// One component's score and the sentence behind it, or None without data.
-fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
+fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored> {
     let t = &s.thresholds;
     match c {
         Component::Adoption => {
@@ -201,7 +231,7 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                     ));
                 }
             }
-            mean(&parts).map(|score| (score, words.join("; ")))
+            summarise(&parts, &words)
         }
         Component::Support => {
             let urgent = i.open_urgent_tickets?;
@@ -210,10 +240,13 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                 scale(urgent as f64, t.urgent_tickets_poor, 0.0),
                 scale(recent as f64, t.tickets_90d_poor, t.tickets_90d_good),
             ];
-            let mut words = vec![format!(
-                "{urgent} open urgent tickets, {recent} tickets in 90 days (good up to {:.0})",
-                t.tickets_90d_good
-            )];
+            let mut words = vec![
+                format!("{urgent} open urgent tickets"),
+                format!(
+                    "{recent} tickets in 90 days (good up to {:.0})",
+                    t.tickets_90d_good
+                ),
+            ];
             if let Some(days) = i.resolution_days_90d {
                 parts.push(scale(days, t.resolution_days_poor, t.resolution_days_good));
                 words.push(format!(
@@ -225,7 +258,7 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
                 words.push(format!("ticket CSAT {csat:.1} of 5"));
             }
-            mean(&parts).map(|score| (score, words.join("; ")))
+            summarise(&parts, &words)
         }
         Component::Voice => {
             let mut parts = Vec::new();
@@ -241,7 +274,7 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
                 words.push(format!("CSAT surveys {csat:.1} of 5 in 12 months"));
             }
-            mean(&parts).map(|score| (score, words.join("; ")))
+            summarise(&parts, &words)
         }
         Component::Commercial => {
             let mut parts = Vec::new();
@@ -258,7 +291,7 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                 parts.push(scale(change, t.contraction_poor_pct, 0.0));
                 words.push(format!("contract {change:+.0}% against a year ago"));
             }
-            mean(&parts).map(|score| (score, words.join("; ")))
+            summarise(&parts, &words)
         }
         Component::Relationship => {
             let mut parts = Vec::new();
@@ -287,14 +320,14 @@ fn component(c: Component, i: &Inputs, s: &Settings) -> Option<(f64, String)> {
                     tier.as_str()
                 ));
             }
-            mean(&parts).map(|score| (score, words.join("; ")))
+            summarise(&parts, &words)
         }
         Component::Sentiment => {
             let (rating, age) = i.sentiment?;
-            Some((
-                scale(rating as f64, 1.0, 5.0),
-                format!("your rating {rating} of 5, {age} days ago"),
-            ))
+            summarise(
+                &[scale(rating as f64, 1.0, 5.0)],
+                &[format!("your rating {rating} of 5, {age} days ago")],
+            )
         }
     }
 }
@@ -318,22 +351,26 @@ pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
             continue;
         }
         match component(c, inputs, settings) {
-            Some((s, detail)) => scored.push((c, s, weight, detail)),
+            Some(part) => scored.push((c, weight, part)),
             None => missing.push(c),
         }
     }
-    let total: f64 = scored.iter().map(|(_, _, w, _)| w).sum();
+    let total: f64 = scored.iter().map(|(_, w, _)| w).sum();
+    let share = |w: f64| if total > 0.0 { w / total } else { 0.0 };
+    // The component costing the most points, named by its weakest inputs.
+    let biggest_drag = scored
+        .iter()
+        .filter(|(_, _, p)| p.score < 100.0)
+        .max_by(|a, b| ((100.0 - a.2.score) * a.1).total_cmp(&((100.0 - b.2.score) * b.1)))
+        .map(|(_, _, p)| p.weakest.clone());
     let components: Vec<ComponentScore> = scored
         .into_iter()
-        .map(|(component, score, w, detail)| {
-            let weight = if total > 0.0 { w / total } else { 0.0 };
-            ComponentScore {
-                component,
-                score,
-                weight,
-                points: score * weight,
-                detail,
-            }
+        .map(|(component, w, part)| ComponentScore {
+            component,
+            score: part.score,
+            weight: share(w),
+            points: part.score * share(w),
+            detail: part.detail,
         })
         .collect();
     let score = (components.iter().map(|c| c.points).sum::<f64>() * 10.0).round() / 10.0;
@@ -342,11 +379,6 @@ pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
     } else {
         Band::of(score, settings)
     };
-    let biggest_drag = components
-        .iter()
-        .filter(|c| c.score < 100.0)
-        .max_by(|a, b| ((100.0 - a.score) * a.weight).total_cmp(&((100.0 - b.score) * b.weight)))
-        .map(|c| c.detail.clone());
     Health {
         account_id,
         score,
@@ -660,6 +692,11 @@ mod tests {
         ] {
             assert!(adoption.detail.contains(words), "{}", adoption.detail);
         }
+        // What drags it down names the two weakest inputs, not the good ones.
+        assert_eq!(
+            h.biggest_drag.as_deref(),
+            Some("last 3 months -30% against the 3 before; logins on 13 of the last 28 days (good from 18)")
+        );
     }
 
     fn any_value() -> impl proptest::strategy::Strategy<Value = Option<f64>> {
