@@ -118,6 +118,7 @@ const en = {
   'health.profile.onboarding': 'Judged as onboarding: against the ramp, not mature adoption',
   'health.trend': 'Last 26 weeks',
   'health.trendVersion': 'Scoring settings changed on {date}; earlier points used version {version}.',
+  'health.trendDefaults': 'Scoring settings changed on {date}; earlier points used the shipped defaults.',
   'health.risk': 'Churn risk, next {days} days',
   'health.riskFallback': 'No churn model yet: risk follows the health score.',
   'health.rate': 'Your sentiment',
