@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 
 use crate::{
     account, alerts, assess, checkin, churn, demo, error, health, import, metrics, model,
-    portfolio, progress, search, store, tasks, today,
+    onboarding, plans, portfolio, postmortem, progress, search, store, tasks, today,
 };
 
 macro_rules! declarations {
@@ -45,6 +45,11 @@ fn generate() -> String {
         today::Section, today::TodayReason, today::TodayItem, today::SectionSummary, today::Today,
         metrics::MetricsQuery, metrics::Retention, metrics::QuarterRenewals, metrics::BandPoint,
         metrics::PortfolioMetrics,
+        plans::UsageMetric, plans::MilestonePlan, plans::MilestoneStatus, plans::NewObjective,
+        plans::Objective, plans::NewMilestone, plans::Milestone,
+        onboarding::ItemOwner, onboarding::TemplateItem, onboarding::TemplatePhase, onboarding::Template,
+        onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
+        postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

@@ -1,7 +1,8 @@
 //! steward-core owns Steward's product: the domain vocabulary, the SQLite
 //! portfolio file and its migrations, the demo book, file import, and every
 //! query and write a CSM's screen needs (portfolio, account page, health
-//! scores, churn risk, alerts and playbooks, the Today list, portfolio metrics, check-ins, tasks,
+//! scores, churn risk, alerts and playbooks, the Today list, portfolio metrics, success plans and milestones, onboarding checklists, the
+//! calendar export, churn post-mortems, check-ins, tasks,
 //! search). It knows nothing of windows or HTTP: the desktop shell and
 //! the CLI are thin adapters over these functions, and the tests run them
 //! against real SQLite files.
@@ -9,6 +10,7 @@
 pub mod account;
 pub mod alerts;
 pub mod assess;
+pub mod calendar;
 pub mod checkin;
 pub mod churn;
 pub mod demo;
@@ -17,7 +19,10 @@ pub mod health;
 pub mod import;
 pub mod metrics;
 pub mod model;
+pub mod onboarding;
+pub mod plans;
 pub mod portfolio;
+pub mod postmortem;
 pub mod progress;
 pub mod rng;
 pub mod rollup;

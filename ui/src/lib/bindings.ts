@@ -523,3 +523,73 @@ renewals: Array<QuarterRenewals>,
  * Health band counts per history day within the period.
  */
 bands: Array<BandPoint>, };
+
+export type UsageMetric = "active_users" | "logins" | "feature_events" | "api_calls";
+
+export type MilestonePlan = "planned" | "on_track" | "at_risk";
+
+export type MilestoneStatus = "planned" | "on_track" | "at_risk" | "missed" | "achieved";
+
+export type NewObjective = { account_id: number, title: string, metric: string | null, usage_metric: UsageMetric | null, baseline: number | null, target: number | null, target_date: string | null, };
+
+export type Objective = { id: number, title: string, metric: string | null, usage_metric: UsageMetric | null, baseline: number | null, target: number | null, target_date: string | null, 
+/**
+ * For a usage metric: its daily average over the last 7 days of data.
+ */
+current: number | null, 
+/**
+ * Share of the way from baseline to target, in % (may pass 100).
+ */
+progress_pct: number | null, };
+
+export type NewMilestone = { account_id: number, objective_id: number | null, title: string, target_date: string | null, first_value: boolean, };
+
+export type Milestone = { id: number, objective_id: number | null, title: string, target_date: string | null, achieved_on: string | null, status: MilestoneStatus, evidence: string | null, first_value: boolean, for_qbr: boolean, };
+
+export type ItemOwner = "csm" | "customer";
+
+export type TemplateItem = { title: string, owner: ItemOwner, due_offset_days: number, 
+/**
+ * Completing the item achieves a milestone of the same name.
+ */
+milestone: boolean, 
+/**
+ * That milestone marks first value (time to value counts to it).
+ */
+first_value: boolean, };
+
+export type TemplatePhase = { name: string, items: Array<TemplateItem>, };
+
+export type Template = { id: number, name: string, version: number, phases: Array<TemplatePhase>, };
+
+export type ChecklistItem = { id: number, title: string, owner: ItemOwner, due_on: string | null, done_on: string | null, note: string | null, overdue: boolean, milestone: boolean, };
+
+export type PhaseProgress = { name: string, done: number, total: number, items: Array<ChecklistItem>, };
+
+export type Checklist = { id: number, template_name: string, template_version: number, started_on: string, expectations: string | null, phases: Array<PhaseProgress>, done: number, total: number, 
+/**
+ * Done items / all items, in % (0-100).
+ */
+progress_pct: number, overdue: number, last_done_on: string | null, };
+
+export type OnboardingRow = { account_id: number, account_name: string, started_on: string, days_since_start: number, done: number, total: number, progress_pct: number, overdue: number, last_done_on: string | null, 
+/**
+ * No item done for `stuck_days` (counting from the start when none is).
+ */
+stuck: boolean, };
+
+export type ChurnReason = "product_fit" | "no_adoption" | "champion_left" | "budget" | "competitor" | "support" | "price" | "other";
+
+export type Postmortem = { account_id: number, reason: ChurnReason, details: string | null, first_signals_on: string | null, lessons: string | null, };
+
+export type ReasonTotal = { reason: ChurnReason, accounts: number, 
+/**
+ * ARR lost, per currency.
+ */
+arr: Array<Money>, };
+
+export type ReasonSummary = { reasons: Array<ReasonTotal>, 
+/**
+ * Churned accounts without a post-mortem yet.
+ */
+without_postmortem: number, };

@@ -1,0 +1,369 @@
+//! Success plans: the customer's objectives with a measurable criterion, and
+//! milestones with target and achieved dates. Achieving a milestone puts it on
+//! the account's timeline and marks it for the next QBR; a target date that
+//! passed without it is "missed". The milestone flagged as first value gives
+//! the account's time to value.
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::{source, text_enum};
+
+text_enum!(
+    /// The usage metrics an objective can follow.
+    UsageMetric {
+        ActiveUsers => "active_users",
+        Logins => "logins",
+        FeatureEvents => "feature_events",
+        ApiCalls => "api_calls",
+    }
+);
+
+text_enum!(
+    /// What the CSM says about a milestone in flight.
+    MilestonePlan { Planned => "planned", OnTrack => "on_track", AtRisk => "at_risk" }
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneStatus {
+    Planned,
+    OnTrack,
+    AtRisk,
+    /// The target date passed without it.
+    Missed,
+    Achieved,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewObjective {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub title: String,
+    pub metric: Option<String>,
+    pub usage_metric: Option<UsageMetric>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub target_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Objective {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub metric: Option<String>,
+    pub usage_metric: Option<UsageMetric>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub target_date: Option<NaiveDate>,
+    /// For a usage metric: its daily average over the last 7 days of data.
+    pub current: Option<f64>,
+    /// Share of the way from baseline to target, in % (may pass 100).
+    pub progress_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewMilestone {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    #[ts(type = "number | null")]
+    pub objective_id: Option<i64>,
+    pub title: String,
+    pub target_date: Option<NaiveDate>,
+    pub first_value: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Milestone {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub objective_id: Option<i64>,
+    pub title: String,
+    pub target_date: Option<NaiveDate>,
+    pub achieved_on: Option<NaiveDate>,
+    pub status: MilestoneStatus,
+    pub evidence: Option<String>,
+    pub first_value: bool,
+    pub for_qbr: bool,
+}
+
+fn check_account(conn: &Connection, account_id: i64) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row("SELECT id FROM accounts WHERE id = ?1", [account_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))
+}
+
+fn title(text: &str, what: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::invalid(format!("The {what} needs a title.")));
+    }
+    Ok(t.to_string())
+}
+
+pub fn add_objective(conn: &Connection, o: &NewObjective) -> Result<i64> {
+    check_account(conn, o.account_id)?;
+    conn.execute(
+        "INSERT INTO objectives(account_id, title, metric, usage_metric, baseline, target, target_date, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            o.account_id,
+            title(&o.title, "objective")?,
+            o.metric.as_deref().map(str::trim).filter(|m| !m.is_empty()),
+            o.usage_metric,
+            o.baseline,
+            o.target,
+            o.target_date,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn objectives(conn: &Connection, account_id: i64) -> Result<Vec<Objective>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, title, metric, usage_metric, baseline, target, target_date FROM objectives
+         WHERE account_id = ?1 ORDER BY coalesce(target_date, '9999'), id",
+    )?;
+    let rows: Vec<Objective> = stmt
+        .query_map([account_id], |r| {
+            Ok(Objective {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                metric: r.get(2)?,
+                usage_metric: r.get(3)?,
+                baseline: r.get(4)?,
+                target: r.get(5)?,
+                target_date: r.get(6)?,
+                current: None,
+                progress_pct: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|mut o| {
+            if let Some(metric) = o.usage_metric {
+                o.current = current_usage(conn, account_id, metric)?;
+            }
+            o.progress_pct = match (o.baseline, o.target, o.current) {
+                (Some(b), Some(t), Some(c)) if (t - b).abs() > f64::EPSILON => {
+                    Some(((c - b) / (t - b) * 1000.0).round() / 10.0)
+                }
+                _ => None,
+            };
+            Ok(o)
+        })
+        .collect()
+}
+
+/// The metric's daily average over the account's last 7 days of usage.
+fn current_usage(conn: &Connection, account_id: i64, metric: UsageMetric) -> Result<Option<f64>> {
+    // The column name comes from a closed set, never from user text.
+    let sql = format!(
+        "SELECT avg({col}) FROM (SELECT {col} FROM usage_daily WHERE account_id = ?1 ORDER BY day DESC LIMIT 7)",
+        col = metric.as_str()
+    );
+    Ok(conn
+        .query_row(&sql, [account_id], |r| r.get::<_, Option<f64>>(0))?
+        .map(|v| (v * 10.0).round() / 10.0))
+}
+
+pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
+    check_account(conn, m.account_id)?;
+    conn.execute(
+        "INSERT INTO milestones(account_id, objective_id, title, target_date, first_value, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            m.account_id,
+            m.objective_id,
+            title(&m.title, "milestone")?,
+            m.target_date,
+            m.first_value,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE milestones SET status = ?2 WHERE id = ?1",
+        params![id, plan],
+    )?;
+    if n == 0 {
+        return Err(Error::not_found(format!("Milestone {id} does not exist.")));
+    }
+    Ok(())
+}
+
+/// Marks a milestone achieved on `on` with its evidence: it lands on the
+/// timeline as a note and is flagged for the next QBR. Achieving it twice
+/// changes nothing. A date after `today` is refused.
+pub fn achieve(
+    conn: &Connection,
+    id: i64,
+    on: NaiveDate,
+    evidence: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    if on > today {
+        return Err(Error::invalid(
+            "A milestone cannot be achieved in the future.",
+        ));
+    }
+    let row: Option<(i64, String, Option<NaiveDate>)> = conn
+        .query_row(
+            "SELECT account_id, title, achieved_on FROM milestones WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (account_id, name, achieved) =
+        row.ok_or_else(|| Error::not_found(format!("Milestone {id} does not exist.")))?;
+    if achieved.is_some() {
+        return Ok(());
+    }
+    let evidence = evidence.trim();
+    let summary = if evidence.is_empty() {
+        format!("Milestone achieved: {name}")
+    } else {
+        format!("Milestone achieved: {name}. {evidence}")
+    };
+    conn.execute(
+        "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, source, created_at)
+         VALUES (?1, 'note', ?2, ?3, 'positive', ?4, ?5)",
+        params![account_id, on, summary, source::USER, Utc::now().to_rfc3339()],
+    )?;
+    let activity = conn.last_insert_rowid();
+    conn.execute(
+        "UPDATE milestones SET achieved_on = ?2, evidence = ?3, for_qbr = 1, activity_id = ?4 WHERE id = ?1",
+        params![id, on, (!evidence.is_empty()).then_some(evidence), activity],
+    )?;
+    // The timeline's last touch moves with the new note.
+    crate::rollup::refresh(conn, &[account_id], today)?;
+    Ok(())
+}
+
+fn status(
+    plan: MilestonePlan,
+    target: Option<NaiveDate>,
+    achieved: Option<NaiveDate>,
+    today: NaiveDate,
+) -> MilestoneStatus {
+    match (achieved, target) {
+        (Some(_), _) => MilestoneStatus::Achieved,
+        (None, Some(t)) if t < today => MilestoneStatus::Missed,
+        _ => match plan {
+            MilestonePlan::Planned => MilestoneStatus::Planned,
+            MilestonePlan::OnTrack => MilestoneStatus::OnTrack,
+            MilestonePlan::AtRisk => MilestoneStatus::AtRisk,
+        },
+    }
+}
+
+pub fn milestones(conn: &Connection, account_id: i64, today: NaiveDate) -> Result<Vec<Milestone>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, objective_id, title, target_date, achieved_on, status, evidence, first_value, for_qbr
+         FROM milestones WHERE account_id = ?1
+         ORDER BY achieved_on IS NOT NULL, coalesce(target_date, '9999'), id",
+    )?;
+    let rows = stmt.query_map([account_id], |r| {
+        let target: Option<NaiveDate> = r.get(3)?;
+        let achieved: Option<NaiveDate> = r.get(4)?;
+        Ok(Milestone {
+            id: r.get(0)?,
+            objective_id: r.get(1)?,
+            title: r.get(2)?,
+            target_date: target,
+            achieved_on: achieved,
+            status: status(r.get(5)?, target, achieved, today),
+            evidence: r.get(6)?,
+            first_value: r.get(7)?,
+            for_qbr: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Days from contract start to the first-value milestone, per account that
+/// reached it.
+pub fn time_to_value(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, min(m.achieved_on), a.contract_start FROM milestones m JOIN accounts a ON a.id = m.account_id
+         WHERE m.first_value AND m.achieved_on IS NOT NULL AND a.contract_start IS NOT NULL GROUP BY a.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, NaiveDate>(1)?,
+            r.get::<_, NaiveDate>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, achieved, start) = row?;
+        out.push((id, (achieved - start).num_days()));
+    }
+    Ok(out)
+}
+
+/// The median of a list of day counts (None when empty).
+pub fn median_days(days: &[i64]) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    let mut d = days.to_vec();
+    d.sort_unstable();
+    let n = d.len();
+    Some(if n % 2 == 1 {
+        d[n / 2] as f64
+    } else {
+        (d[n / 2 - 1] + d[n / 2]) as f64 / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_milestone_is_missed_only_after_its_target_day() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let today = d("2026-03-31");
+        // Due today is not missed yet; due yesterday is.
+        assert_eq!(
+            status(MilestonePlan::OnTrack, Some(d("2026-03-31")), None, today),
+            MilestoneStatus::OnTrack
+        );
+        assert_eq!(
+            status(MilestonePlan::OnTrack, Some(d("2026-03-30")), None, today),
+            MilestoneStatus::Missed
+        );
+        assert_eq!(
+            status(
+                MilestonePlan::AtRisk,
+                Some(d("2026-01-31")),
+                Some(d("2026-02-28")),
+                today
+            ),
+            MilestoneStatus::Achieved
+        );
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_lists() {
+        assert_eq!(median_days(&[30, 10, 20]), Some(20.0));
+        assert_eq!(median_days(&[40, 10, 20, 30]), Some(25.0));
+        assert_eq!(median_days(&[]), None);
+    }
+}

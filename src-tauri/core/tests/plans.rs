@@ -1,0 +1,323 @@
+//! Success plans, milestones, onboarding checklists, the calendar export and
+//! churn post-mortems against a real portfolio file.
+
+mod support;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+use steward_core::calendar;
+use steward_core::onboarding::{self, ItemOwner, TemplateItem, TemplatePhase};
+use steward_core::plans::{self, MilestoneStatus, NewMilestone, NewObjective, UsageMetric};
+use steward_core::postmortem::{self, ChurnReason, Postmortem};
+use steward_core::{account, store};
+use support::today;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// A new account that signed on the last day of January.
+fn new_account(conn: &Connection) -> i64 {
+    conn.execute(
+        "INSERT INTO accounts(name, arr_minor, currency, contract_start, renewal_date, lifecycle_stage, source, created_at, updated_at)
+         VALUES ('Quokka Labs', 4800000, 'USD', '2026-01-31', '2027-01-31', 'onboarding', 'user', '', '')",
+        [],
+    )
+    .expect("account");
+    conn.last_insert_rowid()
+}
+
+#[test]
+fn the_default_template_becomes_the_accounts_own_checklist() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let template = onboarding::templates(&conn)
+        .expect("templates")
+        .into_iter()
+        .find(|t| t.name == "Standard onboarding")
+        .expect("the shipped template");
+    assert_eq!(template.version, 1);
+    assert_eq!(template.phases.len(), 6);
+
+    let on = d("2026-03-05");
+    onboarding::apply(
+        &conn,
+        id,
+        template.id,
+        "Live in 30 days for the ops team",
+        on,
+    )
+    .expect("apply");
+    assert!(
+        onboarding::apply(&conn, id, template.id, "", on).is_err(),
+        "one running checklist"
+    );
+    let list = onboarding::checklist(&conn, id, on)
+        .expect("read")
+        .expect("checklist");
+    assert_eq!((list.done, list.total), (0, 9));
+    assert_eq!(
+        list.expectations.as_deref(),
+        Some("Live in 30 days for the ops team")
+    );
+    // Due dates count from the contract start across the month end:
+    // 31 Jan + 30 days = 2 Mar (2026 is not a leap year).
+    let first_value = &list.phases[2];
+    assert_eq!(first_value.name, "First value");
+    assert_eq!(first_value.items[0].due_on, Some(d("2026-03-02")));
+    assert!(first_value.items[0].overdue, "due 2 Mar, not done on 5 Mar");
+    // Kick-off (7, 10), setup (14, 21) and first value (30) are past due.
+    assert_eq!(list.overdue, 5);
+
+    // Check two items off; the first-value item achieves its milestone.
+    let kickoff = list.phases[0].items[0].id;
+    onboarding::set_done(&conn, kickoff, Some(d("2026-02-06")), "", on).expect("done");
+    onboarding::set_done(
+        &conn,
+        first_value.items[0].id,
+        Some(d("2026-03-04")),
+        "Ops team live",
+        on,
+    )
+    .expect("done");
+    assert!(
+        onboarding::set_done(&conn, kickoff, Some(on + Duration::days(1)), "", on).is_err(),
+        "not in the future"
+    );
+    let list = onboarding::checklist(&conn, id, on)
+        .expect("read")
+        .expect("checklist");
+    assert_eq!((list.done, list.total), (2, 9));
+    assert_eq!(list.progress_pct, 22.2);
+    assert_eq!((list.phases[0].done, list.phases[0].total), (1, 2));
+    assert_eq!(list.overdue, 3);
+    assert_eq!(list.last_done_on, Some(d("2026-03-04")));
+
+    // The milestone is achieved, on the timeline, marked for the QBR, and
+    // gives the time to value: 31 Jan -> 4 Mar = 32 days.
+    let milestones = plans::milestones(&conn, id, on).expect("milestones");
+    let fv = milestones
+        .iter()
+        .find(|m| m.first_value)
+        .expect("first value");
+    assert_eq!(fv.status, MilestoneStatus::Achieved);
+    assert!(fv.for_qbr);
+    let page = account::page(&conn, id, 30, on).expect("page");
+    assert_eq!(
+        page.activities[0].summary,
+        "Milestone achieved: First team live on the product. Ops team live"
+    );
+    assert_eq!(plans::time_to_value(&conn).expect("ttv"), vec![(id, 32)]);
+
+    // Editing the template makes version 2; the running checklist keeps its items.
+    let mut phases = template.phases.clone();
+    phases[0].items.push(TemplateItem {
+        title: "Executive alignment call".into(),
+        owner: ItemOwner::Csm,
+        due_offset_days: 5,
+        milestone: false,
+        first_value: false,
+    });
+    let v2 = onboarding::save_template(&conn, &template.name, &phases).expect("save");
+    assert_eq!(v2.version, 2);
+    let list = onboarding::checklist(&conn, id, on)
+        .expect("read")
+        .expect("checklist");
+    assert_eq!((list.total, list.template_version), (9, 1));
+    assert!(onboarding::save_template(
+        &conn,
+        "Empty",
+        &[TemplatePhase {
+            name: "Nothing".into(),
+            items: vec![]
+        }]
+    )
+    .is_err());
+
+    // The onboarding board: progress, overdue, and stuck after 14 quiet days.
+    let board = onboarding::board(&conn, on, 14).expect("board");
+    assert_eq!(board.len(), 1);
+    assert_eq!(
+        (board[0].done, board[0].overdue, board[0].stuck),
+        (2, 3, false)
+    );
+    let later = onboarding::board(&conn, d("2026-03-25"), 14).expect("board");
+    assert!(later[0].stuck, "nothing done since 4 Mar");
+}
+
+#[test]
+fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    for (k, active) in [10, 20, 30, 40, 50, 60, 70, 80].iter().enumerate() {
+        conn.execute(
+            "INSERT INTO usage_daily(account_id, day, active_users) VALUES (?1, ?2, ?3)",
+            rusqlite::params![id, d("2026-03-01") + Duration::days(k as i64), active],
+        )
+        .expect("usage");
+    }
+    let objective = plans::add_objective(
+        &conn,
+        &NewObjective {
+            account_id: id,
+            title: "Get the whole ops team using it daily".into(),
+            metric: Some("daily active users".into()),
+            usage_metric: Some(UsageMetric::ActiveUsers),
+            baseline: Some(0.0),
+            target: Some(100.0),
+            target_date: Some(d("2026-06-30")),
+        },
+    )
+    .expect("objective");
+    let o = &plans::objectives(&conn, id).expect("objectives")[0];
+    assert_eq!(o.id, objective);
+    // The last 7 days: 20..80 -> average 50; half-way from 0 to 100.
+    assert_eq!(o.current, Some(50.0));
+    assert_eq!(o.progress_pct, Some(50.0));
+
+    let m = plans::add_milestone(
+        &conn,
+        &NewMilestone {
+            account_id: id,
+            objective_id: Some(objective),
+            title: "Ops team trained".into(),
+            target_date: Some(d("2026-03-31")),
+            first_value: false,
+        },
+    )
+    .expect("milestone");
+    let status = |day: &str| plans::milestones(&conn, id, d(day)).expect("list")[0].status;
+    assert_eq!(status("2026-03-31"), MilestoneStatus::Planned);
+    assert_eq!(status("2026-04-01"), MilestoneStatus::Missed);
+    plans::set_milestone_plan(&conn, m, plans::MilestonePlan::AtRisk).expect("plan");
+    assert_eq!(status("2026-03-20"), MilestoneStatus::AtRisk);
+    assert!(plans::add_milestone(
+        &conn,
+        &NewMilestone {
+            account_id: id,
+            objective_id: None,
+            title: "  ".into(),
+            target_date: None,
+            first_value: false
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn the_calendar_export_opens_as_icalendar_with_renewals_milestones_and_tasks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = support::book(dir.path(), 20, 5);
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM accounts WHERE status = 'active' AND renewal_date > ?1 ORDER BY id LIMIT 1",
+            [today()],
+            |r| r.get(0),
+        )
+        .expect("an account");
+    plans::add_milestone(
+        &conn,
+        &NewMilestone {
+            account_id: id,
+            objective_id: None,
+            title: "Rollout; phase 2, EU".into(),
+            target_date: Some(today() + Duration::days(20)),
+            first_value: false,
+        },
+    )
+    .expect("milestone");
+    let events = calendar::events(&conn, Some(id), today()).expect("events");
+    let ics = calendar::render(&events, "Steward");
+    // Parse it back: unfold lines, then read each VEVENT.
+    let unfolded = ics.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").collect();
+    assert_eq!(lines.first(), Some(&"BEGIN:VCALENDAR"));
+    let vevents = lines.iter().filter(|l| **l == "BEGIN:VEVENT").count();
+    assert_eq!(vevents, events.len());
+    assert!(lines.iter().any(|l| l.starts_with("SUMMARY:Renewal: ")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("SUMMARY:Milestone: Rollout\\; phase 2\\, EU (")));
+    let open_tasks: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM tasks WHERE account_id = ?1 AND done_at IS NULL AND due_on IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("tasks");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("SUMMARY:Task: "))
+            .count() as i64,
+        open_tasks
+    );
+    assert!(lines.iter().all(|l| l.len() <= 75));
+    // The whole book's calendar holds at least every account's.
+    assert!(calendar::events(&conn, None, today()).expect("all").len() >= events.len());
+}
+
+#[test]
+fn postmortems_are_for_churned_accounts_and_sum_up_by_reason() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = support::book(dir.path(), 60, 5);
+    let churned: Vec<(i64, NaiveDate)> = conn
+        .prepare("SELECT id, churn_date FROM accounts WHERE status = 'churned' ORDER BY id LIMIT 3")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(churned.len(), 3);
+    for (k, (id, churned_on)) in churned.iter().enumerate() {
+        postmortem::save(
+            &conn,
+            &Postmortem {
+                account_id: *id,
+                reason: if k < 2 {
+                    ChurnReason::ChampionLeft
+                } else {
+                    ChurnReason::Price
+                },
+                details: Some("  Our champion moved to another company.  ".into()),
+                first_signals_on: Some(*churned_on - Duration::days(90)),
+                lessons: Some("Multi-thread earlier".into()),
+            },
+        )
+        .expect("save");
+    }
+    let saved = postmortem::get(&conn, churned[0].0)
+        .expect("get")
+        .expect("saved");
+    assert_eq!(
+        saved.details.as_deref(),
+        Some("Our champion moved to another company.")
+    );
+    let summary = postmortem::reasons(&conn).expect("reasons");
+    assert_eq!(summary.reasons[0].reason, ChurnReason::ChampionLeft);
+    assert_eq!(summary.reasons[0].accounts, 2);
+    let total_churned: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM accounts WHERE status = 'churned'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(summary.without_postmortem, total_churned - 3);
+    // A live account has no post-mortem; signals after the churn are refused.
+    let live: i64 = conn
+        .query_row(
+            "SELECT id FROM accounts WHERE status = 'active' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("live");
+    let mut bad = saved.clone();
+    bad.account_id = live;
+    assert!(postmortem::save(&conn, &bad).is_err());
+    let mut late = saved;
+    late.first_signals_on = Some(churned[0].1 + Duration::days(1));
+    assert!(postmortem::save(&conn, &late).is_err());
+}
