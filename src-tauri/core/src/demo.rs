@@ -19,7 +19,7 @@ use crate::model::{ActivityKind, ContactRole, Sentiment, Tier};
 use crate::progress::{CancelToken, Progress, ProgressSink};
 use crate::rng::Rng;
 use crate::rollup;
-use crate::{assess, churn};
+use crate::{assess, churn, onboarding, plans};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DemoSpec {
@@ -300,6 +300,12 @@ pub fn generate(
     }
     drop(writer);
     progress(Progress {
+        phase: "Success plans and onboarding".into(),
+        done: 0,
+        total: None,
+    });
+    plan_book(&tx, spec.seed, today)?;
+    progress(Progress {
         phase: "Computing trends".into(),
         done: 0,
         total: None,
@@ -318,6 +324,126 @@ pub fn generate(
     tx.commit()?;
     Ok(summary)
 }
+
+/// Gives the book its plans: onboarding accounts run the shipped checklist
+/// (items done around their due dates, some late or still open), and a
+/// share of the other live accounts have objectives and milestones, with
+/// first value reached 2 to 10 weeks after their contract started.
+fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
+    let template = onboarding::templates(conn)?
+        .into_iter()
+        .find(|t| t.name == "Standard onboarding")
+        .ok_or_else(|| Error::Internal("the shipped onboarding template is missing".into()))?;
+    let accounts: Vec<(i64, String, NaiveDate)> = conn
+        .prepare(
+            "SELECT a.id, g.scenario, a.contract_start FROM accounts a
+             JOIN demo_ground_truth g ON g.account_id = a.id
+             WHERE a.status = 'active' AND a.contract_start IS NOT NULL ORDER BY a.id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, scenario, start) in accounts {
+        // A separate stream per account keeps the rest of the book unchanged.
+        let mut rng = Rng::fork(seed ^ 0x5EED_0F_91A5, id as u64);
+        if scenario == "onboarding" {
+            let lagging = rng.chance(0.35);
+            onboarding::apply(conn, id, template.id, *rng.pick(EXPECTATIONS), today)?;
+            let list = onboarding::checklist(conn, id, today)?;
+            for item in list
+                .iter()
+                .flat_map(|l| l.phases.iter().flat_map(|p| &p.items))
+            {
+                let Some(due) = item.due_on else { continue };
+                let slip = if lagging {
+                    rng.range(5, 25)
+                } else {
+                    rng.range(-4, 3)
+                };
+                let done = due + Duration::days(slip);
+                if done < today && (!lagging || rng.chance(0.6)) {
+                    onboarding::set_done(conn, item.id, Some(done.max(start)), "", today)?;
+                }
+            }
+            continue;
+        }
+        if !rng.chance(0.4) {
+            continue;
+        }
+        let value_day = start + Duration::days(rng.range(14, 70));
+        if value_day < today {
+            let m = plans::add_milestone(
+                conn,
+                &plans::NewMilestone {
+                    account_id: id,
+                    objective_id: None,
+                    title: "First team live".into(),
+                    target_date: Some(start + Duration::days(30)),
+                    first_value: true,
+                },
+            )?;
+            plans::achieve(conn, m, value_day, "", today)?;
+        }
+        let goal = rng.pick(GOALS);
+        let objective = plans::add_objective(
+            conn,
+            &plans::NewObjective {
+                account_id: id,
+                title: goal.0.into(),
+                metric: Some(goal.1.into()),
+                usage_metric: Some(plans::UsageMetric::ActiveUsers),
+                baseline: Some(rng.range(5, 20) as f64),
+                target: Some(rng.range(40, 120) as f64),
+                target_date: Some(today + Duration::days(rng.range(30, 200))),
+            },
+        )?;
+        for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
+            let m = plans::add_milestone(
+                conn,
+                &plans::NewMilestone {
+                    account_id: id,
+                    objective_id: Some(objective),
+                    title: title.into(),
+                    target_date: Some(today + Duration::days(offset)),
+                    first_value: false,
+                },
+            )?;
+            // Past targets were mostly met, sometimes missed.
+            if offset < 0 && scenario != "declining" && rng.chance(0.8) {
+                let on = today + Duration::days(offset + rng.range(-7, 3));
+                plans::achieve(conn, m, on.min(today), "", today)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const EXPECTATIONS: &[&str] = &[
+    "Live for the operations team within 30 days",
+    "Replace the spreadsheet process before quarter end",
+    "All regional teams onboarded by the renewal",
+];
+
+/// (objective, metric, a past milestone, an upcoming milestone)
+const GOALS: &[(&str, &str, &str, &str)] = &[
+    (
+        "Every support agent works in the product daily",
+        "daily active users",
+        "Support team trained",
+        "Second region live",
+    ),
+    (
+        "Cut reporting time for finance",
+        "reports built in the product",
+        "Finance dashboards built",
+        "Board pack generated from the product",
+    ),
+    (
+        "Roll out to all sales teams",
+        "active sales reps",
+        "EMEA sales live",
+        "Americas sales live",
+    ),
+];
 
 /// Prepared statements reused for every row of the demo book.
 struct Writer<'c> {

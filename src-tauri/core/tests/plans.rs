@@ -321,3 +321,42 @@ fn postmortems_are_for_churned_accounts_and_sum_up_by_reason() {
     late.first_signals_on = Some(churned[0].1 + Duration::days(1));
     assert!(postmortem::save(&conn, &late).is_err());
 }
+
+#[test]
+fn the_demo_book_runs_checklists_and_plans() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = support::book(dir.path(), 250, 42);
+    let board = onboarding::board(&conn, today(), 14).expect("board");
+    let onboarding_accounts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM demo_ground_truth g JOIN accounts a ON a.id = g.account_id
+             WHERE g.scenario = 'onboarding' AND a.status = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(!board.is_empty() && board.len() as i64 <= onboarding_accounts);
+    assert!(
+        board.iter().any(|r| r.overdue > 0),
+        "some onboardings run late"
+    );
+    assert!(board.iter().any(|r| r.done > 0), "and some items are done");
+    let days: Vec<i64> = plans::time_to_value(&conn)
+        .expect("ttv")
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    let median = plans::median_days(&days).expect("a median");
+    assert!((14.0..=70.0).contains(&median), "{median}");
+    // Achieved milestones are on their accounts' timelines.
+    let (achieved, notes): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), (SELECT count(*) FROM activities WHERE summary LIKE 'Milestone achieved: %')
+             FROM milestones WHERE achieved_on IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("counts");
+    assert!(achieved > 0);
+    assert_eq!(achieved, notes);
+}

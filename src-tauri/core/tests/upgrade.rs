@@ -80,3 +80,8 @@ fn a_schema_1_portfolio_opens_with_every_row() {
 fn a_schema_2_portfolio_opens_with_every_row() {
     opens_with_every_row(2);
 }
+
+#[test]
+fn a_schema_3_portfolio_opens_with_every_row() {
+    opens_with_every_row(3);
+}
