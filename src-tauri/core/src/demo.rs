@@ -344,7 +344,7 @@ fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     for (id, scenario, start) in accounts {
         // A separate stream per account keeps the rest of the book unchanged.
-        let mut rng = Rng::fork(seed ^ 0x5EED_0F_91A5, id as u64);
+        let mut rng = Rng::fork(seed ^ 0x005E_ED0F_91A5, id as u64);
         if scenario == "onboarding" {
             let lagging = rng.chance(0.35);
             onboarding::apply(conn, id, template.id, *rng.pick(EXPECTATIONS), today)?;
