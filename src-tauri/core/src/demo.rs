@@ -347,7 +347,7 @@ fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         let mut rng = Rng::fork(seed ^ 0x005E_ED0F_91A5, id as u64);
         if scenario == "onboarding" {
             let lagging = rng.chance(0.35);
-            let expectations: &str = rng.pick(EXPECTATIONS);
+            let expectations = *rng.pick(EXPECTATIONS);
             onboarding::apply(conn, id, template.id, expectations, today)?;
             let list = onboarding::checklist(conn, id, today)?;
             for item in list
