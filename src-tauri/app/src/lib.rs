@@ -59,6 +59,16 @@ pub fn run() {
             commands::health::churn_retrain,
             commands::health::week_changes,
             commands::health::portfolio_metrics,
+            commands::plans::checklist_templates,
+            commands::plans::checklist_apply,
+            commands::plans::checklist_item_set,
+            commands::plans::onboarding_board,
+            commands::plans::objective_add,
+            commands::plans::milestone_add,
+            commands::plans::milestone_achieve,
+            commands::plans::calendar_export,
+            commands::plans::postmortem_save,
+            commands::plans::churn_reasons,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

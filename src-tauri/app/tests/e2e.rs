@@ -369,6 +369,99 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     )
     .await;
 
+    // A new customer from a file gets the default onboarding checklist.
+    let today = chrono::Local::now().date_naive();
+    let accounts = home.path().join("accounts.csv");
+    std::fs::write(
+        &accounts,
+        format!(
+            "id,name,arr,contract_start,renewal_date,lifecycle_stage\n\
+             crm-77,Quokka Labs,48000,{},{},onboarding\n",
+            today - chrono::Duration::days(40),
+            today + chrono::Duration::days(325)
+        ),
+    )
+    .expect("accounts csv");
+    // After the cancel the import screen is back at its first step.
+    let entity = wait_for(&client, "[data-testid=import-entity]").await;
+    entity
+        .select_by_value("accounts")
+        .await
+        .expect("select entity");
+    type_into(
+        &client,
+        "[data-testid=import-path]",
+        &accounts.display().to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=import-read]").await;
+    wait_for(&client, "[data-testid=map-name]").await;
+    click(&client, "[data-testid=import-start]").await;
+    wait_for_text(&client, "[data-testid=import-report]", "1 imported").await;
+    click(&client, "[data-testid=open-palette]").await;
+    type_into(&client, "[data-testid=palette-input]", "Quokka Labs").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", "Quokka Labs")
+        .await
+        .click()
+        .await
+        .expect("open the new account");
+    wait_for_text(&client, "[data-testid=account-name]", "Quokka Labs").await;
+    type_into(
+        &client,
+        "[data-testid=checklist-expectations]",
+        "Ops team live within 30 days",
+    )
+    .await;
+    click(&client, "[data-testid=checklist-apply]").await;
+    // Started 40 days ago: the items due on days 7, 10, 14, 21 and 30 are late.
+    wait_for_text(&client, "[data-testid=checklist-overdue]", "5 overdue").await;
+    wait_for_text(&client, "[data-testid=checklist-progress]", "0%").await;
+    click(&client, "[data-testid=checklist-item]").await;
+    wait_for_text(&client, "[data-testid=checklist-progress]", "11%").await;
+    wait_for_text(&client, "[data-testid=checklist-overdue]", "4 overdue").await;
+    // Achieving the first milestone puts it on the timeline.
+    click(&client, "[data-testid=milestone-achieve]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=timeline-item]",
+        "Milestone achieved: First team live on the product",
+    )
+    .await;
+    screenshot(&client, "09c-account-onboarding").await;
+    click(&client, "[data-testid=nav-onboarding]").await;
+    wait_for_text(&client, "[data-testid=onboarding-row]", "Quokka Labs").await;
+    screenshot(&client, "09d-onboarding-board").await;
+
+    // The calendar export opens as iCalendar with the new account's dates.
+    let ics = home.path().join("steward.ics");
+    click(&client, "[data-testid=nav-tasks]").await;
+    type_into(
+        &client,
+        "[data-testid=calendar-path]",
+        &ics.display().to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=calendar-export]").await;
+    wait_for_text(&client, "[role=status]", "Calendar saved").await;
+    let text = std::fs::read_to_string(&ics).expect("calendar written");
+    let unfolded = text.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").collect();
+    assert_eq!(lines.first(), Some(&"BEGIN:VCALENDAR"));
+    assert_eq!(
+        lines.iter().filter(|l| **l == "BEGIN:VEVENT").count(),
+        lines.iter().filter(|l| **l == "END:VEVENT").count()
+    );
+    assert!(lines.contains(&"SUMMARY:Renewal: Quokka Labs"), "renewal");
+    assert!(
+        lines.contains(&"SUMMARY:Milestone: Second use case live (Quokka Labs)"),
+        "milestone target"
+    );
+    let renewal_day = (today + chrono::Duration::days(325))
+        .format("%Y%m%d")
+        .to_string();
+    assert!(lines.contains(&format!("DTSTART;VALUE=DATE:{renewal_day}").as_str()));
+    screenshot(&client, "09e-tasks-calendar").await;
+
     // The dark theme, chosen from the sidebar (system -> light -> dark).
     click(&client, "[data-testid=nav-portfolio]").await;
     let theme = wait_for(&client, "[data-testid=theme]").await;

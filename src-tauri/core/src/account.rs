@@ -16,6 +16,9 @@ use crate::model::{
     AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Money, Sentiment,
     SurveyKind, TicketPriority, TicketStatus, Tier,
 };
+use crate::onboarding::{self, Checklist};
+use crate::plans::{self, Milestone, Objective};
+use crate::postmortem::{self, Postmortem};
 use crate::tasks::{self, Task};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -137,6 +140,12 @@ pub struct AccountPage {
     pub settings_version: i64,
     pub alerts: Vec<Alert>,
     pub sentiment: Option<SentimentRating>,
+    pub objectives: Vec<Objective>,
+    pub milestones: Vec<Milestone>,
+    /// The onboarding checklist, if one was applied.
+    pub checklist: Option<Checklist>,
+    /// For churned accounts: why they left.
+    pub postmortem: Option<Postmortem>,
 }
 
 /// Reads the account page, with usage from `usage_days` days before `today`.
@@ -240,6 +249,10 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
     let health_history = assess::history(conn, id, today, 182)?;
     let alerts = alerts::for_account(conn, id, today)?;
     let sentiment = assess::latest_sentiment(conn, id)?;
+    let objectives = plans::objectives(conn, id)?;
+    let milestones = plans::milestones(conn, id, today)?;
+    let checklist = onboarding::checklist(conn, id, today)?;
+    let postmortem = postmortem::get(conn, id)?;
 
     Ok(AccountPage {
         account,
@@ -259,6 +272,10 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         settings_version: current.version,
         alerts,
         sentiment,
+        objectives,
+        milestones,
+        checklist,
+        postmortem,
     })
 }
 

@@ -213,26 +213,27 @@ pub fn apply(
 }
 
 /// Checks an item off (with the day and a note) or back on. Checking off an
-/// item linked to a milestone achieves the milestone.
+/// item linked to a milestone achieves the milestone. Returns the account.
 pub fn set_done(
     conn: &Connection,
     item_id: i64,
     done_on: Option<NaiveDate>,
     note: &str,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<i64> {
     if done_on.is_some_and(|d| d > today) {
         return Err(Error::invalid("An item cannot be done in the future."));
     }
-    let milestone: Option<Option<i64>> = conn
+    let row: Option<(Option<i64>, i64)> = conn
         .query_row(
-            "SELECT milestone_id FROM checklist_items WHERE id = ?1",
+            "SELECT i.milestone_id, c.account_id FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
+             WHERE i.id = ?1",
             [item_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let milestone = milestone
-        .ok_or_else(|| Error::not_found(format!("Checklist item {item_id} does not exist.")))?;
+    let (milestone, account_id) =
+        row.ok_or_else(|| Error::not_found(format!("Checklist item {item_id} does not exist.")))?;
     let note = note.trim();
     conn.execute(
         "UPDATE checklist_items SET done_on = ?2, note = coalesce(?3, note) WHERE id = ?1",
@@ -241,7 +242,7 @@ pub fn set_done(
     if let (Some(m), Some(on)) = (milestone, done_on) {
         plans::achieve(conn, m, on, note, today)?;
     }
-    Ok(())
+    Ok(account_id)
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -208,14 +208,14 @@ pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Re
 
 /// Marks a milestone achieved on `on` with its evidence: it lands on the
 /// timeline as a note and is flagged for the next QBR. Achieving it twice
-/// changes nothing. A date after `today` is refused.
+/// changes nothing. A date after `today` is refused. Returns the account.
 pub fn achieve(
     conn: &Connection,
     id: i64,
     on: NaiveDate,
     evidence: &str,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<i64> {
     if on > today {
         return Err(Error::invalid(
             "A milestone cannot be achieved in the future.",
@@ -231,7 +231,7 @@ pub fn achieve(
     let (account_id, name, achieved) =
         row.ok_or_else(|| Error::not_found(format!("Milestone {id} does not exist.")))?;
     if achieved.is_some() {
-        return Ok(());
+        return Ok(account_id);
     }
     let evidence = evidence.trim();
     let summary = if evidence.is_empty() {
@@ -251,7 +251,7 @@ pub fn achieve(
     )?;
     // The timeline's last touch moves with the new note.
     crate::rollup::refresh(conn, &[account_id], today)?;
-    Ok(())
+    Ok(account_id)
 }
 
 fn status(

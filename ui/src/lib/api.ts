@@ -27,6 +27,12 @@ import type {
   WeekChanges,
   MetricsQuery,
   Playbook,
+  Template,
+  OnboardingRow,
+  NewMilestone,
+  NewObjective,
+  Postmortem,
+  ReasonSummary,
   PortfolioMetrics,
 } from './bindings';
 
@@ -89,4 +95,17 @@ export const api = {
   retrainChurn: () => call<ModelStatus>('churn_retrain'),
   weekChanges: () => call<WeekChanges>('week_changes'),
   metrics: (query: MetricsQuery) => call<PortfolioMetrics>('portfolio_metrics', { query }),
+  checklistTemplates: () => call<Template[]>('checklist_templates'),
+  applyChecklist: (accountId: number, templateId: number, expectations: string) =>
+    call<number>('checklist_apply', { accountId, templateId, expectations }),
+  setChecklistItem: (itemId: number, doneOn: string | null, note: string) =>
+    call<void>('checklist_item_set', { itemId, doneOn, note }),
+  onboardingBoard: () => call<OnboardingRow[]>('onboarding_board', { stuckDays: null }),
+  addObjective: (objective: NewObjective) => call<number>('objective_add', { objective }),
+  addMilestone: (milestone: NewMilestone) => call<number>('milestone_add', { milestone }),
+  achieveMilestone: (id: number, evidence: string) => call<void>('milestone_achieve', { id, evidence }),
+  exportCalendar: (path: string, accountId: number | null) =>
+    call<number>('calendar_export', { path, accountId }),
+  savePostmortem: (postmortem: Postmortem) => call<void>('postmortem_save', { postmortem }),
+  churnReasons: () => call<ReasonSummary>('churn_reasons'),
 };

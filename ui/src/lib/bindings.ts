@@ -100,7 +100,15 @@ health_history: Array<HealthPoint>,
 /**
  * The settings version today's score comes from.
  */
-settings_version: number, alerts: Array<Alert>, sentiment: SentimentRating | null, };
+settings_version: number, alerts: Array<Alert>, sentiment: SentimentRating | null, objectives: Array<Objective>, milestones: Array<Milestone>, 
+/**
+ * The onboarding checklist, if one was applied.
+ */
+checklist: Checklist | null, 
+/**
+ * For churned accounts: why they left.
+ */
+postmortem: Postmortem | null, };
 
 export type Task = { id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
 

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'today' }
   | { name: 'health' }
   | { name: 'metrics' }
+  | { name: 'onboarding' }
   | { name: 'portfolio' }
   | { name: 'account'; id: number }
   | { name: 'tasks' }

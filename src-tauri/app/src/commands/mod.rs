@@ -5,6 +5,7 @@ pub mod account;
 pub mod app;
 pub mod health;
 pub mod import;
+pub mod plans;
 pub mod portfolio;
 pub mod search;
 pub mod tasks;

@@ -1,0 +1,112 @@
+//! Success plans, milestones, onboarding checklists, the calendar export and
+//! churn post-mortems. Writes that can change an account's health (a
+//! milestone on the timeline is a touch) reassess that account in the same
+//! transaction.
+
+use chrono::NaiveDate;
+use steward_core::onboarding::{self, OnboardingRow, Template};
+use steward_core::plans::{self, NewMilestone, NewObjective};
+use steward_core::postmortem::{self, Postmortem, ReasonSummary};
+use steward_core::{assess, calendar, Error};
+use tauri::State;
+
+use crate::state::{AppState, CommandResult};
+
+#[tauri::command(async)]
+pub fn checklist_templates(state: State<'_, AppState>) -> CommandResult<Vec<Template>> {
+    state.with_conn(|c| onboarding::templates(c))
+}
+
+#[tauri::command(async)]
+pub fn checklist_apply(
+    state: State<'_, AppState>,
+    account_id: i64,
+    template_id: i64,
+    expectations: String,
+) -> CommandResult<i64> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        let tx = c.transaction()?;
+        let id = onboarding::apply(&tx, account_id, template_id, &expectations, today)?;
+        assess::run_after_change(&tx, today, Some(account_id))?;
+        tx.commit()?;
+        Ok(id)
+    })
+}
+
+#[tauri::command(async)]
+pub fn checklist_item_set(
+    state: State<'_, AppState>,
+    item_id: i64,
+    done_on: Option<NaiveDate>,
+    note: String,
+) -> CommandResult<()> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        let tx = c.transaction()?;
+        let account = onboarding::set_done(&tx, item_id, done_on, &note, today)?;
+        // A linked milestone may have landed on the timeline: a touch.
+        assess::run_after_change(&tx, today, Some(account))?;
+        Ok(tx.commit()?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn onboarding_board(
+    state: State<'_, AppState>,
+    stuck_days: Option<i64>,
+) -> CommandResult<Vec<OnboardingRow>> {
+    state
+        .with_conn(|c| onboarding::board(c, steward_core::today(), stuck_days.unwrap_or(14).max(1)))
+}
+
+#[tauri::command(async)]
+pub fn objective_add(state: State<'_, AppState>, objective: NewObjective) -> CommandResult<i64> {
+    state.with_conn(|c| plans::add_objective(c, &objective))
+}
+
+#[tauri::command(async)]
+pub fn milestone_add(state: State<'_, AppState>, milestone: NewMilestone) -> CommandResult<i64> {
+    state.with_conn(|c| plans::add_milestone(c, &milestone))
+}
+
+#[tauri::command(async)]
+pub fn milestone_achieve(
+    state: State<'_, AppState>,
+    id: i64,
+    evidence: String,
+) -> CommandResult<()> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        let tx = c.transaction()?;
+        let account = plans::achieve(&tx, id, today, &evidence, today)?;
+        assess::run_after_change(&tx, today, Some(account))?;
+        Ok(tx.commit()?)
+    })
+}
+
+/// Writes the calendar (one account's, or the whole book's) to `path`;
+/// returns how many events it holds.
+#[tauri::command(async)]
+pub fn calendar_export(
+    state: State<'_, AppState>,
+    path: String,
+    account_id: Option<i64>,
+) -> CommandResult<usize> {
+    state.with_conn(|c| {
+        let events = calendar::events(c, account_id, steward_core::today())?;
+        let ics = calendar::render(&events, "Steward");
+        std::fs::write(&path, ics).map_err(|e| Error::io(format!("Cannot write {path}"), e))?;
+        Ok(events.len())
+    })
+}
+
+#[tauri::command(async)]
+pub fn postmortem_save(state: State<'_, AppState>, postmortem: Postmortem) -> CommandResult<()> {
+    state.with_conn(|c| postmortem::save(c, &postmortem))
+}
+
+#[tauri::command(async)]
+pub fn churn_reasons(state: State<'_, AppState>) -> CommandResult<ReasonSummary> {
+    state.with_conn(|c| postmortem::reasons(c))
+}
