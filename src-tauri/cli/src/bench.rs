@@ -304,6 +304,18 @@ pub fn run(
         std::hint::black_box(serde_json::to_string(&m).map(|j| j.len()).unwrap_or(0));
         Ok(())
     })?;
+    let board_latency = measure_n(50, || {
+        let rows = steward_core::onboarding::board(&conn, today, 14)?;
+        std::hint::black_box(serde_json::to_string(&rows).map(|j| j.len()).unwrap_or(0));
+        Ok(())
+    })?;
+    let mut calendar_events = 0;
+    let calendar_latency = measure_n(20, || {
+        let events = steward_core::calendar::events(&conn, None, today)?;
+        calendar_events = events.len();
+        std::hint::black_box(steward_core::calendar::render(&events, "Steward").len());
+        Ok(())
+    })?;
     let mut quality = None;
     let train_latency = measure_n(5, || {
         if let churn::Trained::Model(m) = churn::train(&conn, &settings, today)? {
@@ -351,6 +363,12 @@ pub fn run(
             &metrics_latency,
             "",
         ),
+        ("onboarding board (query + JSON)", &board_latency, ""),
+        (
+            "calendar export of the whole book (query + .ics text)",
+            &calendar_latency,
+            "",
+        ),
         ("churn model retrain", &train_latency, "1000"),
     ] {
         let _ = writeln!(
@@ -365,6 +383,7 @@ pub fn run(
         full_latency.p50 / scan_latency.p50,
         full_latency.p50 / table_scan_latency.p50
     );
+    let _ = writeln!(out, "\nThe calendar holds {calendar_events} events.");
     if let Some(q) = quality {
         let _ = writeln!(
             out,

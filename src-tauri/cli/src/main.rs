@@ -89,6 +89,15 @@ enum Command {
         #[arg(long)]
         retrain: bool,
     },
+    /// Write the calendar (renewals, milestones, due tasks) as an .ics file.
+    Calendar {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this account (its id).
+        #[arg(long)]
+        account: Option<i64>,
+    },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -403,6 +412,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 (None, reason) => println!("{}", reason.unwrap_or_default()),
             }
+        }
+        Command::Calendar { out, account } => {
+            let conn = store::open_in(&data_dir)?;
+            let events = steward_core::calendar::events(&conn, account, today)?;
+            let ics = steward_core::calendar::render(&events, "Steward");
+            std::fs::write(&out, ics)
+                .map_err(|e| Error::io(format!("Cannot write {}", out.display()), e))?;
+            println!("{} events written to {}", events.len(), out.display());
         }
         Command::Bench {
             accounts,

@@ -116,6 +116,17 @@ pub fn run_after_change(
     run(conn, today, only, assessed)
 }
 
+/// After a write to one account's timeline or plan: its rollups (last touch)
+/// and its assessment follow.
+pub fn after_account_write(
+    conn: &Connection,
+    account_id: i64,
+    today: NaiveDate,
+) -> Result<AssessSummary> {
+    crate::rollup::refresh(conn, &[account_id], today)?;
+    run_after_change(conn, today, Some(account_id))
+}
+
 /// Reassesses the whole book when it was last assessed on another day (the
 /// windows move with the calendar). Returns whether it ran.
 pub fn run_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {

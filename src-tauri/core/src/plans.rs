@@ -207,7 +207,9 @@ pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Re
 }
 
 /// Marks a milestone achieved on `on` with its evidence: it lands on the
-/// timeline as a note and is flagged for the next QBR. Achieving it twice
+/// timeline as a note and is flagged for the next QBR. The caller refreshes
+/// the account's figures (`assess::after_account_write`): the demo book does
+/// it once for all accounts instead. Achieving it twice
 /// changes nothing. A date after `today` is refused. Returns the account.
 pub fn achieve(
     conn: &Connection,
@@ -249,8 +251,6 @@ pub fn achieve(
         "UPDATE milestones SET achieved_on = ?2, evidence = ?3, for_qbr = 1, activity_id = ?4 WHERE id = ?1",
         params![id, on, (!evidence.is_empty()).then_some(evidence), activity],
     )?;
-    // The timeline's last touch moves with the new note.
-    crate::rollup::refresh(conn, &[account_id], today)?;
     Ok(account_id)
 }
 

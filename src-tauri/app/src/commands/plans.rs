@@ -28,7 +28,7 @@ pub fn checklist_apply(
         let today = steward_core::today();
         let tx = c.transaction()?;
         let id = onboarding::apply(&tx, account_id, template_id, &expectations, today)?;
-        assess::run_after_change(&tx, today, Some(account_id))?;
+        assess::after_account_write(&tx, account_id, today)?;
         tx.commit()?;
         Ok(id)
     })
@@ -46,7 +46,7 @@ pub fn checklist_item_set(
         let tx = c.transaction()?;
         let account = onboarding::set_done(&tx, item_id, done_on, &note, today)?;
         // A linked milestone may have landed on the timeline: a touch.
-        assess::run_after_change(&tx, today, Some(account))?;
+        assess::after_account_write(&tx, account, today)?;
         Ok(tx.commit()?)
     })
 }
@@ -80,7 +80,7 @@ pub fn milestone_achieve(
         let today = steward_core::today();
         let tx = c.transaction()?;
         let account = plans::achieve(&tx, id, today, &evidence, today)?;
-        assess::run_after_change(&tx, today, Some(account))?;
+        assess::after_account_write(&tx, account, today)?;
         Ok(tx.commit()?)
     })
 }
