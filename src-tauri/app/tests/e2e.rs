@@ -153,6 +153,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     wait_for_text(&client, "[data-testid=metric-grr]", "%").await;
     wait_for(&client, "[data-testid=renewals-chart] rect.due").await;
     wait_for(&client, "[data-testid=bands-chart] rect.green").await;
+    wait_for(&client, "[data-testid=time-to-value] rect").await;
     screenshot(&client, "02d-metrics").await;
 
     click(&client, "[data-testid=nav-portfolio]").await;

@@ -44,7 +44,7 @@ fn generate() -> String {
         assess::WeekChanges, assess::SentimentRating, assess::SettingsPreview,
         today::Section, today::TodayReason, today::TodayItem, today::SectionSummary, today::Today,
         metrics::MetricsQuery, metrics::Retention, metrics::QuarterRenewals, metrics::BandPoint,
-        metrics::PortfolioMetrics,
+        metrics::PortfolioMetrics, metrics::TimeToValue, metrics::DaysBucket,
         plans::UsageMetric, plans::MilestonePlan, plans::MilestoneStatus, plans::NewObjective,
         plans::Objective, plans::NewMilestone, plans::Milestone,
         onboarding::ItemOwner, onboarding::TemplateItem, onboarding::TemplatePhase, onboarding::Template,

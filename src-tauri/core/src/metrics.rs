@@ -1,8 +1,8 @@
 //! Portfolio metrics for a period from S to E, with the formulas CS teams
 //! report (each written on its field of `Retention`): logo churn, revenue
-//! churn, gross and net revenue retention, expansion and contraction, plus renewals due by quarter with
-//! the ARR at risk and the ARR the churn model expects to keep, and how the
-//! health bands moved over time.
+//! churn, gross and net revenue retention, expansion and contraction; renewals
+//! due by quarter with the ARR at risk and the ARR the churn model expects to
+//! keep; how the health bands moved over time; and the book's time to value.
 //!
 //! MRR on a day is the sum of the subscriptions running that day; an account
 //! without subscription rows counts its ARR / 12 from contract start to churn.
@@ -92,6 +92,52 @@ pub struct PortfolioMetrics {
     pub renewals: Vec<QuarterRenewals>,
     /// Health band counts per history day within the period.
     pub bands: Vec<BandPoint>,
+    /// Contract start to the first-value milestone, for every account that
+    /// reached it.
+    pub time_to_value: TimeToValue,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TimeToValue {
+    pub accounts: u32,
+    pub median_days: Option<f64>,
+    pub buckets: Vec<DaysBucket>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DaysBucket {
+    /// Inclusive range of days; `to_days` None is open-ended.
+    #[ts(type = "number")]
+    pub from_days: i64,
+    #[ts(type = "number | null")]
+    pub to_days: Option<i64>,
+    pub accounts: u32,
+}
+
+/// The book's time to value: median and a distribution in five buckets.
+pub fn time_to_value(days: &[i64]) -> TimeToValue {
+    let edges: [(i64, Option<i64>); 5] = [
+        (0, Some(14)),
+        (15, Some(30)),
+        (31, Some(60)),
+        (61, Some(90)),
+        (91, None),
+    ];
+    TimeToValue {
+        accounts: days.len() as u32,
+        median_days: crate::plans::median_days(days),
+        buckets: edges
+            .iter()
+            .map(|&(from, to)| DaysBucket {
+                from_days: from,
+                to_days: to,
+                accounts: days
+                    .iter()
+                    .filter(|d| **d >= from && to.is_none_or(|t| **d <= t))
+                    .count() as u32,
+            })
+            .collect(),
+    }
 }
 
 /// Retention from each account's MRR at the start and at the end.
@@ -190,6 +236,12 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
         other_currency_accounts,
         retention: retention(&mine),
         currency,
+        time_to_value: time_to_value(
+            &crate::plans::time_to_value(conn)?
+                .into_iter()
+                .map(|(_, d)| d.max(0))
+                .collect::<Vec<_>>(),
+        ),
     })
 }
 
@@ -313,6 +365,16 @@ mod tests {
         let r = retention(&[]);
         assert_eq!(r.grr_pct, None);
         assert_eq!(r.logo_churn_pct, None);
+    }
+
+    #[test]
+    fn time_to_value_buckets_by_hand() {
+        let t = time_to_value(&[10, 14, 15, 45, 61, 200]);
+        assert_eq!(t.accounts, 6);
+        assert_eq!(t.median_days, Some(30.0));
+        let counts: Vec<u32> = t.buckets.iter().map(|b| b.accounts).collect();
+        assert_eq!(counts, vec![2, 1, 1, 1, 1]);
+        assert_eq!(time_to_value(&[]).median_days, None);
     }
 
     #[test]

@@ -530,7 +530,20 @@ renewals: Array<QuarterRenewals>,
 /**
  * Health band counts per history day within the period.
  */
-bands: Array<BandPoint>, };
+bands: Array<BandPoint>, 
+/**
+ * Contract start to the first-value milestone, for every account that
+ * reached it.
+ */
+time_to_value: TimeToValue, };
+
+export type TimeToValue = { accounts: number, median_days: number | null, buckets: Array<DaysBucket>, };
+
+export type DaysBucket = { 
+/**
+ * Inclusive range of days; `to_days` None is open-ended.
+ */
+from_days: number, to_days: number | null, accounts: number, };
 
 export type UsageMetric = "active_users" | "logins" | "feature_events" | "api_calls";
 
