@@ -27,7 +27,7 @@ fn generate() -> String {
         portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow,
         account::Account, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
         account::SurveyResponse, account::Activity, account::AccountPage,
-        tasks::Task, tasks::TaskList,
+        tasks::TaskKind, tasks::Task, tasks::TaskList,
         checkin::NextStep, checkin::NewCheckIn,
         search::HitKind, search::SearchHit,
         demo::DemoSpec, demo::DemoSummary,

@@ -1,5 +1,6 @@
-//! Tasks the CSM owes: created from check-in next steps (and later from
-//! checklists and playbooks), listed as overdue, due today and upcoming.
+//! Tasks the CSM owes, in one list: check-in next steps, playbook tasks,
+//! and the CSM's own items of onboarding checklists, split into overdue, due
+//! today and upcoming.
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection};
@@ -8,8 +9,19 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
+/// Where a task lives: the tasks table, or an onboarding checklist (whose
+/// items are checked off through `onboarding::set_done`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    Task,
+    ChecklistItem,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Task {
+    pub kind: TaskKind,
+    /// The id within its kind.
     #[ts(type = "number")]
     pub id: i64,
     #[ts(type = "number | null")]
@@ -33,6 +45,7 @@ const SELECT: &str = "SELECT t.id, t.account_id, a.name, t.title, t.due_on, t.do
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
     Ok(Task {
+        kind: TaskKind::Task,
         id: r.get(0)?,
         account_id: r.get(1)?,
         account_name: r.get(2)?,
@@ -42,13 +55,37 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
     })
 }
 
-/// Open tasks split by due date relative to `today`.
+/// Open tasks and the CSM's open checklist items of live accounts, split by
+/// due date relative to `today`.
 pub fn open(conn: &Connection, today: NaiveDate) -> Result<TaskList> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE t.done_at IS NULL ORDER BY t.due_on IS NULL, t.due_on, t.id"
+        "SELECT * FROM (
+             SELECT 0 AS kind, * FROM ({SELECT} WHERE t.done_at IS NULL)
+             UNION ALL
+             SELECT 1, i.id, c.account_id, a.name, i.title, i.due_on, 0
+             FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
+             JOIN accounts a ON a.id = c.account_id AND a.status = 'active'
+             WHERE i.owner = 'csm' AND i.done_on IS NULL)
+         ORDER BY due_on IS NULL, due_on, kind, id"
     ))?;
     let mut list = TaskList::default();
-    for task in stmt.query_map([], row)? {
+    let rows = stmt.query_map([], |r| {
+        let kind: i64 = r.get(0)?;
+        Ok(Task {
+            kind: if kind == 1 {
+                TaskKind::ChecklistItem
+            } else {
+                TaskKind::Task
+            },
+            id: r.get(1)?,
+            account_id: r.get(2)?,
+            account_name: r.get(3)?,
+            title: r.get(4)?,
+            due_on: r.get(5)?,
+            done: r.get(6)?,
+        })
+    })?;
+    for task in rows {
         let task = task?;
         match task.due_on {
             Some(due) if due < today => list.overdue.push(task),

@@ -360,3 +360,32 @@ fn the_demo_book_runs_checklists_and_plans() {
     assert!(achieved > 0);
     assert_eq!(achieved, notes);
 }
+
+#[test]
+fn the_task_list_holds_the_csms_checklist_items_too() {
+    use steward_core::tasks::{self, TaskKind};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let template = onboarding::templates(&conn).expect("templates").remove(0);
+    let on = d("2026-03-05");
+    onboarding::apply(&conn, id, template.id, "", on).expect("apply");
+    let list = tasks::open(&conn, on).expect("tasks");
+    let all: Vec<_> = list
+        .overdue
+        .iter()
+        .chain(&list.today)
+        .chain(&list.upcoming)
+        .collect();
+    // The template has 3 CSM items (kick-off call, admin and end-user training).
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().all(|t| t.kind == TaskKind::ChecklistItem));
+    assert_eq!(list.overdue[0].title, "Kick-off call held");
+    assert_eq!(list.overdue[0].account_name.as_deref(), Some("Quokka Labs"));
+    onboarding::set_done(&conn, list.overdue[0].id, Some(on), "", on).expect("done");
+    let after = tasks::open(&conn, on).expect("tasks");
+    assert_eq!(
+        after.overdue.len() + after.today.len() + after.upcoming.len(),
+        2
+    );
+}

@@ -110,7 +110,13 @@ checklist: Checklist | null,
  */
 postmortem: Postmortem | null, };
 
-export type Task = { id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
+export type TaskKind = "task" | "checklist_item";
+
+export type Task = { kind: TaskKind, 
+/**
+ * The id within its kind.
+ */
+id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
 
 export type TaskList = { overdue: Array<Task>, today: Array<Task>, 
 /**
