@@ -210,6 +210,8 @@ const en = {
   'onboarding.stuck': 'stuck',
   'onboarding.days': 'day {days}',
   'tasks.calendar': 'Export calendar (.ics)',
+  'tasks.filter': 'Filter by account or task',
+  'plan.calendar': 'Export this account’s calendar',
   'tasks.calendarPath': 'Save to',
   'tasks.calendarSaved': 'Calendar saved: {count} events in {path}.',
   'nav.metrics': 'Metrics',
