@@ -463,6 +463,37 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     assert!(lines.contains(&format!("DTSTART;VALUE=DATE:{renewal_day}").as_str()));
     screenshot(&client, "09e-tasks-calendar").await;
 
+    // A churned account's post-mortem feeds the churn reasons on Metrics.
+    click(&client, "[data-testid=nav-portfolio]").await;
+    click(&client, "[data-testid=portfolio-churned]").await;
+    wait_for(&client, "[data-testid=portfolio-stage]")
+        .await
+        .select_by_value("churned")
+        .await
+        .expect("churned stage");
+    wait_for_text(&client, "[data-testid=portfolio-row]", "Churned")
+        .await
+        .click()
+        .await
+        .expect("open a churned account");
+    wait_for(&client, "[data-testid=postmortem]").await;
+    wait_for(&client, "[data-testid=postmortem-reason]")
+        .await
+        .select_by_value("competitor")
+        .await
+        .expect("reason");
+    type_into(
+        &client,
+        "[data-testid=postmortem-lessons]",
+        "Show the roadmap to the sponsor before the renewal",
+    )
+    .await;
+    click(&client, "[data-testid=postmortem-save]").await;
+    wait_for_text(&client, "[role=status]", "Post-mortem saved.").await;
+    screenshot(&client, "09f-postmortem").await;
+    click(&client, "[data-testid=nav-metrics]").await;
+    wait_for_text(&client, "[data-testid=churn-reasons]", "Competitor").await;
+
     // The dark theme, chosen from the sidebar (system -> light -> dark).
     click(&client, "[data-testid=nav-portfolio]").await;
     let theme = wait_for(&client, "[data-testid=theme]").await;
