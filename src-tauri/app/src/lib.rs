@@ -65,6 +65,7 @@ pub fn run() {
             commands::plans::onboarding_board,
             commands::plans::objective_add,
             commands::plans::milestone_add,
+            commands::plans::milestone_set_plan,
             commands::plans::milestone_achieve,
             commands::plans::calendar_export,
             commands::plans::postmortem_save,

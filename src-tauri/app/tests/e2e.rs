@@ -428,6 +428,21 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         "Milestone achieved: First team live on the product",
     )
     .await;
+    // An objective in the customer's words joins the success plan.
+    click(&client, ".objective-form summary").await;
+    type_into(
+        &client,
+        "[data-testid=objective-title]",
+        "Ops team runs every shift handover in the product",
+    )
+    .await;
+    click(&client, "[data-testid=objective-add]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=success-plan]",
+        "Ops team runs every shift handover",
+    )
+    .await;
     screenshot(&client, "09c-account-onboarding").await;
     click(&client, "[data-testid=nav-onboarding]").await;
     wait_for_text(&client, "[data-testid=onboarding-row]", "Quokka Labs").await;

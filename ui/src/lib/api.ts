@@ -31,6 +31,7 @@ import type {
   OnboardingRow,
   NewMilestone,
   NewObjective,
+  MilestonePlan,
   Postmortem,
   ReasonSummary,
   PortfolioMetrics,
@@ -104,6 +105,7 @@ export const api = {
   addObjective: (objective: NewObjective) => call<number>('objective_add', { objective }),
   addMilestone: (milestone: NewMilestone) => call<number>('milestone_add', { milestone }),
   achieveMilestone: (id: number, evidence: string) => call<void>('milestone_achieve', { id, evidence }),
+  setMilestonePlan: (id: number, plan: MilestonePlan) => call<void>('milestone_set_plan', { id, plan }),
   exportCalendar: (path: string, accountId: number | null) =>
     call<number>('calendar_export', { path, accountId }),
   savePostmortem: (postmortem: Postmortem) => call<void>('postmortem_save', { postmortem }),

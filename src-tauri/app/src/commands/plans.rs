@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use steward_core::onboarding::{self, OnboardingRow, Template};
-use steward_core::plans::{self, NewMilestone, NewObjective};
+use steward_core::plans::{self, MilestonePlan, NewMilestone, NewObjective};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
 use steward_core::{assess, calendar, Error};
 use tauri::State;
@@ -68,6 +68,15 @@ pub fn objective_add(state: State<'_, AppState>, objective: NewObjective) -> Com
 #[tauri::command(async)]
 pub fn milestone_add(state: State<'_, AppState>, milestone: NewMilestone) -> CommandResult<i64> {
     state.with_conn(|c| plans::add_milestone(c, &milestone))
+}
+
+#[tauri::command(async)]
+pub fn milestone_set_plan(
+    state: State<'_, AppState>,
+    id: i64,
+    plan: MilestonePlan,
+) -> CommandResult<()> {
+    state.with_conn(|c| plans::set_milestone_plan(c, id, plan))
 }
 
 #[tauri::command(async)]
