@@ -61,6 +61,7 @@ pub fn run() {
             commands::health::portfolio_metrics,
             commands::plans::checklist_templates,
             commands::plans::checklist_apply,
+            commands::plans::checklist_template_save,
             commands::plans::checklist_item_set,
             commands::plans::onboarding_board,
             commands::plans::objective_add,

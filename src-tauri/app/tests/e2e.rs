@@ -447,6 +447,17 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     click(&client, "[data-testid=nav-onboarding]").await;
     wait_for_text(&client, "[data-testid=onboarding-row]", "Quokka Labs").await;
     screenshot(&client, "09d-onboarding-board").await;
+    // Editing the template saves version 2; running checklists keep theirs.
+    click(&client, "[data-testid=template-add-item]").await;
+    type_into(
+        &client,
+        "[data-testid=template-editor] fieldset .item:last-of-type input[type=text]",
+        "Executive alignment call",
+    )
+    .await;
+    click(&client, "[data-testid=template-save]").await;
+    wait_for_text(&client, "[role=status]", "saved as version 2").await;
+    screenshot(&client, "09d2-template-editor").await;
 
     // The calendar export opens as iCalendar with the new account's dates.
     let ics = home.path().join("steward.ics");

@@ -28,6 +28,7 @@ import type {
   MetricsQuery,
   Playbook,
   Template,
+  TemplatePhase,
   OnboardingRow,
   NewMilestone,
   NewObjective,
@@ -97,6 +98,8 @@ export const api = {
   weekChanges: () => call<WeekChanges>('week_changes'),
   metrics: (query: MetricsQuery) => call<PortfolioMetrics>('portfolio_metrics', { query }),
   checklistTemplates: () => call<Template[]>('checklist_templates'),
+  saveTemplate: (name: string, phases: TemplatePhase[]) =>
+    call<Template>('checklist_template_save', { name, phases }),
   applyChecklist: (accountId: number, templateId: number, expectations: string) =>
     call<number>('checklist_apply', { accountId, templateId, expectations }),
   setChecklistItem: (itemId: number, doneOn: string | null, note: string) =>

@@ -4,7 +4,7 @@
 //! transaction.
 
 use chrono::NaiveDate;
-use steward_core::onboarding::{self, OnboardingRow, Template};
+use steward_core::onboarding::{self, OnboardingRow, Template, TemplatePhase};
 use steward_core::plans::{self, MilestonePlan, NewMilestone, NewObjective};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
 use steward_core::{assess, calendar, Error};
@@ -118,4 +118,14 @@ pub fn postmortem_save(state: State<'_, AppState>, postmortem: Postmortem) -> Co
 #[tauri::command(async)]
 pub fn churn_reasons(state: State<'_, AppState>) -> CommandResult<ReasonSummary> {
     state.with_conn(|c| postmortem::reasons(c))
+}
+
+/// Saves phases as the next version of a template (a new name makes a copy).
+#[tauri::command(async)]
+pub fn checklist_template_save(
+    state: State<'_, AppState>,
+    name: String,
+    phases: Vec<TemplatePhase>,
+) -> CommandResult<Template> {
+    state.with_conn(|c| onboarding::save_template(c, &name, &phases))
 }
