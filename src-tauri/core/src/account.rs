@@ -19,6 +19,7 @@ use crate::model::{
 use crate::onboarding::{self, Checklist};
 use crate::plans::{self, Milestone, Objective};
 use crate::postmortem::{self, Postmortem};
+use crate::qbr::{self, QbrPlan};
 use crate::tasks::{self, Task};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -146,6 +147,7 @@ pub struct AccountPage {
     pub checklist: Option<Checklist>,
     /// For churned accounts: why they left.
     pub postmortem: Option<Postmortem>,
+    pub qbr: QbrPlan,
 }
 
 /// Reads the account page, with usage from `usage_days` days before `today`.
@@ -253,6 +255,7 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
     let milestones = plans::milestones(conn, id, today)?;
     let checklist = onboarding::checklist(conn, id, today)?;
     let postmortem = postmortem::get(conn, id)?;
+    let qbr = qbr::plan(conn, id)?;
 
     Ok(AccountPage {
         account,
@@ -276,6 +279,7 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         milestones,
         checklist,
         postmortem,
+        qbr,
     })
 }
 
@@ -321,6 +325,16 @@ pub fn get(conn: &Connection, id: i64) -> Result<Account> {
             })
         },
     )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))
+}
+
+/// The account's status ("active" or "churned"); NotFound when there is no
+/// such account. Writers call it first so a stale id gets a clear error.
+pub fn status_of(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT status FROM accounts WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
     .optional()?
     .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))
 }

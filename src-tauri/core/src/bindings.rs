@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 
 use crate::{
     account, alerts, assess, checkin, churn, demo, error, health, import, metrics, model,
-    onboarding, plans, portfolio, postmortem, progress, search, store, tasks, today,
+    onboarding, plans, portfolio, postmortem, progress, qbr, search, store, tasks, today,
 };
 
 macro_rules! declarations {
@@ -45,8 +45,9 @@ fn generate() -> String {
         today::Section, today::TodayReason, today::TodayItem, today::SectionSummary, today::Today,
         metrics::MetricsQuery, metrics::Retention, metrics::QuarterRenewals, metrics::BandPoint,
         metrics::PortfolioMetrics, metrics::TimeToValue, metrics::DaysBucket,
-        plans::UsageMetric, plans::MilestonePlan, plans::MilestoneStatus, plans::NewObjective,
-        plans::Objective, plans::NewMilestone, plans::Milestone,
+        plans::UsageMetric, plans::MilestonePlan, plans::MilestoneStatus, plans::ObjectiveInput,
+        plans::Objective, plans::MilestoneInput, plans::Milestone,
+        qbr::Qbr, qbr::QbrPlan, tasks::NewTask,
         onboarding::ItemOwner, onboarding::TemplateItem, onboarding::TemplatePhase, onboarding::Template,
         onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
         postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,

@@ -1,6 +1,6 @@
 //! The CSM's calendar as an iCalendar (RFC 5545) file that standard calendar
-//! apps open: renewals, milestone target dates and open tasks with a due
-//! date, for the whole book or one account. Events are all-day; each has a
+//! apps open: renewals, planned QBRs, milestone target dates and open tasks
+//! with a due date, for the whole book or one account. Events are all-day; each has a
 //! stable UID so a re-import updates rather than duplicates.
 
 use chrono::{NaiveDate, Utc};
@@ -88,7 +88,7 @@ pub fn render(events: &[Event], name: &str) -> String {
     out
 }
 
-/// Renewals of live accounts, milestone targets not yet achieved, and open
+/// Renewals of live accounts, planned QBRs, milestone targets not yet achieved, and open
 /// tasks with a due date, from `today` on (open tasks also when overdue).
 pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<Vec<Event>> {
     let mut out = Vec::new();
@@ -127,6 +127,23 @@ pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<
                 uid: format!("milestone-{}@steward", r.get::<_, i64>(0)?),
                 day: r.get(3)?,
                 summary: format!("Milestone: {} ({})", r.get::<_, String>(2)?, r.get::<_, String>(1)?),
+                description: String::new(),
+            });
+            Ok(())
+        },
+    )?;
+    crate::store::each_row(
+        conn,
+        "SELECT q.id, a.name, q.scheduled_on FROM qbrs q JOIN accounts a ON a.id = q.account_id
+         WHERE q.held_on IS NULL AND q.scheduled_on >= ?1 AND a.status = 'active' {ONE}",
+        "q.account_id",
+        &[&today],
+        only,
+        |r| {
+            out.push(Event {
+                uid: format!("qbr-{}@steward", r.get::<_, i64>(0)?),
+                day: r.get(2)?,
+                summary: format!("QBR: {}", r.get::<_, String>(1)?),
                 description: String::new(),
             });
             Ok(())

@@ -19,7 +19,7 @@ use crate::model::{ActivityKind, ContactRole, Sentiment, Tier};
 use crate::progress::{CancelToken, Progress, ProgressSink};
 use crate::rng::Rng;
 use crate::rollup;
-use crate::{assess, churn, onboarding, plans};
+use crate::{assess, churn, onboarding, plans, qbr};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DemoSpec {
@@ -305,6 +305,7 @@ pub fn generate(
         total: None,
     });
     plan_book(&tx, spec.seed, today)?;
+    qbr_book(&tx, today)?;
     progress(Progress {
         phase: "Computing trends".into(),
         done: 0,
@@ -329,6 +330,34 @@ pub fn generate(
 /// (items done around their due dates, some late or still open), and a
 /// share of the other live accounts have objectives and milestones, with
 /// first value reached 2 to 10 weeks after their contract started.
+/// Tier A and B accounts meet quarterly from their contract start: the last
+/// four QBRs are on record as held (reporting the milestones achieved before
+/// them) and the next one is planned.
+fn qbr_book(conn: &Connection, today: NaiveDate) -> Result<()> {
+    const QUARTER: i64 = 91;
+    let accounts: Vec<(i64, NaiveDate)> = conn
+        .prepare(
+            "SELECT id, contract_start FROM accounts
+             WHERE status = 'active' AND tier IN ('A', 'B') AND contract_start IS NOT NULL ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, start) in accounts {
+        let past = (today - start).num_days().max(0) / QUARTER;
+        for k in past.saturating_sub(3).max(1)..=past {
+            let held = start + Duration::days(k * QUARTER);
+            qbr::hold(conn, id, held, "", today)?;
+        }
+        qbr::schedule(
+            conn,
+            id,
+            start + Duration::days((past + 1) * QUARTER),
+            today,
+        )?;
+    }
+    Ok(())
+}
+
 fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
     let template = onboarding::templates(conn)?
         .into_iter()
@@ -374,7 +403,7 @@ fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         if value_day < today {
             let m = plans::add_milestone(
                 conn,
-                &plans::NewMilestone {
+                &plans::MilestoneInput {
                     account_id: id,
                     objective_id: None,
                     title: "First team live".into(),
@@ -387,7 +416,7 @@ fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         let goal = rng.pick(GOALS);
         let objective = plans::add_objective(
             conn,
-            &plans::NewObjective {
+            &plans::ObjectiveInput {
                 account_id: id,
                 title: goal.0.into(),
                 metric: Some(goal.1.into()),
@@ -400,7 +429,7 @@ fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
             let m = plans::add_milestone(
                 conn,
-                &plans::NewMilestone {
+                &plans::MilestoneInput {
                     account_id: id,
                     objective_id: Some(objective),
                     title: title.into(),

@@ -24,6 +24,7 @@ pub mod plans;
 pub mod portfolio;
 pub mod postmortem;
 pub mod progress;
+pub mod qbr;
 pub mod rng;
 pub mod rollup;
 pub mod search;

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::text_enum;
-use crate::plans::{self, NewMilestone};
+use crate::plans::{self, MilestoneInput};
 
 text_enum!(
     /// Who owes a checklist item.
@@ -193,7 +193,7 @@ pub fn apply(
             let milestone = if item.milestone {
                 Some(plans::add_milestone(
                     conn,
-                    &NewMilestone {
+                    &MilestoneInput {
                         account_id,
                         objective_id: None,
                         title: item.title.clone(),

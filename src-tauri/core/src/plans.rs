@@ -39,7 +39,7 @@ pub enum MilestoneStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct NewObjective {
+pub struct ObjectiveInput {
     #[ts(type = "number")]
     pub account_id: i64,
     pub title: String,
@@ -67,7 +67,7 @@ pub struct Objective {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct NewMilestone {
+pub struct MilestoneInput {
     #[ts(type = "number")]
     pub account_id: i64,
     #[ts(type = "number | null")]
@@ -93,14 +93,7 @@ pub struct Milestone {
 }
 
 fn check_account(conn: &Connection, account_id: i64) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row("SELECT id FROM accounts WHERE id = ?1", [account_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))
+    crate::account::status_of(conn, account_id).map(|_| ())
 }
 
 fn title(text: &str, what: &str) -> Result<String> {
@@ -111,7 +104,7 @@ fn title(text: &str, what: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
-pub fn add_objective(conn: &Connection, o: &NewObjective) -> Result<i64> {
+pub fn add_objective(conn: &Connection, o: &ObjectiveInput) -> Result<i64> {
     check_account(conn, o.account_id)?;
     conn.execute(
         "INSERT INTO objectives(account_id, title, metric, usage_metric, baseline, target, target_date, created_at)
@@ -128,6 +121,39 @@ pub fn add_objective(conn: &Connection, o: &NewObjective) -> Result<i64> {
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Rewrites an objective with `o` (whose account must be the objective's).
+pub fn update_objective(conn: &Connection, id: i64, o: &ObjectiveInput) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE objectives SET title = ?3, metric = ?4, usage_metric = ?5, baseline = ?6, target = ?7,
+         target_date = ?8 WHERE id = ?1 AND account_id = ?2",
+        params![
+            id,
+            o.account_id,
+            title(&o.title, "objective")?,
+            o.metric.as_deref().map(str::trim).filter(|m| !m.is_empty()),
+            o.usage_metric,
+            o.baseline,
+            o.target,
+            o.target_date,
+        ],
+    )?;
+    if n == 0 {
+        return Err(Error::not_found(format!(
+            "Objective {id} does not exist on this account."
+        )));
+    }
+    Ok(())
+}
+
+/// Deletes an objective; its milestones stay on the plan, unlinked.
+pub fn delete_objective(conn: &Connection, id: i64) -> Result<()> {
+    let n = conn.execute("DELETE FROM objectives WHERE id = ?1", [id])?;
+    if n == 0 {
+        return Err(Error::not_found(format!("Objective {id} does not exist.")));
+    }
+    Ok(())
 }
 
 pub fn objectives(conn: &Connection, account_id: i64) -> Result<Vec<Objective>> {
@@ -178,7 +204,7 @@ fn current_usage(conn: &Connection, account_id: i64, metric: UsageMetric) -> Res
         .map(|v| (v * 10.0).round() / 10.0))
 }
 
-pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
+pub fn add_milestone(conn: &Connection, m: &MilestoneInput) -> Result<i64> {
     check_account(conn, m.account_id)?;
     conn.execute(
         "INSERT INTO milestones(account_id, objective_id, title, target_date, first_value, created_at)
@@ -193,6 +219,76 @@ pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Rewrites a milestone's title, target date, objective and first-value
+/// flag (its account must be `m`'s). Its status and achievement stay.
+pub fn update_milestone(conn: &Connection, id: i64, m: &MilestoneInput) -> Result<()> {
+    if let Some(objective) = m.objective_id {
+        let same: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM objectives WHERE id = ?1 AND account_id = ?2)",
+            params![objective, m.account_id],
+            |r| r.get(0),
+        )?;
+        if !same {
+            return Err(Error::invalid(
+                "A milestone can only serve an objective of its own account.",
+            ));
+        }
+    }
+    let n = conn.execute(
+        "UPDATE milestones SET title = ?3, target_date = ?4, objective_id = ?5, first_value = ?6
+         WHERE id = ?1 AND account_id = ?2",
+        params![
+            id,
+            m.account_id,
+            title(&m.title, "milestone")?,
+            m.target_date,
+            m.objective_id,
+            m.first_value
+        ],
+    )?;
+    if n == 0 {
+        return Err(Error::not_found(format!(
+            "Milestone {id} does not exist on this account."
+        )));
+    }
+    Ok(())
+}
+
+/// Takes back an achievement (or removes the milestone): the timeline note
+/// that achieving wrote goes too, since it only restated the milestone.
+/// Returns the account, whose last touch may have changed.
+fn withdraw(conn: &Connection, id: i64) -> Result<i64> {
+    let row: Option<(i64, Option<i64>)> = conn
+        .query_row(
+            "SELECT account_id, activity_id FROM milestones WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (account_id, activity) =
+        row.ok_or_else(|| Error::not_found(format!("Milestone {id} does not exist.")))?;
+    conn.execute(
+        "UPDATE milestones SET achieved_on = NULL, evidence = NULL, for_qbr = 0, activity_id = NULL WHERE id = ?1",
+        [id],
+    )?;
+    if let Some(activity) = activity {
+        conn.execute("DELETE FROM activities WHERE id = ?1", [activity])?;
+    }
+    Ok(account_id)
+}
+
+/// Marks an achieved milestone as not achieved after all. Returns the account.
+pub fn reopen(conn: &Connection, id: i64) -> Result<i64> {
+    withdraw(conn, id)
+}
+
+/// Deletes a milestone with its timeline note. Returns the account.
+pub fn delete_milestone(conn: &Connection, id: i64) -> Result<i64> {
+    let account_id = withdraw(conn, id)?;
+    conn.execute("DELETE FROM milestones WHERE id = ?1", [id])?;
+    Ok(account_id)
 }
 
 pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Result<()> {

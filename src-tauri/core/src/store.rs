@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_portfolio.sql")),
     (2, include_str!("../migrations/0002_health.sql")),
     (3, include_str!("../migrations/0003_plans.sql")),
+    (4, include_str!("../migrations/0004_qbrs.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,13 +1,14 @@
 //! Tasks the CSM owes, in one list: check-in next steps, playbook tasks,
-//! and the CSM's own items of onboarding checklists, split into overdue, due
-//! today and upcoming.
+//! tasks written down by hand, and the CSM's own items of onboarding
+//! checklists, split into overdue, due today and upcoming.
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::source;
 
 /// Where a task lives: the tasks table, or an onboarding checklist (whose
 /// items are checked off through `onboarding::set_done`).
@@ -102,6 +103,37 @@ pub fn open_for_account(conn: &Connection, account_id: i64) -> Result<Vec<Task>>
     ))?;
     let rows = stmt.query_map([account_id], row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A task the CSM writes down themselves, for an account or for no account.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewTask {
+    #[ts(type = "number | null")]
+    pub account_id: Option<i64>,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Adds a manual task; returns its id.
+pub fn add(conn: &Connection, task: &NewTask) -> Result<i64> {
+    let title = task.title.trim();
+    if title.is_empty() {
+        return Err(Error::invalid("The task needs a title."));
+    }
+    if let Some(account) = task.account_id {
+        crate::account::status_of(conn, account)?;
+    }
+    conn.execute(
+        "INSERT INTO tasks(account_id, title, due_on, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            task.account_id,
+            title,
+            task.due_on,
+            source::USER,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Marks a task done (or open again).

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
 use steward_core::calendar;
 use steward_core::onboarding::{self, ItemOwner, TemplateItem, TemplatePhase};
-use steward_core::plans::{self, MilestoneStatus, NewMilestone, NewObjective, UsageMetric};
+use steward_core::plans::{self, MilestoneInput, MilestoneStatus, ObjectiveInput, UsageMetric};
 use steward_core::postmortem::{self, ChurnReason, Postmortem};
 use steward_core::{account, store};
 use support::today;
@@ -160,7 +160,7 @@ fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
     }
     let objective = plans::add_objective(
         &conn,
-        &NewObjective {
+        &ObjectiveInput {
             account_id: id,
             title: "Get the whole ops team using it daily".into(),
             metric: Some("daily active users".into()),
@@ -179,7 +179,7 @@ fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
 
     let m = plans::add_milestone(
         &conn,
-        &NewMilestone {
+        &MilestoneInput {
             account_id: id,
             objective_id: Some(objective),
             title: "Ops team trained".into(),
@@ -195,7 +195,7 @@ fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
     assert_eq!(status("2026-03-20"), MilestoneStatus::AtRisk);
     assert!(plans::add_milestone(
         &conn,
-        &NewMilestone {
+        &MilestoneInput {
             account_id: id,
             objective_id: None,
             title: "  ".into(),
@@ -219,7 +219,7 @@ fn the_calendar_export_opens_as_icalendar_with_renewals_milestones_and_tasks() {
         .expect("an account");
     plans::add_milestone(
         &conn,
-        &NewMilestone {
+        &MilestoneInput {
             account_id: id,
             objective_id: None,
             title: "Rollout; phase 2, EU".into(),
@@ -359,6 +359,28 @@ fn the_demo_book_runs_checklists_and_plans() {
         .expect("counts");
     assert!(achieved > 0);
     assert_eq!(achieved, notes);
+    // Tier A and B accounts meet quarterly: every one has its next QBR
+    // planned, it is on the calendar, and past QBRs reported the milestones
+    // achieved before them.
+    let (top, planned, stale): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM accounts WHERE status = 'active' AND tier IN ('A','B')),
+                    (SELECT count(*) FROM qbrs WHERE held_on IS NULL AND scheduled_on > ?1),
+                    (SELECT count(*) FROM milestones m WHERE m.for_qbr AND m.achieved_on <=
+                        (SELECT max(held_on) FROM qbrs q WHERE q.account_id = m.account_id))",
+            [today()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("qbrs");
+    assert!(top > 0);
+    assert_eq!(planned, top);
+    assert_eq!(stale, 0);
+    let qbr_events = calendar::events(&conn, None, today())
+        .expect("calendar")
+        .iter()
+        .filter(|e| e.summary.starts_with("QBR: "))
+        .count() as i64;
+    assert_eq!(qbr_events, top);
 }
 
 #[test]
@@ -388,4 +410,275 @@ fn the_task_list_holds_the_csms_checklist_items_too() {
         after.overdue.len() + after.today.len() + after.upcoming.len(),
         2
     );
+}
+
+#[test]
+fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
+    use steward_core::qbr;
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let on = d("2026-04-30");
+    let first = plans::add_milestone(
+        &conn,
+        &MilestoneInput {
+            account_id: id,
+            objective_id: None,
+            title: "First team live".into(),
+            target_date: Some(d("2026-03-02")),
+            first_value: true,
+        },
+    )
+    .expect("milestone");
+    plans::achieve(&conn, first, d("2026-03-10"), "12 agents live", on).expect("achieve");
+    assert_eq!(qbr::plan(&conn, id).expect("plan").milestones_to_report, 1);
+
+    assert!(
+        qbr::schedule(&conn, id, d("2026-04-29"), on).is_err(),
+        "a past day is refused"
+    );
+    let planned = qbr::schedule(&conn, id, d("2026-05-20"), on).expect("schedule");
+    // Scheduling again moves the same QBR, so calendars update the event.
+    assert_eq!(
+        qbr::schedule(&conn, id, d("2026-05-27"), on).expect("move"),
+        planned
+    );
+    let plan = qbr::plan(&conn, id).expect("plan");
+    assert_eq!(
+        plan.next.as_ref().map(|q| q.scheduled_on),
+        Some(d("2026-05-27"))
+    );
+    let events = calendar::events(&conn, Some(id), on).expect("events");
+    let qbrs: Vec<_> = events
+        .iter()
+        .filter(|e| e.summary == "QBR: Quokka Labs")
+        .collect();
+    assert_eq!(qbrs.len(), 1);
+    assert_eq!(qbrs[0].day, d("2026-05-27"));
+    assert_eq!(qbrs[0].uid, format!("qbr-{planned}@steward"));
+
+    let later = d("2026-05-28");
+    assert!(
+        qbr::hold(&conn, id, d("2026-05-29"), "", later).is_err(),
+        "not held in the future"
+    );
+    qbr::hold(&conn, id, d("2026-05-27"), "Renewal terms discussed", later).expect("hold");
+    let plan = qbr::plan(&conn, id).expect("plan");
+    assert_eq!(plan.next, None);
+    let held = plan.last_held.expect("held");
+    assert_eq!(
+        (held.id, held.held_on, held.note.as_deref()),
+        (
+            planned,
+            Some(d("2026-05-27")),
+            Some("Renewal terms discussed")
+        )
+    );
+    assert_eq!(plan.milestones_to_report, 0, "the QBR reported it");
+    assert!(calendar::events(&conn, Some(id), later)
+        .expect("events")
+        .iter()
+        .all(|e| !e.summary.starts_with("QBR")));
+
+    qbr::schedule(&conn, id, d("2026-08-26"), later).expect("next quarter");
+    qbr::cancel(&conn, id).expect("cancel");
+    assert_eq!(qbr::plan(&conn, id).expect("plan").next, None);
+    conn.execute(
+        "UPDATE accounts SET status = 'churned', churn_date = '2026-06-01' WHERE id = ?1",
+        [id],
+    )
+    .expect("churn");
+    let err = qbr::schedule(&conn, id, d("2026-08-26"), later).expect_err("churned");
+    assert!(err.to_string().contains("churned"), "{err}");
+}
+
+#[test]
+fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let other = new_account(&conn);
+    let today = d("2026-04-30");
+    let input = ObjectiveInput {
+        account_id: id,
+        title: "Cut handling time".into(),
+        metric: Some("minutes per ticket".into()),
+        usage_metric: None,
+        baseline: Some(12.0),
+        target: Some(8.0),
+        target_date: Some(d("2026-09-30")),
+    };
+    let objective = plans::add_objective(&conn, &input).expect("objective");
+    plans::update_objective(
+        &conn,
+        objective,
+        &ObjectiveInput {
+            title: "Cut handling time by a third".into(),
+            target: Some(7.5),
+            ..input.clone()
+        },
+    )
+    .expect("update");
+    let o = &plans::objectives(&conn, id).expect("list")[0];
+    assert_eq!(
+        (o.title.as_str(), o.target),
+        ("Cut handling time by a third", Some(7.5))
+    );
+    assert!(
+        plans::update_objective(
+            &conn,
+            objective,
+            &ObjectiveInput {
+                account_id: other,
+                ..input.clone()
+            }
+        )
+        .is_err(),
+        "another account's objective is not touched"
+    );
+
+    let m = plans::add_milestone(
+        &conn,
+        &MilestoneInput {
+            account_id: id,
+            objective_id: Some(objective),
+            title: "Macros rolled out".into(),
+            target_date: Some(d("2026-04-15")),
+            first_value: false,
+        },
+    )
+    .expect("milestone");
+    assert_eq!(
+        plans::milestones(&conn, id, today).expect("list")[0].status,
+        MilestoneStatus::Missed
+    );
+    // Moving the target date clears the missed flag.
+    plans::update_milestone(
+        &conn,
+        m,
+        &MilestoneInput {
+            account_id: id,
+            objective_id: Some(objective),
+            title: "Macros rolled out to both teams".into(),
+            target_date: Some(d("2026-05-15")),
+            first_value: true,
+        },
+    )
+    .expect("update");
+    let got = &plans::milestones(&conn, id, today).expect("list")[0];
+    assert_eq!(
+        (got.title.as_str(), got.status, got.first_value),
+        (
+            "Macros rolled out to both teams",
+            MilestoneStatus::Planned,
+            true
+        )
+    );
+    let other_objective = plans::add_objective(
+        &conn,
+        &ObjectiveInput {
+            account_id: other,
+            ..input.clone()
+        },
+    )
+    .expect("other");
+    assert!(plans::update_milestone(
+        &conn,
+        m,
+        &MilestoneInput {
+            account_id: id,
+            objective_id: Some(other_objective),
+            title: "x".into(),
+            target_date: None,
+            first_value: false
+        }
+    )
+    .is_err());
+
+    let timeline = |conn: &Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM activities WHERE account_id = ?1 AND summary LIKE 'Milestone achieved%'",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("count")
+    };
+    plans::achieve(&conn, m, today, "", today).expect("achieve");
+    assert_eq!(timeline(&conn), 1);
+    assert_eq!(plans::reopen(&conn, m).expect("reopen"), id);
+    let got = &plans::milestones(&conn, id, today).expect("list")[0];
+    assert_eq!((got.status, got.for_qbr), (MilestoneStatus::Planned, false));
+    assert_eq!(timeline(&conn), 0, "the achievement note goes with it");
+
+    plans::achieve(&conn, m, today, "", today).expect("achieve again");
+    plans::delete_objective(&conn, objective).expect("delete objective");
+    let got = &plans::milestones(&conn, id, today).expect("list")[0];
+    assert_eq!(got.objective_id, None, "the milestone stays, unlinked");
+    plans::delete_milestone(&conn, m).expect("delete milestone");
+    assert!(plans::milestones(&conn, id, today)
+        .expect("list")
+        .is_empty());
+    assert_eq!(timeline(&conn), 0);
+    assert!(plans::delete_milestone(&conn, m).is_err());
+}
+
+#[test]
+fn a_task_written_by_hand_joins_the_list_and_the_calendar() {
+    use steward_core::tasks::{self, NewTask, TaskKind};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let on = d("2026-03-05");
+    let with_account = tasks::add(
+        &conn,
+        &NewTask {
+            account_id: Some(id),
+            title: "  Send the security questionnaire ".into(),
+            due_on: Some(on),
+        },
+    )
+    .expect("task");
+    tasks::add(
+        &conn,
+        &NewTask {
+            account_id: None,
+            title: "Prepare the team's renewal forecast".into(),
+            due_on: None,
+        },
+    )
+    .expect("task without account");
+    assert!(tasks::add(
+        &conn,
+        &NewTask {
+            account_id: None,
+            title: " ".into(),
+            due_on: None
+        }
+    )
+    .is_err());
+    let err = tasks::add(
+        &conn,
+        &NewTask {
+            account_id: Some(id + 99),
+            title: "x".into(),
+            due_on: None,
+        },
+    )
+    .expect_err("unknown account");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+
+    let list = tasks::open(&conn, on).expect("list");
+    assert_eq!(list.today.len(), 1);
+    assert_eq!(list.today[0].id, with_account);
+    assert_eq!(list.today[0].kind, TaskKind::Task);
+    assert_eq!(list.today[0].title, "Send the security questionnaire");
+    assert_eq!(list.today[0].account_name.as_deref(), Some("Quokka Labs"));
+    assert_eq!(
+        list.upcoming.last().map(|t| t.title.as_str()),
+        Some("Prepare the team's renewal forecast")
+    );
+    let events = calendar::events(&conn, Some(id), on).expect("events");
+    assert!(events
+        .iter()
+        .any(|e| e.summary == "Task: Send the security questionnaire (Quokka Labs)"));
 }

@@ -85,3 +85,8 @@ fn a_schema_2_portfolio_opens_with_every_row() {
 fn a_schema_3_portfolio_opens_with_every_row() {
     opens_with_every_row(3);
 }
+
+#[test]
+fn a_schema_4_portfolio_opens_with_every_row() {
+    opens_with_every_row(4);
+}

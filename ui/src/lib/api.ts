@@ -30,8 +30,8 @@ import type {
   Template,
   TemplatePhase,
   OnboardingRow,
-  NewMilestone,
-  NewObjective,
+  MilestoneInput,
+  ObjectiveInput,
   MilestonePlan,
   Postmortem,
   ReasonSummary,
@@ -105,8 +105,8 @@ export const api = {
   setChecklistItem: (itemId: number, doneOn: string | null, note: string) =>
     call<void>('checklist_item_set', { itemId, doneOn, note }),
   onboardingBoard: () => call<OnboardingRow[]>('onboarding_board', { stuckDays: null }),
-  addObjective: (objective: NewObjective) => call<number>('objective_add', { objective }),
-  addMilestone: (milestone: NewMilestone) => call<number>('milestone_add', { milestone }),
+  addObjective: (objective: ObjectiveInput) => call<number>('objective_add', { objective }),
+  addMilestone: (milestone: MilestoneInput) => call<number>('milestone_add', { milestone }),
   achieveMilestone: (id: number, evidence: string) => call<void>('milestone_achieve', { id, evidence }),
   setMilestonePlan: (id: number, plan: MilestonePlan) => call<void>('milestone_set_plan', { id, plan }),
   exportCalendar: (path: string, accountId: number | null) =>

@@ -108,7 +108,7 @@ checklist: Checklist | null,
 /**
  * For churned accounts: why they left.
  */
-postmortem: Postmortem | null, };
+postmortem: Postmortem | null, qbr: QbrPlan, };
 
 export type TaskKind = "task" | "checklist_item";
 
@@ -557,7 +557,7 @@ export type MilestonePlan = "planned" | "on_track" | "at_risk";
 
 export type MilestoneStatus = "planned" | "on_track" | "at_risk" | "missed" | "achieved";
 
-export type NewObjective = { account_id: number, title: string, metric: string | null, usage_metric: UsageMetric | null, baseline: number | null, target: number | null, target_date: string | null, };
+export type ObjectiveInput = { account_id: number, title: string, metric: string | null, usage_metric: UsageMetric | null, baseline: number | null, target: number | null, target_date: string | null, };
 
 export type Objective = { id: number, title: string, metric: string | null, usage_metric: UsageMetric | null, baseline: number | null, target: number | null, target_date: string | null, 
 /**
@@ -569,9 +569,15 @@ current: number | null,
  */
 progress_pct: number | null, };
 
-export type NewMilestone = { account_id: number, objective_id: number | null, title: string, target_date: string | null, first_value: boolean, };
+export type MilestoneInput = { account_id: number, objective_id: number | null, title: string, target_date: string | null, first_value: boolean, };
 
 export type Milestone = { id: number, objective_id: number | null, title: string, target_date: string | null, achieved_on: string | null, status: MilestoneStatus, evidence: string | null, first_value: boolean, for_qbr: boolean, };
+
+export type Qbr = { id: number, scheduled_on: string, held_on: string | null, note: string | null, };
+
+export type QbrPlan = { next: Qbr | null, last_held: Qbr | null, milestones_to_report: number, };
+
+export type NewTask = { account_id: number | null, title: string, due_on: string | null, };
 
 export type ItemOwner = "csm" | "customer";
 

@@ -1,13 +1,13 @@
-//! Success plans, milestones, onboarding checklists, the calendar export and
-//! churn post-mortems. Writes that can change an account's health (a
+//! Success plans, milestones, QBR dates, onboarding checklists, the calendar
+//! export and churn post-mortems. Writes that can change an account's health (a
 //! milestone on the timeline is a touch) reassess that account in the same
 //! transaction.
 
 use chrono::NaiveDate;
 use steward_core::onboarding::{self, OnboardingRow, Template, TemplatePhase};
-use steward_core::plans::{self, MilestonePlan, NewMilestone, NewObjective};
+use steward_core::plans::{self, MilestoneInput, MilestonePlan, ObjectiveInput};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
-use steward_core::{assess, calendar, Error};
+use steward_core::{assess, calendar, qbr, Error};
 use tauri::State;
 
 use crate::state::{AppState, CommandResult};
@@ -61,12 +61,12 @@ pub fn onboarding_board(
 }
 
 #[tauri::command(async)]
-pub fn objective_add(state: State<'_, AppState>, objective: NewObjective) -> CommandResult<i64> {
+pub fn objective_add(state: State<'_, AppState>, objective: ObjectiveInput) -> CommandResult<i64> {
     state.with_conn(|c| plans::add_objective(c, &objective))
 }
 
 #[tauri::command(async)]
-pub fn milestone_add(state: State<'_, AppState>, milestone: NewMilestone) -> CommandResult<i64> {
+pub fn milestone_add(state: State<'_, AppState>, milestone: MilestoneInput) -> CommandResult<i64> {
     state.with_conn(|c| plans::add_milestone(c, &milestone))
 }
 
@@ -79,19 +79,95 @@ pub fn milestone_set_plan(
     state.with_conn(|c| plans::set_milestone_plan(c, id, plan))
 }
 
+/// Marks a milestone achieved on `on` (today when absent).
 #[tauri::command(async)]
 pub fn milestone_achieve(
     state: State<'_, AppState>,
     id: i64,
+    on: Option<NaiveDate>,
     evidence: String,
 ) -> CommandResult<()> {
     state.with_conn(|c| {
         let today = steward_core::today();
         let tx = c.transaction()?;
-        let account = plans::achieve(&tx, id, today, &evidence, today)?;
+        let account = plans::achieve(&tx, id, on.unwrap_or(today), &evidence, today)?;
         assess::after_account_write(&tx, account, today)?;
         Ok(tx.commit()?)
     })
+}
+
+#[tauri::command(async)]
+pub fn milestone_update(
+    state: State<'_, AppState>,
+    id: i64,
+    milestone: MilestoneInput,
+) -> CommandResult<()> {
+    state.with_conn(|c| plans::update_milestone(c, id, &milestone))
+}
+
+/// Takes back an achievement; its timeline note goes, so the last touch is
+/// recomputed.
+#[tauri::command(async)]
+pub fn milestone_reopen(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        let tx = c.transaction()?;
+        let account = plans::reopen(&tx, id)?;
+        assess::after_account_write(&tx, account, today)?;
+        Ok(tx.commit()?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn milestone_delete(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        let tx = c.transaction()?;
+        let account = plans::delete_milestone(&tx, id)?;
+        assess::after_account_write(&tx, account, today)?;
+        Ok(tx.commit()?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn objective_update(
+    state: State<'_, AppState>,
+    id: i64,
+    objective: ObjectiveInput,
+) -> CommandResult<()> {
+    state.with_conn(|c| plans::update_objective(c, id, &objective))
+}
+
+#[tauri::command(async)]
+pub fn objective_delete(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    state.with_conn(|c| plans::delete_objective(c, id))
+}
+
+#[tauri::command(async)]
+pub fn qbr_schedule(
+    state: State<'_, AppState>,
+    account_id: i64,
+    on: NaiveDate,
+) -> CommandResult<i64> {
+    state.with_conn(|c| qbr::schedule(c, account_id, on, steward_core::today()))
+}
+
+#[tauri::command(async)]
+pub fn qbr_hold(
+    state: State<'_, AppState>,
+    account_id: i64,
+    on: Option<NaiveDate>,
+    note: String,
+) -> CommandResult<i64> {
+    state.with_conn(|c| {
+        let today = steward_core::today();
+        qbr::hold(c, account_id, on.unwrap_or(today), &note, today)
+    })
+}
+
+#[tauri::command(async)]
+pub fn qbr_cancel(state: State<'_, AppState>, account_id: i64) -> CommandResult<()> {
+    state.with_conn(|c| qbr::cancel(c, account_id))
 }
 
 /// Writes the calendar (one account's, or the whole book's) to `path`;

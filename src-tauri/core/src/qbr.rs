@@ -1,0 +1,170 @@
+//! Quarterly business reviews as dates: each live account has at most one
+//! planned QBR (scheduling again moves it, keeping its calendar UID), and
+//! holding it records the day and clears the "for the next QBR" mark of the
+//! milestones it reported. The decks themselves are built elsewhere; this
+//! module owns when they happen.
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Qbr {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub scheduled_on: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// An account's QBR calendar: the planned one, the last one held, and how
+/// many achieved milestones wait to be reported.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct QbrPlan {
+    pub next: Option<Qbr>,
+    pub last_held: Option<Qbr>,
+    #[ts(type = "number")]
+    pub milestones_to_report: i64,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Qbr> {
+    Ok(Qbr {
+        id: r.get(0)?,
+        scheduled_on: r.get(1)?,
+        held_on: r.get(2)?,
+        note: r.get(3)?,
+    })
+}
+
+fn require_live(conn: &Connection, account_id: i64) -> Result<()> {
+    if crate::account::status_of(conn, account_id)? != "active" {
+        return Err(Error::invalid(
+            "QBRs are for current customers; this account has churned.",
+        ));
+    }
+    Ok(())
+}
+
+/// Plans the account's next QBR on `on`, or moves the one already planned.
+/// A day before `today` is refused: a QBR that already happened is recorded
+/// with [`hold`]. Returns the QBR's id.
+pub fn schedule(
+    conn: &Connection,
+    account_id: i64,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<i64> {
+    require_live(conn, account_id)?;
+    if on < today {
+        return Err(Error::invalid(
+            "A QBR is scheduled for today or later; to record one that took place, mark it held.",
+        ));
+    }
+    let planned: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+            [account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match planned {
+        Some(id) => {
+            conn.execute(
+                "UPDATE qbrs SET scheduled_on = ?2 WHERE id = ?1",
+                params![id, on],
+            )?;
+            Ok(id)
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO qbrs(account_id, scheduled_on, created_at) VALUES (?1, ?2, ?3)",
+                params![account_id, on, Utc::now().to_rfc3339()],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
+/// Records the account's QBR as held on `on` (the planned one if there is
+/// one, else a new record) with an optional note, and clears the QBR mark of
+/// the milestones achieved up to that day: they have been reported.
+pub fn hold(
+    conn: &Connection,
+    account_id: i64,
+    on: NaiveDate,
+    note: &str,
+    today: NaiveDate,
+) -> Result<i64> {
+    require_live(conn, account_id)?;
+    if on > today {
+        return Err(Error::invalid(
+            "A QBR cannot be marked held on a day still to come.",
+        ));
+    }
+    let note = Some(note.trim()).filter(|n| !n.is_empty());
+    let planned: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+            [account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = match planned {
+        Some(id) => {
+            conn.execute(
+                "UPDATE qbrs SET held_on = ?2, note = ?3 WHERE id = ?1",
+                params![id, on, note],
+            )?;
+            id
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO qbrs(account_id, scheduled_on, held_on, note, created_at) VALUES (?1, ?2, ?2, ?3, ?4)",
+                params![account_id, on, note, Utc::now().to_rfc3339()],
+            )?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.execute(
+        "UPDATE milestones SET for_qbr = 0 WHERE account_id = ?1 AND for_qbr AND achieved_on <= ?2",
+        params![account_id, on],
+    )?;
+    Ok(id)
+}
+
+/// Drops the account's planned QBR (no-op when none is planned).
+pub fn cancel(conn: &Connection, account_id: i64) -> Result<()> {
+    crate::account::status_of(conn, account_id)?;
+    conn.execute(
+        "DELETE FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+        [account_id],
+    )?;
+    Ok(())
+}
+
+pub fn plan(conn: &Connection, account_id: i64) -> Result<QbrPlan> {
+    let next = conn
+        .prepare_cached(
+            "SELECT id, scheduled_on, held_on, note FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+        )?
+        .query_row([account_id], row)
+        .optional()?;
+    let last_held = conn
+        .prepare_cached(
+            "SELECT id, scheduled_on, held_on, note FROM qbrs
+             WHERE account_id = ?1 AND held_on IS NOT NULL ORDER BY held_on DESC, id DESC LIMIT 1",
+        )?
+        .query_row([account_id], row)
+        .optional()?;
+    let milestones_to_report = conn
+        .prepare_cached("SELECT count(*) FROM milestones WHERE account_id = ?1 AND for_qbr")?
+        .query_row([account_id], |r| r.get(0))?;
+    Ok(QbrPlan {
+        next,
+        last_held,
+        milestones_to_report,
+    })
+}
