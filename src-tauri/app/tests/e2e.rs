@@ -420,12 +420,64 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     click(&client, "[data-testid=checklist-item]").await;
     wait_for_text(&client, "[data-testid=checklist-progress]", "11%").await;
     wait_for_text(&client, "[data-testid=checklist-overdue]", "4 overdue").await;
-    // Achieving the first milestone puts it on the timeline.
+    // An item opens for its done date and a note, which then shows under it.
+    click(&client, "[data-testid=checklist-item-open]").await;
+    type_into(
+        &client,
+        "[data-testid=checklist-item-note]",
+        "Kick-off held with the ops lead",
+    )
+    .await;
+    click(&client, "[data-testid=checklist-item-save]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=onboarding]",
+        "Kick-off held with the ops lead",
+    )
+    .await;
+    // Achieving the first milestone, with its evidence, puts it on the
+    // timeline and marks it for the next QBR.
     click(&client, "[data-testid=milestone-achieve]").await;
+    type_into(
+        &client,
+        "[data-testid=milestone-evidence]",
+        "12 agents live",
+    )
+    .await;
+    click(&client, "[data-testid=milestone-achieve-confirm]").await;
     wait_for_text(
         &client,
         "[data-testid=timeline-item]",
-        "Milestone achieved: First team live on the product",
+        "Milestone achieved: First team live on the product. 12 agents live",
+    )
+    .await;
+    wait_for_text(&client, "[data-testid=qbr]", "1 milestone to report").await;
+    // The next QBR goes on the plan (and, below, on the calendar).
+    let qbr_day = today + chrono::Duration::days(20);
+    type_into(&client, "[data-testid=qbr-date]", &qbr_day.to_string()).await;
+    click(&client, "[data-testid=qbr-schedule]").await;
+    wait_for_text(&client, "[role=status]", "QBR scheduled").await;
+    wait_for(&client, "[data-testid=qbr-next]").await;
+    // A milestone is renamed through its edit form.
+    wait_for_text(&client, "[data-testid=milestone]", "Second use case live")
+        .await
+        .find(Locator::Css("[data-testid=milestone-edit]"))
+        .await
+        .expect("edit button")
+        .click()
+        .await
+        .expect("edit");
+    type_into(
+        &client,
+        "[data-testid=milestone-edit-title]",
+        "Second use case live in the EU team",
+    )
+    .await;
+    click(&client, "[data-testid=milestone-save]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=milestone]",
+        "Second use case live in the EU team",
     )
     .await;
     // An objective in the customer's words joins the success plan.
@@ -436,14 +488,50 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         "Ops team runs every shift handover in the product",
     )
     .await;
-    click(&client, "[data-testid=objective-add]").await;
+    click(&client, "[data-testid=objective-save]").await;
     wait_for_text(
         &client,
-        "[data-testid=success-plan]",
+        "[data-testid=objective]",
         "Ops team runs every shift handover",
     )
     .await;
     screenshot(&client, "09c-account-onboarding").await;
+    // Edited, then deleted (a second click confirms).
+    click(&client, "[data-testid=objective-edit]").await;
+    type_into(
+        &client,
+        "[data-testid=success-plan] [data-testid=objective-form] [data-testid=objective-title]",
+        "Every shift handover in the product",
+    )
+    .await;
+    screenshot(&client, "09c2-objective-edit").await;
+    click(&client, "[data-testid=objective-save]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=objective] strong",
+        "Every shift handover in the product",
+    )
+    .await;
+    click(&client, "[data-testid=objective-edit]").await;
+    click(&client, "[data-testid=objective-delete]").await;
+    click(&client, "[data-testid=objective-delete]").await;
+    wait_for_text(&client, "[role=status]", "Objective deleted").await;
+    wait_for_no_text(
+        &client,
+        "[data-testid=objective] strong",
+        "Every shift handover in the product",
+    )
+    .await;
+    // A task written down by hand on the account's page.
+    type_into(
+        &client,
+        "[data-testid=new-task-title]",
+        "Send the security questionnaire",
+    )
+    .await;
+    type_into(&client, "[data-testid=new-task-due]", &today.to_string()).await;
+    click(&client, "[data-testid=new-task-add]").await;
+    wait_for_text(&client, ".tasks li", "Send the security questionnaire").await;
     click(&client, "[data-testid=nav-onboarding]").await;
     wait_for_text(&client, "[data-testid=onboarding-row]", "Quokka Labs").await;
     screenshot(&client, "09d-onboarding-board").await;
@@ -462,6 +550,37 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     // The calendar export opens as iCalendar with the new account's dates.
     let ics = home.path().join("steward.ics");
     click(&client, "[data-testid=nav-tasks]").await;
+    // The hand-written task is due today in the one task list; another is
+    // added here for the same account, found by typing its name.
+    wait_for_text(
+        &client,
+        "[data-testid=task-row]",
+        "Send the security questionnaire",
+    )
+    .await;
+    type_into(
+        &client,
+        "[data-testid=new-task-title]",
+        "Book the EU rollout workshop",
+    )
+    .await;
+    type_into(&client, "[data-testid=new-task-account]", "Quokka").await;
+    wait_for(&client, "[data-testid=new-task] [role=option]").await;
+    screenshot(&client, "09e0-new-task").await;
+    click(&client, "[data-testid=new-task] [role=option]").await;
+    type_into(
+        &client,
+        "[data-testid=new-task-due]",
+        &(today + chrono::Duration::days(3)).to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=new-task-add]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=task-row]",
+        "Book the EU rollout workshop",
+    )
+    .await;
     type_into(
         &client,
         "[data-testid=calendar-path]",
@@ -480,8 +599,21 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     );
     assert!(lines.contains(&"SUMMARY:Renewal: Quokka Labs"), "renewal");
     assert!(
-        lines.contains(&"SUMMARY:Milestone: Second use case live (Quokka Labs)"),
-        "milestone target"
+        lines.contains(&"SUMMARY:Milestone: Second use case live in the EU team (Quokka Labs)"),
+        "milestone target, as edited"
+    );
+    assert!(lines.contains(&"SUMMARY:QBR: Quokka Labs"), "the QBR");
+    assert!(
+        lines.contains(&format!("DTSTART;VALUE=DATE:{}", qbr_day.format("%Y%m%d")).as_str()),
+        "on its day"
+    );
+    assert!(
+        lines.contains(&"SUMMARY:Task: Send the security questionnaire (Quokka Labs)"),
+        "the hand-written task"
+    );
+    assert!(
+        lines.contains(&"SUMMARY:Task: Book the EU rollout workshop (Quokka Labs)"),
+        "the task added on the Tasks screen"
     );
     let renewal_day = (today + chrono::Duration::days(325))
         .format("%Y%m%d")

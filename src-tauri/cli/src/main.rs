@@ -343,6 +343,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                         .first()
                         .map(|r| r.detail.clone())
                         .or_else(|| item.overdue_task.clone())
+                        .or_else(|| {
+                            item.qbr_on.map(|d| {
+                                format!(
+                                    "QBR {d}, {} milestones to report",
+                                    item.milestones_to_report
+                                )
+                            })
+                        })
                         .or_else(|| item.renewal_date.map(|d| format!("renews {d}")))
                         .unwrap_or_default();
                     println!(

@@ -1,6 +1,7 @@
 //! The Today list: what needs the CSM today, in the order a CSM works it.
 //! Risks first, ranked by how bad (alert severity and churn risk), how big
-//! (ARR) and how soon the renewal is; then renewals coming up; then overdue
+//! (ARR) and how soon the renewal is; then renewals coming up; then QBRs to
+//! prepare (planned within two weeks, or past due and not held); then overdue
 //! touches and tasks; then expansion signals. One item per account and
 //! section, carrying every reason with its evidence and the alert ids the
 //! one-click actions (snooze, resolve, playbook) act on.
@@ -22,6 +23,8 @@ use crate::model::{Money, Tier};
 pub enum Section {
     Risk,
     Renewal,
+    /// QBRs planned within two weeks, or past their day and not held.
+    Qbr,
     Touch,
     Expansion,
 }
@@ -54,6 +57,11 @@ pub struct TodayItem {
     pub overdue_tasks: i64,
     /// The oldest overdue task's title.
     pub overdue_task: Option<String>,
+    /// The planned QBR's day (QBR section).
+    pub qbr_on: Option<NaiveDate>,
+    /// Achieved milestones the QBR will report (QBR section).
+    #[ts(type = "number")]
+    pub milestones_to_report: i64,
     /// Higher comes first within a section.
     pub priority: f64,
 }
@@ -90,6 +98,9 @@ fn section_of(reason: AlertReason) -> Section {
         _ => Section::Risk,
     }
 }
+
+/// How far ahead a planned QBR shows on Today, to leave time to prepare it.
+const QBR_DAYS: i64 = 14;
 
 pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> {
     let s = settings::current(conn)?.settings;
@@ -170,6 +181,24 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
     for id in upcoming {
         item(&mut items, &accounts, id, Section::Renewal);
     }
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT q.account_id, q.scheduled_on,
+                    (SELECT count(*) FROM milestones m WHERE m.account_id = q.account_id AND m.for_qbr)
+             FROM qbrs q WHERE q.held_on IS NULL AND q.scheduled_on <= ?1",
+        )?;
+        let qbrs: Vec<(i64, NaiveDate, i64)> = stmt
+            .query_map([today + Duration::days(QBR_DAYS)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, on, report) in qbrs {
+            if let Some(it) = item(&mut items, &accounts, id, Section::Qbr) {
+                it.qbr_on = Some(on);
+                it.milestones_to_report = report;
+            }
+        }
+    }
 
     let mut all: Vec<TodayItem> = items.into_values().collect();
     for it in &mut all {
@@ -192,6 +221,7 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
                 severity * size * (1.0 + soon) * (0.5 + risk)
             }
             Section::Renewal => 1000.0 - days_to_renewal.unwrap_or(1000) as f64,
+            Section::Qbr => 1000.0 - it.qbr_on.map_or(1000, |d| (d - today).num_days()) as f64,
             Section::Touch => (it.reasons.len() as f64 + it.overdue_tasks as f64) * size,
             Section::Expansion => size,
         };
@@ -207,6 +237,7 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
     for section in [
         Section::Risk,
         Section::Renewal,
+        Section::Qbr,
         Section::Touch,
         Section::Expansion,
     ] {
@@ -256,6 +287,8 @@ fn item<'a>(
         reasons: Vec::new(),
         overdue_tasks: 0,
         overdue_task: None,
+        qbr_on: None,
+        milestones_to_report: 0,
         priority: 0.0,
     }))
 }

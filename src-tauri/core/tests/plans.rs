@@ -448,6 +448,21 @@ fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
         plan.next.as_ref().map(|q| q.scheduled_on),
         Some(d("2026-05-27"))
     );
+    // Today lists it from two weeks before, with what it will report.
+    let on_today = |day: &str| {
+        steward_core::today::list(&conn, d(day), 50)
+            .expect("today")
+            .items
+            .into_iter()
+            .find(|i| i.section == steward_core::today::Section::Qbr && i.account_id == id)
+    };
+    assert!(on_today("2026-05-12").is_none());
+    let item = on_today("2026-05-13").expect("two weeks out");
+    assert_eq!(
+        (item.qbr_on, item.milestones_to_report),
+        (Some(d("2026-05-27")), 1)
+    );
+    assert!(on_today("2026-06-03").is_some(), "past due and not held");
     let events = calendar::events(&conn, Some(id), on).expect("events");
     let qbrs: Vec<_> = events
         .iter()

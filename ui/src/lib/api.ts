@@ -32,6 +32,7 @@ import type {
   OnboardingRow,
   MilestoneInput,
   ObjectiveInput,
+  NewTask,
   MilestonePlan,
   Postmortem,
   ReasonSummary,
@@ -72,6 +73,7 @@ export const api = {
   logCheckIn: (input: NewCheckIn) => call<number>('log_check_in', { input }),
   tasks: () => call<TaskList>('tasks_open'),
   setTaskDone: (id: number, done: boolean) => call<void>('task_set_done', { id, done }),
+  addTask: (task: NewTask) => call<number>('task_add', { task }),
   search: (text: string) => call<SearchHit[]>('search', { text }),
   importInspect: (path: string, entity: Entity, options: ReadOptions | null) =>
     call<Inspection>('import_inspect', { path, entity, options }),
@@ -107,7 +109,16 @@ export const api = {
   onboardingBoard: () => call<OnboardingRow[]>('onboarding_board', { stuckDays: null }),
   addObjective: (objective: ObjectiveInput) => call<number>('objective_add', { objective }),
   addMilestone: (milestone: MilestoneInput) => call<number>('milestone_add', { milestone }),
-  achieveMilestone: (id: number, evidence: string) => call<void>('milestone_achieve', { id, evidence }),
+  achieveMilestone: (id: number, on: string | null, evidence: string) =>
+    call<void>('milestone_achieve', { id, on, evidence }),
+  updateMilestone: (id: number, milestone: MilestoneInput) => call<void>('milestone_update', { id, milestone }),
+  reopenMilestone: (id: number) => call<void>('milestone_reopen', { id }),
+  deleteMilestone: (id: number) => call<void>('milestone_delete', { id }),
+  updateObjective: (id: number, objective: ObjectiveInput) => call<void>('objective_update', { id, objective }),
+  deleteObjective: (id: number) => call<void>('objective_delete', { id }),
+  scheduleQbr: (accountId: number, on: string) => call<number>('qbr_schedule', { accountId, on }),
+  holdQbr: (accountId: number, on: string | null, note: string) => call<number>('qbr_hold', { accountId, on, note }),
+  cancelQbr: (accountId: number) => call<void>('qbr_cancel', { accountId }),
   setMilestonePlan: (id: number, plan: MilestonePlan) => call<void>('milestone_set_plan', { id, plan }),
   exportCalendar: (path: string, accountId: number | null) =>
     call<number>('calendar_export', { path, accountId }),

@@ -433,7 +433,7 @@ export type SentimentRating = { rating: number, note: string | null, rated_on: s
 
 export type SettingsPreview = { now_counts: BandCounts, proposed_counts: BandCounts, moves: Array<BandMove>, };
 
-export type Section = "risk" | "renewal" | "touch" | "expansion";
+export type Section = "risk" | "renewal" | "qbr" | "touch" | "expansion";
 
 export type TodayReason = { alert_id: number, reason: AlertReason, detail: string, raised_on: string, 
 /**
@@ -446,6 +446,14 @@ export type TodayItem = { section: Section, account_id: number, account_name: st
  * The oldest overdue task's title.
  */
 overdue_task: string | null, 
+/**
+ * The planned QBR's day (QBR section).
+ */
+qbr_on: string | null, 
+/**
+ * Achieved milestones the QBR will report (QBR section).
+ */
+milestones_to_report: number, 
 /**
  * Higher comes first within a section.
  */
