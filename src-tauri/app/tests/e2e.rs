@@ -21,9 +21,18 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
 
     // First start with an empty data folder: the app offers the demo book.
     let client = open_app(&driver).await;
-    let load_demo = wait_for(&client, "[data-testid=load-demo]").await;
+    wait_for(&client, "[data-testid=load-demo]").await;
     screenshot(&client, "01-welcome").await;
-    load_demo.click().await.expect("click");
+    // Before there is any data, Onboarding and Tasks say what will fill them.
+    click(&client, "[data-testid=nav-onboarding]").await;
+    wait_for_text(&client, ".empty", "No account is onboarding").await;
+    screenshot(&client, "01b-onboarding-empty").await;
+    click(&client, "[data-testid=nav-tasks]").await;
+    wait_for_text(&client, ".empty", "Nothing is due").await;
+    screenshot(&client, "01c-tasks-empty").await;
+    // A reload starts the app over: with no accounts it offers the demo again.
+    client.refresh().await.expect("reload");
+    click(&client, "[data-testid=load-demo]").await;
 
     // Today is the first screen: the top risk is a demo account with its reason.
     let top = wait_for(&client, "[data-testid=today-risk] [data-testid=today-item]").await;
