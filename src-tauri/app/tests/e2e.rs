@@ -71,9 +71,12 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     wait_for_text(&client, "[data-testid=account-name]", &risky).await;
     wait_for(&client, "[data-testid=health-drag]").await;
     wait_for(&client, "[data-testid=alerts] [data-testid=alert]").await;
-    let score_before = text_content(
+    // Adoption's share of the score, as the breakdown shows it ("x of y
+    // points"): a new adoption weight must change it. (The total can stay
+    // the same by coincidence when adoption scores like the rest.)
+    let adoption_before = text_content(
         &client,
-        &wait_for(&client, "[data-testid=health-score]").await,
+        &wait_for(&client, "[data-testid=health-points-adoption]").await,
     )
     .await;
     screenshot(&client, "02b-account-at-risk").await;
@@ -99,7 +102,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     .await;
     wait_for_text(&client, "[role=status]", "Snoozed until").await;
 
-    // Giving adoption far more weight changes that account's score after saving.
+    // Giving adoption far more weight changes that account's breakdown after saving.
     click(&client, "[data-testid=nav-health]").await;
     wait_for(&client, "[data-testid=churn-model] [data-testid=model-auc]").await;
     type_into(&client, "[data-testid=weight-adoption]", "90").await;
@@ -143,15 +146,15 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     loop {
         let now = text_content(
             &client,
-            &wait_for(&client, "[data-testid=health-score]").await,
+            &wait_for(&client, "[data-testid=health-points-adoption]").await,
         )
         .await;
-        if now != score_before {
+        if now != adoption_before {
             break;
         }
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
-            "score stayed {now} after the weight change"
+            "adoption stayed at {now} after the weight change"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
@@ -541,6 +544,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     type_into(&client, "[data-testid=new-task-due]", &today.to_string()).await;
     click(&client, "[data-testid=new-task-add]").await;
     wait_for_text(&client, ".tasks li", "Send the security questionnaire").await;
+    screenshot(&client, "09c3-account-task").await;
     click(&client, "[data-testid=nav-onboarding]").await;
     wait_for_text(&client, "[data-testid=onboarding-row]", "Quokka Labs").await;
     screenshot(&client, "09d-onboarding-board").await;

@@ -173,7 +173,7 @@ const en = {
   'plan.by': 'by {date}',
   'plan.now': 'now {value} · {pct}',
   'plan.firstValue': 'first value',
-  'plan.achieve': 'Achieved',
+  'plan.achieve': 'Mark achieved…',
   'plan.achieved': 'Milestone achieved; it is on the timeline and marked for the next QBR.',
   'plan.milestoneTitle': 'New milestone',
   'plan.addMilestone': 'Add milestone',
@@ -457,6 +457,7 @@ const en = {
   'tasks.due': 'Due date',
   'tasks.add': 'Add task',
   'tasks.added': 'Task added.',
+  'tasks.completed': 'Task done.',
 
   'import.title': 'Import',
   'import.what': 'What does the file hold?',
