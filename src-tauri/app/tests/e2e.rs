@@ -464,6 +464,8 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     )
     .await;
     wait_for_text(&client, "[data-testid=qbr]", "1 milestone to report").await;
+    // Signed 40 days ago, first value today.
+    wait_for_text(&client, "[data-testid=ttv]", "40 days").await;
     // The next QBR goes on the plan (and, below, on the calendar).
     let qbr_day = today + chrono::Duration::days(20);
     type_into(&client, "[data-testid=qbr-date]", &qbr_day.to_string()).await;

@@ -40,5 +40,13 @@ pub use error::{Error, ErrorCode, ErrorPayload, Result};
 /// The CSM's calendar day, in the machine's time zone: due dates, "days since
 /// touch" and usage windows are calendar questions, not UTC ones.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    day_in(chrono::Utc::now(), &chrono::Local)
+}
+
+/// The calendar day an instant falls on for someone in `zone`.
+pub fn day_in<Tz: chrono::TimeZone>(
+    now: chrono::DateTime<chrono::Utc>,
+    zone: &Tz,
+) -> chrono::NaiveDate {
+    now.with_timezone(zone).date_naive()
 }

@@ -697,3 +697,48 @@ fn a_task_written_by_hand_joins_the_list_and_the_calendar() {
         .iter()
         .any(|e| e.summary == "Task: Send the security questionnaire (Quokka Labs)"));
 }
+
+#[test]
+fn due_and_overdue_follow_the_csms_own_calendar_day_not_utc() {
+    use chrono::{FixedOffset, TimeZone, Utc};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let template = onboarding::templates(&conn).expect("templates").remove(0);
+    // Signed 31 January: the kick-off call is due 7 days later, 7 February.
+    onboarding::apply(&conn, id, template.id, "", d("2026-02-01")).expect("apply");
+    // 07:30 UTC on 7 February is still the evening of 6 February in San
+    // Francisco and already the afternoon of 7 February in Sydney.
+    let instant = Utc
+        .with_ymd_and_hms(2026, 2, 7, 7, 30, 0)
+        .single()
+        .expect("instant");
+    let pacific = FixedOffset::west_opt(8 * 3600).expect("UTC-8");
+    let sydney = FixedOffset::east_opt(11 * 3600).expect("UTC+11");
+    assert_eq!(steward_core::day_in(instant, &pacific), d("2026-02-06"));
+    assert_eq!(steward_core::day_in(instant, &sydney), d("2026-02-07"));
+    let kick_off = |today: NaiveDate| {
+        let tasks = steward_core::tasks::open(&conn, today).expect("tasks");
+        let overdue = tasks
+            .overdue
+            .iter()
+            .any(|t| t.title == "Kick-off call held");
+        let due_today = tasks.today.iter().any(|t| t.title == "Kick-off call held");
+        (overdue, due_today)
+    };
+    assert_eq!(
+        kick_off(steward_core::day_in(instant, &pacific)),
+        (false, false)
+    );
+    assert_eq!(
+        kick_off(steward_core::day_in(instant, &sydney)),
+        (false, true)
+    );
+    // A day later in Sydney it is overdue, and the checklist flags it.
+    let next = steward_core::day_in(instant, &sydney) + Duration::days(1);
+    assert_eq!(kick_off(next), (true, false));
+    let list = onboarding::checklist(&conn, id, next)
+        .expect("read")
+        .expect("checklist");
+    assert_eq!(list.overdue, 1);
+}

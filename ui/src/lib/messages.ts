@@ -210,6 +210,7 @@ const en = {
   'plan.noObjective': 'No objective',
   'plan.serves': 'for “{title}”',
   'plan.forQbr': 'for QBR',
+  'plan.ttv': 'Time to first value: {days} days from the contract start.',
   'plan.forQbrHint': 'Achieved since the last QBR: report it at the next one',
   'plan.itemDetails': 'Set the day it was done and a note',
   'plan.doneDay': 'Done on',
