@@ -466,6 +466,9 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     wait_for_text(&client, "[data-testid=qbr]", "1 milestone to report").await;
     // Signed 40 days ago, first value today.
     wait_for_text(&client, "[data-testid=ttv]", "40 days").await;
+    // Its checklist item is checked off with it.
+    wait_for_text(&client, "[data-testid=checklist-progress]", "22%").await;
+    wait_for_text(&client, "[data-testid=checklist-overdue]", "3 overdue").await;
     // The next QBR goes on the plan (and, below, on the calendar).
     let qbr_day = today + chrono::Duration::days(20);
     type_into(&client, "[data-testid=qbr-date]", &qbr_day.to_string()).await;

@@ -213,7 +213,8 @@ pub fn apply(
 }
 
 /// Checks an item off (with the day and a note) or back on. Checking off an
-/// item linked to a milestone achieves the milestone. Returns the account.
+/// item linked to a milestone achieves the milestone; opening it again takes
+/// the achievement back. Returns the account.
 pub fn set_done(
     conn: &Connection,
     item_id: i64,
@@ -239,8 +240,15 @@ pub fn set_done(
         "UPDATE checklist_items SET done_on = ?2, note = coalesce(?3, note) WHERE id = ?1",
         params![item_id, done_on, (!note.is_empty()).then_some(note)],
     )?;
-    if let (Some(m), Some(on)) = (milestone, done_on) {
-        plans::achieve(conn, m, on, note, today)?;
+    match (milestone, done_on) {
+        (Some(m), Some(on)) => {
+            plans::achieve(conn, m, on, note, today)?;
+        }
+        // Un-checking it takes the achievement back, so the two agree.
+        (Some(m), None) => {
+            plans::reopen(conn, m)?;
+        }
+        (None, _) => {}
     }
     Ok(account_id)
 }

@@ -279,9 +279,15 @@ fn withdraw(conn: &Connection, id: i64) -> Result<i64> {
     Ok(account_id)
 }
 
-/// Marks an achieved milestone as not achieved after all. Returns the account.
+/// Marks an achieved milestone as not achieved after all, with the checklist
+/// item that stands for it. Returns the account.
 pub fn reopen(conn: &Connection, id: i64) -> Result<i64> {
-    withdraw(conn, id)
+    let account_id = withdraw(conn, id)?;
+    conn.execute(
+        "UPDATE checklist_items SET done_on = NULL WHERE milestone_id = ?1",
+        [id],
+    )?;
+    Ok(account_id)
 }
 
 /// Deletes a milestone with its timeline note. Returns the account.
@@ -303,7 +309,8 @@ pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Re
 }
 
 /// Marks a milestone achieved on `on` with its evidence: it lands on the
-/// timeline as a note and is flagged for the next QBR. The caller refreshes
+/// timeline as a note and is flagged for the next QBR, and a checklist item
+/// linked to it is checked off on the same day. The caller refreshes
 /// the account's figures (`assess::after_account_write`): the demo book does
 /// it once for all accounts instead. Achieving it twice
 /// changes nothing. A date after `today` is refused. Returns the account.
@@ -346,6 +353,11 @@ pub fn achieve(
     conn.execute(
         "UPDATE milestones SET achieved_on = ?2, evidence = ?3, for_qbr = 1, activity_id = ?4 WHERE id = ?1",
         params![id, on, (!evidence.is_empty()).then_some(evidence), activity],
+    )?;
+    // The checklist item that stands for it is done too.
+    conn.execute(
+        "UPDATE checklist_items SET done_on = ?2 WHERE milestone_id = ?1 AND done_on IS NULL",
+        params![id, on],
     )?;
     Ok(account_id)
 }

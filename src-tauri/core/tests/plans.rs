@@ -742,3 +742,58 @@ fn due_and_overdue_follow_the_csms_own_calendar_day_not_utc() {
         .expect("checklist");
     assert_eq!(list.overdue, 1);
 }
+
+#[test]
+fn a_milestone_and_its_checklist_item_stay_in_step() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let template = onboarding::templates(&conn).expect("templates").remove(0);
+    let on = d("2026-03-20");
+    onboarding::apply(&conn, id, template.id, "", on).expect("apply");
+    let first_value = || {
+        let m = plans::milestones(&conn, id, on)
+            .expect("milestones")
+            .into_iter()
+            .find(|m| m.first_value)
+            .expect("the first-value milestone");
+        let item = onboarding::checklist(&conn, id, on)
+            .expect("read")
+            .expect("checklist")
+            .phases
+            .into_iter()
+            .flat_map(|p| p.items)
+            .find(|i| i.milestone)
+            .expect("its item");
+        (m, item)
+    };
+    let (m, item) = first_value();
+    assert_eq!(item.title, m.title);
+
+    // Achieved on the success plan: the item is checked off that day.
+    plans::achieve(&conn, m.id, d("2026-03-02"), "", on).expect("achieve");
+    let (m, item) = first_value();
+    assert_eq!(
+        (m.status, item.done_on),
+        (MilestoneStatus::Achieved, Some(d("2026-03-02")))
+    );
+    // Taken back: the item opens again.
+    plans::reopen(&conn, m.id).expect("reopen");
+    let (m, item) = first_value();
+    assert_eq!((m.achieved_on, item.done_on), (None, None));
+
+    // Checked off on the checklist: the milestone is achieved; opened again,
+    // the achievement and its timeline note go.
+    onboarding::set_done(&conn, item.id, Some(d("2026-03-05")), "", on).expect("check");
+    assert_eq!(first_value().0.achieved_on, Some(d("2026-03-05")));
+    onboarding::set_done(&conn, item.id, None, "", on).expect("uncheck");
+    assert_eq!(first_value().0.status, MilestoneStatus::Missed);
+    let notes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM activities WHERE account_id = ?1 AND summary LIKE 'Milestone achieved%'",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(notes, 0);
+}
