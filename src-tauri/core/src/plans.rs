@@ -104,23 +104,18 @@ fn title(text: &str, what: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
+/// Adds an objective; returns its id. (The row is created, then written by
+/// `update_objective`, so adding and editing validate the same way.)
 pub fn add_objective(conn: &Connection, o: &ObjectiveInput) -> Result<i64> {
     check_account(conn, o.account_id)?;
+    let name = title(&o.title, "objective")?;
     conn.execute(
-        "INSERT INTO objectives(account_id, title, metric, usage_metric, baseline, target, target_date, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            o.account_id,
-            title(&o.title, "objective")?,
-            o.metric.as_deref().map(str::trim).filter(|m| !m.is_empty()),
-            o.usage_metric,
-            o.baseline,
-            o.target,
-            o.target_date,
-            Utc::now().to_rfc3339()
-        ],
+        "INSERT INTO objectives(account_id, title, created_at) VALUES (?1, ?2, ?3)",
+        params![o.account_id, name, Utc::now().to_rfc3339()],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    update_objective(conn, id, o)?;
+    Ok(id)
 }
 
 /// Rewrites an objective with `o` (whose account must be the objective's).
@@ -204,37 +199,42 @@ fn current_usage(conn: &Connection, account_id: i64, metric: UsageMetric) -> Res
         .map(|v| (v * 10.0).round() / 10.0))
 }
 
+/// Adds a milestone; returns its id. (Created, then written by
+/// `update_milestone`, which checks the objective is the account's own.)
 pub fn add_milestone(conn: &Connection, m: &MilestoneInput) -> Result<i64> {
     check_account(conn, m.account_id)?;
+    let name = title(&m.title, "milestone")?;
+    if let Some(objective) = m.objective_id {
+        check_objective(conn, objective, m.account_id)?;
+    }
     conn.execute(
-        "INSERT INTO milestones(account_id, objective_id, title, target_date, first_value, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            m.account_id,
-            m.objective_id,
-            title(&m.title, "milestone")?,
-            m.target_date,
-            m.first_value,
-            Utc::now().to_rfc3339()
-        ],
+        "INSERT INTO milestones(account_id, title, created_at) VALUES (?1, ?2, ?3)",
+        params![m.account_id, name, Utc::now().to_rfc3339()],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    update_milestone(conn, id, m)?;
+    Ok(id)
+}
+
+fn check_objective(conn: &Connection, objective: i64, account_id: i64) -> Result<()> {
+    let same: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM objectives WHERE id = ?1 AND account_id = ?2)",
+        params![objective, account_id],
+        |r| r.get(0),
+    )?;
+    if !same {
+        return Err(Error::invalid(
+            "A milestone can only serve an objective of its own account.",
+        ));
+    }
+    Ok(())
 }
 
 /// Rewrites a milestone's title, target date, objective and first-value
 /// flag (its account must be `m`'s). Its status and achievement stay.
 pub fn update_milestone(conn: &Connection, id: i64, m: &MilestoneInput) -> Result<()> {
     if let Some(objective) = m.objective_id {
-        let same: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM objectives WHERE id = ?1 AND account_id = ?2)",
-            params![objective, m.account_id],
-            |r| r.get(0),
-        )?;
-        if !same {
-            return Err(Error::invalid(
-                "A milestone can only serve an objective of its own account.",
-            ));
-        }
+        check_objective(conn, objective, m.account_id)?;
     }
     let n = conn.execute(
         "UPDATE milestones SET title = ?3, target_date = ?4, objective_id = ?5, first_value = ?6

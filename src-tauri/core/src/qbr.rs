@@ -48,6 +48,17 @@ fn require_live(conn: &Connection, account_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The account's planned QBR, if any.
+fn planned(conn: &Connection, account_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+            [account_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Plans the account's next QBR on `on`, or moves the one already planned.
 /// A day before `today` is refused: a QBR that already happened is recorded
 /// with [`hold`]. Returns the QBR's id.
@@ -63,13 +74,7 @@ pub fn schedule(
             "A QBR is scheduled for today or later; to record one that took place, mark it held.",
         ));
     }
-    let planned: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
-            [account_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let planned = planned(conn, account_id)?;
     match planned {
         Some(id) => {
             conn.execute(
@@ -105,13 +110,7 @@ pub fn hold(
         ));
     }
     let note = Some(note.trim()).filter(|n| !n.is_empty());
-    let planned: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
-            [account_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let planned = planned(conn, account_id)?;
     let id = match planned {
         Some(id) => {
             conn.execute(
