@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use rusqlite::Connection;
+use chrono::NaiveDate;
+use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 use steward_core::progress::CancelToken;
-use steward_core::{store, Error, ErrorCode, ErrorPayload};
+use steward_core::{assess, store, Error, ErrorCode, ErrorPayload};
 
 /// The one error shape that crosses the IPC boundary.
 #[derive(Debug, Serialize)]
@@ -89,6 +90,24 @@ impl AppState {
         // still consistent (SQLite rolled back), so keep using it.
         let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&mut guard)?)
+    }
+
+    /// Runs a write to one account and reassesses that account in the same
+    /// transaction, so its health, warnings and Today item never disagree
+    /// with what was written. `f` gets today and returns the account it
+    /// wrote to with its result.
+    pub fn write_account<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, NaiveDate) -> Result<(i64, T), Error>,
+    ) -> CommandResult<T> {
+        self.with_conn(|c| {
+            let today = steward_core::today();
+            let tx = c.transaction()?;
+            let (account, out) = f(&tx, today)?;
+            assess::after_account_write(&tx, account, today)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     /// A second connection for long work (import, demo), so the UI's reads

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use steward_core::onboarding::{self, OnboardingRow, Template, TemplatePhase};
 use steward_core::plans::{self, MilestoneInput, MilestonePlan, ObjectiveInput};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
-use steward_core::{assess, calendar, qbr, Error};
+use steward_core::{calendar, qbr, Error};
 use tauri::State;
 
 use crate::state::{AppState, CommandResult};
@@ -24,13 +24,9 @@ pub fn checklist_apply(
     template_id: i64,
     expectations: String,
 ) -> CommandResult<i64> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let id = onboarding::apply(&tx, account_id, template_id, &expectations, today)?;
-        assess::after_account_write(&tx, account_id, today)?;
-        tx.commit()?;
-        Ok(id)
+    state.write_account(|tx, today| {
+        let id = onboarding::apply(tx, account_id, template_id, &expectations, today)?;
+        Ok((account_id, id))
     })
 }
 
@@ -41,13 +37,12 @@ pub fn checklist_item_set(
     done_on: Option<NaiveDate>,
     note: String,
 ) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let account = onboarding::set_done(&tx, item_id, done_on, &note, today)?;
-        // A linked milestone may have landed on the timeline: a touch.
-        assess::after_account_write(&tx, account, today)?;
-        Ok(tx.commit()?)
+    // A linked milestone may land on (or leave) the timeline: a touch.
+    state.write_account(|tx, today| {
+        Ok((
+            onboarding::set_done(tx, item_id, done_on, &note, today)?,
+            (),
+        ))
     })
 }
 
@@ -87,12 +82,11 @@ pub fn milestone_achieve(
     on: Option<NaiveDate>,
     evidence: String,
 ) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let account = plans::achieve(&tx, id, on.unwrap_or(today), &evidence, today)?;
-        assess::after_account_write(&tx, account, today)?;
-        Ok(tx.commit()?)
+    state.write_account(|tx, today| {
+        Ok((
+            plans::achieve(tx, id, on.unwrap_or(today), &evidence, today)?,
+            (),
+        ))
     })
 }
 
@@ -109,24 +103,12 @@ pub fn milestone_update(
 /// recomputed.
 #[tauri::command(async)]
 pub fn milestone_reopen(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let account = plans::reopen(&tx, id)?;
-        assess::after_account_write(&tx, account, today)?;
-        Ok(tx.commit()?)
-    })
+    state.write_account(|tx, _| Ok((plans::reopen(tx, id)?, ())))
 }
 
 #[tauri::command(async)]
 pub fn milestone_delete(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let account = plans::delete_milestone(&tx, id)?;
-        assess::after_account_write(&tx, account, today)?;
-        Ok(tx.commit()?)
-    })
+    state.write_account(|tx, _| Ok((plans::delete_milestone(tx, id)?, ())))
 }
 
 #[tauri::command(async)]
