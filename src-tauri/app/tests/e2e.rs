@@ -639,6 +639,40 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     assert!(lines.contains(&format!("DTSTART;VALUE=DATE:{renewal_day}").as_str()));
     screenshot(&client, "09e-tasks-calendar").await;
 
+    // The QBR takes place: marked held with what was agreed, it reports the
+    // achieved milestone and leaves nothing planned.
+    click(&client, "[data-testid=open-palette]").await;
+    type_into(&client, "[data-testid=palette-input]", "Quokka Labs").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", "Quokka Labs")
+        .await
+        .click()
+        .await
+        .expect("open Quokka Labs again");
+    click(&client, "[data-testid=qbr-hold]").await;
+    type_into(
+        &client,
+        "[data-testid=qbr-note]",
+        "EU rollout agreed for Q1",
+    )
+    .await;
+    click(&client, "[data-testid=qbr-hold-confirm]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=qbr]",
+        "At the last QBR: “EU rollout agreed for Q1”",
+    )
+    .await;
+    wait_for_text(&client, "[data-testid=qbr]", "No QBR planned.").await;
+    let plan = text_content(&client, &wait_for(&client, "[data-testid=qbr]").await).await;
+    assert!(!plan.contains("to report"), "{plan}");
+    wait_for_text(
+        &client,
+        "[data-testid=timeline-item]",
+        "QBR held. EU rollout agreed for Q1",
+    )
+    .await;
+    screenshot(&client, "09e2-qbr-held").await;
+
     // A churned account's post-mortem feeds the churn reasons on Metrics.
     click(&client, "[data-testid=nav-portfolio]").await;
     click(&client, "[data-testid=portfolio-churned]").await;

@@ -346,7 +346,7 @@ fn qbr_book(conn: &Connection, today: NaiveDate) -> Result<()> {
         let past = (today - start).num_days().max(0) / QUARTER;
         for k in past.saturating_sub(3).max(1)..=past {
             let held = start + Duration::days(k * QUARTER);
-            qbr::hold(conn, id, held, "", today)?;
+            qbr::record_held(conn, id, held, "", today)?;
         }
         qbr::schedule(
             conn,

@@ -10,6 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::source;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Qbr {
@@ -93,10 +94,41 @@ pub fn schedule(
     }
 }
 
+/// The CSM held the account's QBR on `on`: [`record_held`], and the meeting
+/// goes on the timeline (a touch) with the note. Returns the QBR's id.
+pub fn hold(
+    conn: &Connection,
+    account_id: i64,
+    on: NaiveDate,
+    note: &str,
+    today: NaiveDate,
+) -> Result<i64> {
+    let id = record_held(conn, account_id, on, note, today)?;
+    let note = note.trim();
+    let summary = if note.is_empty() {
+        "QBR held".to_string()
+    } else {
+        format!("QBR held. {note}")
+    };
+    conn.execute(
+        "INSERT INTO activities(account_id, kind, occurred_on, summary, source, created_at)
+         VALUES (?1, 'qbr', ?2, ?3, ?4, ?5)",
+        params![
+            account_id,
+            on,
+            summary,
+            source::USER,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(id)
+}
+
 /// Records the account's QBR as held on `on` (the planned one if there is
 /// one, else a new record) with an optional note, and clears the QBR mark of
-/// the milestones achieved up to that day: they have been reported.
-pub fn hold(
+/// the milestones achieved up to that day: they have been reported. Nothing
+/// goes on the timeline (the demo book's meetings are already there).
+pub fn record_held(
     conn: &Connection,
     account_id: i64,
     on: NaiveDate,

@@ -490,6 +490,14 @@ fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
         )
     );
     assert_eq!(plan.milestones_to_report, 0, "the QBR reported it");
+    let logged: String = conn
+        .query_row(
+            "SELECT summary FROM activities WHERE account_id = ?1 AND kind = 'qbr'",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("the QBR is on the timeline");
+    assert_eq!(logged, "QBR held. Renewal terms discussed");
     assert!(calendar::events(&conn, Some(id), later)
         .expect("events")
         .iter()

@@ -227,6 +227,8 @@ const en = {
   'qbr.move': 'Move',
   'qbr.markHeld': 'Mark held',
   'qbr.cancel': 'Cancel QBR',
+  'qbr.note': 'What was agreed (optional)',
+  'qbr.lastNote': 'At the last QBR: “{note}”',
   'qbr.scheduled': 'QBR scheduled for {date}; it is on the calendar export.',
   'qbr.moved': 'QBR moved to {date}.',
   'qbr.held': 'QBR held on {date}; its milestones are reported.',

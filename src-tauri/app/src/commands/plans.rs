@@ -141,9 +141,10 @@ pub fn qbr_hold(
     on: Option<NaiveDate>,
     note: String,
 ) -> CommandResult<i64> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        qbr::hold(c, account_id, on.unwrap_or(today), &note, today)
+    // The meeting lands on the timeline: a touch.
+    state.write_account(|tx, today| {
+        let id = qbr::hold(tx, account_id, on.unwrap_or(today), &note, today)?;
+        Ok((account_id, id))
     })
 }
 
