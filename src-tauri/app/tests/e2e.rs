@@ -429,6 +429,13 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     // Started 40 days ago: the items due on days 7, 10, 14, 21 and 30 are late.
     wait_for_text(&client, "[data-testid=checklist-overdue]", "5 overdue").await;
     wait_for_text(&client, "[data-testid=checklist-progress]", "0%").await;
+    // Its first-value milestone was due on day 30: a warning says so.
+    wait_for_text(
+        &client,
+        "[data-testid=alert]",
+        "Milestone \u{201c}First team live on the product\u{201d} was due",
+    )
+    .await;
     click(&client, "[data-testid=checklist-item]").await;
     wait_for_text(&client, "[data-testid=checklist-progress]", "11%").await;
     wait_for_text(&client, "[data-testid=checklist-overdue]", "4 overdue").await;
@@ -466,6 +473,8 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     wait_for_text(&client, "[data-testid=qbr]", "1 milestone to report").await;
     // Signed 40 days ago, first value today.
     wait_for_text(&client, "[data-testid=ttv]", "40 days").await;
+    // The missed-milestone warning clears itself.
+    wait_for_text(&client, "[data-testid=alert].resolved", "Milestone missed").await;
     // Its checklist item is checked off with it.
     wait_for_text(&client, "[data-testid=checklist-progress]", "22%").await;
     wait_for_text(&client, "[data-testid=checklist-overdue]", "3 overdue").await;

@@ -34,6 +34,7 @@ text_enum!(
         UrgentTicket => "urgent_ticket",
         Detractor => "detractor",
         TouchOverdue => "touch_overdue",
+        MilestoneMissed => "milestone_missed",
         Expansion => "expansion",
     }
 );
@@ -46,7 +47,10 @@ impl AlertReason {
         match self {
             AlertReason::HealthRed | AlertReason::RenewalAtRisk => 3.0,
             AlertReason::HealthDrop | AlertReason::UsageDrop | AlertReason::ChampionLeft => 2.0,
-            AlertReason::InvoiceOverdue | AlertReason::UrgentTicket | AlertReason::Detractor => 1.5,
+            AlertReason::InvoiceOverdue
+            | AlertReason::UrgentTicket
+            | AlertReason::Detractor
+            | AlertReason::MilestoneMissed => 1.5,
             AlertReason::NoSponsor | AlertReason::TouchOverdue | AlertReason::Expansion => 1.0,
         }
     }
@@ -118,6 +122,20 @@ pub fn evaluate(
         out.push((
             AlertReason::NoSponsor,
             "No executive sponsor on the account".to_string(),
+        ));
+    }
+    if let Some((title, due)) = &i.missed_milestone {
+        let more = match i.milestones_missed {
+            0 | 1 => String::new(),
+            2 => " and 1 more".to_string(),
+            n => format!(" and {} more", n - 1),
+        };
+        out.push((
+            AlertReason::MilestoneMissed,
+            format!(
+                "Milestone \u{201c}{title}\u{201d} was due {}{more}",
+                due.format("%-d %b %Y")
+            ),
         ));
     }
     if i.invoices_overdue > 0 {
@@ -457,6 +475,10 @@ pub fn default_playbook(reason: AlertReason) -> Playbook {
         AlertReason::UrgentTicket => vec![task("Escalate the urgent ticket with support", 1)],
         AlertReason::Detractor => vec![task("Call the detractor back and close the loop", 3)],
         AlertReason::TouchOverdue => Vec::new(),
+        AlertReason::MilestoneMissed => vec![
+            task("Find out what blocks the missed milestone", 2),
+            task("Agree a new date with the customer", 7),
+        ],
         AlertReason::Expansion => vec![task("Propose more seats: usage is near the limit", 7)],
     };
     Playbook {

@@ -805,3 +805,72 @@ fn a_milestone_and_its_checklist_item_stay_in_step() {
         .expect("count");
     assert_eq!(notes, 0);
 }
+
+#[test]
+fn a_missed_milestone_raises_a_warning_until_it_is_met_or_moved() {
+    use steward_core::alerts::{self, AlertReason, AlertStatus};
+    use steward_core::assess;
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let today = d("2026-04-30");
+    // The book's first assessment raises warnings without playbooks; later
+    // ones apply them.
+    assess::run_after_change(&conn, today, None).expect("first assessment");
+    let input = MilestoneInput {
+        account_id: id,
+        objective_id: None,
+        title: "Both teams live".into(),
+        target_date: Some(d("2026-04-15")),
+        first_value: false,
+    };
+    let m = plans::add_milestone(&conn, &input).expect("milestone");
+    plans::add_milestone(
+        &conn,
+        &MilestoneInput {
+            title: "Reporting rolled out".into(),
+            target_date: Some(d("2026-04-20")),
+            ..input.clone()
+        },
+    )
+    .expect("second");
+    let warning = |conn: &Connection| {
+        alerts::for_account(conn, id, today)
+            .expect("alerts")
+            .into_iter()
+            .find(|a| a.reason == AlertReason::MilestoneMissed)
+    };
+    assess::after_account_write(&conn, id, today).expect("assess");
+    let w = warning(&conn).expect("raised");
+    assert_eq!(w.status, AlertStatus::Open);
+    assert_eq!(
+        w.detail,
+        "Milestone \u{201c}Both teams live\u{201d} was due 15 Apr 2026 and 1 more"
+    );
+    // Its playbook gave the CSM something to do.
+    assert!(w.playbook_tasks_open > 0);
+
+    // The oldest one is met late, the other moved: the warning clears itself.
+    plans::achieve(&conn, m, today, "", today).expect("achieve");
+    assess::after_account_write(&conn, id, today).expect("assess");
+    assert!(warning(&conn)
+        .expect("still there")
+        .detail
+        .contains("Reporting rolled out"));
+    let second = plans::milestones(&conn, id, today).expect("list")[0].id;
+    plans::update_milestone(
+        &conn,
+        second,
+        &MilestoneInput {
+            title: "Reporting rolled out".into(),
+            target_date: Some(d("2026-05-20")),
+            ..input
+        },
+    )
+    .expect("move");
+    assess::after_account_write(&conn, id, today).expect("assess");
+    assert_eq!(
+        warning(&conn).expect("kept, resolved").status,
+        AlertStatus::Resolved
+    );
+}

@@ -391,7 +391,7 @@ probability: number,
  */
 factors: Array<string>, };
 
-export type AlertReason = "health_red" | "health_drop" | "usage_drop" | "renewal_at_risk" | "champion_left" | "no_sponsor" | "invoice_overdue" | "urgent_ticket" | "detractor" | "touch_overdue" | "expansion";
+export type AlertReason = "health_red" | "health_drop" | "usage_drop" | "renewal_at_risk" | "champion_left" | "no_sponsor" | "invoice_overdue" | "urgent_ticket" | "detractor" | "touch_overdue" | "milestone_missed" | "expansion";
 
 export type AlertStatus = "open" | "snoozed" | "resolved";
 

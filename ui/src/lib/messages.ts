@@ -149,6 +149,7 @@ const en = {
   'reason.urgent_ticket': 'Urgent ticket waiting',
   'reason.detractor': 'NPS detractor',
   'reason.touch_overdue': 'Touch overdue',
+  'reason.milestone_missed': 'Milestone missed',
   'reason.expansion': 'Room to grow',
 
   'nav.today': 'Today',

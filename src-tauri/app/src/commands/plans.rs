@@ -62,7 +62,10 @@ pub fn objective_add(state: State<'_, AppState>, objective: ObjectiveInput) -> C
 
 #[tauri::command(async)]
 pub fn milestone_add(state: State<'_, AppState>, milestone: MilestoneInput) -> CommandResult<i64> {
-    state.with_conn(|c| plans::add_milestone(c, &milestone))
+    state.write_account(|tx, _| {
+        let id = plans::add_milestone(tx, &milestone)?;
+        Ok((milestone.account_id, id))
+    })
 }
 
 #[tauri::command(async)]
@@ -96,7 +99,11 @@ pub fn milestone_update(
     id: i64,
     milestone: MilestoneInput,
 ) -> CommandResult<()> {
-    state.with_conn(|c| plans::update_milestone(c, id, &milestone))
+    // A new target date can clear (or raise) the missed-milestone warning.
+    state.write_account(|tx, _| {
+        plans::update_milestone(tx, id, &milestone)?;
+        Ok((milestone.account_id, ()))
+    })
 }
 
 /// Takes back an achievement; its timeline note goes, so the last touch is

@@ -58,6 +58,10 @@ pub struct Inputs {
     pub late_or_failed_12m: i64,
     /// Invoices failed or past due and unpaid on the day.
     pub invoices_overdue: i64,
+    /// Milestones whose target day passed before the day without them
+    /// (full depth only), and the oldest one's title and target day.
+    pub milestones_missed: i64,
+    pub missed_milestone: Option<(String, NaiveDate)>,
     pub champion_present: Option<bool>,
     pub champion_left: bool,
     pub sponsor_present: Option<bool>,
@@ -419,6 +423,26 @@ pub fn gather(
         }
     }
     seat_use_percentiles(conn, &mut all, only)?;
+    if depth == Depth::Full {
+        // SQLite takes the bare title from the row that gave min(), so the
+        // oldest missed milestone comes with the count in one pass.
+        each_row(
+            conn,
+            "SELECT account_id, count(*), min(target_date), title FROM milestones
+             WHERE target_date < ?1 AND (achieved_on IS NULL OR achieved_on > ?1) {ONE}
+             GROUP BY account_id",
+            "account_id",
+            &[&day],
+            only,
+            |r| {
+                if let Some(i) = all.get_mut(&r.get::<_, i64>(0)?) {
+                    i.milestones_missed = r.get(1)?;
+                    i.missed_milestone = Some((r.get(3)?, r.get(2)?));
+                }
+                Ok(())
+            },
+        )?;
+    }
 
     Ok(all)
 }

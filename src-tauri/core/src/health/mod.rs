@@ -746,6 +746,8 @@ mod tests {
                 invoices_12m: counts[6],
                 late_or_failed_12m: counts[7],
                 invoices_overdue: counts[5],
+                milestones_missed: 0,
+                missed_milestone: None,
                 champion_present: flags[0],
                 champion_left: flags[1].unwrap_or(false),
                 sponsor_present: flags[2],
