@@ -608,6 +608,17 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
         "Book the EU rollout workshop",
     )
     .await;
+    // Read in one script: the list may re-render between two WebDriver calls.
+    let origin = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=task-row]')]
+               .filter((r) => r.textContent.includes(arguments[0]))
+               .map((r) => r.querySelector('[data-testid=task-origin]').textContent.trim())[0] ?? null;",
+            vec!["Book the EU rollout workshop".into()],
+        )
+        .await
+        .expect("origin");
+    assert_eq!(origin.as_str(), Some("yours"), "marked as the CSM's own");
     type_into(
         &client,
         "[data-testid=calendar-path]",

@@ -47,7 +47,7 @@ fn generate() -> String {
         metrics::PortfolioMetrics, metrics::TimeToValue, metrics::DaysBucket,
         plans::UsageMetric, plans::MilestonePlan, plans::MilestoneStatus, plans::ObjectiveInput,
         plans::Objective, plans::MilestoneInput, plans::Milestone,
-        qbr::Qbr, qbr::QbrPlan, tasks::NewTask,
+        qbr::Qbr, qbr::QbrPlan, tasks::NewTask, tasks::TaskOrigin,
         onboarding::ItemOwner, onboarding::TemplateItem, onboarding::TemplatePhase, onboarding::Template,
         onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
         postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,

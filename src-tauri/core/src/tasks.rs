@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::model::source;
+use crate::model::{source, text_enum};
 
 /// Where a task lives: the tasks table, or an onboarding checklist (whose
 /// items are checked off through `onboarding::set_done`).
@@ -18,6 +18,16 @@ pub enum TaskKind {
     Task,
     ChecklistItem,
 }
+
+text_enum!(
+    /// Where a task came from, as the task list shows it.
+    TaskOrigin {
+        CheckIn => "check_in",
+        Playbook => "playbook",
+        Checklist => "checklist",
+        Manual => "manual",
+    }
+);
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Task {
@@ -31,6 +41,7 @@ pub struct Task {
     pub title: String,
     pub due_on: Option<NaiveDate>,
     pub done: bool,
+    pub origin: TaskOrigin,
 }
 
 #[derive(Debug, Clone, Default, Serialize, TS)]
@@ -41,7 +52,9 @@ pub struct TaskList {
     pub upcoming: Vec<Task>,
 }
 
-const SELECT: &str = "SELECT t.id, t.account_id, a.name, t.title, t.due_on, t.done_at IS NOT NULL
+const SELECT: &str = "SELECT t.id, t.account_id, a.name, t.title, t.due_on, t.done_at IS NOT NULL,
+                      CASE WHEN t.alert_id IS NOT NULL THEN 'playbook'
+                           WHEN t.activity_id IS NOT NULL THEN 'check_in' ELSE 'manual' END AS origin
                       FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
@@ -53,6 +66,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
         title: r.get(3)?,
         due_on: r.get(4)?,
         done: r.get(5)?,
+        origin: r.get(6)?,
     })
 }
 
@@ -63,7 +77,7 @@ pub fn open(conn: &Connection, today: NaiveDate) -> Result<TaskList> {
         "SELECT * FROM (
              SELECT 0 AS kind, * FROM ({SELECT} WHERE t.done_at IS NULL)
              UNION ALL
-             SELECT 1, i.id, c.account_id, a.name, i.title, i.due_on, 0
+             SELECT 1, i.id, c.account_id, a.name, i.title, i.due_on, 0, 'checklist'
              FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
              JOIN accounts a ON a.id = c.account_id AND a.status = 'active'
              WHERE i.owner = 'csm' AND i.done_on IS NULL)
@@ -84,6 +98,7 @@ pub fn open(conn: &Connection, today: NaiveDate) -> Result<TaskList> {
             title: r.get(4)?,
             due_on: r.get(5)?,
             done: r.get(6)?,
+            origin: r.get(7)?,
         })
     })?;
     for task in rows {

@@ -401,7 +401,9 @@ fn the_task_list_holds_the_csms_checklist_items_too() {
         .collect();
     // The template has 3 CSM items (kick-off call, admin and end-user training).
     assert_eq!(all.len(), 3);
-    assert!(all.iter().all(|t| t.kind == TaskKind::ChecklistItem));
+    assert!(all
+        .iter()
+        .all(|t| t.kind == TaskKind::ChecklistItem && t.origin == tasks::TaskOrigin::Checklist));
     assert_eq!(list.overdue[0].title, "Kick-off call held");
     assert_eq!(list.overdue[0].account_name.as_deref(), Some("Quokka Labs"));
     onboarding::set_done(&conn, list.overdue[0].id, Some(on), "", on).expect("done");
@@ -694,6 +696,7 @@ fn a_task_written_by_hand_joins_the_list_and_the_calendar() {
     assert_eq!(list.today.len(), 1);
     assert_eq!(list.today[0].id, with_account);
     assert_eq!(list.today[0].kind, TaskKind::Task);
+    assert_eq!(list.today[0].origin, tasks::TaskOrigin::Manual);
     assert_eq!(list.today[0].title, "Send the security questionnaire");
     assert_eq!(list.today[0].account_name.as_deref(), Some("Quokka Labs"));
     assert_eq!(

@@ -116,7 +116,7 @@ export type Task = { kind: TaskKind,
 /**
  * The id within its kind.
  */
-id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, };
+id: number, account_id: number | null, account_name: string | null, title: string, due_on: string | null, done: boolean, origin: TaskOrigin, };
 
 export type TaskList = { overdue: Array<Task>, today: Array<Task>, 
 /**
@@ -586,6 +586,8 @@ export type Qbr = { id: number, scheduled_on: string, held_on: string | null, no
 export type QbrPlan = { next: Qbr | null, last_held: Qbr | null, milestones_to_report: number, };
 
 export type NewTask = { account_id: number | null, title: string, due_on: string | null, };
+
+export type TaskOrigin = "check_in" | "playbook" | "checklist" | "manual";
 
 export type ItemOwner = "csm" | "customer";
 

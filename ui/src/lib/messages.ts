@@ -461,6 +461,10 @@ const en = {
   'tasks.due': 'Due date',
   'tasks.add': 'Add task',
   'tasks.added': 'Task added.',
+  'origin.check_in': 'check-in',
+  'origin.playbook': 'playbook',
+  'origin.checklist': 'onboarding',
+  'origin.manual': 'yours',
   'tasks.completed': 'Task done.',
 
   'import.title': 'Import',

@@ -118,14 +118,22 @@ pub async fn click(client: &Client, css: &str) {
 /// The element's text as the DOM holds it (WebDriver's rendered text can be
 /// empty for rows positioned with transforms).
 pub async fn text_content(client: &Client, el: &Element) -> String {
+    try_text_content(client, el).await.expect("textContent")
+}
+
+/// The same, or the WebDriver error when the element went stale: a list that
+/// re-renders after a write replaces its nodes between two calls.
+async fn try_text_content(
+    client: &Client,
+    el: &Element,
+) -> Result<String, fantoccini::error::CmdError> {
     let el = serde_json::to_value(el).expect("element reference");
-    client
+    Ok(client
         .execute("return arguments[0].textContent.trim();", vec![el])
-        .await
-        .expect("textContent")
+        .await?
         .as_str()
         .unwrap_or_default()
-        .to_string()
+        .to_string())
 }
 
 /// Waits until some element matching `css` shows `text`.
@@ -133,7 +141,11 @@ pub async fn wait_for_text(client: &Client, css: &str, text: &str) -> Element {
     let started = Instant::now();
     loop {
         for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
-            if text_content(client, &el).await.contains(text) {
+            // A stale element is not a failure: look again on the next round.
+            if try_text_content(client, &el)
+                .await
+                .is_ok_and(|t| t.contains(text))
+            {
                 return el;
             }
         }
@@ -148,7 +160,10 @@ pub async fn wait_for_no_text(client: &Client, css: &str, text: &str) {
     loop {
         let mut found = false;
         for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
-            found |= text_content(client, &el).await == text;
+            // A stale element counts as still there, so the check runs again.
+            found |= try_text_content(client, &el)
+                .await
+                .map_or(true, |t| t == text);
         }
         if !found {
             return;
