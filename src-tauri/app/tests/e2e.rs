@@ -8,8 +8,8 @@ mod support;
 
 use fantoccini::Locator;
 use support::{
-    click, open_app, screenshot, start_driver, text_content, type_into, wait_for, wait_for_no_text,
-    wait_for_text,
+    click, open_account, open_app, screenshot, start_driver, text_content, type_into, wait_for,
+    wait_for_no_text, wait_for_text,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -134,14 +134,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     click(&client, "[data-testid=playbook-save]").await;
     wait_for_text(&client, "[role=status]", "Playbook for").await;
     screenshot(&client, "02c2-playbooks").await;
-    click(&client, "[data-testid=open-palette]").await;
-    type_into(&client, "[data-testid=palette-input]", &risky).await;
-    wait_for_text(&client, "[data-testid=palette-hit]", &risky)
-        .await
-        .click()
-        .await
-        .expect("open account");
-    wait_for_text(&client, "[data-testid=account-name]", &risky).await;
+    open_account(&client, &risky).await;
     let started = std::time::Instant::now();
     loop {
         let now = text_content(
@@ -411,14 +404,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     wait_for(&client, "[data-testid=map-name]").await;
     click(&client, "[data-testid=import-start]").await;
     wait_for_text(&client, "[data-testid=import-report]", "1 imported").await;
-    click(&client, "[data-testid=open-palette]").await;
-    type_into(&client, "[data-testid=palette-input]", "Quokka Labs").await;
-    wait_for_text(&client, "[data-testid=palette-hit]", "Quokka Labs")
-        .await
-        .click()
-        .await
-        .expect("open the new account");
-    wait_for_text(&client, "[data-testid=account-name]", "Quokka Labs").await;
+    open_account(&client, "Quokka Labs").await;
     type_into(
         &client,
         "[data-testid=checklist-expectations]",
@@ -661,13 +647,7 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
 
     // The QBR takes place: marked held with what was agreed, it reports the
     // achieved milestone and leaves nothing planned.
-    click(&client, "[data-testid=open-palette]").await;
-    type_into(&client, "[data-testid=palette-input]", "Quokka Labs").await;
-    wait_for_text(&client, "[data-testid=palette-hit]", "Quokka Labs")
-        .await
-        .click()
-        .await
-        .expect("open Quokka Labs again");
+    open_account(&client, "Quokka Labs").await;
     click(&client, "[data-testid=qbr-hold]").await;
     type_into(
         &client,

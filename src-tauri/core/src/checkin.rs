@@ -1,5 +1,7 @@
 //! Logging a check-in (call, meeting, email, note, QBR) on an account: the
-//! activity, the people who took part, and one task per next step.
+//! activity, the people who took part, and one task per next step; and the
+//! timeline entries Steward writes for the CSM (a milestone achieved, a QBR
+//! held).
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection, TransactionBehavior};
@@ -102,4 +104,30 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
     crate::assess::run_after_change(&tx, today, Some(input.account_id))?;
     tx.commit()?;
     Ok(activity_id)
+}
+
+/// Puts an entry Steward composed on the account's timeline: `head`, then
+/// the CSM's own words when there are any ("QBR held. Renewal discussed").
+/// Returns the activity's id.
+pub(crate) fn log_entry(
+    conn: &Connection,
+    account_id: i64,
+    kind: ActivityKind,
+    on: NaiveDate,
+    head: &str,
+    words: &str,
+    sentiment: Option<Sentiment>,
+) -> Result<i64> {
+    let words = words.trim();
+    let summary = if words.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}. {words}")
+    };
+    conn.execute(
+        "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![account_id, kind, on, summary, sentiment, source::USER, Utc::now().to_rfc3339()],
+    )?;
+    Ok(conn.last_insert_rowid())
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::model::{source, text_enum};
+use crate::model::{text_enum, ActivityKind, Sentiment};
 
 text_enum!(
     /// The usage metrics an objective can follow.
@@ -339,17 +339,15 @@ pub fn achieve(
         return Ok(account_id);
     }
     let evidence = evidence.trim();
-    let summary = if evidence.is_empty() {
-        format!("Milestone achieved: {name}")
-    } else {
-        format!("Milestone achieved: {name}. {evidence}")
-    };
-    conn.execute(
-        "INSERT INTO activities(account_id, kind, occurred_on, summary, sentiment, source, created_at)
-         VALUES (?1, 'note', ?2, ?3, 'positive', ?4, ?5)",
-        params![account_id, on, summary, source::USER, Utc::now().to_rfc3339()],
+    let activity = crate::checkin::log_entry(
+        conn,
+        account_id,
+        ActivityKind::Note,
+        on,
+        &format!("Milestone achieved: {name}"),
+        evidence,
+        Some(Sentiment::Positive),
     )?;
-    let activity = conn.last_insert_rowid();
     conn.execute(
         "UPDATE milestones SET achieved_on = ?2, evidence = ?3, for_qbr = 1, activity_id = ?4 WHERE id = ?1",
         params![id, on, (!evidence.is_empty()).then_some(evidence), activity],

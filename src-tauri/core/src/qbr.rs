@@ -10,7 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::model::source;
+use crate::model::ActivityKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Qbr {
@@ -104,22 +104,14 @@ pub fn hold(
     today: NaiveDate,
 ) -> Result<i64> {
     let id = record_held(conn, account_id, on, note, today)?;
-    let note = note.trim();
-    let summary = if note.is_empty() {
-        "QBR held".to_string()
-    } else {
-        format!("QBR held. {note}")
-    };
-    conn.execute(
-        "INSERT INTO activities(account_id, kind, occurred_on, summary, source, created_at)
-         VALUES (?1, 'qbr', ?2, ?3, ?4, ?5)",
-        params![
-            account_id,
-            on,
-            summary,
-            source::USER,
-            Utc::now().to_rfc3339()
-        ],
+    crate::checkin::log_entry(
+        conn,
+        account_id,
+        ActivityKind::Qbr,
+        on,
+        "QBR held",
+        note,
+        None,
     )?;
     Ok(id)
 }

@@ -57,16 +57,22 @@ const SELECT: &str = "SELECT t.id, t.account_id, a.name, t.title, t.due_on, t.do
                            WHEN t.activity_id IS NOT NULL THEN 'check_in' ELSE 'manual' END AS origin
                       FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id";
 
+/// One row of `SELECT` (or of the checklist items laid out the same way).
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+    let origin: TaskOrigin = r.get(6)?;
     Ok(Task {
-        kind: TaskKind::Task,
+        kind: if origin == TaskOrigin::Checklist {
+            TaskKind::ChecklistItem
+        } else {
+            TaskKind::Task
+        },
         id: r.get(0)?,
         account_id: r.get(1)?,
         account_name: r.get(2)?,
         title: r.get(3)?,
         due_on: r.get(4)?,
         done: r.get(5)?,
-        origin: r.get(6)?,
+        origin,
     })
 }
 
@@ -75,32 +81,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
 pub fn open(conn: &Connection, today: NaiveDate) -> Result<TaskList> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
-             SELECT 0 AS kind, * FROM ({SELECT} WHERE t.done_at IS NULL)
+             {SELECT} WHERE t.done_at IS NULL
              UNION ALL
-             SELECT 1, i.id, c.account_id, a.name, i.title, i.due_on, 0, 'checklist'
+             SELECT i.id, c.account_id, a.name, i.title, i.due_on, 0, 'checklist'
              FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
              JOIN accounts a ON a.id = c.account_id AND a.status = 'active'
              WHERE i.owner = 'csm' AND i.done_on IS NULL)
-         ORDER BY due_on IS NULL, due_on, kind, id"
+         ORDER BY due_on IS NULL, due_on, origin = 'checklist', id"
     ))?;
     let mut list = TaskList::default();
-    let rows = stmt.query_map([], |r| {
-        let kind: i64 = r.get(0)?;
-        Ok(Task {
-            kind: if kind == 1 {
-                TaskKind::ChecklistItem
-            } else {
-                TaskKind::Task
-            },
-            id: r.get(1)?,
-            account_id: r.get(2)?,
-            account_name: r.get(3)?,
-            title: r.get(4)?,
-            due_on: r.get(5)?,
-            done: r.get(6)?,
-            origin: r.get(7)?,
-        })
-    })?;
+    let rows = stmt.query_map([], row)?;
     for task in rows {
         let task = task?;
         match task.due_on {

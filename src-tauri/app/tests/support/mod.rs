@@ -201,3 +201,15 @@ pub async fn type_into(client: &Client, css: &str, text: &str) {
         .await
         .expect("type");
 }
+
+/// Opens an account the way a person does: Ctrl+K's palette, its name, the hit.
+pub async fn open_account(client: &Client, name: &str) {
+    click(client, "[data-testid=open-palette]").await;
+    type_into(client, "[data-testid=palette-input]", name).await;
+    wait_for_text(client, "[data-testid=palette-hit]", name)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {name}: {e}"));
+    wait_for_text(client, "[data-testid=account-name]", name).await;
+}

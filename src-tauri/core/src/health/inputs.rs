@@ -333,6 +333,21 @@ pub fn gather(
             Ok(())
         },
     )?;
+    if depth == Depth::Full {
+        // SQLite takes the bare title from the row that gave min(), so the
+        // oldest missed milestone comes with the count in one pass.
+        merge(
+            "SELECT account_id, count(*), min(target_date), title FROM milestones
+             WHERE target_date < ?1 AND (achieved_on IS NULL OR achieved_on > ?1) {ONE}
+             GROUP BY account_id",
+            &[&day],
+            &|r, i| {
+                i.milestones_missed = r.get(1)?;
+                i.missed_milestone = Some((r.get(3)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+    }
     // Usage: one plain aggregate per disjoint range of days (each account's
     // rows in a range being one primary-key range), combined here into the
     // windows the scores need. Plain sums over ranges cost a third of one
@@ -423,26 +438,6 @@ pub fn gather(
         }
     }
     seat_use_percentiles(conn, &mut all, only)?;
-    if depth == Depth::Full {
-        // SQLite takes the bare title from the row that gave min(), so the
-        // oldest missed milestone comes with the count in one pass.
-        each_row(
-            conn,
-            "SELECT account_id, count(*), min(target_date), title FROM milestones
-             WHERE target_date < ?1 AND (achieved_on IS NULL OR achieved_on > ?1) {ONE}
-             GROUP BY account_id",
-            "account_id",
-            &[&day],
-            only,
-            |r| {
-                if let Some(i) = all.get_mut(&r.get::<_, i64>(0)?) {
-                    i.milestones_missed = r.get(1)?;
-                    i.missed_milestone = Some((r.get(3)?, r.get(2)?));
-                }
-                Ok(())
-            },
-        )?;
-    }
 
     Ok(all)
 }
