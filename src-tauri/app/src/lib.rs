@@ -3,16 +3,19 @@
 //! thin commands (one file per domain under `commands/`). No product logic
 //! lives here; errors leave as `{code, message}`.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod state;
 
 use state::AppState;
-use tauri::{Emitter, Manager};
-
-/// Event telling the UI that portfolio figures changed behind its back.
-const PORTFOLIO_CHANGED: &str = "portfolio-changed";
 
 pub fn run() {
+    // The log goes to the data folder; it is kept for the life of the app.
+    let _log = steward_core::store::default_data_dir()
+        .ok()
+        .and_then(|dir| steward_core::log::to_file(&dir, "steward-app"));
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Steward starting");
     let state = AppState::open();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -23,11 +26,7 @@ pub fn run() {
             // The first start of a day refreshes the rollups and reassesses
             // the book after the window is up, then tells the UI to refetch.
             let handle = app.handle().clone();
-            std::thread::spawn(move || {
-                if let Ok(true) = handle.state::<AppState>().refresh_rollups_if_stale() {
-                    let _ = handle.emit(PORTFOLIO_CHANGED, ());
-                }
-            });
+            std::thread::spawn(move || state::bring_up_to_date(&handle));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -83,6 +82,7 @@ pub fn run() {
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
+        tracing::error!(error = %e, "the window could not start");
         eprintln!("Steward could not start its window: {e}");
         std::process::exit(1);
     }

@@ -1,15 +1,26 @@
-//! What the shell keeps between commands: where the portfolio is, the one
-//! connection the UI's commands share, and the cancel flags of running jobs.
+//! What the shell keeps between commands (where the portfolio is, a
+//! connection for reads and one for writes, the cancel flags of running
+//! jobs) and the three ways a command reaches the portfolio: `read`,
+//! `write`, and `long_write` for work that takes seconds. All three run on
+//! the async runtime's blocking pool, never on its worker threads; a write
+//! announces what it changed to every open screen.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde::Serialize;
 use steward_core::progress::CancelToken;
-use steward_core::{assess, store, Error, ErrorCode, ErrorPayload};
+use steward_core::write::{self, Changes, Write};
+use steward_core::{store, Error, ErrorCode, ErrorPayload};
+use tauri::{AppHandle, Emitter, Manager};
+
+/// Event telling the UI what a write changed (a `Changes`), so open screens
+/// showing those accounts refetch.
+pub const PORTFOLIO_CHANGED: &str = "portfolio-changed";
+/// Event telling the UI that work it did not ask for failed (an `ErrorPayload`).
+pub const BACKGROUND_FAILED: &str = "background-failed";
 
 /// The one error shape that crosses the IPC boundary.
 #[derive(Debug, Serialize)]
@@ -27,45 +38,43 @@ pub type CommandResult<T> = Result<T, CommandError>;
 pub struct AppState {
     pub data_dir: PathBuf,
     /// None when the portfolio could not be opened; `open_error` says why.
-    conn: Option<Mutex<Connection>>,
+    reader: Option<Mutex<Connection>>,
+    writer: Option<Mutex<Connection>>,
     pub open_error: Option<ErrorPayload>,
     pub jobs: Mutex<HashMap<u32, CancelToken>>,
 }
 
 impl AppState {
-    /// Opens the portfolio; a failure is kept and shown by the UI instead of
-    /// ending the app, so a too-new or unreadable file gets a readable screen.
+    /// Opens the portfolio (checked, migrated); a failure is kept and shown
+    /// by the UI instead of ending the app, so a too-new, damaged or
+    /// unreadable file gets a readable screen.
     pub fn open() -> Self {
-        let opened =
-            store::default_data_dir().and_then(|dir| Ok((dir.clone(), store::open_in(&dir)?)));
+        let data_dir = store::default_data_dir();
+        let opened = data_dir.as_ref().map_err(|e| e.payload()).and_then(|dir| {
+            let writer = store::open_in(dir).map_err(|e| e.payload())?;
+            let reader = store::connect(&dir.join(store::DB_FILE)).map_err(|e| e.payload())?;
+            Ok((reader, writer))
+        });
+        let data_dir = data_dir.unwrap_or_default();
         match opened {
-            Ok((data_dir, conn)) => AppState {
+            Ok((reader, writer)) => AppState {
                 data_dir,
-                conn: Some(Mutex::new(conn)),
+                reader: Some(Mutex::new(reader)),
+                writer: Some(Mutex::new(writer)),
                 open_error: None,
                 jobs: Mutex::default(),
             },
-            Err(e) => AppState {
-                data_dir: store::default_data_dir().unwrap_or_default(),
-                conn: None,
-                open_error: Some(e.payload()),
-                jobs: Mutex::default(),
-            },
+            Err(e) => {
+                tracing::error!(code = ?e.code, "the portfolio could not be opened");
+                AppState {
+                    data_dir,
+                    reader: None,
+                    writer: None,
+                    open_error: Some(e),
+                    jobs: Mutex::default(),
+                }
+            }
         }
-    }
-
-    /// Brings the per-account rollups and the assessment (health, risk,
-    /// alerts) to today's date when they were computed on an earlier day
-    /// (their windows move with the calendar). Runs on
-    /// its own connection so it never delays the first screen; true when it
-    /// changed anything.
-    pub fn refresh_rollups_if_stale(&self) -> CommandResult<bool> {
-        let conn = self.background_conn()?;
-        let today = steward_core::today();
-        let rollups = steward_core::rollup::refresh_if_stale(&conn, today)?;
-        // Health, risk and alerts follow the calendar too.
-        let assessed = steward_core::assess::run_if_stale(&conn, today)?;
-        Ok(rollups || assessed)
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -80,44 +89,146 @@ impl AppState {
         }))
     }
 
-    /// Runs `f` on the shared connection.
-    pub fn with_conn<T>(
+    fn with<T>(
         &self,
+        conn: &Option<Mutex<Connection>>,
         f: impl FnOnce(&mut Connection) -> Result<T, Error>,
     ) -> CommandResult<T> {
-        let conn = self.conn.as_ref().ok_or_else(|| self.not_open())?;
+        let conn = conn.as_ref().ok_or_else(|| self.not_open())?;
         // A panic while holding the lock poisons it; the connection itself is
         // still consistent (SQLite rolled back), so keep using it.
         let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&mut guard)?)
     }
 
-    /// Runs a write to one account and reassesses that account in the same
-    /// transaction, so its health, warnings and Today item never disagree
-    /// with what was written. `f` gets today and returns the account it
-    /// wrote to with its result.
-    pub fn write_account<T>(
+    /// Runs a read on the read connection (reads never wait for writes: WAL).
+    pub fn with_reader<T>(
         &self,
-        f: impl FnOnce(&Transaction<'_>, NaiveDate) -> Result<(i64, T), Error>,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
     ) -> CommandResult<T> {
-        self.with_conn(|c| {
-            let today = steward_core::today();
-            let tx = c.transaction()?;
-            let (account, out) = f(&tx, today)?;
-            assess::after_account_write(&tx, account, today)?;
-            tx.commit()?;
-            Ok(out)
-        })
+        self.with(&self.reader, |c| f(c))
     }
 
-    /// A second connection for long work (import, demo), so the UI's reads
-    /// keep going while it runs (WAL lets readers and one writer overlap).
-    /// Only once the portfolio opened (and was migrated) on the shared one.
+    /// Runs `work` as one write on the write connection.
+    pub fn with_writer<T>(
+        &self,
+        work: impl FnOnce(&Write<'_>) -> Result<T, Error>,
+    ) -> CommandResult<(T, Changes)> {
+        self.with(&self.writer, |c| write::run(c, steward_core::today(), work))
+    }
+
+    /// A connection of its own for long work (import, demo, retraining), so
+    /// neither reads nor the CSM's small writes queue behind it for long.
+    /// Only once the portfolio opened (and was migrated).
     pub fn background_conn(&self) -> CommandResult<Connection> {
-        if self.conn.is_none() {
+        if self.writer.is_none() {
             return Err(self.not_open());
         }
         Ok(store::connect(&self.db_path())?)
+    }
+}
+
+fn failed_task(e: impl std::fmt::Display) -> CommandError {
+    CommandError(ErrorPayload {
+        code: ErrorCode::Internal,
+        message: format!("A background task failed: {e}"),
+    })
+}
+
+/// Tells open screens what changed.
+pub fn announce(app: &AppHandle, changes: &Changes) {
+    if changes.is_empty() {
+        return;
+    }
+    if let Err(e) = app.emit(PORTFOLIO_CHANGED, changes) {
+        tracing::warn!(error = %e, "could not tell the window about a change");
+    }
+}
+
+/// Runs a read on the blocking pool.
+pub async fn read<T: Send + 'static>(
+    app: &AppHandle,
+    f: impl FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+) -> CommandResult<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with_reader(f))
+        .await
+        .unwrap_or_else(|e| Err(failed_task(e)))
+}
+
+/// Runs a write on the blocking pool and announces what it changed.
+pub async fn write<T: Send + 'static>(
+    app: &AppHandle,
+    work: impl FnOnce(&Write<'_>) -> Result<T, Error> + Send + 'static,
+) -> CommandResult<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let (out, changes) = app.state::<AppState>().with_writer(work)?;
+        announce(&app, &changes);
+        Ok(out)
+    })
+    .await
+    .unwrap_or_else(|e| Err(failed_task(e)))
+}
+
+/// Runs long work as one write on a connection of its own, cancellable
+/// through `import_cancel`-style commands by its `job` number.
+pub async fn long_write<T: Send + 'static>(
+    app: &AppHandle,
+    job: u32,
+    work: impl FnOnce(&Write<'_>, &CancelToken) -> Result<T, Error> + Send + 'static,
+) -> CommandResult<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let cancel = CancelToken::default();
+        if let Ok(mut jobs) = state.jobs.lock() {
+            jobs.insert(job, cancel.clone());
+        }
+        let result = state.background_conn().and_then(|mut conn| {
+            Ok(write::run(&mut conn, steward_core::today(), |w| {
+                work(w, &cancel)
+            })?)
+        });
+        if let Ok(mut jobs) = state.jobs.lock() {
+            jobs.remove(&job);
+        }
+        let (out, changes) = result?;
+        announce(&app, &changes);
+        Ok(out)
+    })
+    .await
+    .unwrap_or_else(|e| Err(failed_task(e)))
+}
+
+/// Asks the long work numbered `job` to stop at its next check.
+pub fn cancel(app: &AppHandle, job: u32) {
+    let state = app.state::<AppState>();
+    if let Some(token) = state.jobs.lock().ok().and_then(|j| j.get(&job).cloned()) {
+        token.cancel();
+    }
+}
+
+/// The first start of a day brings rollups and the assessment to today on a
+/// connection of its own, after the window is up; a failure is logged and
+/// shown, never dropped.
+pub fn bring_up_to_date(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let result = state.background_conn().and_then(|mut conn| {
+        Ok(steward_core::assess::bring_up_to_date(
+            &mut conn,
+            steward_core::today(),
+        )?)
+    });
+    match result {
+        Ok(Some(changes)) => announce(app, &changes),
+        Ok(None) => {}
+        Err(CommandError(e)) => {
+            tracing::error!(code = ?e.code, message = %e.message, "bringing the book up to date failed");
+            if let Err(emit) = app.emit(BACKGROUND_FAILED, &e) {
+                tracing::warn!(error = %emit, "could not tell the window about a failure");
+            }
+        }
     }
 }
 
@@ -148,7 +259,9 @@ mod tests {
         std::env::remove_var("STEWARD_DATA_DIR");
         let open_error = state.open_error.clone().expect("refused");
         assert_eq!(open_error.code, ErrorCode::DatabaseTooNew);
-        let err = state.with_conn(|_| Ok(())).expect_err("not open");
+        let err = state.with_reader(|_| Ok(())).expect_err("not open");
+        assert_eq!(err.0, open_error);
+        let err = state.with_writer(|_| Ok(())).expect_err("not open");
         assert_eq!(err.0, open_error);
         assert_eq!(
             state.background_conn().err().map(|e| e.0.code),

@@ -10,12 +10,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use steward_core::demo::{self, DemoSpec};
 use steward_core::model::{LifecycleStage, Tier};
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{self, CancelToken};
-use steward_core::rng::Rng;
-use steward_core::{account, search, store, Error};
+use steward_core::{search, store, write, Error};
+use steward_demo::rng::Rng;
+use steward_demo::{self as demo, DemoSpec};
 
 const ITERATIONS: usize = 300;
 
@@ -82,17 +82,19 @@ pub fn run(
 
     eprintln!("generating a {accounts}-account book with {years} years of usage...");
     let started = Instant::now();
-    let summary = demo::generate(
-        &mut conn,
-        &DemoSpec {
-            seed: 42,
-            accounts,
-            years,
-        },
-        today,
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )?;
+    let (book, _) = steward_core::write::run(&mut conn, today, |w| {
+        demo::generate(
+            w,
+            &DemoSpec {
+                seed: 42,
+                accounts,
+                years,
+            },
+            &mut progress::ignore,
+            &CancelToken::default(),
+        )
+    })?;
+    let summary = book.summary;
     let generation = started.elapsed().as_secs_f64();
     let db_size = std::fs::metadata(book_dir.join(store::DB_FILE))
         .map(|m| m.len())
@@ -166,7 +168,7 @@ pub fn run(
     let mut usage_points = 0usize;
     let page_latency = measure(|_| {
         let id = *rng.pick(&ids);
-        let page = account::page(&conn, id, 365 * 3, today)?;
+        let page = steward_core::account_page::page(&conn, id, 365 * 3, today)?;
         usage_points = usage_points.max(page.usage.days.len());
         serde_json::to_vec(&page).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(())
@@ -229,17 +231,16 @@ pub fn run(
     use steward_core::{assess, churn, health, today as today_list};
     let settings = health::settings::current(&conn)?.settings;
     let mut assessed = 0;
+    // Measured in dry runs: the same work as a write, rolled back.
     let full_latency = measure_n(10, || {
-        let tx = conn.unchecked_transaction()?;
-        assessed = assess::run(&tx, today, None, false)?.accounts;
-        tx.rollback()?;
+        assessed = write::dry_run(&mut conn, today, assess::book)?.accounts;
         Ok(())
     })?;
     let day_start_latency = measure_n(5, || {
-        let tx = conn.unchecked_transaction()?;
-        steward_core::rollup::refresh_all(&tx, today)?;
-        assess::run(&tx, today, None, false)?;
-        tx.rollback()?;
+        write::dry_run(&mut conn, today, |w| {
+            steward_core::rollup::refresh_all(w)?;
+            assess::book(w)
+        })?;
         Ok(())
     })?;
     // The widest window an assessment reads (3 months against the 3 before).
@@ -278,13 +279,10 @@ pub fn run(
         // A write to one account (a new sentiment rating) and its reassessment.
         let id = live[(k * 97) % live.len()];
         k += 1;
-        let tx = conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO sentiment_ratings(account_id, rating, rated_on, created_at) VALUES (?1, 2, ?2, ?2)",
-            rusqlite::params![id, today],
-        )?;
-        assess::run(&tx, today, Some(id), true)?;
-        tx.rollback()?;
+        write::dry_run(&mut conn, today, |w| {
+            assess::rate_sentiment(w, id, 2, "")?;
+            assess::account(w, id)
+        })?;
         Ok(())
     })?;
     let today_latency = measure_n(50, || {

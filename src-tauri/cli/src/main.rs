@@ -1,20 +1,49 @@
 //! `steward`, the headless command line over steward-core: generate the demo
 //! book, import files, list the portfolio, search, and run the benchmarks
 //! recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
-//! line of product logic with the desktop app.
+//! line of product logic with the desktop app, and writes through the same
+//! one write path. A reader that stops reading (`steward info | head -5`)
+//! ends a command quietly.
 
 mod bench;
+
+/// Writes a line of output; when the reader went away the command stops
+/// quietly (through `CliError::Output`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(CliError::Output)?;
+    }};
+}
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use steward_core::demo::{self, DemoSpec};
-use steward_core::import::{self, Entity, ImportRequest};
+use steward_core::import::{self, DateOrder, Entity, ImportRequest};
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{CancelToken, Progress};
-use steward_core::{assess, churn, search, store, tasks, today, Error};
+use steward_core::{assess, churn, search, store, tasks, today, write, Error};
+use steward_demo::{self as demo, DemoSpec};
+
+/// Why a command stopped: the core's error, or output nobody reads anymore.
+enum CliError {
+    Core(Error),
+    Output(std::io::Error),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl From<rusqlite::Error> for CliError {
+    fn from(e: rusqlite::Error) -> Self {
+        CliError::Core(e.into())
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +86,12 @@ enum Command {
         /// Check the first rows without saving anything.
         #[arg(long)]
         preview: bool,
+        /// The file's decimal mark, when Steward's reading of it is wrong: point or comma.
+        #[arg(long, value_name = "point|comma")]
+        decimal: Option<String>,
+        /// How the file writes dates like 03/04/2026: mdy (month first) or dmy (day first).
+        #[arg(long, value_name = "mdy|dmy")]
+        dates: Option<String>,
     },
     /// List the portfolio.
     Portfolio {
@@ -115,16 +150,32 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = cli
+        .data_dir
+        .clone()
+        .or_else(|| store::default_data_dir().ok())
+        .and_then(|dir| steward_core::log::to_file(&dir, "steward-cli"));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("steward: {e}");
+        // The reader went away (`| head`): nothing is wrong.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CliError::Output(e)) => {
+            let _ = std::io::Write::write_fmt(
+                &mut std::io::stderr(),
+                format_args!("steward: cannot write the output: {e}\n"),
+            );
+            ExitCode::from(1)
+        }
+        Err(CliError::Core(e)) => {
+            tracing::warn!(code = ?e.code(), "command failed");
+            let _ =
+                std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("steward: {e}\n"));
             ExitCode::from(1)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli) -> Result<(), CliError> {
     let today = cli.today.unwrap_or_else(steward_core::today);
     let data_dir = match cli.data_dir {
         Some(d) => d,
@@ -133,8 +184,8 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Info => {
             let conn = store::open_in(&data_dir)?;
-            println!("portfolio: {}", data_dir.join(store::DB_FILE).display());
-            println!("schema:    {}", store::SCHEMA_VERSION);
+            out!("portfolio: {}", data_dir.join(store::DB_FILE).display());
+            out!("schema:    {}", store::SCHEMA_VERSION);
             for table in [
                 "accounts",
                 "contacts",
@@ -147,7 +198,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             ] {
                 let n: i64 =
                     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-                println!("{table:<17} {n}");
+                out!("{table:<17} {n}");
             }
         }
         Command::Demo {
@@ -157,19 +208,21 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let mut conn = store::open_in(&data_dir)?;
             let started = std::time::Instant::now();
-            let summary = demo::generate(
-                &mut conn,
-                &DemoSpec {
-                    seed,
-                    accounts,
-                    years,
-                },
-                today,
-                &mut print_progress,
-                &CancelToken::default(),
-            )?;
-            eprintln!();
-            println!(
+            let (book, _) = write::run(&mut conn, today, |w| {
+                demo::generate(
+                    w,
+                    &DemoSpec {
+                        seed,
+                        accounts,
+                        years,
+                    },
+                    &mut print_progress,
+                    &CancelToken::default(),
+                )
+            })?;
+            let summary = book.summary;
+            end_progress();
+            out!(
                 "Demo book: {} accounts ({} churned), {} contacts, {} usage days, {} activities, {} invoices, {} tickets, {} survey responses in {:.1} s",
                 summary.accounts, summary.churned, summary.contacts, summary.usage_days, summary.activities,
                 summary.invoices, summary.tickets, summary.surveys, started.elapsed().as_secs_f64()
@@ -180,19 +233,45 @@ fn run(cli: Cli) -> Result<(), Error> {
             file,
             mappings,
             preview,
+            decimal,
+            dates,
         } => {
             let entity = Entity::parse(&entity).ok_or_else(|| {
                 Error::invalid(format!(
                     "'{entity}' is not something Steward imports; use one of {}",
                     Entity::ALL
                         .iter()
-                        .map(|e| e.table_label())
+                        .map(|e| e.label())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))
             })?;
             let mut conn = store::open_in(&data_dir)?;
-            let info = import::inspect(&file)?;
+            let mut info = import::inspect(&file)?;
+            match decimal.as_deref() {
+                None => {}
+                Some("point") => info.options.decimal_comma = false,
+                Some("comma") => info.options.decimal_comma = true,
+                Some(other) => {
+                    return Err(Error::invalid(format!(
+                        "--decimal takes point or comma, not '{other}'"
+                    ))
+                    .into())
+                }
+            }
+            if decimal.is_some() {
+                info.options.other_decimal_columns.clear();
+            }
+            match dates.as_deref() {
+                None => {}
+                Some("mdy") => info.options.slash_dates = Some(DateOrder::MonthFirst),
+                Some("dmy") => info.options.slash_dates = Some(DateOrder::DayFirst),
+                Some(other) => {
+                    return Err(
+                        Error::invalid(format!("--dates takes mdy or dmy, not '{other}'")).into(),
+                    )
+                }
+            }
             let mut mapping = import::suggest_mapping(entity, &info.headers);
             for m in &mappings {
                 let (field, column) = m.split_once('=').ok_or_else(|| {
@@ -202,7 +281,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .iter_mut()
                     .find(|s| s.field == field)
                     .ok_or_else(|| {
-                        Error::invalid(format!("{} has no field '{field}'", entity.table_label()))
+                        Error::invalid(format!("{} has no field '{field}'", entity.label()))
                     })?;
                 slot.column = (!column.is_empty()).then(|| column.to_string());
             }
@@ -213,18 +292,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 mapping,
             };
             let report = if preview {
-                import::preview(&mut conn, &request, today, 20)?
+                write::dry_run(&mut conn, today, |w| import::preview(w, &request, 20))?
             } else {
-                import::run(
-                    &mut conn,
-                    &request,
-                    today,
-                    &mut print_progress,
-                    &CancelToken::default(),
-                )?
+                write::run(&mut conn, today, |w| {
+                    import::run(w, &request, &mut print_progress, &CancelToken::default())
+                })?
+                .0
             };
-            eprintln!();
-            println!(
+            end_progress();
+            out!(
                 "{}{} rows read: {} imported, {} already up to date, {} rejected",
                 if report.dry_run {
                     "Preview (nothing saved): "
@@ -237,10 +313,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 report.failed
             );
             for e in &report.errors {
-                println!("  line {}: {}", e.line, e.reason);
+                out!("  line {}: {}", e.line, e.reason);
             }
             if report.failed as usize > report.errors.len() {
-                println!(
+                out!(
                     "  ... and {} more",
                     report.failed as usize - report.errors.len()
                 );
@@ -270,20 +346,28 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let shown: Vec<_> = rows.iter().take(limit).collect();
                 let text = serde_json::to_string_pretty(&shown)
                     .map_err(|e| Error::Internal(e.to_string()))?;
-                println!("{text}");
+                out!("{text}");
                 return Ok(());
             }
-            println!(
+            out!(
                 "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7} {:>6}",
-                "id", "name", "tier", "ARR", "renewal", "stage", "touch", "trend", "health"
+                "id",
+                "name",
+                "tier",
+                "ARR",
+                "renewal",
+                "stage",
+                "touch",
+                "trend",
+                "health"
             );
             for r in rows.iter().take(limit) {
-                println!(
+                out!(
                     "{:<6} {:<32} {:<4} {:>10} {} {:<11} {:<11} {:>6} {:>7} {:>6}",
                     r.id,
                     truncate(&r.name, 32),
                     r.tier.as_str(),
-                    r.arr.minor / 100,
+                    r.arr.minor / steward_core::currency::minor_per_major(&r.arr.currency),
                     r.arr.currency,
                     r.renewal_date.map(|d| d.to_string()).unwrap_or_default(),
                     r.lifecycle_stage.as_str(),
@@ -298,12 +382,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                         .unwrap_or_default()
                 );
             }
-            println!("{} accounts", rows.len());
+            out!("{} accounts", rows.len());
         }
         Command::Search { text } => {
             let conn = store::open_in(&data_dir)?;
             for hit in search::query(&conn, &text, 20)? {
-                println!(
+                out!(
                     "{:<9} {:<28} {}",
                     format!("{:?}", hit.kind).to_lowercase(),
                     truncate(&hit.account_name, 28),
@@ -319,9 +403,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ("Today", &list.today),
                 ("Upcoming", &list.upcoming),
             ] {
-                println!("{label} ({})", tasks.len());
+                out!("{label} ({})", tasks.len());
                 for t in tasks.iter().take(20) {
-                    println!(
+                    out!(
                         "  {} {:<40} {}",
                         t.due_on
                             .map(|d| d.to_string())
@@ -336,7 +420,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let conn = store::open_in(&data_dir)?;
             let list = today::list(&conn, today, limit)?;
             for section in &list.sections {
-                println!("{:?} ({})", section.section, section.total);
+                out!("{:?} ({})", section.section, section.total);
                 for item in list.items.iter().filter(|i| i.section == section.section) {
                     let why = item
                         .reasons
@@ -353,7 +437,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         })
                         .or_else(|| item.renewal_date.map(|d| format!("renews {d}")))
                         .unwrap_or_default();
-                    println!(
+                    out!(
                         "  {:<28} {:>5} {:>6} {}",
                         truncate(&item.account_name, 28),
                         item.score.map(|s| format!("{s:.0}")).unwrap_or_default(),
@@ -364,15 +448,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     );
                 }
             }
-            println!("snoozed: {}", list.snoozed);
+            out!("snoozed: {}", list.snoozed);
         }
         Command::Assess => {
-            let conn = store::open_in(&data_dir)?;
+            let mut conn = store::open_in(&data_dir)?;
             let started = std::time::Instant::now();
-            let tx = conn.unchecked_transaction()?;
-            let summary = assess::run_after_change(&tx, today, None)?;
-            tx.commit()?;
-            println!(
+            let (summary, _) = write::run(&mut conn, today, assess::book)?;
+            out!(
                 "{} accounts assessed in {:.0} ms; alerts: {} raised, {} updated, {} cleared; {} playbook tasks",
                 summary.accounts,
                 started.elapsed().as_secs_f64() * 1000.0,
@@ -383,42 +465,40 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
         Command::Churn { retrain } => {
-            let conn = store::open_in(&data_dir)?;
+            let mut conn = store::open_in(&data_dir)?;
             let status = if retrain {
-                let tx = conn.unchecked_transaction()?;
-                let settings = steward_core::health::settings::current(&tx)?.settings;
-                let status = churn::retrain(&tx, &settings, today)?;
-                assess::run_after_change(&tx, today, None)?;
-                tx.commit()?;
-                status
+                write::run(&mut conn, today, churn::retrain)?.0
             } else {
                 churn::status(&conn)?
             };
             match (status.quality, status.fallback_reason) {
                 (Some(q), _) => {
-                    println!(
+                    out!(
                         "churn within {} days; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
                         q.horizon_days, q.training_rows, q.training_churned, q.snapshots, q.train_ms
                     );
-                    println!(
+                    out!(
                         "held out: {} rows ({} churned), AUC {:.3}, Brier {:.4}",
-                        q.test_rows, q.test_churned, q.auc, q.brier
+                        q.test_rows,
+                        q.test_churned,
+                        q.auc,
+                        q.brier
                     );
-                    println!("calibration (predicted -> observed, n):");
+                    out!("calibration (predicted -> observed, n):");
                     for b in &q.calibration {
-                        println!(
+                        out!(
                             "  {:>5.1}% -> {:>5.1}%  {}",
                             b.predicted * 100.0,
                             b.observed * 100.0,
                             b.count
                         );
                     }
-                    println!("weights (log-odds per standard deviation):");
+                    out!("weights (log-odds per standard deviation):");
                     for w in &q.weights {
-                        println!("  {:<34} {:+.3}", w.feature, w.coefficient);
+                        out!("  {:<34} {:+.3}", w.feature, w.coefficient);
                     }
                 }
-                (None, reason) => println!("{}", reason.unwrap_or_default()),
+                (None, reason) => out!("{}", reason.unwrap_or_default()),
             }
         }
         Command::Calendar { out, account } => {
@@ -427,7 +507,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let ics = steward_core::calendar::render(&events, "Steward");
             std::fs::write(&out, ics)
                 .map_err(|e| Error::io(format!("Cannot write {}", out.display()), e))?;
-            println!("{} events written to {}", events.len(), out.display());
+            out!("{} events written to {}", events.len(), out.display());
         }
         Command::Bench {
             accounts,
@@ -445,7 +525,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             };
             let report = bench::run(dir, accounts, years, import_rows, today)?;
-            println!("{report}");
+            out!("{report}");
             if work_dir.is_none() {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -462,13 +542,22 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// Progress on one terminal line; a closed stderr is no reason to stop.
 fn print_progress(p: Progress) {
-    match p.total {
-        Some(total) if total > 0 => eprint!(
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = match p.total {
+        Some(total) if total > 0 => write!(
+            err,
             "\r{}: {:.0}%   ",
             p.phase,
             p.done as f64 * 100.0 / total as f64
         ),
-        _ => eprint!("\r{}...   ", p.phase),
-    }
+        _ => write!(err, "\r{}...   ", p.phase),
+    };
+}
+
+fn end_progress() {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr());
 }

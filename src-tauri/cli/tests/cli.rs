@@ -103,7 +103,7 @@ fn import_reports_bad_rows_with_lines_and_is_idempotent() {
         "{text}"
     );
     assert!(
-        text.contains("line 4: ARR: 'zwölf' is not an amount."),
+        text.contains("line 4: ARR: 'zwölf' is not a number."),
         "{text}"
     );
 

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::health::{Band, Health, Inputs, Settings};
 use crate::model::{source, text_enum, LifecycleStage};
 use crate::store::each_row;
+use crate::write::Write;
 
 /// A reason the CSM resolved is not raised again for this long.
 pub const RESOLVED_QUIET_DAYS: i64 = 30;
@@ -307,7 +308,8 @@ pub fn sync(
                     summary.raised += 1;
                     if apply_playbooks {
                         summary.tasks_created +=
-                            apply_playbook(conn, conn.last_insert_rowid(), today)?;
+                            playbook_tasks(conn, conn.last_insert_rowid(), today)?
+                                .map_or(0, |(_, n)| n);
                     }
                 }
             }
@@ -372,30 +374,36 @@ pub fn awake(conn: &Connection, today: NaiveDate) -> Result<Vec<Alert>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn check_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
+/// Checks that every alert exists and is unresolved, and marks its account.
+fn touch_accounts(w: &Write<'_>, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
         return Err(Error::invalid("No alert was chosen."));
     }
-    let mut stmt = conn.prepare_cached("SELECT status FROM alerts WHERE id = ?1")?;
+    let mut stmt = w
+        .conn()
+        .prepare_cached("SELECT status, account_id FROM alerts WHERE id = ?1")?;
     for id in ids {
-        let status: Option<AlertStatus> = stmt.query_row([id], |r| r.get(0)).optional()?;
-        match status {
+        let found: Option<(AlertStatus, i64)> = stmt
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match found {
             None => return Err(Error::not_found(format!("Alert {id} does not exist."))),
-            Some(AlertStatus::Resolved) => {
+            Some((AlertStatus::Resolved, _)) => {
                 return Err(Error::invalid(format!("Alert {id} is already resolved.")))
             }
-            Some(_) => {}
+            Some((_, account)) => w.touch(account),
         }
     }
     Ok(())
 }
 
 /// Quiets alerts until `until` (exclusive of today: a snooze is at least a day).
-pub fn snooze(conn: &Connection, ids: &[i64], until: NaiveDate, today: NaiveDate) -> Result<()> {
+pub fn snooze(w: &Write<'_>, ids: &[i64], until: NaiveDate) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
     if until <= today {
         return Err(Error::invalid("Snooze until a day after today."));
     }
-    check_ids(conn, ids)?;
+    touch_accounts(w, ids)?;
     let mut stmt = conn.prepare_cached(
         "UPDATE alerts SET status = 'snoozed', snoozed_until = ?2, updated_on = ?3 WHERE id = ?1",
     )?;
@@ -407,8 +415,9 @@ pub fn snooze(conn: &Connection, ids: &[i64], until: NaiveDate, today: NaiveDate
 
 /// Resolves alerts with the CSM's note; the same reason stays quiet for
 /// `RESOLVED_QUIET_DAYS` even if its rule still fires.
-pub fn resolve(conn: &Connection, ids: &[i64], note: &str, today: NaiveDate) -> Result<()> {
-    check_ids(conn, ids)?;
+pub fn resolve(w: &Write<'_>, ids: &[i64], note: &str) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
+    touch_accounts(w, ids)?;
     let note = note.trim();
     let mut stmt = conn.prepare_cached(
         "UPDATE alerts SET status = 'resolved', resolved_by = 'user', resolved_on = ?2,
@@ -509,7 +518,8 @@ pub fn playbooks(conn: &Connection) -> Result<Vec<Playbook>> {
         .collect()
 }
 
-pub fn save_playbook(conn: &Connection, playbook: &Playbook) -> Result<()> {
+pub fn save_playbook(w: &Write<'_>, playbook: &Playbook) -> Result<()> {
+    let conn = w.conn();
     for t in &playbook.tasks {
         if t.title.trim().is_empty() {
             return Err(Error::invalid("Every playbook task needs a title."));
@@ -539,7 +549,23 @@ pub fn save_playbook(conn: &Connection, playbook: &Playbook) -> Result<()> {
 
 /// Creates the tasks of the alert's playbook (once per alert); returns how
 /// many were created.
-pub fn apply_playbook(conn: &Connection, alert_id: i64, today: NaiveDate) -> Result<u32> {
+pub fn apply_playbook(w: &Write<'_>, alert_id: i64) -> Result<u32> {
+    let account_id = playbook_tasks(w.conn(), alert_id, w.today())?;
+    let created = account_id.map_or(0, |(_, n)| n);
+    if let Some((account, _)) = account_id {
+        w.touch(account);
+    }
+    Ok(created)
+}
+
+/// Creates the tasks of the alert's playbook unless it has them; returns
+/// the account and how many were created. Assessment applies playbooks
+/// through this too, inside the write that raised the alert.
+pub(crate) fn playbook_tasks(
+    conn: &Connection,
+    alert_id: i64,
+    today: NaiveDate,
+) -> Result<Option<(i64, u32)>> {
     let (account_id, reason, applied): (i64, AlertReason, bool) = conn
         .query_row(
             "SELECT account_id, reason, EXISTS (SELECT 1 FROM tasks WHERE alert_id = ?1)
@@ -550,14 +576,14 @@ pub fn apply_playbook(conn: &Connection, alert_id: i64, today: NaiveDate) -> Res
         .optional()?
         .ok_or_else(|| Error::not_found(format!("Alert {alert_id} does not exist.")))?;
     if applied {
-        return Ok(0);
+        return Ok(None);
     }
     let playbook = playbooks(conn)?
         .into_iter()
         .find(|p| p.reason == reason)
         .filter(|p| p.enabled);
     let Some(playbook) = playbook else {
-        return Ok(0);
+        return Ok(None);
     };
     let now = Utc::now().to_rfc3339();
     let mut insert = conn.prepare_cached(
@@ -574,5 +600,5 @@ pub fn apply_playbook(conn: &Connection, alert_id: i64, today: NaiveDate) -> Res
             now
         ])?;
     }
-    Ok(playbook.tasks.len() as u32)
+    Ok(Some((account_id, playbook.tasks.len() as u32)))
 }

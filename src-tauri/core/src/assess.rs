@@ -18,6 +18,7 @@ use crate::churn::{self, Risk};
 use crate::error::{Error, Result};
 use crate::health::{self, inputs, settings, Band, Settings};
 use crate::progress::{CancelToken, Progress};
+use crate::write::{Changes, Write};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 pub struct AssessSummary {
@@ -29,7 +30,7 @@ pub struct AssessSummary {
 /// `today`, in the caller's transaction. Playbooks are applied to newly
 /// raised alerts only when `apply_playbooks` (not on a book's first
 /// assessment, which would bury the CSM in tasks for old problems).
-pub fn run(
+pub(crate) fn run(
     conn: &Connection,
     today: NaiveDate,
     only: Option<i64>,
@@ -103,7 +104,7 @@ pub fn run(
 
 /// Reassesses after a write. Playbooks apply to new alerts once the book has
 /// been assessed before (a first import raises old problems, not news).
-pub fn run_after_change(
+pub(crate) fn run_after_change(
     conn: &Connection,
     today: NaiveDate,
     only: Option<i64>,
@@ -118,7 +119,7 @@ pub fn run_after_change(
 
 /// After a write to one account's timeline or plan: its rollups (last touch)
 /// and its assessment follow.
-pub fn after_account_write(
+pub(crate) fn after_account_write(
     conn: &Connection,
     account_id: i64,
     today: NaiveDate,
@@ -127,24 +128,41 @@ pub fn after_account_write(
     run_after_change(conn, today, Some(account_id))
 }
 
-/// Reassesses the whole book when it was last assessed on another day (the
-/// windows move with the calendar). Returns whether it ran.
-pub fn run_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
-    let on: Option<NaiveDate> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'assessed_on'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if on == Some(today) {
-        return Ok(false);
+/// Reassesses one account now, as a write does before it commits.
+pub fn account(w: &Write<'_>, id: i64) -> Result<AssessSummary> {
+    after_account_write(w.conn(), id, w.today())
+}
+
+/// Reassesses the whole book now; what the CLI's `assess` and a retrained
+/// model call for.
+pub fn book(w: &Write<'_>) -> Result<AssessSummary> {
+    run_after_change(w.conn(), w.today(), None)
+}
+
+/// Brings rollups and the assessment to `today` when they were computed on
+/// an earlier day (usage windows, cadences and due dates move with the
+/// calendar): the first start of a day. None when they were current.
+pub fn bring_up_to_date(conn: &mut Connection, today: NaiveDate) -> Result<Option<Changes>> {
+    let on = |key: &str| -> Result<Option<NaiveDate>> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    };
+    if on("assessed_on")? == Some(today) && on("rollups_on")? == Some(today) {
+        return Ok(None);
     }
-    let tx = conn.unchecked_transaction()?;
-    // A book assessed before gets playbooks for what is new since.
-    run(&tx, today, None, on.is_some())?;
-    tx.commit()?;
-    Ok(true)
+    let started = std::time::Instant::now();
+    let ((), changes) = crate::write::run(conn, today, |w| {
+        crate::rollup::refresh_all(w)?;
+        // A book assessed before gets playbooks for what is new since.
+        w.touch_book();
+        Ok(())
+    })?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "book brought up to date"
+    );
+    Ok(Some(changes))
 }
 
 /// Each account's score on the latest history day at or before `day`, when
@@ -204,12 +222,12 @@ fn latest_history_day(conn: &Connection, at_or_before: NaiveDate) -> Result<Opti
 /// Fills weekly history points for the `weeks` before `today` from the data
 /// as it was on each day, so a new book shows trends at once.
 pub fn backfill_history(
-    conn: &Connection,
-    today: NaiveDate,
+    w: &Write<'_>,
     weeks: i64,
     progress: &mut dyn FnMut(Progress),
     cancel: &CancelToken,
 ) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
     let current = settings::current(conn)?;
     let s = &current.settings;
     let mut insert = conn.prepare_cached(
@@ -416,13 +434,8 @@ pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> 
 }
 
 /// Records the CSM's 1-5 rating of an account and reassesses it.
-pub fn rate_sentiment(
-    conn: &Connection,
-    account_id: i64,
-    rating: i64,
-    note: &str,
-    today: NaiveDate,
-) -> Result<()> {
+pub fn rate_sentiment(w: &Write<'_>, account_id: i64, rating: i64, note: &str) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
     if !(1..=5).contains(&rating) {
         return Err(Error::invalid("Rate the account from 1 to 5."));
     }
@@ -442,14 +455,12 @@ pub fn rate_sentiment(
         Some("active") => {}
         Some(_) => return Err(Error::invalid("A churned account cannot be rated.")),
     }
-    let tx = conn.unchecked_transaction()?;
     let note = note.trim();
-    tx.execute(
+    conn.execute(
         "INSERT INTO sentiment_ratings(account_id, rating, note, rated_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![account_id, rating, (!note.is_empty()).then_some(note), today, Utc::now().to_rfc3339()],
     )?;
-    run(&tx, today, Some(account_id), true)?;
-    tx.commit()?;
+    w.touch(account_id);
     Ok(())
 }
 
@@ -479,16 +490,9 @@ pub fn latest_sentiment(conn: &Connection, account_id: i64) -> Result<Option<Sen
 }
 
 /// Saves new settings as a version and reassesses the whole book with them.
-pub fn save_settings(
-    conn: &Connection,
-    s: &Settings,
-    note: Option<&str>,
-    today: NaiveDate,
-) -> Result<i64> {
-    let tx = conn.unchecked_transaction()?;
-    let version = settings::save(&tx, s, note)?;
-    run(&tx, today, None, true)?;
-    tx.commit()?;
+pub fn save_settings(w: &Write<'_>, s: &Settings, note: Option<&str>) -> Result<i64> {
+    let version = settings::save(w.conn(), s, note)?;
+    w.touch_book();
     Ok(version)
 }
 

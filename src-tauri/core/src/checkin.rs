@@ -4,13 +4,13 @@
 //! held).
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection};
 use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{source, ActivityKind, Sentiment};
-use crate::rollup;
+use crate::write::Write;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NextStep {
@@ -31,8 +31,9 @@ pub struct NewCheckIn {
     pub next_steps: Vec<NextStep>,
 }
 
-/// Stores the check-in and its tasks in one transaction; returns the activity id.
-pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Result<i64> {
+/// Stores the check-in and its tasks; returns the activity id.
+pub fn log(w: &Write<'_>, input: &NewCheckIn) -> Result<i64> {
+    let today = w.today();
     let summary = input.summary.trim();
     if summary.is_empty() {
         return Err(Error::invalid("Write a short summary of the check-in."));
@@ -48,7 +49,7 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
         .iter()
         .filter(|s| !s.title.trim().is_empty())
         .collect();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = w.conn();
     let exists: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM accounts WHERE id = ?1)",
         [input.account_id],
@@ -100,9 +101,7 @@ pub fn log(conn: &mut Connection, input: &NewCheckIn, today: NaiveDate) -> Resul
             ],
         )?;
     }
-    rollup::refresh(&tx, &[input.account_id], today)?;
-    crate::assess::run_after_change(&tx, today, Some(input.account_id))?;
-    tx.commit()?;
+    w.touch(input.account_id);
     Ok(activity_id)
 }
 

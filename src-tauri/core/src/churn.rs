@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::health::{inputs, Inputs, Settings};
+use crate::write::Write;
 
 /// The model predicts churn within this many days.
 pub const HORIZON_DAYS: i64 = 120;
@@ -556,7 +557,7 @@ pub fn calibration(scored: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
 }
 
 /// Stores a freshly trained model; it replaces the previous one.
-pub fn store(conn: &Connection, model: &ChurnModel) -> Result<()> {
+pub(crate) fn store(conn: &Connection, model: &ChurnModel) -> Result<()> {
     let json = serde_json::to_string(model)
         .map_err(|e| Error::invalid(format!("The churn model cannot be stored: {e}")))?;
     conn.execute(
@@ -583,9 +584,19 @@ pub fn current(conn: &Connection) -> Result<Option<ChurnModel>> {
     Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
-/// Trains and stores a model, or records why there is none.
-pub fn retrain(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result<ModelStatus> {
-    match train(conn, settings, today)? {
+/// Trains and stores a model (or records why there is none); every account
+/// is then rescored with it.
+pub fn retrain(w: &Write<'_>) -> Result<ModelStatus> {
+    let (conn, today) = (w.conn(), w.today());
+    let settings = crate::health::settings::current(conn)?.settings;
+    w.touch_book();
+    let started = std::time::Instant::now();
+    let trained = train(conn, &settings, today)?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "churn model trained"
+    );
+    match trained {
         Trained::Model(model) => {
             store(conn, &model)?;
             Ok(ModelStatus {

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The database was written by a newer Steward; it is left untouched.
     DatabaseTooNew,
+    /// The portfolio file is damaged; Steward will not write to it.
+    DatabaseDamaged,
     /// SQLite failed (disk full, locked, corrupt).
     Storage,
     /// Reading or writing a file failed.
@@ -42,8 +44,16 @@ pub enum Error {
         "This portfolio was written by a newer version of Steward (schema {found}, this app knows up to {supported}). Update Steward to open it; the file was not changed."
     )]
     DatabaseTooNew { found: i64, supported: i64 },
-    #[error("Database error: {0}")]
+    #[error("{msg}", msg = storage_message(.0))]
     Storage(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Damaged(String),
+    #[error("Upgrading the portfolio to schema {version} failed: {reason}. {kept}")]
+    Upgrade {
+        version: i64,
+        reason: String,
+        kept: String,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -77,7 +87,8 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
-            Error::Storage(_) => ErrorCode::Storage,
+            Error::Storage(_) | Error::Upgrade { .. } => ErrorCode::Storage,
+            Error::Damaged(_) => ErrorCode::DatabaseDamaged,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Internal(_) => ErrorCode::Internal,
@@ -99,6 +110,31 @@ impl Serialize for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// SQLite's failures in words a CSM can act on, without the SQL behind them.
+pub fn storage_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => {
+            "The disk is full, so Steward could not save; free some space and try again (nothing was changed)".into()
+        }
+        Some(C::SystemIoFailure) => "The disk could not be read or written (an I/O error); nothing was changed".into(),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => {
+            "The portfolio is busy with other work (an import, or another Steward window or command); try again in a moment".into()
+        }
+        Some(C::DatabaseCorrupt | C::NotADatabase) => {
+            "The portfolio file is damaged or is not a Steward portfolio".into()
+        }
+        Some(C::ReadOnly | C::CannotOpen | C::PermissionDenied) => {
+            "Steward cannot write to the portfolio file (no permission, or a read-only disk)".into()
+        }
+        _ => match e {
+            rusqlite::Error::SqlInputError { msg, .. } => format!("Database error: {msg}"),
+            rusqlite::Error::SqliteFailure(_, Some(msg)) => format!("Database error: {msg}"),
+            other => format!("Database error: {other}"),
+        },
+    }
+}
 
 #[cfg(test)]
 mod tests {

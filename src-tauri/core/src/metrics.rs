@@ -248,7 +248,7 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
 fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<QuarterRenewals>> {
     let first = quarter_start(on);
     let starts: Vec<NaiveDate> = (0..5)
-        .map(|k| crate::demo::add_months(first, 3 * k))
+        .map(|k| crate::dates::add_months(first, 3 * k))
         .collect();
     let mut stmt = conn.prepare_cached(
         "SELECT a.renewal_date, a.arr_minor, h.band, h.churn_risk FROM accounts a

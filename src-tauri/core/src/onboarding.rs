@@ -14,6 +14,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::model::text_enum;
 use crate::plans::{self, MilestoneInput};
+use crate::write::Write;
 
 text_enum!(
     /// Who owes a checklist item.
@@ -82,7 +83,8 @@ pub fn templates(conn: &Connection) -> Result<Vec<Template>> {
 }
 
 /// Saves `phases` as the next version of template `name` (or its first).
-pub fn save_template(conn: &Connection, name: &str, phases: &[TemplatePhase]) -> Result<Template> {
+pub fn save_template(w: &Write<'_>, name: &str, phases: &[TemplatePhase]) -> Result<Template> {
+    let conn = w.conn();
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("The template needs a name."));
@@ -131,13 +133,8 @@ pub fn save_template(conn: &Connection, name: &str, phases: &[TemplatePhase]) ->
 /// Gives the account its own checklist from a template version; due dates
 /// count from the contract start (or `today` without one). Milestone items
 /// create their milestones. One running checklist per account.
-pub fn apply(
-    conn: &Connection,
-    account_id: i64,
-    template_id: i64,
-    expectations: &str,
-    today: NaiveDate,
-) -> Result<i64> {
+pub fn apply(w: &Write<'_>, account_id: i64, template_id: i64, expectations: &str) -> Result<i64> {
+    let (conn, today) = (w.conn(), w.today());
     let start: Option<Option<NaiveDate>> = conn
         .query_row(
             "SELECT contract_start FROM accounts WHERE id = ?1",
@@ -192,7 +189,7 @@ pub fn apply(
             let due = start + Duration::days(item.due_offset_days);
             let milestone = if item.milestone {
                 Some(plans::add_milestone(
-                    conn,
+                    w,
                     &MilestoneInput {
                         account_id,
                         objective_id: None,
@@ -209,6 +206,7 @@ pub fn apply(
             ])?;
         }
     }
+    w.touch(account_id);
     Ok(checklist)
 }
 
@@ -216,13 +214,13 @@ pub fn apply(
 /// item linked to a milestone achieves the milestone; opening it again takes
 /// the achievement back. Returns the account.
 pub fn set_done(
-    conn: &Connection,
+    w: &Write<'_>,
     item_id: i64,
     done_on: Option<NaiveDate>,
     note: &str,
-    today: NaiveDate,
 ) -> Result<i64> {
-    if done_on.is_some_and(|d| d > today) {
+    let conn = w.conn();
+    if done_on.is_some_and(|d| d > w.today()) {
         return Err(Error::invalid("An item cannot be done in the future."));
     }
     let row: Option<(Option<i64>, i64)> = conn
@@ -242,14 +240,15 @@ pub fn set_done(
     )?;
     match (milestone, done_on) {
         (Some(m), Some(on)) => {
-            plans::achieve(conn, m, on, note, today)?;
+            plans::achieve(w, m, on, note)?;
         }
         // Un-checking it takes the achievement back, so the two agree.
         (Some(m), None) => {
-            plans::reopen(conn, m)?;
+            plans::reopen(w, m)?;
         }
         (None, _) => {}
     }
+    w.touch(account_id);
     Ok(account_id)
 }
 

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{text_enum, ActivityKind, Sentiment};
+use crate::write::Write;
 
 text_enum!(
     /// The usage metrics an objective can follow.
@@ -93,7 +94,19 @@ pub struct Milestone {
 }
 
 fn check_account(conn: &Connection, account_id: i64) -> Result<()> {
-    crate::account::status_of(conn, account_id).map(|_| ())
+    crate::account::require(conn, account_id).map(|_| ())
+}
+
+/// The account a row of `table` belongs to.
+fn account_of(conn: &Connection, table: &str, what: &str, id: i64) -> Result<i64> {
+    // `table` is one of this module's own table names, never user text.
+    conn.query_row(
+        &format!("SELECT account_id FROM {table} WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(format!("{what} {id} does not exist.")))
 }
 
 fn title(text: &str, what: &str) -> Result<String> {
@@ -106,7 +119,8 @@ fn title(text: &str, what: &str) -> Result<String> {
 
 /// Adds an objective; returns its id. (The row is created, then written by
 /// `update_objective`, so adding and editing validate the same way.)
-pub fn add_objective(conn: &Connection, o: &ObjectiveInput) -> Result<i64> {
+pub fn add_objective(w: &Write<'_>, o: &ObjectiveInput) -> Result<i64> {
+    let conn = w.conn();
     check_account(conn, o.account_id)?;
     let name = title(&o.title, "objective")?;
     conn.execute(
@@ -114,13 +128,13 @@ pub fn add_objective(conn: &Connection, o: &ObjectiveInput) -> Result<i64> {
         params![o.account_id, name, Utc::now().to_rfc3339()],
     )?;
     let id = conn.last_insert_rowid();
-    update_objective(conn, id, o)?;
+    update_objective(w, id, o)?;
     Ok(id)
 }
 
 /// Rewrites an objective with `o` (whose account must be the objective's).
-pub fn update_objective(conn: &Connection, id: i64, o: &ObjectiveInput) -> Result<()> {
-    let n = conn.execute(
+pub fn update_objective(w: &Write<'_>, id: i64, o: &ObjectiveInput) -> Result<()> {
+    let n = w.conn().execute(
         "UPDATE objectives SET title = ?3, metric = ?4, usage_metric = ?5, baseline = ?6, target = ?7,
          target_date = ?8 WHERE id = ?1 AND account_id = ?2",
         params![
@@ -139,15 +153,16 @@ pub fn update_objective(conn: &Connection, id: i64, o: &ObjectiveInput) -> Resul
             "Objective {id} does not exist on this account."
         )));
     }
+    w.touch(o.account_id);
     Ok(())
 }
 
 /// Deletes an objective; its milestones stay on the plan, unlinked.
-pub fn delete_objective(conn: &Connection, id: i64) -> Result<()> {
-    let n = conn.execute("DELETE FROM objectives WHERE id = ?1", [id])?;
-    if n == 0 {
-        return Err(Error::not_found(format!("Objective {id} does not exist.")));
-    }
+pub fn delete_objective(w: &Write<'_>, id: i64) -> Result<()> {
+    let account = account_of(w.conn(), "objectives", "Objective", id)?;
+    w.conn()
+        .execute("DELETE FROM objectives WHERE id = ?1", [id])?;
+    w.touch(account);
     Ok(())
 }
 
@@ -201,7 +216,8 @@ fn current_usage(conn: &Connection, account_id: i64, metric: UsageMetric) -> Res
 
 /// Adds a milestone; returns its id. (Created, then written by
 /// `update_milestone`, which checks the objective is the account's own.)
-pub fn add_milestone(conn: &Connection, m: &MilestoneInput) -> Result<i64> {
+pub fn add_milestone(w: &Write<'_>, m: &MilestoneInput) -> Result<i64> {
+    let conn = w.conn();
     check_account(conn, m.account_id)?;
     let name = title(&m.title, "milestone")?;
     if let Some(objective) = m.objective_id {
@@ -212,7 +228,7 @@ pub fn add_milestone(conn: &Connection, m: &MilestoneInput) -> Result<i64> {
         params![m.account_id, name, Utc::now().to_rfc3339()],
     )?;
     let id = conn.last_insert_rowid();
-    update_milestone(conn, id, m)?;
+    update_milestone(w, id, m)?;
     Ok(id)
 }
 
@@ -232,7 +248,8 @@ fn check_objective(conn: &Connection, objective: i64, account_id: i64) -> Result
 
 /// Rewrites a milestone's title, target date, objective and first-value
 /// flag (its account must be `m`'s). Its status and achievement stay.
-pub fn update_milestone(conn: &Connection, id: i64, m: &MilestoneInput) -> Result<()> {
+pub fn update_milestone(w: &Write<'_>, id: i64, m: &MilestoneInput) -> Result<()> {
+    let conn = w.conn();
     if let Some(objective) = m.objective_id {
         check_objective(conn, objective, m.account_id)?;
     }
@@ -253,6 +270,7 @@ pub fn update_milestone(conn: &Connection, id: i64, m: &MilestoneInput) -> Resul
             "Milestone {id} does not exist on this account."
         )));
     }
+    w.touch(m.account_id);
     Ok(())
 }
 
@@ -281,47 +299,42 @@ fn withdraw(conn: &Connection, id: i64) -> Result<i64> {
 
 /// Marks an achieved milestone as not achieved after all, with the checklist
 /// item that stands for it. Returns the account.
-pub fn reopen(conn: &Connection, id: i64) -> Result<i64> {
-    let account_id = withdraw(conn, id)?;
-    conn.execute(
+pub fn reopen(w: &Write<'_>, id: i64) -> Result<i64> {
+    let account_id = withdraw(w.conn(), id)?;
+    w.conn().execute(
         "UPDATE checklist_items SET done_on = NULL WHERE milestone_id = ?1",
         [id],
     )?;
+    w.touch(account_id);
     Ok(account_id)
 }
 
 /// Deletes a milestone with its timeline note. Returns the account.
-pub fn delete_milestone(conn: &Connection, id: i64) -> Result<i64> {
-    let account_id = withdraw(conn, id)?;
-    conn.execute("DELETE FROM milestones WHERE id = ?1", [id])?;
+pub fn delete_milestone(w: &Write<'_>, id: i64) -> Result<i64> {
+    let account_id = withdraw(w.conn(), id)?;
+    w.conn()
+        .execute("DELETE FROM milestones WHERE id = ?1", [id])?;
+    w.touch(account_id);
     Ok(account_id)
 }
 
-pub fn set_milestone_plan(conn: &Connection, id: i64, plan: MilestonePlan) -> Result<()> {
-    let n = conn.execute(
+pub fn set_milestone_plan(w: &Write<'_>, id: i64, plan: MilestonePlan) -> Result<()> {
+    let account = account_of(w.conn(), "milestones", "Milestone", id)?;
+    w.conn().execute(
         "UPDATE milestones SET status = ?2 WHERE id = ?1",
         params![id, plan],
     )?;
-    if n == 0 {
-        return Err(Error::not_found(format!("Milestone {id} does not exist.")));
-    }
+    w.touch(account);
     Ok(())
 }
 
 /// Marks a milestone achieved on `on` with its evidence: it lands on the
 /// timeline as a note and is flagged for the next QBR, and a checklist item
-/// linked to it is checked off on the same day. The caller refreshes
-/// the account's figures (`assess::after_account_write`): the demo book does
-/// it once for all accounts instead. Achieving it twice
-/// changes nothing. A date after `today` is refused. Returns the account.
-pub fn achieve(
-    conn: &Connection,
-    id: i64,
-    on: NaiveDate,
-    evidence: &str,
-    today: NaiveDate,
-) -> Result<i64> {
-    if on > today {
+/// linked to it is checked off on the same day. Achieving it twice changes
+/// nothing. A date after today is refused. Returns the account.
+pub fn achieve(w: &Write<'_>, id: i64, on: NaiveDate, evidence: &str) -> Result<i64> {
+    let conn = w.conn();
+    if on > w.today() {
         return Err(Error::invalid(
             "A milestone cannot be achieved in the future.",
         ));
@@ -357,6 +370,7 @@ pub fn achieve(
         "UPDATE checklist_items SET done_on = ?2 WHERE milestone_id = ?1 AND done_on IS NULL",
         params![id, on],
     )?;
+    w.touch(account_id);
     Ok(account_id)
 }
 

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{text_enum, Money};
+use crate::write::Write;
 
 text_enum!(
     /// Why a customer left.
@@ -40,7 +41,8 @@ fn trimmed(s: &Option<String>) -> Option<&str> {
 }
 
 /// Writes (or rewrites) the post-mortem of a churned account.
-pub fn save(conn: &Connection, p: &Postmortem) -> Result<()> {
+pub fn save(w: &Write<'_>, p: &Postmortem) -> Result<()> {
+    let conn = w.conn();
     let row: Option<(String, Option<NaiveDate>)> = conn
         .query_row(
             "SELECT status, churn_date FROM accounts WHERE id = ?1",
@@ -76,6 +78,7 @@ pub fn save(conn: &Connection, p: &Postmortem) -> Result<()> {
             Utc::now().to_rfc3339()
         ],
     )?;
+    w.touch(p.account_id);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::ActivityKind;
+use crate::write::Write;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Qbr {
@@ -41,12 +42,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Qbr> {
 }
 
 fn require_live(conn: &Connection, account_id: i64) -> Result<()> {
-    if crate::account::status_of(conn, account_id)? != "active" {
-        return Err(Error::invalid(
-            "QBRs are for current customers; this account has churned.",
-        ));
-    }
-    Ok(())
+    crate::account::require_live(conn, account_id, "QBRs are for current customers")
 }
 
 /// The account's planned QBR, if any.
@@ -63,14 +59,11 @@ fn planned(conn: &Connection, account_id: i64) -> Result<Option<i64>> {
 /// Plans the account's next QBR on `on`, or moves the one already planned.
 /// A day before `today` is refused: a QBR that already happened is recorded
 /// with [`hold`]. Returns the QBR's id.
-pub fn schedule(
-    conn: &Connection,
-    account_id: i64,
-    on: NaiveDate,
-    today: NaiveDate,
-) -> Result<i64> {
+pub fn schedule(w: &Write<'_>, account_id: i64, on: NaiveDate) -> Result<i64> {
+    let conn = w.conn();
     require_live(conn, account_id)?;
-    if on < today {
+    w.touch(account_id);
+    if on < w.today() {
         return Err(Error::invalid(
             "A QBR is scheduled for today or later; to record one that took place, mark it held.",
         ));
@@ -96,16 +89,10 @@ pub fn schedule(
 
 /// The CSM held the account's QBR on `on`: [`record_held`], and the meeting
 /// goes on the timeline (a touch) with the note. Returns the QBR's id.
-pub fn hold(
-    conn: &Connection,
-    account_id: i64,
-    on: NaiveDate,
-    note: &str,
-    today: NaiveDate,
-) -> Result<i64> {
-    let id = record_held(conn, account_id, on, note, today)?;
+pub fn hold(w: &Write<'_>, account_id: i64, on: NaiveDate, note: &str) -> Result<i64> {
+    let id = record_held(w, account_id, on, note)?;
     crate::checkin::log_entry(
-        conn,
+        w.conn(),
         account_id,
         ActivityKind::Qbr,
         on,
@@ -120,15 +107,11 @@ pub fn hold(
 /// one, else a new record) with an optional note, and clears the QBR mark of
 /// the milestones achieved up to that day: they have been reported. Nothing
 /// goes on the timeline (the demo book's meetings are already there).
-pub fn record_held(
-    conn: &Connection,
-    account_id: i64,
-    on: NaiveDate,
-    note: &str,
-    today: NaiveDate,
-) -> Result<i64> {
+pub fn record_held(w: &Write<'_>, account_id: i64, on: NaiveDate, note: &str) -> Result<i64> {
+    let conn = w.conn();
     require_live(conn, account_id)?;
-    if on > today {
+    w.touch(account_id);
+    if on > w.today() {
         return Err(Error::invalid(
             "A QBR cannot be marked held on a day still to come.",
         ));
@@ -159,9 +142,10 @@ pub fn record_held(
 }
 
 /// Drops the account's planned QBR (no-op when none is planned).
-pub fn cancel(conn: &Connection, account_id: i64) -> Result<()> {
-    crate::account::status_of(conn, account_id)?;
-    conn.execute(
+pub fn cancel(w: &Write<'_>, account_id: i64) -> Result<()> {
+    crate::account::require(w.conn(), account_id)?;
+    w.touch(account_id);
+    w.conn().execute(
         "DELETE FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
         [account_id],
     )?;

@@ -11,7 +11,7 @@ use crate::error::Result;
 const WEEKS: i64 = 12;
 
 /// Refreshes the rollups of the given accounts as of `today`.
-pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Result<()> {
+pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Result<()> {
     let from = today - Duration::days(WEEKS * 7);
     let mut usage = conn.prepare_cached(
         "SELECT day, active_users, licensed_seats FROM usage_daily
@@ -81,7 +81,8 @@ pub fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Resu
 
 /// Refreshes every account and records the day, so a later start on the same
 /// day can skip the work.
-pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
+pub fn refresh_all(w: &crate::write::Write<'_>) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM accounts")?
         .query_map([], |r| r.get(0))?
@@ -89,23 +90,6 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
     refresh(conn, &ids, today)?;
     crate::store::set_meta(conn, "rollups_on", &today.to_string())?;
     Ok(())
-}
-
-/// Refreshes everything when the rollups were computed on another day (the
-/// sparkline windows move with the calendar).
-pub fn refresh_if_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
-    let on: Option<NaiveDate> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'rollups_on'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if on == Some(today) {
-        return Ok(false);
-    }
-    let tx = conn.unchecked_transaction()?;
-    refresh_all(&tx, today)?;
-    tx.commit()?;
-    Ok(true)
 }
 
 /// Last four weeks against the four before, in percent.

@@ -1,5 +1,11 @@
-//! The SQLite portfolio file: opening it with the pragmas every connection
-//! needs, and migrating it. Rust is the only writer of this file.
+//! The SQLite portfolio file: checking it before anything writes to it,
+//! opening it with the pragmas every connection needs, and migrating it.
+//! Rust is the only writer of this file.
+//!
+//! Opening never changes a file it then refuses: the version and an
+//! integrity check are read on a read-only connection first, so a portfolio
+//! from a newer Steward or a damaged one stays byte for byte as it was. A
+//! failed upgrade or a failed first start leaves no partial file or backup.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_health.sql")),
     (3, include_str!("../migrations/0003_plans.sql")),
     (4, include_str!("../migrations/0004_qbrs.sql")),
+    (5, include_str!("../migrations/0005_demo_truth_out.sql")),
 ];
 
 /// The schema version this build writes.
@@ -102,11 +109,129 @@ pub fn open_in(data_dir: &Path) -> Result<Connection> {
 }
 
 /// Opens the portfolio file at `path`, migrating it when it is older than this
-/// build (after taking a backup) and refusing it when it is newer.
+/// build (after taking a backup) and refusing it when it is newer or damaged.
 pub fn open(path: &Path) -> Result<Connection> {
-    let mut conn = connect(path)?;
-    migrate(&mut conn, path)?;
-    Ok(conn)
+    let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+    if existed {
+        check(path)?;
+    }
+    let opened = connect(path).and_then(|mut conn| {
+        migrate(&mut conn, path)?;
+        Ok(conn)
+    });
+    opened.map_err(|e| {
+        if !existed {
+            // A portfolio that could not even be created leaves nothing behind.
+            remove_with_sidecars(path);
+        }
+        explain_io(e, path)
+    })
+}
+
+/// Reads the file's version and checks its integrity without writing to it:
+/// a file from a newer Steward, or a damaged one, is refused untouched.
+pub fn check(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| damaged(path, &e.to_string()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let found = match schema_version(&conn) {
+        Ok(v) => v,
+        Err(Error::Storage(e)) if is_damage(&e) => return Err(damaged(path, &e.to_string())),
+        Err(e) => return Err(e),
+    };
+    if found > SCHEMA_VERSION {
+        return Err(Error::DatabaseTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // quick_check reads every page once but skips the index cross-checks
+    // of integrity_check: about a second for a 5,000-account book.
+    let verdict: rusqlite::Result<String> =
+        conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0));
+    match verdict {
+        Ok(v) if v == "ok" => Ok(()),
+        Ok(v) => Err(damaged(path, &v)),
+        Err(e) if is_damage(&e) => Err(damaged(path, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// The error for a damaged portfolio, saying how to get the data back.
+fn damaged(path: &Path, detail: &str) -> Error {
+    let newest = path.parent().and_then(|dir| {
+        let stem = path.file_stem()?.to_string_lossy().to_string();
+        std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                name.starts_with(&format!("{stem}.v")) && name.ends_with(".bak")
+            })
+            .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+            .map(|e| e.path())
+    });
+    let restore = match newest {
+        Some(b) => format!(
+            "To restore, quit Steward and replace it with the newest backup, {} (or a backup of your own).",
+            b.display()
+        ),
+        None => "To restore, quit Steward and replace it with a backup of your own.".to_string(),
+    };
+    let detail: String = detail.chars().take(200).collect();
+    Error::Damaged(format!(
+        "The portfolio file {} is damaged ({detail}), so Steward will not write to it. {restore}",
+        path.display()
+    ))
+}
+
+/// Deletes a portfolio file that was being created, with its WAL files.
+fn remove_with_sidecars(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+    }
+}
+
+/// SQLite reports a full disk while starting as a bare I/O error; a probe
+/// write to the same folder tells the two apart.
+fn explain_io(e: Error, path: &Path) -> Error {
+    let Error::Storage(inner) = &e else {
+        return e;
+    };
+    if inner.sqlite_error_code() != Some(rusqlite::ErrorCode::SystemIoFailure) {
+        return e;
+    }
+    let Some(dir) = path.parent() else {
+        return e;
+    };
+    let probe = dir.join(".steward-space-probe");
+    let full = std::fs::write(&probe, vec![0u8; 64 * 1024])
+        .err()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull);
+    let _ = std::fs::remove_file(&probe);
+    if full {
+        Error::Io {
+            context: format!(
+                "The disk holding {} is full, so Steward could not open the portfolio; free some space and try again (nothing was changed)",
+                dir.display()
+            ),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        }
+    } else {
+        e
+    }
 }
 
 /// A connection with the pragmas every connection needs, without migrating.
@@ -149,15 +274,40 @@ fn apply_migrations(conn: &mut Connection, path: &Path, migrations: &[(i64, &str
     if found == latest {
         return Ok(());
     }
-    if found > 0 {
-        backup(conn, path, found)?;
-    }
+    let copy = if found > 0 {
+        Some(backup(conn, path, found)?)
+    } else {
+        None
+    };
     for (version, sql) in migrations.iter().filter(|(v, _)| *v > found) {
         // Each migration and its version bump commit together or not at all.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+        let step = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .and_then(|tx| {
+                tx.execute_batch(sql)?;
+                tx.pragma_update(None, "user_version", version)?;
+                tx.commit()
+            });
+        if let Err(e) = step {
+            let reached = schema_version(conn).unwrap_or(found);
+            if reached == found {
+                // Nothing was changed, so the copy would only be litter.
+                if let Some(copy) = &copy {
+                    let _ = std::fs::remove_file(copy);
+                }
+            }
+            return Err(Error::Upgrade {
+                version: *version,
+                reason: crate::error::storage_message(&e),
+                kept: match (reached == found, &copy) {
+                    (true, _) => "The file was not changed.".to_string(),
+                    (false, Some(copy)) => {
+                        format!("A copy from before the upgrade is at {}.", copy.display())
+                    }
+                    (false, None) => String::new(),
+                },
+            });
+        }
     }
     Ok(())
 }
@@ -175,7 +325,16 @@ fn backup(conn: &Connection, path: &Path, version: i64) -> Result<PathBuf> {
     let target_str = target
         .to_str()
         .ok_or_else(|| Error::invalid("The data folder path is not valid UTF-8"))?;
-    conn.execute("VACUUM INTO ?1", [target_str])?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [target_str]) {
+        let _ = std::fs::remove_file(&target);
+        return Err(Error::Io {
+            context: format!(
+                "Steward takes a copy of the portfolio before upgrading it, and could not write it ({}); the portfolio was not changed",
+                crate::error::storage_message(&e)
+            ),
+            source: std::io::Error::other("backup failed"),
+        });
+    }
     Ok(target)
 }
 

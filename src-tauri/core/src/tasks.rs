@@ -3,12 +3,13 @@
 //! checklists, split into overdue, due today and upcoming.
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{source, text_enum};
+use crate::write::Write;
 
 /// Where a task lives: the tasks table, or an onboarding checklist (whose
 /// items are checked off through `onboarding::set_done`).
@@ -120,13 +121,15 @@ pub struct NewTask {
 }
 
 /// Adds a manual task; returns its id.
-pub fn add(conn: &Connection, task: &NewTask) -> Result<i64> {
+pub fn add(w: &Write<'_>, task: &NewTask) -> Result<i64> {
+    let conn = w.conn();
     let title = task.title.trim();
     if title.is_empty() {
         return Err(Error::invalid("The task needs a title."));
     }
     if let Some(account) = task.account_id {
-        crate::account::status_of(conn, account)?;
+        crate::account::require(conn, account)?;
+        w.touch(account);
     }
     conn.execute(
         "INSERT INTO tasks(account_id, title, due_on, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -142,14 +145,21 @@ pub fn add(conn: &Connection, task: &NewTask) -> Result<i64> {
 }
 
 /// Marks a task done (or open again).
-pub fn set_done(conn: &Connection, id: i64, done: bool) -> Result<()> {
+pub fn set_done(w: &Write<'_>, id: i64, done: bool) -> Result<()> {
+    let conn = w.conn();
+    let account: Option<i64> = conn
+        .query_row("SELECT account_id FROM tasks WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("Task {id} does not exist.")))?;
     let done_at = done.then(|| Utc::now().to_rfc3339());
-    let changed = conn.execute(
+    conn.execute(
         "UPDATE tasks SET done_at = ?2 WHERE id = ?1",
         params![id, done_at],
     )?;
-    if changed == 0 {
-        return Err(Error::NotFound(format!("Task {id} does not exist.")));
+    if let Some(account) = account {
+        w.touch(account);
     }
     Ok(())
 }

@@ -10,8 +10,9 @@ use steward_core::assess;
 use steward_core::churn;
 use steward_core::health::{settings, Band};
 use steward_core::today::{self, Section};
-use steward_core::{account, store};
-use support::{book, today};
+use steward_core::{account_page, store};
+use steward_demo::Scenario;
+use support::{book, today, try_write_on, write, write_on};
 
 fn unresolved(conn: &Connection, account_id: i64, reason: AlertReason) -> Vec<(i64, String)> {
     conn.prepare(
@@ -29,7 +30,7 @@ fn unresolved(conn: &Connection, account_id: i64, reason: AlertReason) -> Vec<(i
 #[test]
 fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 600, 11);
+    let (conn, demo) = book(dir.path(), 600, 11);
     let status = churn::status(&conn).expect("status");
     let q = status.quality.expect("a model on a 600-account book");
     assert!(q.auc >= 0.80, "held-out AUC {:.3}", q.auc);
@@ -50,19 +51,27 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
     assert!(seat.coefficient < 0.0, "{seat:?}");
 
     // Declining accounts carry more risk than healthy ones, with reasons in words.
-    let risk_of = |scenario: &str| -> (f64, Vec<String>) {
-        let (p, factors): (f64, String) = conn
-            .query_row(
-                "SELECT avg(h.churn_risk), max(h.risk_factors) FROM health_scores h
-                 JOIN demo_ground_truth g ON g.account_id = h.account_id WHERE g.scenario = ?1",
-                [scenario],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .expect("risk");
-        (p, serde_json::from_str(&factors).expect("factors"))
+    let risk_of = |scenario: Scenario| -> (f64, Vec<String>) {
+        let mut stmt = conn
+            .prepare("SELECT churn_risk, risk_factors FROM health_scores WHERE account_id = ?1")
+            .expect("prepare");
+        let (mut sum, mut n, mut factors) = (0.0, 0, Vec::new());
+        for t in demo.with(scenario) {
+            if let Ok((p, f)) = stmt.query_row([t.account_id], |r| {
+                Ok((r.get::<_, f64>(0)?, r.get::<_, String>(1)?))
+            }) {
+                sum += p;
+                n += 1;
+                let f: Vec<String> = serde_json::from_str(&f).expect("factors");
+                if f.len() > factors.len() {
+                    factors = f;
+                }
+            }
+        }
+        (sum / f64::from(n.max(1)), factors)
     };
-    let (declining, factors) = risk_of("declining");
-    let (healthy, _) = risk_of("healthy");
+    let (declining, factors) = risk_of(Scenario::Declining);
+    let (healthy, _) = risk_of(Scenario::Healthy);
     assert!(
         declining > healthy * 5.0,
         "declining {declining:.3} vs healthy {healthy:.3}"
@@ -73,7 +82,7 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
 #[test]
 fn a_small_book_falls_back_to_health_and_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 25, 3);
+    let (conn, _) = book(dir.path(), 25, 3);
     let status = churn::status(&conn).expect("status");
     assert!(status.quality.is_none());
     let reason = status.fallback_reason.expect("a reason");
@@ -92,13 +101,13 @@ fn a_small_book_falls_back_to_health_and_says_so() {
 #[test]
 fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 120, 5);
+    let (mut conn, _) = book(dir.path(), 120, 5);
     let first: i64 = conn
         .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
         .expect("count");
     assert!(first > 0, "a demo book has warnings");
     // Assessing again the same day raises nothing new.
-    let again = assess::run(&conn, today(), None, true).expect("assess");
+    let again = write(&mut conn, assess::book);
     assert_eq!(again.alerts.raised, 0);
     let total: i64 = conn
         .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
@@ -123,7 +132,9 @@ fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
         .expect("a risk")
         .clone();
     let ids: Vec<i64> = risk.reasons.iter().map(|r| r.alert_id).collect();
-    alerts::snooze(&conn, &ids, today() + Duration::days(7), today()).expect("snooze");
+    write(&mut conn, |w| {
+        alerts::snooze(w, &ids, today() + Duration::days(7))
+    });
     let snoozed = today::list(&conn, today(), 500).expect("today");
     assert!(!snoozed
         .items
@@ -131,12 +142,12 @@ fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
         .any(|i| i.account_id == risk.account_id && i.section == Section::Risk));
     assert_eq!(snoozed.snoozed as usize, ids.len());
     // Rules firing again keep it snoozed...
-    assess::run(&conn, today(), None, true).expect("assess");
+    write(&mut conn, assess::book);
     let (_, status) = &unresolved(&conn, risk.account_id, risk.reasons[0].reason)[0];
     assert_eq!(status, "snoozed");
     // ...until the date passes.
     let later = today() + Duration::days(8);
-    assess::run(&conn, later, None, true).expect("assess");
+    write_on(&mut conn, later, assess::book);
     let woke = today::list(&conn, later, 500).expect("today");
     let awake = woke
         .items
@@ -147,16 +158,12 @@ fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
     // Resolving with a note keeps the reason quiet even though the rule still fires.
     let reason = awake.reasons[0].reason;
     let open = unresolved(&conn, risk.account_id, reason);
-    alerts::resolve(
-        &conn,
-        &[open[0].0],
-        "Talked to the sponsor; plan agreed",
-        later,
-    )
-    .expect("resolve");
-    assess::run(&conn, later, None, true).expect("assess");
+    write_on(&mut conn, later, |w| {
+        alerts::resolve(w, &[open[0].0], "Talked to the sponsor; plan agreed")
+    });
+    write_on(&mut conn, later, assess::book);
     assert!(unresolved(&conn, risk.account_id, reason).is_empty());
-    let page = account::page(&conn, risk.account_id, 30, later).expect("page");
+    let page = account_page::page(&conn, risk.account_id, 30, later).expect("page");
     let resolved = page
         .alerts
         .iter()
@@ -167,14 +174,14 @@ fn alerts_are_updated_not_duplicated_and_snooze_and_resolve_hold() {
         Some("Talked to the sponsor; plan agreed")
     );
     // Snoozing into the past or resolving twice is refused.
-    assert!(alerts::snooze(&conn, &[open[0].0], later, later).is_err());
-    assert!(alerts::resolve(&conn, &[open[0].0], "", later).is_err());
+    assert!(try_write_on(&mut conn, later, |w| alerts::snooze(w, &[open[0].0], later)).is_err());
+    assert!(try_write_on(&mut conn, later, |w| alerts::resolve(w, &[open[0].0], "")).is_err());
 }
 
 #[test]
 fn a_new_warning_applies_its_playbook_with_due_dates() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 60, 9);
+    let (mut conn, _) = book(dir.path(), 60, 9);
     // A healthy account whose invoice just failed.
     let id: i64 = conn
         .query_row(
@@ -191,7 +198,7 @@ fn a_new_warning_applies_its_playbook_with_due_dates() {
         rusqlite::params![id, today() - Duration::days(40), today() - Duration::days(10)],
     )
     .expect("invoice");
-    let summary = assess::run_after_change(&conn, today(), Some(id)).expect("assess");
+    let summary = write(&mut conn, |w| assess::account(w, id));
     assert_eq!(summary.alerts.raised, 1, "{summary:?}");
     let alert = alerts::for_account(&conn, id, today())
         .expect("alerts")
@@ -210,10 +217,7 @@ fn a_new_warning_applies_its_playbook_with_due_dates() {
     assert_eq!(title, "Ask the billing contact about the open invoice");
     assert_eq!(due, today() + Duration::days(2));
     // Applying again adds nothing.
-    assert_eq!(
-        alerts::apply_playbook(&conn, alert.id, today()).expect("apply"),
-        0
-    );
+    assert_eq!(write(&mut conn, |w| alerts::apply_playbook(w, alert.id)), 0);
 
     // An edited playbook is used for the next alert.
     let mut playbook = alerts::playbooks(&conn)
@@ -225,13 +229,13 @@ fn a_new_warning_applies_its_playbook_with_due_dates() {
         title: "Send the detractor a personal note".into(),
         due_in_days: 1,
     }];
-    alerts::save_playbook(&conn, &playbook).expect("save");
+    write(&mut conn, |w| alerts::save_playbook(w, &playbook));
     conn.execute(
         "INSERT INTO survey_responses(account_id, kind, score, responded_on, source) VALUES (?1, 'nps', 2, ?2, 'user')",
         rusqlite::params![id, today() - Duration::days(1)],
     )
     .expect("survey");
-    assess::run_after_change(&conn, today(), Some(id)).expect("assess");
+    write(&mut conn, |w| assess::account(w, id));
     let titles: Vec<String> = conn
         .prepare(
             "SELECT t.title FROM tasks t JOIN alerts a ON a.id = t.alert_id WHERE a.reason = 'detractor' AND a.account_id = ?1",
@@ -247,7 +251,7 @@ fn a_new_warning_applies_its_playbook_with_due_dates() {
 #[test]
 fn saved_settings_rescore_the_book_and_history_keeps_its_version() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 80, 21);
+    let (mut conn, _) = book(dir.path(), 80, 21);
     let before = settings::current(&conn).expect("settings");
     assert_eq!(before.version, 0);
     let mut proposed = before.settings.clone();
@@ -256,8 +260,9 @@ fn saved_settings_rescore_the_book_and_history_keeps_its_version() {
     let preview = assess::preview_settings(&conn, &proposed, today()).expect("preview");
     assert!(!preview.moves.is_empty(), "raising green changes bands");
     assert!(preview.proposed_counts.green < preview.now_counts.green);
-    let version =
-        assess::save_settings(&conn, &proposed, Some("stricter green"), today()).expect("save");
+    let version = write(&mut conn, |w| {
+        assess::save_settings(w, &proposed, Some("stricter green"))
+    });
     assert_eq!(version, 1);
     // What the preview said is what saving did.
     let green_now: u32 = conn
@@ -284,24 +289,33 @@ fn saved_settings_rescore_the_book_and_history_keeps_its_version() {
     assert!(changes.settings_changed);
     // Invalid settings are refused with the reason, and nothing is saved.
     proposed.yellow_from = 95.0;
-    assert!(assess::save_settings(&conn, &proposed, None, today()).is_err());
+    assert!(try_write_on(&mut conn, today(), |w| assess::save_settings(
+        w, &proposed, None
+    ))
+    .is_err());
     assert_eq!(settings::current(&conn).expect("settings").version, 1);
 }
 
 #[test]
 fn history_trends_and_the_csms_rating() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 60, 4);
+    let (mut conn, demo) = book(dir.path(), 60, 4);
     // Weekly backfill plus today: 27 points for an account live all half-year.
-    let id: i64 = conn
-        .query_row(
-            "SELECT a.id FROM accounts a JOIN demo_ground_truth g ON g.account_id = a.id
-             WHERE g.scenario = 'declining' AND a.contract_start < ?1 ORDER BY a.id LIMIT 1",
-            [today() - Duration::days(400)],
-            |r| r.get(0),
-        )
+    let id = demo
+        .with(Scenario::Declining)
+        .map(|t| t.account_id)
+        .find(|id| {
+            let start: NaiveDate = conn
+                .query_row(
+                    "SELECT contract_start FROM accounts WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .expect("start");
+            start < today() - Duration::days(400)
+        })
         .expect("a declining account");
-    let page = account::page(&conn, id, 30, today()).expect("page");
+    let page = account_page::page(&conn, id, 30, today()).expect("page");
     assert_eq!(page.health_history.len(), 27);
     let first = page.health_history[0].score.expect("score");
     let last = page.health_history[26].score.expect("score");
@@ -313,19 +327,20 @@ fn history_trends_and_the_csms_rating() {
     assert_eq!(changes.since, Some(today() - Duration::days(7)));
 
     let health = page.health.expect("health");
-    assess::rate_sentiment(&conn, id, 5, "Sponsor committed to the renewal", today())
-        .expect("rate");
-    let rated = account::page(&conn, id, 30, today()).expect("page");
+    write(&mut conn, |w| {
+        assess::rate_sentiment(w, id, 5, "Sponsor committed to the renewal")
+    });
+    let rated = account_page::page(&conn, id, 30, today()).expect("page");
     let after = rated.health.expect("health");
     assert!(after.score > health.score || health.band == Band::Green);
     assert_eq!(rated.sentiment.expect("sentiment").rating, 5);
-    assert!(assess::rate_sentiment(&conn, id, 6, "", today()).is_err());
+    assert!(try_write_on(&mut conn, today(), |w| assess::rate_sentiment(w, id, 6, "")).is_err());
 }
 
 #[test]
 fn today_puts_declining_accounts_first_with_their_reasons() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 250, 42);
+    let (conn, demo) = book(dir.path(), 250, 42);
     let list = today::list(&conn, today(), 20).expect("today");
     let order: Vec<Section> = list.items.iter().map(|i| i.section).collect();
     let mut sorted = order.clone();
@@ -337,18 +352,10 @@ fn today_puts_declining_accounts_first_with_their_reasons() {
         .filter(|i| i.section == Section::Risk)
         .collect();
     assert!(!top.is_empty());
-    let scenario = |id: i64| -> String {
-        conn.query_row(
-            "SELECT scenario FROM demo_ground_truth WHERE account_id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .expect("truth")
-    };
     let declining = top
         .iter()
         .take(10)
-        .filter(|i| scenario(i.account_id) == "declining")
+        .filter(|i| demo.scenario_of(i.account_id) == Some(Scenario::Declining))
         .count();
     assert!(
         declining >= 7,
@@ -380,7 +387,7 @@ fn today_puts_declining_accounts_first_with_their_reasons() {
 fn the_portfolio_lists_health_with_its_weekly_change_and_sorts_by_it() {
     use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 60, 8);
+    let (mut conn, _) = book(dir.path(), 60, 8);
     let query = PortfolioQuery {
         sort: PortfolioSort::Health,
         ..Default::default()
@@ -410,7 +417,7 @@ fn the_portfolio_lists_health_with_its_weekly_change_and_sorts_by_it() {
     let mut s = settings::current(&conn).expect("settings").settings;
     s.weights.adoption = 60.0;
     s.tiers.cadence_a_days = 21;
-    assess::save_settings(&conn, &s, None, today()).expect("save");
+    write(&mut conn, |w| assess::save_settings(w, &s, None));
     let rows = portfolio::list(&conn, &query, today()).expect("list");
     assert!(rows.iter().all(|r| r.health_change_7d.is_none()));
     if let Some(a) = rows.iter().find(|r| r.tier == steward_core::model::Tier::A) {
@@ -491,7 +498,7 @@ fn portfolio_metrics_agree_with_a_hand_calculation() {
 fn the_demo_book_shows_expansion_contraction_and_band_history() {
     use steward_core::metrics::{self, MetricsQuery};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 250, 42);
+    let (conn, _) = book(dir.path(), 250, 42);
     let m = metrics::compute(
         &conn,
         &MetricsQuery {

@@ -5,20 +5,20 @@ mod support;
 
 use chrono::NaiveDate;
 use steward_core::checkin::{self, NewCheckIn, NextStep};
-use steward_core::demo::{self, DemoSpec};
 use steward_core::model::{ActivityKind, LifecycleStage, Sentiment, Tier};
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{self, CancelToken};
 use steward_core::search::{self, HitKind};
-use steward_core::{account, store, tasks};
-use support::{book, today};
+use steward_core::{account_page, assess, store, tasks};
+use steward_demo::{DemoSpec, Scenario};
+use support::{book, today, try_write, write};
 
 #[test]
 fn demo_book_is_deterministic_and_realistic() {
     let a = tempfile::tempdir().expect("tmp");
     let b = tempfile::tempdir().expect("tmp");
-    let conn = book(a.path(), 80, 7);
-    let other = book(b.path(), 80, 7);
+    let (mut conn, demo) = book(a.path(), 80, 7);
+    let (other, _) = book(b.path(), 80, 7);
     let fingerprint = |c: &rusqlite::Connection| -> (String, i64, i64) {
         c.query_row(
             "SELECT group_concat(name, '|'), (SELECT count(*) FROM usage_daily), (SELECT sum(active_users) FROM usage_daily) FROM accounts",
@@ -57,20 +57,25 @@ fn demo_book_is_deterministic_and_realistic() {
 
     // Churned accounts declined before they left: usage in their last 30 days
     // is well below the same account's level half a year earlier.
-    let declines: Vec<(Option<f64>, Option<f64>)> = conn
+    let mut stmt = conn
         .prepare(
             "SELECT (SELECT avg(active_users) FROM usage_daily u WHERE u.account_id = a.id
                        AND u.day > date(a.churn_date, '-30 days') AND u.day <= a.churn_date),
                     (SELECT avg(active_users) FROM usage_daily u WHERE u.account_id = a.id
-                       AND u.day > date(g.decline_start, '-60 days') AND u.day <= g.decline_start)
-             FROM accounts a JOIN demo_ground_truth g ON g.account_id = a.id
-             WHERE a.status = 'churned'",
+                       AND u.day > date(?2, '-60 days') AND u.day <= ?2)
+             FROM accounts a WHERE a.id = ?1 AND a.status = 'churned'",
         )
-        .expect("q")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("collect");
+        .expect("q");
+    let declines: Vec<(Option<f64>, Option<f64>)> = demo
+        .with(Scenario::Churned)
+        .map(|t| {
+            stmt.query_row(rusqlite::params![t.account_id, t.decline_start], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("usage")
+        })
+        .collect();
+    drop(stmt);
     let declines: Vec<(f64, f64)> = declines
         .into_iter()
         .filter_map(|(a, b)| Some((a?, b?)))
@@ -86,10 +91,18 @@ fn demo_book_is_deterministic_and_realistic() {
             "usage fell before churn: {last} vs {before}"
         );
     }
-    let truth: i64 = conn
-        .query_row("SELECT count(*) FROM demo_ground_truth", [], |r| r.get(0))
-        .expect("truth");
-    assert_eq!(truth, 80);
+    assert_eq!(demo.truth.len(), 80);
+    let truth_tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%truth%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema");
+    assert_eq!(
+        truth_tables, 0,
+        "the generator's truth is not in the CSM's file"
+    );
     let departed: i64 = conn
         .query_row(
             "SELECT count(*) FROM contacts WHERE left_company AND role = 'champion'",
@@ -116,14 +129,14 @@ fn demo_book_is_deterministic_and_realistic() {
     assert!(nps > 80);
 
     // The demo book only goes into an empty portfolio.
-    let mut conn = conn;
-    let err = demo::generate(
-        &mut conn,
-        &DemoSpec::default(),
-        today(),
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )
+    let err = try_write(&mut conn, |w| {
+        steward_demo::generate(
+            w,
+            &DemoSpec::default(),
+            &mut progress::ignore,
+            &CancelToken::default(),
+        )
+    })
     .expect_err("not twice");
     assert!(err.to_string().contains("already holds 80 accounts"));
 }
@@ -131,7 +144,7 @@ fn demo_book_is_deterministic_and_realistic() {
 #[test]
 fn portfolio_sorts_filters_and_shows_trends() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 60, 7);
+    let (conn, _) = book(dir.path(), 60, 7);
     let all = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
     let active: i64 = conn
         .query_row(
@@ -190,9 +203,9 @@ fn portfolio_sorts_filters_and_shows_trends() {
 #[test]
 fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut conn = book(dir.path(), 20, 7);
+    let (mut conn, _) = book(dir.path(), 20, 7);
     let row = &portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list")[0];
-    let page = account::page(&conn, row.id, 365 * 3, today()).expect("page");
+    let page = account_page::page(&conn, row.id, 365 * 3, today()).expect("page");
     assert!(!page.usage.days.is_empty());
     assert_eq!(page.usage.days.len(), page.usage.active_users.len());
     let contact = page.contacts[0].id;
@@ -219,11 +232,11 @@ fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
             },
         ],
     };
-    let id = checkin::log(&mut conn, &input, today()).expect("log");
+    let id = write(&mut conn, |w| checkin::log(w, &input));
     drop(conn);
 
     let conn = store::open_in(dir.path()).expect("reopen");
-    let page = account::page(&conn, row.id, 90, today()).expect("page");
+    let page = account_page::page(&conn, row.id, 90, today()).expect("page");
     let first = &page.activities[0];
     assert_eq!(first.id, id);
     assert_eq!(first.summary, input.summary);
@@ -273,7 +286,7 @@ fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
 #[test]
 fn check_in_input_is_validated() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut conn = book(dir.path(), 3, 7);
+    let (mut conn, _) = book(dir.path(), 3, 7);
     let base = NewCheckIn {
         account_id: 1,
         kind: ActivityKind::Note,
@@ -288,7 +301,7 @@ fn check_in_input_is_validated() {
         ..base.clone()
     };
     assert_eq!(
-        checkin::log(&mut conn, &empty, today())
+        try_write(&mut conn, |w| checkin::log(w, &empty))
             .expect_err("empty")
             .code(),
         steward_core::ErrorCode::InvalidInput
@@ -297,7 +310,7 @@ fn check_in_input_is_validated() {
         occurred_on: NaiveDate::from_ymd_opt(2027, 1, 1).expect("d"),
         ..base.clone()
     };
-    assert!(checkin::log(&mut conn, &future, today())
+    assert!(try_write(&mut conn, |w| checkin::log(w, &future))
         .expect_err("future")
         .to_string()
         .contains("future"));
@@ -306,7 +319,7 @@ fn check_in_input_is_validated() {
         ..base.clone()
     };
     assert_eq!(
-        checkin::log(&mut conn, &missing, today())
+        try_write(&mut conn, |w| checkin::log(w, &missing))
             .expect_err("missing")
             .code(),
         steward_core::ErrorCode::NotFound
@@ -326,7 +339,7 @@ fn check_in_input_is_validated() {
         contact_ids: vec![other],
         ..base
     };
-    assert!(checkin::log(&mut conn, &wrong, today()).is_err());
+    assert!(try_write(&mut conn, |w| checkin::log(w, &wrong)).is_err());
     let after: i64 = conn
         .query_row("SELECT count(*) FROM activities", [], |r| r.get(0))
         .expect("n");
@@ -336,7 +349,7 @@ fn check_in_input_is_validated() {
 #[test]
 fn rollups_follow_the_calendar_once_a_day() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 10, 7);
+    let (mut conn, _) = book(dir.path(), 10, 7);
     // An account with a full 12 weeks of usage before the move.
     let id = portfolio::list(&conn, &PortfolioQuery::default(), today())
         .expect("list")
@@ -352,14 +365,21 @@ fn rollups_follow_the_calendar_once_a_day() {
             .expect("row")
     };
     assert!(
-        !steward_core::rollup::refresh_if_stale(&conn, today()).expect("same day"),
+        assess::bring_up_to_date(&mut conn, today())
+            .expect("same day")
+            .is_none(),
         "fresh on the day they were made"
     );
     let later = today() + chrono::Duration::days(30);
     let before = row(&conn, later);
-    assert!(steward_core::rollup::refresh_if_stale(&conn, later).expect("refresh"));
+    let changes = assess::bring_up_to_date(&mut conn, later)
+        .expect("refresh")
+        .expect("a new day refreshes");
+    assert!(changes.book, "the whole book was reassessed");
     assert!(
-        !steward_core::rollup::refresh_if_stale(&conn, later).expect("again"),
+        assess::bring_up_to_date(&mut conn, later)
+            .expect("again")
+            .is_none(),
         "once per day"
     );
     let after = row(&conn, later);
@@ -372,7 +392,7 @@ fn rollups_follow_the_calendar_once_a_day() {
 fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
     use steward_core::health::{self, Band, Settings};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = book(dir.path(), 120, 7);
+    let (conn, demo) = book(dir.path(), 120, 7);
     let scores = health::score_all(&conn, &Settings::default(), today()).expect("score");
     let active: i64 = conn
         .query_row(
@@ -382,13 +402,11 @@ fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
         )
         .expect("n");
     assert_eq!(scores.len() as i64, active, "every live account is scored");
-    let truth: std::collections::HashMap<i64, String> = conn
-        .prepare("SELECT account_id, scenario FROM demo_ground_truth")
-        .expect("q")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("collect");
+    let truth: std::collections::HashMap<i64, &str> = demo
+        .truth
+        .iter()
+        .map(|t| (t.account_id, t.scenario.as_str()))
+        .collect();
     let mean = |scenario: &str| {
         let s: Vec<f64> = scores
             .iter()

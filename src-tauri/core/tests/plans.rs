@@ -9,8 +9,8 @@ use steward_core::calendar;
 use steward_core::onboarding::{self, ItemOwner, TemplateItem, TemplatePhase};
 use steward_core::plans::{self, MilestoneInput, MilestoneStatus, ObjectiveInput, UsageMetric};
 use steward_core::postmortem::{self, ChurnReason, Postmortem};
-use steward_core::{account, store};
-use support::today;
+use steward_core::{account_page, store};
+use support::{today, try_write_on, write_on};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().expect("date")
@@ -30,7 +30,7 @@ fn new_account(conn: &Connection) -> i64 {
 #[test]
 fn the_default_template_becomes_the_accounts_own_checklist() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let template = onboarding::templates(&conn)
         .expect("templates")
@@ -41,16 +41,11 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
     assert_eq!(template.phases.len(), 6);
 
     let on = d("2026-03-05");
-    onboarding::apply(
-        &conn,
-        id,
-        template.id,
-        "Live in 30 days for the ops team",
-        on,
-    )
-    .expect("apply");
+    write_on(&mut conn, on, |w| {
+        onboarding::apply(w, id, template.id, "Live in 30 days for the ops team")
+    });
     assert!(
-        onboarding::apply(&conn, id, template.id, "", on).is_err(),
+        try_write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, "")).is_err(),
         "one running checklist"
     );
     let list = onboarding::checklist(&conn, id, on)
@@ -72,17 +67,25 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
 
     // Check two items off; the first-value item achieves its milestone.
     let kickoff = list.phases[0].items[0].id;
-    onboarding::set_done(&conn, kickoff, Some(d("2026-02-06")), "", on).expect("done");
-    onboarding::set_done(
-        &conn,
-        first_value.items[0].id,
-        Some(d("2026-03-04")),
-        "Ops team live",
-        on,
-    )
-    .expect("done");
+    write_on(&mut conn, on, |w| {
+        onboarding::set_done(w, kickoff, Some(d("2026-02-06")), "")
+    });
+    write_on(&mut conn, on, |w| {
+        onboarding::set_done(
+            w,
+            first_value.items[0].id,
+            Some(d("2026-03-04")),
+            "Ops team live",
+        )
+    });
     assert!(
-        onboarding::set_done(&conn, kickoff, Some(on + Duration::days(1)), "", on).is_err(),
+        try_write_on(&mut conn, on, |w| onboarding::set_done(
+            w,
+            kickoff,
+            Some(on + Duration::days(1)),
+            ""
+        ))
+        .is_err(),
         "not in the future"
     );
     let list = onboarding::checklist(&conn, id, on)
@@ -103,7 +106,7 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
         .expect("first value");
     assert_eq!(fv.status, MilestoneStatus::Achieved);
     assert!(fv.for_qbr);
-    let page = account::page(&conn, id, 30, on).expect("page");
+    let page = account_page::page(&conn, id, 30, on).expect("page");
     assert_eq!(
         page.activities[0].summary,
         "Milestone achieved: First team live on the product. Ops team live"
@@ -119,21 +122,25 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
         milestone: false,
         first_value: false,
     });
-    let v2 = onboarding::save_template(&conn, &template.name, &phases).expect("save");
+    let v2 = write_on(&mut conn, today(), |w| {
+        onboarding::save_template(w, &template.name, &phases)
+    });
     assert_eq!(v2.version, 2);
     let list = onboarding::checklist(&conn, id, on)
         .expect("read")
         .expect("checklist");
     assert_eq!((list.total, list.template_version), (9, 1));
-    assert!(onboarding::save_template(
-        &conn,
-        "Empty",
-        &[TemplatePhase {
-            name: "Nothing".into(),
-            items: vec![]
-        }]
-    )
-    .is_err());
+    assert!(
+        try_write_on(&mut conn, today(), |w| onboarding::save_template(
+            w,
+            "Empty",
+            &[TemplatePhase {
+                name: "Nothing".into(),
+                items: vec![]
+            }]
+        ))
+        .is_err()
+    );
 
     // The onboarding board: progress, overdue, and stuck after 14 quiet days.
     let board = onboarding::board(&conn, on, 14).expect("board");
@@ -149,7 +156,7 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
 #[test]
 fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     for (k, active) in [10, 20, 30, 40, 50, 60, 70, 80].iter().enumerate() {
         conn.execute(
@@ -158,43 +165,48 @@ fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
         )
         .expect("usage");
     }
-    let objective = plans::add_objective(
-        &conn,
-        &ObjectiveInput {
-            account_id: id,
-            title: "Get the whole ops team using it daily".into(),
-            metric: Some("daily active users".into()),
-            usage_metric: Some(UsageMetric::ActiveUsers),
-            baseline: Some(0.0),
-            target: Some(100.0),
-            target_date: Some(d("2026-06-30")),
-        },
-    )
-    .expect("objective");
+    let objective = write_on(&mut conn, today(), |w| {
+        plans::add_objective(
+            w,
+            &ObjectiveInput {
+                account_id: id,
+                title: "Get the whole ops team using it daily".into(),
+                metric: Some("daily active users".into()),
+                usage_metric: Some(UsageMetric::ActiveUsers),
+                baseline: Some(0.0),
+                target: Some(100.0),
+                target_date: Some(d("2026-06-30")),
+            },
+        )
+    });
     let o = &plans::objectives(&conn, id).expect("objectives")[0];
     assert_eq!(o.id, objective);
     // The last 7 days: 20..80 -> average 50; half-way from 0 to 100.
     assert_eq!(o.current, Some(50.0));
     assert_eq!(o.progress_pct, Some(50.0));
 
-    let m = plans::add_milestone(
-        &conn,
-        &MilestoneInput {
-            account_id: id,
-            objective_id: Some(objective),
-            title: "Ops team trained".into(),
-            target_date: Some(d("2026-03-31")),
-            first_value: false,
-        },
-    )
-    .expect("milestone");
-    let status = |day: &str| plans::milestones(&conn, id, d(day)).expect("list")[0].status;
-    assert_eq!(status("2026-03-31"), MilestoneStatus::Planned);
-    assert_eq!(status("2026-04-01"), MilestoneStatus::Missed);
-    plans::set_milestone_plan(&conn, m, plans::MilestonePlan::AtRisk).expect("plan");
-    assert_eq!(status("2026-03-20"), MilestoneStatus::AtRisk);
-    assert!(plans::add_milestone(
-        &conn,
+    let m = write_on(&mut conn, today(), |w| {
+        plans::add_milestone(
+            w,
+            &MilestoneInput {
+                account_id: id,
+                objective_id: Some(objective),
+                title: "Ops team trained".into(),
+                target_date: Some(d("2026-03-31")),
+                first_value: false,
+            },
+        )
+    });
+    let status =
+        |conn: &Connection, day: &str| plans::milestones(conn, id, d(day)).expect("list")[0].status;
+    assert_eq!(status(&conn, "2026-03-31"), MilestoneStatus::Planned);
+    assert_eq!(status(&conn, "2026-04-01"), MilestoneStatus::Missed);
+    write_on(&mut conn, today(), |w| {
+        plans::set_milestone_plan(w, m, plans::MilestonePlan::AtRisk)
+    });
+    assert_eq!(status(&conn, "2026-03-20"), MilestoneStatus::AtRisk);
+    assert!(try_write_on(&mut conn, today(), |w| plans::add_milestone(
+        w,
         &MilestoneInput {
             account_id: id,
             objective_id: None,
@@ -202,14 +214,14 @@ fn objectives_follow_their_usage_metric_and_milestones_can_be_missed() {
             target_date: None,
             first_value: false
         }
-    )
+    ))
     .is_err());
 }
 
 #[test]
 fn the_calendar_export_opens_as_icalendar_with_renewals_milestones_and_tasks() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = support::book(dir.path(), 20, 5);
+    let (mut conn, _) = support::book(dir.path(), 20, 5);
     let id: i64 = conn
         .query_row(
             "SELECT id FROM accounts WHERE status = 'active' AND renewal_date > ?1 ORDER BY id LIMIT 1",
@@ -217,17 +229,18 @@ fn the_calendar_export_opens_as_icalendar_with_renewals_milestones_and_tasks() {
             |r| r.get(0),
         )
         .expect("an account");
-    plans::add_milestone(
-        &conn,
-        &MilestoneInput {
-            account_id: id,
-            objective_id: None,
-            title: "Rollout; phase 2, EU".into(),
-            target_date: Some(today() + Duration::days(20)),
-            first_value: false,
-        },
-    )
-    .expect("milestone");
+    write_on(&mut conn, today(), |w| {
+        plans::add_milestone(
+            w,
+            &MilestoneInput {
+                account_id: id,
+                objective_id: None,
+                title: "Rollout; phase 2, EU".into(),
+                target_date: Some(today() + Duration::days(20)),
+                first_value: false,
+            },
+        )
+    });
     let events = calendar::events(&conn, Some(id), today()).expect("events");
     let ics = calendar::render(&events, "Steward");
     // Parse it back: unfold lines, then read each VEVENT.
@@ -262,7 +275,7 @@ fn the_calendar_export_opens_as_icalendar_with_renewals_milestones_and_tasks() {
 #[test]
 fn postmortems_are_for_churned_accounts_and_sum_up_by_reason() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = support::book(dir.path(), 60, 5);
+    let (mut conn, _) = support::book(dir.path(), 60, 5);
     let churned: Vec<(i64, NaiveDate)> = conn
         .prepare("SELECT id, churn_date FROM accounts WHERE status = 'churned' ORDER BY id LIMIT 3")
         .expect("prepare")
@@ -272,21 +285,22 @@ fn postmortems_are_for_churned_accounts_and_sum_up_by_reason() {
         .expect("rows");
     assert_eq!(churned.len(), 3);
     for (k, (id, churned_on)) in churned.iter().enumerate() {
-        postmortem::save(
-            &conn,
-            &Postmortem {
-                account_id: *id,
-                reason: if k < 2 {
-                    ChurnReason::ChampionLeft
-                } else {
-                    ChurnReason::Price
+        write_on(&mut conn, today(), |w| {
+            postmortem::save(
+                w,
+                &Postmortem {
+                    account_id: *id,
+                    reason: if k < 2 {
+                        ChurnReason::ChampionLeft
+                    } else {
+                        ChurnReason::Price
+                    },
+                    details: Some("  Our champion moved to another company.  ".into()),
+                    first_signals_on: Some(*churned_on - Duration::days(90)),
+                    lessons: Some("Multi-thread earlier".into()),
                 },
-                details: Some("  Our champion moved to another company.  ".into()),
-                first_signals_on: Some(*churned_on - Duration::days(90)),
-                lessons: Some("Multi-thread earlier".into()),
-            },
-        )
-        .expect("save");
+            )
+        });
     }
     let saved = postmortem::get(&conn, churned[0].0)
         .expect("get")
@@ -316,25 +330,21 @@ fn postmortems_are_for_churned_accounts_and_sum_up_by_reason() {
         .expect("live");
     let mut bad = saved.clone();
     bad.account_id = live;
-    assert!(postmortem::save(&conn, &bad).is_err());
+    assert!(try_write_on(&mut conn, today(), |w| postmortem::save(w, &bad)).is_err());
     let mut late = saved;
     late.first_signals_on = Some(churned[0].1 + Duration::days(1));
-    assert!(postmortem::save(&conn, &late).is_err());
+    assert!(try_write_on(&mut conn, today(), |w| postmortem::save(w, &late)).is_err());
 }
 
 #[test]
 fn the_demo_book_runs_checklists_and_plans() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = support::book(dir.path(), 250, 42);
+    let (conn, demo) = support::book(dir.path(), 250, 42);
     let board = onboarding::board(&conn, today(), 14).expect("board");
-    let onboarding_accounts: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM demo_ground_truth g JOIN accounts a ON a.id = g.account_id
-             WHERE g.scenario = 'onboarding' AND a.status = 'active'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let onboarding_accounts = demo
+        .with(steward_demo::Scenario::Onboarding)
+        .filter(|t| !t.churned)
+        .count() as i64;
     assert!(!board.is_empty() && board.len() as i64 <= onboarding_accounts);
     assert!(
         board.iter().any(|r| r.overdue > 0),
@@ -387,11 +397,11 @@ fn the_demo_book_runs_checklists_and_plans() {
 fn the_task_list_holds_the_csms_checklist_items_too() {
     use steward_core::tasks::{self, TaskKind};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     let on = d("2026-03-05");
-    onboarding::apply(&conn, id, template.id, "", on).expect("apply");
+    write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, ""));
     let list = tasks::open(&conn, on).expect("tasks");
     let all: Vec<_> = list
         .overdue
@@ -406,7 +416,9 @@ fn the_task_list_holds_the_csms_checklist_items_too() {
         .all(|t| t.kind == TaskKind::ChecklistItem && t.origin == tasks::TaskOrigin::Checklist));
     assert_eq!(list.overdue[0].title, "Kick-off call held");
     assert_eq!(list.overdue[0].account_name.as_deref(), Some("Quokka Labs"));
-    onboarding::set_done(&conn, list.overdue[0].id, Some(on), "", on).expect("done");
+    write_on(&mut conn, on, |w| {
+        onboarding::set_done(w, list.overdue[0].id, Some(on), "")
+    });
     let after = tasks::open(&conn, on).expect("tasks");
     assert_eq!(
         after.overdue.len() + after.today.len() + after.upcoming.len(),
@@ -418,31 +430,34 @@ fn the_task_list_holds_the_csms_checklist_items_too() {
 fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
     use steward_core::qbr;
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let on = d("2026-04-30");
-    let first = plans::add_milestone(
-        &conn,
-        &MilestoneInput {
-            account_id: id,
-            objective_id: None,
-            title: "First team live".into(),
-            target_date: Some(d("2026-03-02")),
-            first_value: true,
-        },
-    )
-    .expect("milestone");
-    plans::achieve(&conn, first, d("2026-03-10"), "12 agents live", on).expect("achieve");
+    let first = write_on(&mut conn, today(), |w| {
+        plans::add_milestone(
+            w,
+            &MilestoneInput {
+                account_id: id,
+                objective_id: None,
+                title: "First team live".into(),
+                target_date: Some(d("2026-03-02")),
+                first_value: true,
+            },
+        )
+    });
+    write_on(&mut conn, on, |w| {
+        plans::achieve(w, first, d("2026-03-10"), "12 agents live")
+    });
     assert_eq!(qbr::plan(&conn, id).expect("plan").milestones_to_report, 1);
 
     assert!(
-        qbr::schedule(&conn, id, d("2026-04-29"), on).is_err(),
+        try_write_on(&mut conn, on, |w| qbr::schedule(w, id, d("2026-04-29"))).is_err(),
         "a past day is refused"
     );
-    let planned = qbr::schedule(&conn, id, d("2026-05-20"), on).expect("schedule");
+    let planned = write_on(&mut conn, on, |w| qbr::schedule(w, id, d("2026-05-20")));
     // Scheduling again moves the same QBR, so calendars update the event.
     assert_eq!(
-        qbr::schedule(&conn, id, d("2026-05-27"), on).expect("move"),
+        write_on(&mut conn, on, |w| qbr::schedule(w, id, d("2026-05-27"))),
         planned
     );
     let plan = qbr::plan(&conn, id).expect("plan");
@@ -476,10 +491,12 @@ fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
 
     let later = d("2026-05-28");
     assert!(
-        qbr::hold(&conn, id, d("2026-05-29"), "", later).is_err(),
+        try_write_on(&mut conn, later, |w| qbr::hold(w, id, d("2026-05-29"), "")).is_err(),
         "not held in the future"
     );
-    qbr::hold(&conn, id, d("2026-05-27"), "Renewal terms discussed", later).expect("hold");
+    write_on(&mut conn, later, |w| {
+        qbr::hold(w, id, d("2026-05-27"), "Renewal terms discussed")
+    });
     let plan = qbr::plan(&conn, id).expect("plan");
     assert_eq!(plan.next, None);
     let held = plan.last_held.expect("held");
@@ -505,22 +522,23 @@ fn a_qbr_is_planned_moved_held_and_reports_the_achieved_milestones() {
         .iter()
         .all(|e| !e.summary.starts_with("QBR")));
 
-    qbr::schedule(&conn, id, d("2026-08-26"), later).expect("next quarter");
-    qbr::cancel(&conn, id).expect("cancel");
+    write_on(&mut conn, later, |w| qbr::schedule(w, id, d("2026-08-26")));
+    write_on(&mut conn, today(), |w| qbr::cancel(w, id));
     assert_eq!(qbr::plan(&conn, id).expect("plan").next, None);
     conn.execute(
         "UPDATE accounts SET status = 'churned', churn_date = '2026-06-01' WHERE id = ?1",
         [id],
     )
     .expect("churn");
-    let err = qbr::schedule(&conn, id, d("2026-08-26"), later).expect_err("churned");
+    let err = try_write_on(&mut conn, later, |w| qbr::schedule(w, id, d("2026-08-26")))
+        .expect_err("churned");
     assert!(err.to_string().contains("churned"), "{err}");
 }
 
 #[test]
 fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let other = new_account(&conn);
     let today = d("2026-04-30");
@@ -533,63 +551,66 @@ fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
         target: Some(8.0),
         target_date: Some(d("2026-09-30")),
     };
-    let objective = plans::add_objective(&conn, &input).expect("objective");
-    plans::update_objective(
-        &conn,
-        objective,
-        &ObjectiveInput {
-            title: "Cut handling time by a third".into(),
-            target: Some(7.5),
-            ..input.clone()
-        },
-    )
-    .expect("update");
+    let objective = write_on(&mut conn, today, |w| plans::add_objective(w, &input));
+    write_on(&mut conn, today, |w| {
+        plans::update_objective(
+            w,
+            objective,
+            &ObjectiveInput {
+                title: "Cut handling time by a third".into(),
+                target: Some(7.5),
+                ..input.clone()
+            },
+        )
+    });
     let o = &plans::objectives(&conn, id).expect("list")[0];
     assert_eq!(
         (o.title.as_str(), o.target),
         ("Cut handling time by a third", Some(7.5))
     );
     assert!(
-        plans::update_objective(
-            &conn,
+        try_write_on(&mut conn, today, |w| plans::update_objective(
+            w,
             objective,
             &ObjectiveInput {
                 account_id: other,
                 ..input.clone()
             }
-        )
+        ))
         .is_err(),
         "another account's objective is not touched"
     );
 
-    let m = plans::add_milestone(
-        &conn,
-        &MilestoneInput {
-            account_id: id,
-            objective_id: Some(objective),
-            title: "Macros rolled out".into(),
-            target_date: Some(d("2026-04-15")),
-            first_value: false,
-        },
-    )
-    .expect("milestone");
+    let m = write_on(&mut conn, today, |w| {
+        plans::add_milestone(
+            w,
+            &MilestoneInput {
+                account_id: id,
+                objective_id: Some(objective),
+                title: "Macros rolled out".into(),
+                target_date: Some(d("2026-04-15")),
+                first_value: false,
+            },
+        )
+    });
     assert_eq!(
         plans::milestones(&conn, id, today).expect("list")[0].status,
         MilestoneStatus::Missed
     );
     // Moving the target date clears the missed flag.
-    plans::update_milestone(
-        &conn,
-        m,
-        &MilestoneInput {
-            account_id: id,
-            objective_id: Some(objective),
-            title: "Macros rolled out to both teams".into(),
-            target_date: Some(d("2026-05-15")),
-            first_value: true,
-        },
-    )
-    .expect("update");
+    write_on(&mut conn, today, |w| {
+        plans::update_milestone(
+            w,
+            m,
+            &MilestoneInput {
+                account_id: id,
+                objective_id: Some(objective),
+                title: "Macros rolled out to both teams".into(),
+                target_date: Some(d("2026-05-15")),
+                first_value: true,
+            },
+        )
+    });
     let got = &plans::milestones(&conn, id, today).expect("list")[0];
     assert_eq!(
         (got.title.as_str(), got.status, got.first_value),
@@ -599,16 +620,17 @@ fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
             true
         )
     );
-    let other_objective = plans::add_objective(
-        &conn,
-        &ObjectiveInput {
-            account_id: other,
-            ..input.clone()
-        },
-    )
-    .expect("other");
-    assert!(plans::update_milestone(
-        &conn,
+    let other_objective = write_on(&mut conn, today, |w| {
+        plans::add_objective(
+            w,
+            &ObjectiveInput {
+                account_id: other,
+                ..input.clone()
+            },
+        )
+    });
+    assert!(try_write_on(&mut conn, today, |w| plans::update_milestone(
+        w,
         m,
         &MilestoneInput {
             account_id: id,
@@ -617,7 +639,7 @@ fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
             target_date: None,
             first_value: false
         }
-    )
+    ))
     .is_err());
 
     let timeline = |conn: &Connection| -> i64 {
@@ -628,67 +650,71 @@ fn objectives_and_milestones_can_be_edited_taken_back_and_deleted() {
         )
         .expect("count")
     };
-    plans::achieve(&conn, m, today, "", today).expect("achieve");
+    write_on(&mut conn, today, |w| plans::achieve(w, m, today, ""));
     assert_eq!(timeline(&conn), 1);
-    assert_eq!(plans::reopen(&conn, m).expect("reopen"), id);
+    assert_eq!(write_on(&mut conn, today, |w| plans::reopen(w, m)), id);
     let got = &plans::milestones(&conn, id, today).expect("list")[0];
     assert_eq!((got.status, got.for_qbr), (MilestoneStatus::Planned, false));
     assert_eq!(timeline(&conn), 0, "the achievement note goes with it");
 
-    plans::achieve(&conn, m, today, "", today).expect("achieve again");
-    plans::delete_objective(&conn, objective).expect("delete objective");
+    write_on(&mut conn, today, |w| plans::achieve(w, m, today, ""));
+    write_on(&mut conn, today, |w| plans::delete_objective(w, objective));
     let got = &plans::milestones(&conn, id, today).expect("list")[0];
     assert_eq!(got.objective_id, None, "the milestone stays, unlinked");
-    plans::delete_milestone(&conn, m).expect("delete milestone");
+    write_on(&mut conn, today, |w| plans::delete_milestone(w, m));
     assert!(plans::milestones(&conn, id, today)
         .expect("list")
         .is_empty());
     assert_eq!(timeline(&conn), 0);
-    assert!(plans::delete_milestone(&conn, m).is_err());
+    assert!(try_write_on(&mut conn, today, |w| plans::delete_milestone(w, m)).is_err());
 }
 
 #[test]
 fn a_task_written_by_hand_joins_the_list_and_the_calendar() {
     use steward_core::tasks::{self, NewTask, TaskKind};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let on = d("2026-03-05");
-    let with_account = tasks::add(
-        &conn,
-        &NewTask {
-            account_id: Some(id),
-            title: "  Send the security questionnaire ".into(),
-            due_on: Some(on),
-        },
-    )
-    .expect("task");
-    tasks::add(
-        &conn,
-        &NewTask {
-            account_id: None,
-            title: "Prepare the team's renewal forecast".into(),
-            due_on: None,
-        },
-    )
-    .expect("task without account");
-    assert!(tasks::add(
-        &conn,
+    let with_account = write_on(&mut conn, today(), |w| {
+        tasks::add(
+            w,
+            &NewTask {
+                account_id: Some(id),
+                title: "  Send the security questionnaire ".into(),
+                due_on: Some(on),
+            },
+        )
+    });
+    write_on(&mut conn, today(), |w| {
+        tasks::add(
+            w,
+            &NewTask {
+                account_id: None,
+                title: "Prepare the team's renewal forecast".into(),
+                due_on: None,
+            },
+        )
+    });
+    assert!(try_write_on(&mut conn, today(), |w| tasks::add(
+        w,
         &NewTask {
             account_id: None,
             title: " ".into(),
             due_on: None
         }
-    )
+    ))
     .is_err());
-    let err = tasks::add(
-        &conn,
-        &NewTask {
-            account_id: Some(id + 99),
-            title: "x".into(),
-            due_on: None,
-        },
-    )
+    let err = try_write_on(&mut conn, today(), |w| {
+        tasks::add(
+            w,
+            &NewTask {
+                account_id: Some(id + 99),
+                title: "x".into(),
+                due_on: None,
+            },
+        )
+    })
     .expect_err("unknown account");
     assert!(err.to_string().contains("does not exist"), "{err}");
 
@@ -713,11 +739,13 @@ fn a_task_written_by_hand_joins_the_list_and_the_calendar() {
 fn due_and_overdue_follow_the_csms_own_calendar_day_not_utc() {
     use chrono::{FixedOffset, TimeZone, Utc};
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     // Signed 31 January: the kick-off call is due 7 days later, 7 February.
-    onboarding::apply(&conn, id, template.id, "", d("2026-02-01")).expect("apply");
+    write_on(&mut conn, d("2026-02-01"), |w| {
+        onboarding::apply(w, id, template.id, "")
+    });
     // 07:30 UTC on 7 February is still the evening of 6 February in San
     // Francisco and already the afternoon of 7 February in Sydney.
     let instant = Utc
@@ -757,18 +785,18 @@ fn due_and_overdue_follow_the_csms_own_calendar_day_not_utc() {
 #[test]
 fn a_milestone_and_its_checklist_item_stay_in_step() {
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     let on = d("2026-03-20");
-    onboarding::apply(&conn, id, template.id, "", on).expect("apply");
-    let first_value = || {
-        let m = plans::milestones(&conn, id, on)
+    write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, ""));
+    let first_value = |conn: &Connection| {
+        let m = plans::milestones(conn, id, on)
             .expect("milestones")
             .into_iter()
             .find(|m| m.first_value)
             .expect("the first-value milestone");
-        let item = onboarding::checklist(&conn, id, on)
+        let item = onboarding::checklist(conn, id, on)
             .expect("read")
             .expect("checklist")
             .phases
@@ -778,27 +806,33 @@ fn a_milestone_and_its_checklist_item_stay_in_step() {
             .expect("its item");
         (m, item)
     };
-    let (m, item) = first_value();
+    let (m, item) = first_value(&conn);
     assert_eq!(item.title, m.title);
 
     // Achieved on the success plan: the item is checked off that day.
-    plans::achieve(&conn, m.id, d("2026-03-02"), "", on).expect("achieve");
-    let (m, item) = first_value();
+    write_on(&mut conn, on, |w| {
+        plans::achieve(w, m.id, d("2026-03-02"), "")
+    });
+    let (m, item) = first_value(&conn);
     assert_eq!(
         (m.status, item.done_on),
         (MilestoneStatus::Achieved, Some(d("2026-03-02")))
     );
     // Taken back: the item opens again.
-    plans::reopen(&conn, m.id).expect("reopen");
-    let (m, item) = first_value();
+    write_on(&mut conn, today(), |w| plans::reopen(w, m.id));
+    let (m, item) = first_value(&conn);
     assert_eq!((m.achieved_on, item.done_on), (None, None));
 
     // Checked off on the checklist: the milestone is achieved; opened again,
     // the achievement and its timeline note go.
-    onboarding::set_done(&conn, item.id, Some(d("2026-03-05")), "", on).expect("check");
-    assert_eq!(first_value().0.achieved_on, Some(d("2026-03-05")));
-    onboarding::set_done(&conn, item.id, None, "", on).expect("uncheck");
-    assert_eq!(first_value().0.status, MilestoneStatus::Missed);
+    write_on(&mut conn, on, |w| {
+        onboarding::set_done(w, item.id, Some(d("2026-03-05")), "")
+    });
+    assert_eq!(first_value(&conn).0.achieved_on, Some(d("2026-03-05")));
+    write_on(&mut conn, on, |w| {
+        onboarding::set_done(w, item.id, None, "")
+    });
+    assert_eq!(first_value(&conn).0.status, MilestoneStatus::Missed);
     let notes: i64 = conn
         .query_row(
             "SELECT count(*) FROM activities WHERE account_id = ?1 AND summary LIKE 'Milestone achieved%'",
@@ -814,12 +848,12 @@ fn a_missed_milestone_raises_a_warning_until_it_is_met_or_moved() {
     use steward_core::alerts::{self, AlertReason, AlertStatus};
     use steward_core::assess;
     let dir = tempfile::tempdir().expect("tmp");
-    let conn = store::open_in(dir.path()).expect("open");
+    let mut conn = store::open_in(dir.path()).expect("open");
     let id = new_account(&conn);
     let today = d("2026-04-30");
     // The book's first assessment raises warnings without playbooks; later
-    // ones apply them.
-    assess::run_after_change(&conn, today, None).expect("first assessment");
+    // ones apply them. Each write below reassesses the account it touched.
+    write_on(&mut conn, today, assess::book);
     let input = MilestoneInput {
         account_id: id,
         objective_id: None,
@@ -827,23 +861,23 @@ fn a_missed_milestone_raises_a_warning_until_it_is_met_or_moved() {
         target_date: Some(d("2026-04-15")),
         first_value: false,
     };
-    let m = plans::add_milestone(&conn, &input).expect("milestone");
-    plans::add_milestone(
-        &conn,
-        &MilestoneInput {
-            title: "Reporting rolled out".into(),
-            target_date: Some(d("2026-04-20")),
-            ..input.clone()
-        },
-    )
-    .expect("second");
+    let m = write_on(&mut conn, today, |w| plans::add_milestone(w, &input));
+    write_on(&mut conn, today, |w| {
+        plans::add_milestone(
+            w,
+            &MilestoneInput {
+                title: "Reporting rolled out".into(),
+                target_date: Some(d("2026-04-20")),
+                ..input.clone()
+            },
+        )
+    });
     let warning = |conn: &Connection| {
         alerts::for_account(conn, id, today)
             .expect("alerts")
             .into_iter()
             .find(|a| a.reason == AlertReason::MilestoneMissed)
     };
-    assess::after_account_write(&conn, id, today).expect("assess");
     let w = warning(&conn).expect("raised");
     assert_eq!(w.status, AlertStatus::Open);
     assert_eq!(
@@ -854,24 +888,23 @@ fn a_missed_milestone_raises_a_warning_until_it_is_met_or_moved() {
     assert!(w.playbook_tasks_open > 0);
 
     // The oldest one is met late, the other moved: the warning clears itself.
-    plans::achieve(&conn, m, today, "", today).expect("achieve");
-    assess::after_account_write(&conn, id, today).expect("assess");
+    write_on(&mut conn, today, |w| plans::achieve(w, m, today, ""));
     assert!(warning(&conn)
         .expect("still there")
         .detail
         .contains("Reporting rolled out"));
     let second = plans::milestones(&conn, id, today).expect("list")[0].id;
-    plans::update_milestone(
-        &conn,
-        second,
-        &MilestoneInput {
-            title: "Reporting rolled out".into(),
-            target_date: Some(d("2026-05-20")),
-            ..input
-        },
-    )
-    .expect("move");
-    assess::after_account_write(&conn, id, today).expect("assess");
+    write_on(&mut conn, today, |w| {
+        plans::update_milestone(
+            w,
+            second,
+            &MilestoneInput {
+                title: "Reporting rolled out".into(),
+                target_date: Some(d("2026-05-20")),
+                ..input
+            },
+        )
+    });
     assert_eq!(
         warning(&conn).expect("kept, resolved").status,
         AlertStatus::Resolved

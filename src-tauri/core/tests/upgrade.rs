@@ -9,8 +9,8 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use steward_core::portfolio::{self, PortfolioQuery};
-use steward_core::{account, assess, store};
-use support::today;
+use steward_core::{account_page, assess, store};
+use support::{today, write};
 
 const TABLES: &[&str] = &[
     "accounts",
@@ -43,7 +43,7 @@ fn opens_with_every_row(schema: i64) {
     let before = counts(&Connection::open(&path).expect("raw open"));
     assert!(before[0] == 6, "the fixture holds the 6-account book");
 
-    let conn = store::open_in(dir.path()).expect("open an older file");
+    let mut conn = store::open_in(dir.path()).expect("open an older file");
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
@@ -53,9 +53,9 @@ fn opens_with_every_row(schema: i64) {
     // The upgraded book works: listed, opened, assessed.
     let list = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
     assert_eq!(list.len(), 6);
-    let page = account::page(&conn, list[0].id, 365, today()).expect("page");
+    let page = account_page::page(&conn, list[0].id, 365, today()).expect("page");
     assert!(!page.usage.days.is_empty());
-    let summary = assess::run_after_change(&conn, today(), None).expect("assess");
+    let summary = write(&mut conn, assess::book);
     assert_eq!(summary.accounts as usize, list.len());
 
     // An upgrade leaves a copy of the old file behind; an up-to-date file does not.
@@ -89,4 +89,9 @@ fn a_schema_3_portfolio_opens_with_every_row() {
 #[test]
 fn a_schema_4_portfolio_opens_with_every_row() {
     opens_with_every_row(4);
+}
+
+#[test]
+fn a_schema_5_portfolio_opens_with_every_row() {
+    opens_with_every_row(5);
 }

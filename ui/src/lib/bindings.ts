@@ -1,7 +1,7 @@
-// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.
+// Generated from the Rust types in src-tauri/core and src-tauri/demo by `cargo test -p steward-app bindings`.
 // Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.
 
-export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "storage" | "io" | "cancelled" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "database_damaged" | "storage" | "io" | "cancelled" | "internal";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -150,15 +150,26 @@ export type DemoSummary = { accounts: number, churned: number, contacts: number,
 
 export type FileFormat = "csv" | "ndjson";
 
+export type DateOrder = "month_first" | "day_first";
+
 export type ReadOptions = { format: FileFormat, 
 /**
  * The CSV separator: ',', ';' or a tab.
  */
 delimiter: string, 
 /**
- * Numbers written as 1.234,56 (German and most European exports).
+ * The file's numbers use a decimal comma (1.234,56), not a decimal point.
  */
-decimal_comma: boolean, };
+decimal_comma: boolean, 
+/**
+ * Columns whose numbers use the other decimal mark than the file's.
+ */
+other_decimal_columns: Array<string>, 
+/**
+ * How slash dates read; None when the file does not show it, in which
+ * case a date such as 03/04/2026 is refused as ambiguous.
+ */
+slash_dates: DateOrder | null, };
 
 export type Entity = "accounts" | "contacts" | "usage" | "subscriptions" | "invoices" | "tickets" | "surveys" | "activities";
 
@@ -636,3 +647,13 @@ export type ReasonSummary = { reasons: Array<ReasonTotal>,
  * Churned accounts without a post-mortem yet.
  */
 without_postmortem: number, };
+
+export type Changes = { 
+/**
+ * Accounts whose data changed (empty when `book` is set and many did).
+ */
+accounts: number[], 
+/**
+ * The whole book was reassessed (settings, an import, a new day).
+ */
+book: boolean, };

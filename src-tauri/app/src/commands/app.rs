@@ -1,23 +1,28 @@
-use steward_core::demo::{self, DemoSpec, DemoSummary};
-use steward_core::progress::{CancelToken, Progress};
+use steward_core::progress::Progress;
 use steward_core::store::PortfolioStatus;
+use steward_demo::{self as demo, DemoSpec, DemoSummary};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 
-use super::blocking;
-use crate::state::{AppState, CommandResult};
+use crate::state::{long_write, read, AppState, CommandResult};
 
-#[tauri::command(async)]
-pub fn app_status(state: State<'_, AppState>) -> PortfolioStatus {
-    let accounts = state
-        .with_conn(|c| Ok(c.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?))
-        .unwrap_or(0);
-    PortfolioStatus {
+/// Long work started by the shell itself, not by the import wizard.
+const DEMO_JOB: u32 = u32::MAX;
+
+#[tauri::command]
+pub async fn app_status(app: AppHandle) -> CommandResult<PortfolioStatus> {
+    let accounts = read(&app, |c| {
+        Ok(c.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?)
+    })
+    .await
+    .unwrap_or(0);
+    let state = app.state::<AppState>();
+    Ok(PortfolioStatus {
         data_dir: state.data_dir.display().to_string(),
         accounts,
         today: steward_core::today(),
         open_error: state.open_error.clone(),
-    }
+    })
 }
 
 #[tauri::command]
@@ -26,20 +31,12 @@ pub async fn load_demo(
     spec: Option<DemoSpec>,
     on_progress: Channel<Progress>,
 ) -> CommandResult<DemoSummary> {
-    blocking(move || {
-        let state = app.state::<AppState>();
-        let mut conn = state.background_conn()?;
-        let spec = spec.unwrap_or_default();
+    let spec = spec.unwrap_or_default();
+    long_write(&app, DEMO_JOB, move |w, cancel| {
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        Ok(demo::generate(
-            &mut conn,
-            &spec,
-            steward_core::today(),
-            &mut report,
-            &CancelToken::default(),
-        )?)
+        Ok(demo::generate(w, &spec, &mut report, cancel)?.summary)
     })
     .await
 }

@@ -7,127 +7,114 @@ use steward_core::churn::{self, ModelStatus};
 use steward_core::health::settings::{self, Settings, SettingsVersion};
 use steward_core::metrics::{self, MetricsQuery, PortfolioMetrics};
 use steward_core::today::{self, Today};
-use tauri::State;
+use tauri::AppHandle;
 
-use crate::state::{AppState, CommandResult};
+use crate::state::{long_write, read, write, CommandResult};
 
-#[tauri::command(async)]
-pub fn today_list(state: State<'_, AppState>, limit: Option<usize>) -> CommandResult<Today> {
+/// Whole-book work the shell starts (job numbers the wizard never uses).
+const RETRAIN_JOB: u32 = u32::MAX - 1;
+const SETTINGS_JOB: u32 = u32::MAX - 2;
+
+#[tauri::command]
+pub async fn today_list(app: AppHandle, limit: Option<usize>) -> CommandResult<Today> {
     let limit = limit.unwrap_or(50).clamp(1, 5000);
-    state.with_conn(|c| today::list(c, steward_core::today(), limit))
+    read(&app, move |c| today::list(c, steward_core::today(), limit)).await
 }
 
-#[tauri::command(async)]
-pub fn alerts_snooze(
-    state: State<'_, AppState>,
-    ids: Vec<i64>,
-    until: NaiveDate,
-) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let tx = c.transaction()?;
-        alerts::snooze(&tx, &ids, until, steward_core::today())?;
-        Ok(tx.commit()?)
-    })
+#[tauri::command]
+pub async fn alerts_snooze(app: AppHandle, ids: Vec<i64>, until: NaiveDate) -> CommandResult<()> {
+    write(&app, move |w| alerts::snooze(w, &ids, until)).await
 }
 
-#[tauri::command(async)]
-pub fn alerts_resolve(
-    state: State<'_, AppState>,
-    ids: Vec<i64>,
-    note: String,
-) -> CommandResult<()> {
-    state.with_conn(|c| {
-        let tx = c.transaction()?;
-        alerts::resolve(&tx, &ids, &note, steward_core::today())?;
-        Ok(tx.commit()?)
-    })
+#[tauri::command]
+pub async fn alerts_resolve(app: AppHandle, ids: Vec<i64>, note: String) -> CommandResult<()> {
+    write(&app, move |w| alerts::resolve(w, &ids, &note)).await
 }
 
-#[tauri::command(async)]
-pub fn playbook_apply(state: State<'_, AppState>, alert_id: i64) -> CommandResult<u32> {
-    state.with_conn(|c| {
-        let tx = c.transaction()?;
-        let n = alerts::apply_playbook(&tx, alert_id, steward_core::today())?;
-        tx.commit()?;
-        Ok(n)
-    })
+#[tauri::command]
+pub async fn playbook_apply(app: AppHandle, alert_id: i64) -> CommandResult<u32> {
+    write(&app, move |w| alerts::apply_playbook(w, alert_id)).await
 }
 
-#[tauri::command(async)]
-pub fn playbooks_list(state: State<'_, AppState>) -> CommandResult<Vec<Playbook>> {
-    state.with_conn(|c| alerts::playbooks(c))
+#[tauri::command]
+pub async fn playbooks_list(app: AppHandle) -> CommandResult<Vec<Playbook>> {
+    read(&app, alerts::playbooks).await
 }
 
-#[tauri::command(async)]
-pub fn playbook_save(state: State<'_, AppState>, playbook: Playbook) -> CommandResult<()> {
-    state.with_conn(|c| alerts::save_playbook(c, &playbook))
+#[tauri::command]
+pub async fn playbook_save(app: AppHandle, playbook: Playbook) -> CommandResult<()> {
+    write(&app, move |w| alerts::save_playbook(w, &playbook)).await
 }
 
-#[tauri::command(async)]
-pub fn health_settings(state: State<'_, AppState>) -> CommandResult<SettingsVersion> {
-    state.with_conn(|c| settings::current(c))
+#[tauri::command]
+pub async fn health_settings(app: AppHandle) -> CommandResult<SettingsVersion> {
+    read(&app, settings::current).await
 }
 
-#[tauri::command(async)]
-pub fn health_settings_versions(state: State<'_, AppState>) -> CommandResult<Vec<SettingsVersion>> {
-    state.with_conn(|c| settings::versions(c))
+#[tauri::command]
+pub async fn health_settings_versions(app: AppHandle) -> CommandResult<Vec<SettingsVersion>> {
+    read(&app, settings::versions).await
 }
 
-#[tauri::command(async)]
-pub fn health_settings_preview(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn health_settings_preview(
+    app: AppHandle,
     settings: Settings,
 ) -> CommandResult<SettingsPreview> {
-    state.with_conn(|c| assess::preview_settings(c, &settings, steward_core::today()))
+    read(&app, move |c| {
+        assess::preview_settings(c, &settings, steward_core::today())
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn health_settings_save(
-    state: State<'_, AppState>,
+/// Saves the settings as a version and rescores the book with them, on a
+/// connection of its own.
+#[tauri::command]
+pub async fn health_settings_save(
+    app: AppHandle,
     settings: Settings,
     note: Option<String>,
 ) -> CommandResult<i64> {
-    state.with_conn(|c| assess::save_settings(c, &settings, note.as_deref(), steward_core::today()))
+    long_write(&app, SETTINGS_JOB, move |w, _| {
+        assess::save_settings(w, &settings, note.as_deref())
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn sentiment_rate(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn sentiment_rate(
+    app: AppHandle,
     account_id: i64,
     rating: i64,
     note: String,
 ) -> CommandResult<()> {
-    state.with_conn(|c| assess::rate_sentiment(c, account_id, rating, &note, steward_core::today()))
-}
-
-#[tauri::command(async)]
-pub fn churn_status(state: State<'_, AppState>) -> CommandResult<ModelStatus> {
-    state.with_conn(|c| churn::status(c))
-}
-
-/// Retrains on the book's history and rescores every account with the new model.
-#[tauri::command(async)]
-pub fn churn_retrain(state: State<'_, AppState>) -> CommandResult<ModelStatus> {
-    state.with_conn(|c| {
-        let today = steward_core::today();
-        let tx = c.transaction()?;
-        let current = settings::current(&tx)?;
-        let status = churn::retrain(&tx, &current.settings, today)?;
-        assess::run_after_change(&tx, today, None)?;
-        tx.commit()?;
-        Ok(status)
+    write(&app, move |w| {
+        assess::rate_sentiment(w, account_id, rating, &note)
     })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn week_changes(state: State<'_, AppState>) -> CommandResult<WeekChanges> {
-    state.with_conn(|c| assess::week_changes(c, steward_core::today()))
+#[tauri::command]
+pub async fn churn_status(app: AppHandle) -> CommandResult<ModelStatus> {
+    read(&app, churn::status).await
 }
 
-#[tauri::command(async)]
-pub fn portfolio_metrics(
-    state: State<'_, AppState>,
+/// Retrains on the book's history and rescores every account with the new
+/// model, on a connection of its own.
+#[tauri::command]
+pub async fn churn_retrain(app: AppHandle) -> CommandResult<ModelStatus> {
+    long_write(&app, RETRAIN_JOB, |w, _| churn::retrain(w)).await
+}
+
+#[tauri::command]
+pub async fn week_changes(app: AppHandle) -> CommandResult<WeekChanges> {
+    read(&app, |c| assess::week_changes(c, steward_core::today())).await
+}
+
+#[tauri::command]
+pub async fn portfolio_metrics(
+    app: AppHandle,
     query: MetricsQuery,
 ) -> CommandResult<PortfolioMetrics> {
-    state.with_conn(|c| metrics::compute(c, &query))
+    read(&app, move |c| metrics::compute(c, &query)).await
 }

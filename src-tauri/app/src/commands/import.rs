@@ -3,12 +3,12 @@ use std::path::Path;
 use steward_core::import::{
     self, Entity, FieldInfo, ImportReport, ImportRequest, Inspection, ReadOptions,
 };
-use steward_core::progress::{CancelToken, Progress};
+use steward_core::progress::Progress;
+use steward_core::write;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 
-use super::blocking;
-use crate::state::{AppState, CommandResult};
+use crate::state::{long_write, AppState, CommandError, CommandResult};
 
 /// Reads a file's start and proposes how to read and map it.
 #[tauri::command]
@@ -17,7 +17,11 @@ pub async fn import_inspect(
     entity: Entity,
     options: Option<ReadOptions>,
 ) -> CommandResult<Inspection> {
-    blocking(move || Ok(import::inspect_for(Path::new(&path), entity, options)?)).await
+    tauri::async_runtime::spawn_blocking(move || {
+        Ok(import::inspect_for(Path::new(&path), entity, options)?)
+    })
+    .await
+    .map_err(|e| CommandError::from(steward_core::Error::Internal(e.to_string())))?
 }
 
 #[tauri::command]
@@ -25,19 +29,18 @@ pub fn import_fields(entity: Entity) -> Vec<FieldInfo> {
     import::fields(entity)
 }
 
+/// Checks the first rows as the import would, on a connection of its own,
+/// and saves nothing.
 #[tauri::command]
 pub async fn import_preview(app: AppHandle, request: ImportRequest) -> CommandResult<ImportReport> {
-    blocking(move || {
-        let state = app.state::<AppState>();
-        let mut conn = state.background_conn()?;
-        Ok(import::preview(
-            &mut conn,
-            &request,
-            steward_core::today(),
-            20,
-        )?)
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut conn = app.state::<AppState>().background_conn()?;
+        Ok(write::dry_run(&mut conn, steward_core::today(), |w| {
+            import::preview(w, &request, 20)
+        })?)
     })
     .await
+    .map_err(|e| CommandError::from(steward_core::Error::Internal(e.to_string())))?
 }
 
 #[tauri::command]
@@ -47,34 +50,16 @@ pub async fn import_run(
     job: u32,
     on_progress: Channel<Progress>,
 ) -> CommandResult<ImportReport> {
-    blocking(move || {
-        let state = app.state::<AppState>();
-        let cancel = CancelToken::default();
-        if let Ok(mut jobs) = state.jobs.lock() {
-            jobs.insert(job, cancel.clone());
-        }
-        let mut conn = state.background_conn()?;
+    long_write(&app, job, move |w, cancel| {
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        let result = import::run(
-            &mut conn,
-            &request,
-            steward_core::today(),
-            &mut report,
-            &cancel,
-        );
-        if let Ok(mut jobs) = state.jobs.lock() {
-            jobs.remove(&job);
-        }
-        Ok(result?)
+        import::run(w, &request, &mut report, cancel)
     })
     .await
 }
 
 #[tauri::command]
-pub fn import_cancel(state: State<'_, AppState>, job: u32) {
-    if let Some(token) = state.jobs.lock().ok().and_then(|j| j.get(&job).cloned()) {
-        token.cancel();
-    }
+pub fn import_cancel(app: AppHandle, job: u32) {
+    crate::state::cancel(&app, job);
 }

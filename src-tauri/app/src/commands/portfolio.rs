@@ -1,12 +1,15 @@
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioRow};
-use tauri::State;
+use tauri::AppHandle;
 
-use crate::state::{AppState, CommandResult};
+use crate::state::{read, CommandResult};
 
-#[tauri::command(async)]
-pub fn portfolio_list(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn portfolio_list(
+    app: AppHandle,
     query: PortfolioQuery,
 ) -> CommandResult<Vec<PortfolioRow>> {
-    state.with_conn(|c| portfolio::list(c, &query, steward_core::today()))
+    read(&app, move |c| {
+        portfolio::list(c, &query, steward_core::today())
+    })
+    .await
 }

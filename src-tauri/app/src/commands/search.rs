@@ -1,9 +1,9 @@
 use steward_core::search::{self, SearchHit};
-use tauri::State;
+use tauri::AppHandle;
 
-use crate::state::{AppState, CommandResult};
+use crate::state::{read, CommandResult};
 
-#[tauri::command(async)]
-pub fn search(state: State<'_, AppState>, text: String) -> CommandResult<Vec<SearchHit>> {
-    state.with_conn(|c| search::query(c, &text, 30))
+#[tauri::command]
+pub async fn search(app: AppHandle, text: String) -> CommandResult<Vec<SearchHit>> {
+    read(&app, move |c| search::query(c, &text, 30)).await
 }

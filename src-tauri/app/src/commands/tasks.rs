@@ -1,19 +1,19 @@
 use steward_core::tasks::{self, NewTask, TaskList};
-use tauri::State;
+use tauri::AppHandle;
 
-use crate::state::{AppState, CommandResult};
+use crate::state::{read, write, CommandResult};
 
-#[tauri::command(async)]
-pub fn tasks_open(state: State<'_, AppState>) -> CommandResult<TaskList> {
-    state.with_conn(|c| tasks::open(c, steward_core::today()))
+#[tauri::command]
+pub async fn tasks_open(app: AppHandle) -> CommandResult<TaskList> {
+    read(&app, |c| tasks::open(c, steward_core::today())).await
 }
 
-#[tauri::command(async)]
-pub fn task_add(state: State<'_, AppState>, task: NewTask) -> CommandResult<i64> {
-    state.with_conn(|c| tasks::add(c, &task))
+#[tauri::command]
+pub async fn task_add(app: AppHandle, task: NewTask) -> CommandResult<i64> {
+    write(&app, move |w| tasks::add(w, &task)).await
 }
 
-#[tauri::command(async)]
-pub fn task_set_done(state: State<'_, AppState>, id: i64, done: bool) -> CommandResult<()> {
-    state.with_conn(|c| tasks::set_done(c, id, done))
+#[tauri::command]
+pub async fn task_set_done(app: AppHandle, id: i64, done: bool) -> CommandResult<()> {
+    write(&app, move |w| tasks::set_done(w, id, done)).await
 }

@@ -396,14 +396,14 @@ pub fn save(conn: &Connection, settings: &Settings, note: Option<&str>) -> Resul
     Ok(version)
 }
 
-/// Puts every account in the tier its ARR says.
+/// Puts every account in the tier its ARR says (in its currency's major units).
 pub fn retier(conn: &Connection, tiers: &TierRules) -> Result<usize> {
+    let per_major = crate::currency::sql_minor_per_major("currency");
+    let tier = format!(
+        "CASE WHEN arr_minor >= ?1 * {per_major} THEN 'A' WHEN arr_minor >= ?2 * {per_major} THEN 'B' ELSE 'C' END"
+    );
     Ok(conn.execute(
-        "UPDATE accounts SET tier = CASE WHEN arr_minor >= ?1 THEN 'A' WHEN arr_minor >= ?2 THEN 'B' ELSE 'C' END
-         WHERE tier IS NOT CASE WHEN arr_minor >= ?1 THEN 'A' WHEN arr_minor >= ?2 THEN 'B' ELSE 'C' END",
-        params![
-            (tiers.a_from_arr * 100.0).round() as i64,
-            (tiers.b_from_arr * 100.0).round() as i64
-        ],
+        &format!("UPDATE accounts SET tier = {tier} WHERE tier IS NOT {tier}"),
+        params![tiers.a_from_arr, tiers.b_from_arr],
     )?)
 }

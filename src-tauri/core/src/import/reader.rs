@@ -1,17 +1,32 @@
 //! Streaming rows out of CSV and NDJSON files without loading them whole:
-//! sniffing the format, delimiter and decimal convention, and yielding each
-//! record with the line it started on.
+//! sniffing the format and separator, and yielding each record with the line
+//! an editor shows it on.
+//!
+//! Every line is judged the same way wherever it is in the file, and nothing
+//! is ever silently skipped: a row that cannot be read is a record with an
+//! error. CSV is parsed here rather than by a library because of one case
+//! that matters to CSMs: a stray quote. A field that opens a quote and does
+//! not close it where its row should end would otherwise swallow every row
+//! after it; here the row with the quote is rejected at its own line and the
+//! lines it swallowed are read again as rows of their own.
+//!
+//! Memory is bounded by the caps below, never by the file: a row may hold at
+//! most `MAX_ROW_BYTES`, a file at most `MAX_COLUMNS` columns.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+
+/// The most columns (CSV) or distinct keys (NDJSON) a file may have.
+pub const MAX_COLUMNS: usize = 1_000;
+/// The most bytes one row may hold (a CSV record, or an NDJSON line).
+pub const MAX_ROW_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -20,42 +35,54 @@ pub enum FileFormat {
     Ndjson,
 }
 
-/// How to read a file; `sniff` proposes it and the UI may adjust it.
+/// How dates written with slashes read: `03/04/2026` is 4 March (month
+/// first, as in the US) or 3 April (day first, as in the UK and most of Europe).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    MonthFirst,
+    DayFirst,
+}
+
+/// How to read a file; `import::inspect` proposes it from the file and the
+/// UI (or `--decimal`, `--dates` on the command line) may change it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReadOptions {
     pub format: FileFormat,
     /// The CSV separator: ',', ';' or a tab.
     pub delimiter: String,
-    /// Numbers written as 1.234,56 (German and most European exports).
+    /// The file's numbers use a decimal comma (1.234,56), not a decimal point.
     pub decimal_comma: bool,
+    /// Columns whose numbers use the other decimal mark than the file's.
+    #[serde(default)]
+    pub other_decimal_columns: Vec<String>,
+    /// How slash dates read; None when the file does not show it, in which
+    /// case a date such as 03/04/2026 is refused as ambiguous.
+    #[serde(default)]
+    pub slash_dates: Option<DateOrder>,
 }
 
-/// One record: the line it starts on (1-based, header is line 1) and, when
-/// it could not be read, why. Its cells are read with `Rows::cell`, which
-/// borrows them from the reader's buffer instead of copying every row.
+impl ReadOptions {
+    /// Whether numbers in `column` use a decimal comma.
+    pub fn decimal_comma_in(&self, column: &str) -> bool {
+        self.decimal_comma != self.other_decimal_columns.iter().any(|c| c == column)
+    }
+}
+
+/// One record: the line it starts on (1-based, as an editor counts) and,
+/// when it could not be read, why (phrased to follow "Line N ").
 pub struct Record {
     pub line: u64,
     pub error: Option<String>,
 }
 
-pub struct Rows {
-    pub headers: Vec<String>,
-    inner: Inner,
-    /// Bytes consumed so far, for progress.
-    pub bytes_read: u64,
-}
-
-enum Inner {
-    Csv {
-        reader: csv::Reader<BufReader<NewlineTracker>>,
-        record: csv::StringRecord,
-        lines: LineCounter,
-    },
-    Ndjson {
-        lines: std::io::Lines<BufReader<File>>,
-        line: u64,
-        current: Vec<String>,
-    },
+impl Record {
+    fn bad(line: u64, reason: impl Into<String>) -> Self {
+        Record {
+            line,
+            error: Some(reason.into()),
+        }
+    }
 }
 
 fn open_file(path: &Path) -> Result<File> {
@@ -65,67 +92,154 @@ fn open_file(path: &Path) -> Result<File> {
     })
 }
 
-/// The csv crate's own line numbers drift (CRLF files, skipped blank lines),
-/// but its byte offsets are exact. This reader notes where every '\n' is as
-/// bytes stream past, so a record's byte offset turns into the line a person
-/// sees in an editor, without a second pass over the file.
-struct NewlineTracker {
-    file: File,
-    offset: u64,
-    newlines: Arc<Mutex<VecDeque<u64>>>,
+/// What `Lines::next` learnt about the line it read.
+struct LineInfo {
+    number: u64,
+    /// False for the last line of a file without a final line break.
+    terminated: bool,
+    /// The line holds more than `MAX_ROW_BYTES`; only its start was kept.
+    too_long: bool,
 }
 
-impl Read for NewlineTracker {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.file.read(buf)?;
-        if let Ok(mut newlines) = self.newlines.lock() {
-            for (i, _) in buf[..n].iter().enumerate().filter(|(_, &b)| b == b'\n') {
-                newlines.push_back(self.offset + i as u64);
+/// The physical lines of a file with their numbers. Lines a malformed row
+/// swallowed are given back and read again before the file goes on.
+struct Lines {
+    file: BufReader<File>,
+    next_number: u64,
+    consumed: u64,
+    again: Vec<u8>,
+    again_at: usize,
+    again_number: u64,
+    /// Lines among those given back that were too long (their start only was kept).
+    again_too_long: Vec<u64>,
+}
+
+impl Lines {
+    fn new(file: File) -> Self {
+        Lines {
+            file: BufReader::with_capacity(256 * 1024, file),
+            next_number: 1,
+            consumed: 0,
+            again: Vec::new(),
+            again_at: 0,
+            again_number: 0,
+            again_too_long: Vec::new(),
+        }
+    }
+
+    /// Reads the next line into `buf` (without its '\n'); None at the end.
+    fn next(&mut self, buf: &mut Vec<u8>) -> Result<Option<LineInfo>> {
+        buf.clear();
+        if self.again_at < self.again.len() {
+            let rest = &self.again[self.again_at..];
+            let (len, used, terminated) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (i, i + 1, true),
+                None => (rest.len(), rest.len(), false),
+            };
+            buf.extend_from_slice(&rest[..len]);
+            self.again_at += used;
+            let number = self.again_number;
+            self.again_number += 1;
+            if self.again_at >= self.again.len() {
+                self.again.clear();
+                self.again_at = 0;
+            }
+            let too_long = self.again_too_long.contains(&number);
+            return Ok(Some(LineInfo {
+                number,
+                terminated,
+                too_long,
+            }));
+        }
+        let mut any = false;
+        let mut too_long = false;
+        let mut terminated = false;
+        loop {
+            let chunk = self.file.fill_buf().map_err(|e| {
+                Error::io(format!("Reading stopped at line {}", self.next_number), e)
+            })?;
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (len, used, end) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i, i + 1, true),
+                None => (chunk.len(), chunk.len(), false),
+            };
+            let room = MAX_ROW_BYTES.saturating_sub(buf.len());
+            too_long |= len > room;
+            buf.extend_from_slice(&chunk[..len.min(room)]);
+            self.file.consume(used);
+            self.consumed += used as u64;
+            if end {
+                terminated = true;
+                break;
             }
         }
-        self.offset += n as u64;
-        Ok(n)
+        if !any {
+            return Ok(None);
+        }
+        let number = self.next_number;
+        self.next_number += 1;
+        if number == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Ok(Some(LineInfo {
+            number,
+            terminated,
+            too_long,
+        }))
+    }
+
+    /// Puts lines back to be read again: `raw` holds them with their '\n's,
+    /// starting with line `first`; `too_long` lists those that were cut.
+    fn give_back(&mut self, mut raw: Vec<u8>, first: u64, too_long: &[u64]) {
+        raw.extend_from_slice(&self.again[self.again_at..]);
+        self.again = raw;
+        self.again_at = 0;
+        self.again_number = first;
+        self.again_too_long.extend_from_slice(too_long);
     }
 }
 
-struct LineCounter {
-    newlines: Arc<Mutex<VecDeque<u64>>>,
-    before: u64,
-}
-
-impl LineCounter {
-    /// The 1-based line of a record starting at `byte` (the csv crate may start
-    /// a record on the previous line's \n); offsets must come in increasing order.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        if let Ok(mut newlines) = self.newlines.lock() {
-            while newlines.front().is_some_and(|&nl| nl <= byte) {
-                newlines.pop_front();
-                self.before += 1;
-            }
-        }
-        self.before + 1
-    }
-}
-
-/// Looks at the start of a file and proposes how to read it.
+/// Looks at the start of a file and proposes its format and separator.
+/// Numbers and dates are judged later, from the rows themselves.
 pub fn sniff(path: &Path) -> Result<ReadOptions> {
     let mut head = Vec::with_capacity(64 * 1024);
     open_file(path)?
         .take(64 * 1024)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(format!("Cannot read {}", path.display()), e))?;
+    if head.is_empty() {
+        return Err(Error::invalid("The file is empty."));
+    }
+    if !head.contains(&b'\n') && head.contains(&b'\r') {
+        return Err(Error::invalid(
+            "The file ends its lines with a carriage return only (an old Mac format); save it with ordinary line ends and import it again.",
+        ));
+    }
     let text = String::from_utf8_lossy(&head);
     let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or("").trim();
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
         || first.starts_with('{');
+    let plain = |delimiter: &str| ReadOptions {
+        format: FileFormat::Csv,
+        delimiter: delimiter.into(),
+        decimal_comma: delimiter == ";",
+        other_decimal_columns: Vec::new(),
+        slash_dates: None,
+    };
     if is_json {
         return Ok(ReadOptions {
             format: FileFormat::Ndjson,
-            delimiter: ",".into(),
-            decimal_comma: false,
+            ..plain(",")
         });
     }
     // The separator is the candidate that appears most often outside quotes in the header.
@@ -145,100 +259,216 @@ pub fn sniff(path: &Path) -> Result<ReadOptions> {
         .into_iter()
         .max_by_key(|&c| (count(c), c == ','))
         .unwrap_or(',');
-    Ok(ReadOptions {
-        format: FileFormat::Csv,
-        delimiter: delimiter.to_string(),
-        decimal_comma: delimiter == ';',
-    })
+    Ok(plain(&delimiter.to_string()))
+}
+
+/// The rows of a file, one record at a time. Cells of the current record
+/// are borrowed from the reader's buffers, so rows are never copied.
+pub struct Rows {
+    pub headers: Vec<String>,
+    lines: Lines,
+    format: Format,
+    /// The current line (reused).
+    line: Vec<u8>,
+    /// The current record's cells, end to end, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+}
+
+enum Format {
+    Csv(CsvState),
+    Ndjson(JsonState),
+}
+
+struct CsvState {
+    delimiter: u8,
+    /// Cells as bytes while a record is parsed (before its UTF-8 is checked).
+    fields: Vec<u8>,
+    /// The raw lines of the current record, to give back if it is malformed.
+    raw: Vec<u8>,
+    raw_starts: Vec<usize>,
+    raw_too_long: Vec<u64>,
+}
+
+struct JsonState {
+    column_of: HashMap<String, usize>,
+    cells: Vec<String>,
+}
+
+/// Where a line left a record: complete, inside a quoted field (the record
+/// goes on with the next line), or broken.
+enum LineEnd {
+    Complete,
+    InQuotes,
+    Malformed(&'static str),
+}
+
+/// Splits one line into cells, appending to `fields`/`ends`; `in_quotes`
+/// resumes a quoted field from the line before. RFC 4180 with `""` as an
+/// escaped quote; a quote inside an unquoted cell is kept as it is.
+fn parse_line(
+    line: &[u8],
+    delimiter: u8,
+    fields: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+    mut in_quotes: bool,
+) -> LineEnd {
+    let n = line.len();
+    let mut i = 0;
+    loop {
+        if in_quotes {
+            let Some(j) = memchr::memchr(b'"', &line[i..]) else {
+                fields.extend_from_slice(&line[i..]);
+                return LineEnd::InQuotes;
+            };
+            fields.extend_from_slice(&line[i..i + j]);
+            i += j + 1;
+            if i < n && line[i] == b'"' {
+                fields.push(b'"');
+                i += 1;
+                continue;
+            }
+            in_quotes = false;
+            if i == n || (i + 1 == n && line[i] == b'\r') {
+                ends.push(fields.len());
+                return LineEnd::Complete;
+            }
+            if line[i] != delimiter {
+                return LineEnd::Malformed("has text after the closing quote of a cell");
+            }
+            ends.push(fields.len());
+            i += 1;
+        } else if i < n && line[i] == b'"' {
+            in_quotes = true;
+            i += 1;
+            continue;
+        } else {
+            match memchr::memchr(delimiter, &line[i..]) {
+                Some(j) => {
+                    fields.extend_from_slice(&line[i..i + j]);
+                    ends.push(fields.len());
+                    i += j + 1;
+                }
+                None => {
+                    let end = if n > i && line[n - 1] == b'\r' {
+                        n - 1
+                    } else {
+                        n
+                    };
+                    fields.extend_from_slice(&line[i..end]);
+                    ends.push(fields.len());
+                    return LineEnd::Complete;
+                }
+            }
+        }
+        // A delimiter was just passed: a line ending here has an empty last cell.
+        if i == n || (i + 1 == n && line[i] == b'\r') {
+            ends.push(fields.len());
+            return LineEnd::Complete;
+        }
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+fn too_long_reason() -> String {
+    format!(
+        "is longer than {} MB, the most one row may hold",
+        MAX_ROW_BYTES >> 20
+    )
 }
 
 impl Rows {
     pub fn open(path: &Path, options: &ReadOptions) -> Result<Rows> {
-        let file = open_file(path)?;
         match options.format {
             FileFormat::Csv => {
                 let delimiter = match options.delimiter.as_str() {
                     "\\t" | "\t" | "tab" => b'\t',
-                    d if d.len() == 1 => d.as_bytes()[0],
+                    d if d.len() == 1 && !matches!(d, "\"" | "\n" | "\r") => d.as_bytes()[0],
                     other => {
                         return Err(Error::invalid(format!(
                             "'{other}' is not a separator; use ',', ';' or a tab."
                         )))
                     }
                 };
-                let newlines = Arc::new(Mutex::new(VecDeque::new()));
-                let tracker = NewlineTracker {
-                    file,
-                    offset: 0,
-                    newlines: newlines.clone(),
+                let mut rows = Rows {
+                    headers: Vec::new(),
+                    lines: Lines::new(open_file(path)?),
+                    format: Format::Csv(CsvState {
+                        delimiter,
+                        fields: Vec::new(),
+                        raw: Vec::new(),
+                        raw_starts: Vec::new(),
+                        raw_too_long: Vec::new(),
+                    }),
+                    line: Vec::new(),
+                    text: String::new(),
+                    ends: Vec::new(),
                 };
-                let lines = LineCounter {
-                    newlines,
-                    before: 0,
-                };
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .flexible(true)
-                    .from_reader(BufReader::with_capacity(256 * 1024, tracker));
-                let headers = reader
-                    .headers()
-                    .map_err(|e| Error::invalid(format!("Cannot read the header line: {e}")))?
-                    .iter()
-                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-                    .collect::<Vec<_>>();
-                if headers.iter().all(|h| h.is_empty()) {
-                    return Err(Error::invalid("The file is empty or has no header line."));
+                let header = rows
+                    .next_csv(None)?
+                    .ok_or_else(|| Error::invalid("The file is empty or has no header line."))?;
+                if let Some(reason) = header.error {
+                    return Err(Error::invalid(format!(
+                        "The header line (line {}) {reason}.",
+                        header.line
+                    )));
                 }
-                Ok(Rows {
-                    headers,
-                    inner: Inner::Csv {
-                        reader,
-                        record: csv::StringRecord::new(),
-                        lines,
-                    },
-                    bytes_read: 0,
-                })
+                if rows.ends.len() > MAX_COLUMNS {
+                    return Err(Error::invalid(format!(
+                        "The file has {} columns; Steward reads at most {MAX_COLUMNS}.",
+                        rows.ends.len()
+                    )));
+                }
+                rows.headers = (0..rows.ends.len())
+                    .map(|i| rows.cell(i).trim().to_string())
+                    .collect();
+                if rows.headers.iter().all(String::is_empty) {
+                    return Err(Error::invalid("The file has no header line."));
+                }
+                Ok(rows)
             }
             FileFormat::Ndjson => {
-                // Headers are the keys of the first 200 objects, in first-seen order.
-                let mut headers: Vec<String> = Vec::new();
-                let reader = BufReader::new(open_file(path)?);
-                for line in reader.lines().take(200) {
-                    let line = line.map_err(|e| Error::io("Cannot read the file", e))?;
-                    if let Ok(serde_json::Value::Object(map)) =
-                        serde_json::from_str(line.trim_start_matches('\u{feff}'))
-                    {
-                        for key in map.keys() {
-                            if !headers.contains(key) {
-                                headers.push(key.clone());
-                            }
-                        }
-                    }
-                }
+                let headers = ndjson_keys(path)?;
                 if headers.is_empty() {
-                    return Err(Error::invalid(
-                        "No JSON object found in the first lines of the file.",
-                    ));
+                    return Err(Error::invalid("No JSON object found in the file."));
                 }
-                let lines = BufReader::with_capacity(256 * 1024, file).lines();
+                let column_of = headers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| (h.clone(), i))
+                    .collect();
+                let cells = vec![String::new(); headers.len()];
                 Ok(Rows {
                     headers,
-                    inner: Inner::Ndjson {
-                        lines,
-                        line: 0,
-                        current: Vec::new(),
-                    },
-                    bytes_read: 0,
+                    lines: Lines::new(open_file(path)?),
+                    format: Format::Ndjson(JsonState { column_of, cells }),
+                    line: Vec::new(),
+                    text: String::new(),
+                    ends: Vec::new(),
                 })
             }
         }
     }
 
+    /// Bytes of the file read so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.lines.consumed
+    }
+
     /// Cell `i` of the record last returned by `next_record` ("" when absent).
     pub fn cell(&self, i: usize) -> &str {
-        match &self.inner {
-            Inner::Csv { record, .. } => record.get(i).unwrap_or(""),
-            Inner::Ndjson { current, .. } => current.get(i).map_or("", String::as_str),
+        match &self.format {
+            Format::Ndjson(json) => json.cells.get(i).map_or("", String::as_str),
+            Format::Csv(_) => {
+                let Some(&end) = self.ends.get(i) else {
+                    return "";
+                };
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                self.text.get(start..end).unwrap_or("")
+            }
         }
     }
 
@@ -249,112 +479,397 @@ impl Rows {
             .collect()
     }
 
-    /// The next record, or None at the end of the file. I/O errors end the read.
+    /// The next record, or None at the end of the file. Only a failure to
+    /// read the file itself is an error; a bad row is a record with a reason.
     pub fn next_record(&mut self) -> Result<Option<Record>> {
-        let width = self.headers.len();
-        match &mut self.inner {
-            Inner::Csv {
-                reader,
-                record,
-                lines,
-            } => loop {
-                match reader.read_record(record) {
-                    Ok(false) => return Ok(None),
-                    Ok(true) => {
-                        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-                        self.bytes_read = reader.position().byte();
-                        if record.len() == 1 && record.get(0).is_some_and(|v| v.trim().is_empty()) {
-                            continue; // blank line
-                        }
-                        let error = (record.len() != width).then(|| {
-                            format!("has {} fields but the header has {width}", record.len())
-                        });
-                        return Ok(Some(Record { line, error }));
-                    }
-                    Err(e) => {
-                        let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
-                        if let csv::ErrorKind::Io(_) = e.kind() {
-                            return Err(Error::Internal(format!(
-                                "Reading stopped at line {line}: {e}"
-                            )));
-                        }
-                        self.bytes_read = reader.position().byte();
-                        let reason = match e.kind() {
-                            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_string(),
-                            _ => format!("cannot be read: {e}"),
-                        };
-                        return Ok(Some(Record {
-                            line,
-                            error: Some(reason),
-                        }));
-                    }
-                }
-            },
-            Inner::Ndjson {
-                lines,
-                line,
-                current,
-            } => loop {
-                let Some(text) = lines.next() else {
-                    return Ok(None);
-                };
-                *line += 1;
-                current.clear();
-                let text = match text {
-                    Ok(t) => t,
-                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                        return Ok(Some(Record {
-                            line: *line,
-                            error: Some("is not valid UTF-8 text".into()),
-                        }))
-                    }
-                    Err(e) => return Err(Error::io(format!("Reading stopped at line {line}"), e)),
-                };
-                self.bytes_read += text.len() as u64 + 1;
-                let text = text.trim_start_matches('\u{feff}').trim();
-                if text.is_empty() {
-                    continue;
-                }
-                let error = match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(serde_json::Value::Object(map)) => {
-                        current.extend(self.headers.iter().map(|h| match map.get(h) {
-                            None | Some(serde_json::Value::Null) => String::new(),
-                            Some(serde_json::Value::String(s)) => s.clone(),
-                            Some(other) => other.to_string(),
-                        }));
-                        None
-                    }
-                    Ok(_) => Some("is not a JSON object".to_string()),
-                    Err(e) => Some(format!("is not valid JSON ({e})")),
-                };
-                return Ok(Some(Record { line: *line, error }));
-            },
+        match self.format {
+            Format::Csv(_) => {
+                let width = self.headers.len();
+                self.next_csv(Some(width))
+            }
+            Format::Ndjson(_) => self.next_json(),
         }
     }
+
+    /// The next CSV record; `width` checks its cell count (None for the header).
+    fn next_csv(&mut self, width: Option<usize>) -> Result<Option<Record>> {
+        let Format::Csv(csv) = &mut self.format else {
+            return Err(Error::Internal("not a CSV reader".into()));
+        };
+        loop {
+            let Some(first) = self.lines.next(&mut self.line)? else {
+                return Ok(None);
+            };
+            if first.too_long {
+                return Ok(Some(Record::bad(first.number, too_long_reason())));
+            }
+            if is_blank(&self.line) {
+                continue;
+            }
+            // One buffer goes round: the last record's text, or the bytes
+            // of a row that was rejected.
+            let mut fields = std::mem::take(&mut csv.fields);
+            if fields.capacity() == 0 {
+                fields = std::mem::take(&mut self.text).into_bytes();
+            }
+            fields.clear();
+            self.ends.clear();
+            csv.raw.clear();
+            csv.raw_starts.clear();
+            csv.raw_too_long.clear();
+            let keep_raw = |csv: &mut CsvState, line: &[u8], terminated: bool| {
+                csv.raw_starts.push(csv.raw.len());
+                csv.raw.extend_from_slice(line);
+                if terminated {
+                    csv.raw.push(b'\n');
+                }
+            };
+            keep_raw(csv, &self.line, first.terminated);
+            let mut terminated = first.terminated;
+            let mut in_quotes = false;
+            // Why the record is broken, and whether it spans lines (then
+            // its quote is to blame and the lines after the first are read again).
+            let broken: Option<&'static str> = loop {
+                match parse_line(
+                    &self.line,
+                    csv.delimiter,
+                    &mut fields,
+                    &mut self.ends,
+                    in_quotes,
+                ) {
+                    LineEnd::Complete => break None,
+                    LineEnd::Malformed(reason) => break Some(reason),
+                    LineEnd::InQuotes => {}
+                }
+                in_quotes = true;
+                if !terminated {
+                    break Some("opens a quote that is never closed");
+                }
+                fields.push(b'\n');
+                let Some(next) = self.lines.next(&mut self.line)? else {
+                    break Some("opens a quote that is never closed");
+                };
+                keep_raw(csv, &self.line, next.terminated);
+                terminated = next.terminated;
+                if next.too_long {
+                    csv.raw_too_long.push(next.number);
+                    break Some("opens a quote that is not closed within the size of a row");
+                }
+                if csv.raw.len() > MAX_ROW_BYTES {
+                    break Some("opens a quote that is not closed within the size of a row");
+                }
+            };
+            let spans_lines = csv.raw_starts.len() > 1;
+            let count_wrong = width.is_some_and(|w| self.ends.len() != w);
+            if broken.is_some() || (spans_lines && count_wrong) {
+                csv.fields = fields;
+                if spans_lines {
+                    let raw = csv.raw.split_off(csv.raw_starts[1]);
+                    self.lines
+                        .give_back(raw, first.number + 1, &csv.raw_too_long);
+                    let reason = if broken.is_some_and(|r| r.starts_with("opens")) {
+                        broken.unwrap_or_default().to_string()
+                    } else {
+                        "opens a quote that does not close before the row ends".to_string()
+                    };
+                    return Ok(Some(Record::bad(
+                        first.number,
+                        format!("{reason}; the lines after it were read as rows of their own"),
+                    )));
+                }
+                return Ok(Some(Record::bad(first.number, broken.unwrap_or_default())));
+            }
+            if fields.iter().all(u8::is_ascii_whitespace) && width.is_some() {
+                // Only separators: an empty row, as spreadsheets often leave.
+                csv.fields = fields;
+                continue;
+            }
+            match String::from_utf8(fields) {
+                Ok(text) => self.text = text,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    csv.fields = e.into_bytes();
+                    return Ok(Some(Record::bad(
+                        first.number,
+                        format!("is not valid UTF-8 text (from byte {} of the row); save the file as UTF-8", at + 1),
+                    )));
+                }
+            }
+            if let Some(w) = width.filter(|&w| w != self.ends.len()) {
+                return Ok(Some(Record::bad(
+                    first.number,
+                    format!("has {} cells but the header has {w}", self.ends.len()),
+                )));
+            }
+            return Ok(Some(Record {
+                line: first.number,
+                error: None,
+            }));
+        }
+    }
+
+    fn next_json(&mut self) -> Result<Option<Record>> {
+        let Format::Ndjson(json) = &mut self.format else {
+            return Err(Error::Internal("not an NDJSON reader".into()));
+        };
+        loop {
+            let Some(info) = self.lines.next(&mut self.line)? else {
+                return Ok(None);
+            };
+            for cell in &mut json.cells {
+                cell.clear();
+            }
+            if info.too_long {
+                return Ok(Some(Record::bad(info.number, too_long_reason())));
+            }
+            if is_blank(&self.line) {
+                continue;
+            }
+            let Ok(text) = std::str::from_utf8(&self.line) else {
+                return Ok(Some(Record::bad(
+                    info.number,
+                    "is not valid UTF-8 text; save the file as UTF-8",
+                )));
+            };
+            let error = match serde_json::from_str::<serde_json::Value>(text.trim()) {
+                Ok(serde_json::Value::Object(map)) => {
+                    for (key, value) in map {
+                        let Some(&i) = json.column_of.get(&key) else {
+                            continue;
+                        };
+                        let cell = &mut json.cells[i];
+                        match value {
+                            serde_json::Value::Null => {}
+                            serde_json::Value::String(s) => cell.push_str(&s),
+                            other => cell.push_str(&other.to_string()),
+                        }
+                    }
+                    None
+                }
+                Ok(_) => Some("is not a JSON object".to_string()),
+                Err(e) => Some(format!("is not valid JSON ({e})")),
+            };
+            return Ok(Some(Record {
+                line: info.number,
+                error,
+            }));
+        }
+    }
+}
+
+/// Every top-level key of an NDJSON file, in the order first seen. The whole
+/// file is read, so a key that first appears on its last line is offered for
+/// mapping like any other; lines that are not JSON objects are skipped here
+/// (the import reports them).
+fn ndjson_keys(path: &Path) -> Result<Vec<String>> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    struct Keys<'a> {
+        seen: &'a mut HashSet<String>,
+        order: &'a mut Vec<String>,
+    }
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                map.next_value::<IgnoredAny>()?;
+                if !self.seen.contains(key.as_ref()) {
+                    self.seen.insert(key.to_string());
+                    self.order.push(key.into_owned());
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let mut lines = Lines::new(open_file(path)?);
+    let mut line = Vec::new();
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    while let Some(info) = lines.next(&mut line)? {
+        if info.too_long || is_blank(&line) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let _ = de.deserialize_map(Keys {
+            seen: &mut seen,
+            order: &mut order,
+        });
+        if order.len() > MAX_COLUMNS {
+            return Err(Error::invalid(format!(
+                "The file uses more than {MAX_COLUMNS} different keys (line {} adds the {}th); Steward reads at most {MAX_COLUMNS} fields.",
+                info.number,
+                order.len()
+            )));
+        }
+    }
+    Ok(order)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lines_of(content: &str) -> Vec<u64> {
+    /// Each record's line and cells, or its line and error.
+    fn read(content: &[u8]) -> Vec<(u64, std::result::Result<Vec<String>, String>)> {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("f.csv");
         std::fs::write(&path, content).expect("write");
         let options = sniff(&path).expect("sniff");
         let mut rows = Rows::open(&path, &options).expect("open");
-        let mut lines = Vec::new();
+        let mut out = Vec::new();
         while let Some(r) = rows.next_record().expect("next") {
-            lines.push(r.line);
+            out.push((r.line, r.error.map_or_else(|| Ok(rows.cells()), Err)));
         }
-        lines
+        out
+    }
+
+    fn lines_of(content: &str) -> Vec<u64> {
+        read(content.as_bytes())
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect()
     }
 
     #[test]
-    fn records_know_the_line_they_start_on() {
+    fn records_know_the_line_an_editor_shows() {
         assert_eq!(lines_of("a,b\n1,2\n3,4\n"), vec![2, 3]);
         assert_eq!(lines_of("a,b\r\n1,2\r\n3,4\r\n"), vec![2, 3]);
         assert_eq!(lines_of("\u{feff}a,b\r\n1,\"x\ny\"\r\n3,4\r\n"), vec![2, 4]);
         assert_eq!(lines_of("a,b\n1,2\n\n3,4\n"), vec![2, 4]);
+        // Blank lines before and among rows, CRLF or not: lines as counted by an editor.
+        assert_eq!(lines_of("\n\na,b\n\n\n1,2\n\r\n\n3,4"), vec![6, 9]);
+        assert_eq!(lines_of("a,b\r\n\r\n\r\n1,2\r\n,\r\n3,4\r\n"), vec![4, 6]);
+    }
+
+    #[test]
+    fn cells_keep_quotes_separators_and_line_breaks() {
+        let rows = read(b"a,b,c\n\"x, y\",\"say \"\"hi\"\"\",12\" screen\n\"l1\r\nl2\",,\n");
+        assert_eq!(
+            rows[0],
+            (
+                2,
+                Ok(vec![
+                    "x, y".to_string(),
+                    "say \"hi\"".to_string(),
+                    "12\" screen".to_string()
+                ])
+            )
+        );
+        assert_eq!(
+            rows[1],
+            (
+                3,
+                Ok(vec!["l1\r\nl2".to_string(), String::new(), String::new()])
+            )
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_rejects_its_row_and_the_rows_after_it_are_still_read() {
+        let mut csv = String::from("id,name\n1,one\n2,\"two\n");
+        for i in 3..=1000 {
+            csv.push_str(&format!("{i},row {i}\n"));
+        }
+        let rows = read(csv.as_bytes());
+        assert_eq!(rows.len(), 1000);
+        assert_eq!(rows[1].0, 3);
+        let reason = rows[1].1.clone().expect_err("stray quote");
+        assert!(reason.starts_with("opens a quote"), "{reason}");
+        assert_eq!(rows[2], (4, Ok(vec!["3".to_string(), "row 3".to_string()])));
+        assert_eq!(rows[999].0, 1001);
+        assert!(rows[2..].iter().all(|(_, r)| r.is_ok()));
+
+        // A quote that closes many lines later but leaves the wrong cell count.
+        let rows = read(b"id,name\n1,\"one\n2,two\n3,th\"ree\n4,four\n");
+        assert_eq!(rows.len(), 4);
+        assert!(rows[0].1.is_err());
+        assert_eq!(rows[1], (3, Ok(vec!["2".to_string(), "two".to_string()])));
+        assert_eq!(
+            rows[2],
+            (4, Ok(vec!["3".to_string(), "th\"ree".to_string()]))
+        );
+        assert_eq!(rows[3].0, 5);
+    }
+
+    #[test]
+    fn bad_bytes_and_bad_shapes_are_row_errors_with_their_line() {
+        let rows = read(b"a,b\n1,2\n\xff\xfe,3\n4,5,6\n\"x\"y,1\n7,8\n");
+        assert_eq!(rows.len(), 5);
+        assert!(rows[1].1.clone().expect_err("utf8").contains("UTF-8"));
+        assert_eq!(rows[1].0, 3);
+        assert!(rows[2]
+            .1
+            .clone()
+            .expect_err("width")
+            .contains("has 3 cells but the header has 2"));
+        assert!(rows[3]
+            .1
+            .clone()
+            .expect_err("junk")
+            .contains("closing quote"));
+        assert_eq!(rows[4], (6, Ok(vec!["7".to_string(), "8".to_string()])));
+    }
+
+    #[test]
+    fn rows_of_only_separators_are_empty_rows() {
+        assert_eq!(lines_of("a,b\n1,2\n,\n,,\n3,4\n"), vec![2, 5]);
+    }
+
+    #[test]
+    fn an_overlong_row_is_rejected_and_reading_goes_on() {
+        let mut csv = b"a,b\n1,".to_vec();
+        csv.extend(std::iter::repeat_n(b'x', MAX_ROW_BYTES + 10));
+        csv.extend_from_slice(b"\n2,3\n");
+        let rows = read(&csv);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].1.clone().expect_err("long").contains("longer than"));
+        assert_eq!(rows[1], (3, Ok(vec!["2".to_string(), "3".to_string()])));
+    }
+
+    #[test]
+    fn ndjson_keys_come_from_every_line_and_bad_lines_are_rows() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("f.ndjson");
+        let mut text = Vec::new();
+        text.extend_from_slice(b"{\"a\":1}\n\xff\n");
+        for i in 0..300 {
+            text.extend_from_slice(format!("{{\"a\":{i}}}\n").as_bytes());
+        }
+        text.extend_from_slice(b"{\"a\":7,\"late\":\"x\"}\n[1]\n");
+        std::fs::write(&path, &text).expect("write");
+        let mut rows = Rows::open(&path, &sniff(&path).expect("sniff")).expect("open");
+        assert_eq!(rows.headers, vec!["a".to_string(), "late".to_string()]);
+        let mut seen = Vec::new();
+        while let Some(r) = rows.next_record().expect("next") {
+            seen.push((r.line, r.error.is_none(), rows.cell(1).to_string()));
+        }
+        assert_eq!(seen.len(), 304);
+        assert_eq!(seen[1], (2, false, String::new()));
+        assert_eq!(seen[302], (303, true, "x".to_string()));
+        assert_eq!(seen[303], (304, false, String::new()));
+    }
+
+    #[test]
+    fn too_many_ndjson_keys_are_refused_quickly() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("f.ndjson");
+        let text: String = (0..100_000).map(|i| format!("{{\"k{i}\":1}}\n")).collect();
+        std::fs::write(&path, text).expect("write");
+        let started = std::time::Instant::now();
+        let err = Rows::open(&path, &sniff(&path).expect("sniff"))
+            .err()
+            .expect("refused");
+        assert!(
+            err.to_string().contains("more than 1000 different keys"),
+            "{err}"
+        );
+        assert!(started.elapsed().as_secs() < 5);
     }
 }

@@ -1,31 +1,65 @@
-//! What the core's integration tests share: a fixed "today" and a demo book
-//! in a fresh portfolio file.
+//! What the core's integration tests share: a fixed "today", a demo book in
+//! a fresh portfolio file (with what each account was generated to do), and
+//! a short way to run a write.
 
 #![allow(dead_code)] // each test file uses its own part
 
 use chrono::NaiveDate;
-use steward_core::demo::{self, DemoSpec};
+use rusqlite::Connection;
 use steward_core::progress::{self, CancelToken};
-use steward_core::store;
+use steward_core::write::{self, Write};
+use steward_core::{store, Result};
+use steward_demo::{DemoBook, DemoSpec};
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
 }
 
 /// A demo book of `accounts` accounts (3 years) generated with `seed`.
-pub fn book(dir: &std::path::Path, accounts: u32, seed: u64) -> rusqlite::Connection {
+pub fn book(dir: &std::path::Path, accounts: u32, seed: u64) -> (Connection, DemoBook) {
     let mut conn = store::open_in(dir).expect("open");
-    demo::generate(
-        &mut conn,
-        &DemoSpec {
-            seed,
-            accounts,
-            years: 3,
-        },
-        today(),
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )
-    .expect("generate");
-    conn
+    let demo = write(&mut conn, |w| {
+        steward_demo::generate(
+            w,
+            &DemoSpec {
+                seed,
+                accounts,
+                years: 3,
+            },
+            &mut progress::ignore,
+            &CancelToken::default(),
+        )
+    });
+    (conn, demo)
+}
+
+/// Runs `work` as one write on `today()`; panics with the error if it fails.
+pub fn write<T>(conn: &mut Connection, work: impl FnOnce(&Write<'_>) -> Result<T>) -> T {
+    write_on(conn, today(), work)
+}
+
+/// Runs `work` as one write on `day`.
+pub fn write_on<T>(
+    conn: &mut Connection,
+    day: NaiveDate,
+    work: impl FnOnce(&Write<'_>) -> Result<T>,
+) -> T {
+    write::run(conn, day, work).expect("write").0
+}
+
+/// Runs `work` as one write on `today()` and returns its result, error or not.
+pub fn try_write<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&Write<'_>) -> Result<T>,
+) -> Result<T> {
+    write::run(conn, today(), work).map(|(out, _)| out)
+}
+
+/// Runs `work` as one write on `day` and returns its result, error or not.
+pub fn try_write_on<T>(
+    conn: &mut Connection,
+    day: NaiveDate,
+    work: impl FnOnce(&Write<'_>) -> Result<T>,
+) -> Result<T> {
+    write::run(conn, day, work).map(|(out, _)| out)
 }

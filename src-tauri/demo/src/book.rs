@@ -1,482 +1,21 @@
-//! The demo book: a deterministic, realistic portfolio generated from a seed
-//! and a size. Tiers by ARR, every lifecycle stage, usage with weekly and
-//! yearly seasonality and per-account trends, accounts that churned after
-//! their usage and sentiment declined, late and failed invoices, tickets, NPS,
-//! departed champions and past check-ins. What each account was meant to be is
-//! recorded in `demo_ground_truth` so health and churn features can be tested
-//! against the truth. The app, the CLI, tests and benchmarks all use it.
+//! Writing one demo account with its whole history: contacts, daily usage,
+//! subscriptions, invoices, tickets, surveys, check-ins, tasks and ratings.
 
 use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use rusqlite::{params, Connection, TransactionBehavior};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use rusqlite::{params, Connection};
 
-use crate::error::{Error, Result};
-use crate::health::settings;
-use crate::model::{ActivityKind, ContactRole, Sentiment, Tier};
-use crate::progress::{CancelToken, Progress, ProgressSink};
+use steward_core::dates::add_months;
+use steward_core::error::Result;
+use steward_core::model::{ActivityKind, ContactRole, Sentiment, Tier};
+
 use crate::rng::Rng;
-use crate::rollup;
-use crate::{assess, churn, onboarding, plans, qbr};
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct DemoSpec {
-    #[ts(type = "number")]
-    pub seed: u64,
-    pub accounts: u32,
-    /// Years of daily usage history to generate.
-    pub years: u32,
-}
-
-impl Default for DemoSpec {
-    fn default() -> Self {
-        // A full but realistic book for one CSM.
-        DemoSpec {
-            seed: 42,
-            accounts: 250,
-            years: 3,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct DemoSummary {
-    pub accounts: u32,
-    pub churned: u32,
-    #[ts(type = "number")]
-    pub contacts: u64,
-    #[ts(type = "number")]
-    pub usage_days: u64,
-    #[ts(type = "number")]
-    pub activities: u64,
-    #[ts(type = "number")]
-    pub invoices: u64,
-    #[ts(type = "number")]
-    pub tickets: u64,
-    #[ts(type = "number")]
-    pub surveys: u64,
-}
-
-/// What the generator intends an account to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scenario {
-    Onboarding,
-    Healthy,
-    Expanding,
-    Declining,
-    Churned,
-}
-
-impl Scenario {
-    fn as_str(self) -> &'static str {
-        match self {
-            Scenario::Onboarding => "onboarding",
-            Scenario::Healthy => "healthy",
-            Scenario::Expanding => "expanding",
-            Scenario::Declining => "declining",
-            Scenario::Churned => "churned",
-        }
-    }
-}
-
-const PREFIXES: &[&str] = &[
-    "Northwind",
-    "Bluefin",
-    "Cobalt",
-    "Evergreen",
-    "Granite",
-    "Harbor",
-    "Ironwood",
-    "Juniper",
-    "Keystone",
-    "Lumen",
-    "Meridian",
-    "Nimbus",
-    "Orchard",
-    "Pioneer",
-    "Quarry",
-    "Redwood",
-    "Summit",
-    "Tidal",
-    "Upland",
-    "Vertex",
-    "Willow",
-    "Zephyr",
-    "Alder",
-    "Beacon",
-    "Cedar",
-    "Delta",
-    "Ember",
-    "Falcon",
-    "Glacier",
-    "Horizon",
-    "Indigo",
-    "Kestrel",
-    "Lattice",
-    "Mosaic",
-    "Nova",
-    "Onyx",
-    "Prairie",
-    "Quantum",
-    "Riverbend",
-    "Sierra",
-    "Tango",
-    "Umbra",
-    "Vantage",
-    "Wavecrest",
-    "Yarrow",
-    "Atlas",
-    "Brightline",
-    "Crescent",
-    "Driftwood",
-    "Elm",
-    "Foxglove",
-    "Greystone",
-    "Helix",
-];
-const SUFFIXES: &[&str] = &[
-    "Logistics",
-    "Analytics",
-    "Health",
-    "Foods",
-    "Energy",
-    "Robotics",
-    "Capital",
-    "Media",
-    "Software",
-    "Labs",
-    "Freight",
-    "Retail",
-    "Bank",
-    "Insurance",
-    "Pharma",
-    "Studios",
-    "Systems",
-    "Networks",
-    "Partners",
-    "Group",
-    "Works",
-    "Dynamics",
-    "Outfitters",
-    "Mobility",
-    "Learning",
-];
-const INDUSTRIES: &[&str] = &[
-    "Software",
-    "Financial services",
-    "Healthcare",
-    "Retail",
-    "Manufacturing",
-    "Logistics",
-    "Media",
-    "Education",
-    "Energy",
-    "Professional services",
-];
-const FIRST: &[&str] = &[
-    "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira",
-    "Liam", "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor",
-    "Wen", "Xavier", "Yara", "Zoe", "Amir", "Bianca", "Carlos", "Dana", "Emil", "Fatima",
-];
-const LAST: &[&str] = &[
-    "Novak",
-    "Schmidt",
-    "Okafor",
-    "Tanaka",
-    "Garcia",
-    "Larsen",
-    "Rossi",
-    "Kowalski",
-    "Silva",
-    "Nguyen",
-    "Meyer",
-    "Haddad",
-    "Andersson",
-    "Dubois",
-    "Patel",
-    "Kim",
-    "Murphy",
-    "Fischer",
-    "Costa",
-    "Ivanova",
-    "Brennan",
-    "Yilmaz",
-    "Moreau",
-    "Sato",
-];
-const OWNERS: &[&str] = &["Alex Rivera"];
-const TICKET_SUBJECTS: &[&str] = &[
-    "SSO login fails for some users",
-    "Export to CSV times out",
-    "Question about seat billing",
-    "Dashboard loads slowly",
-    "API rate limit errors",
-    "Webhook deliveries delayed",
-    "Need help configuring roles",
-    "Data sync missing records",
-    "Report totals look wrong",
-    "Request: bulk user import",
-    "Mobile app crashes on start",
-    "Invoice address change",
-];
-const POSITIVE_NOTES: &[&str] = &[
-    "Walked through the new reporting module; team is excited to roll it out to finance.",
-    "Champion shared that adoption is up across two more departments.",
-    "Reviewed goals for next quarter; they want to expand to the EU team.",
-    "Great call, exec sponsor praised the support team's response times.",
-    "Integration with their data warehouse is live and used daily.",
-];
-const NEUTRAL_NOTES: &[&str] = &[
-    "Routine check-in; no blockers raised, asked about roadmap for permissions.",
-    "Sent the usage summary and training links for new hires.",
-    "Discussed renewal timeline and procurement steps.",
-    "Follow-up on open ticket about export performance.",
-    "Quarterly review scheduled; gathered agenda items from the champion.",
-];
-const NEGATIVE_NOTES: &[&str] = &[
-    "Usage dropped after their reorg; new lead is unsure about the tool's value.",
-    "Frustrated by repeated sync issues; asked for an escalation path.",
-    "Budget review underway; they are evaluating a cheaper competitor.",
-    "Champion left the company; no clear owner on their side now.",
-    "Exec sponsor skipped the QBR; team says onboarding of new hires stalled.",
-];
-const NEXT_STEPS: &[&str] = &[
-    "Send recap and training links",
-    "Schedule admin training",
-    "Share roadmap deck",
-    "Loop in support engineering on open ticket",
-    "Prepare renewal proposal",
-    "Book QBR with exec sponsor",
-    "Introduce new champion to product team",
-];
-
-const SENTIMENT_NOTES: [&str; 5] = [
-    "Sponsor hinted they are evaluating alternatives",
-    "Frustrated with open issues, renewal not certain",
-    "Steady, nothing exciting",
-    "Good momentum with the core team",
-    "Champion is a vocal fan",
-];
-
-/// Generates the demo book into an empty portfolio, in one transaction.
-pub fn generate(
-    conn: &mut Connection,
-    spec: &DemoSpec,
-    today: NaiveDate,
-    progress: ProgressSink<'_>,
-    cancel: &CancelToken,
-) -> Result<DemoSummary> {
-    if spec.accounts == 0 {
-        return Err(Error::invalid("The demo book needs at least one account."));
-    }
-    let existing: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
-    if existing > 0 {
-        return Err(Error::invalid(format!(
-            "The portfolio already holds {existing} accounts; the demo book only goes into an empty one."
-        )));
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut summary = DemoSummary {
-        accounts: spec.accounts,
-        ..Default::default()
-    };
-    let mut names = HashSet::new();
-    let mut writer = Writer::new(&tx)?;
-    for n in 0..spec.accounts {
-        if cancel.is_cancelled() {
-            return Err(Error::Cancelled);
-        }
-        let mut rng = Rng::fork(spec.seed, u64::from(n));
-        writer.account(&mut rng, n, spec, today, &mut names, &mut summary)?;
-        if n % 25 == 0 || n + 1 == spec.accounts {
-            progress(Progress {
-                phase: "Generating accounts".into(),
-                done: u64::from(n + 1),
-                total: Some(u64::from(spec.accounts)),
-            });
-        }
-    }
-    drop(writer);
-    progress(Progress {
-        phase: "Success plans and onboarding".into(),
-        done: 0,
-        total: None,
-    });
-    plan_book(&tx, spec.seed, today)?;
-    qbr_book(&tx, today)?;
-    progress(Progress {
-        phase: "Computing trends".into(),
-        done: 0,
-        total: None,
-    });
-    rollup::refresh_all(&tx, today)?;
-    // Half a year of weekly health history, a churn model trained on the
-    // book's past, and today's assessment, so every screen has a story.
-    assess::backfill_history(&tx, today, 26, progress, cancel)?;
-    progress(Progress {
-        phase: "Training the churn model".into(),
-        done: 0,
-        total: None,
-    });
-    churn::retrain(&tx, &settings::current(&tx)?.settings, today)?;
-    assess::run(&tx, today, None, false)?;
-    tx.commit()?;
-    Ok(summary)
-}
-
-/// Gives the book its plans: onboarding accounts run the shipped checklist
-/// (items done around their due dates, some late or still open), and a
-/// share of the other live accounts have objectives and milestones, with
-/// first value reached 2 to 10 weeks after their contract started.
-/// Tier A and B accounts meet quarterly from their contract start: the last
-/// four QBRs are on record as held (reporting the milestones achieved before
-/// them) and the next one is planned.
-fn qbr_book(conn: &Connection, today: NaiveDate) -> Result<()> {
-    const QUARTER: i64 = 91;
-    let accounts: Vec<(i64, NaiveDate)> = conn
-        .prepare(
-            "SELECT id, contract_start FROM accounts
-             WHERE status = 'active' AND tier IN ('A', 'B') AND contract_start IS NOT NULL ORDER BY id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, start) in accounts {
-        let past = (today - start).num_days().max(0) / QUARTER;
-        for k in past.saturating_sub(3).max(1)..=past {
-            let held = start + Duration::days(k * QUARTER);
-            qbr::record_held(conn, id, held, "", today)?;
-        }
-        qbr::schedule(
-            conn,
-            id,
-            start + Duration::days((past + 1) * QUARTER),
-            today,
-        )?;
-    }
-    Ok(())
-}
-
-fn plan_book(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
-    let template = onboarding::templates(conn)?
-        .into_iter()
-        .find(|t| t.name == "Standard onboarding")
-        .ok_or_else(|| Error::Internal("the shipped onboarding template is missing".into()))?;
-    let accounts: Vec<(i64, String, NaiveDate)> = conn
-        .prepare(
-            "SELECT a.id, g.scenario, a.contract_start FROM accounts a
-             JOIN demo_ground_truth g ON g.account_id = a.id
-             WHERE a.status = 'active' AND a.contract_start IS NOT NULL ORDER BY a.id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, scenario, start) in accounts {
-        // A separate stream per account keeps the rest of the book unchanged.
-        let mut rng = Rng::fork(seed ^ 0x005E_ED0F_91A5, id as u64);
-        if scenario == "onboarding" {
-            let lagging = rng.chance(0.35);
-            let expectations = *rng.pick(EXPECTATIONS);
-            onboarding::apply(conn, id, template.id, expectations, today)?;
-            let list = onboarding::checklist(conn, id, today)?;
-            for item in list
-                .iter()
-                .flat_map(|l| l.phases.iter().flat_map(|p| &p.items))
-            {
-                let Some(due) = item.due_on else { continue };
-                let slip = if lagging {
-                    rng.range(5, 25)
-                } else {
-                    rng.range(-4, 3)
-                };
-                let done = due + Duration::days(slip);
-                if done < today && (!lagging || rng.chance(0.6)) {
-                    onboarding::set_done(conn, item.id, Some(done.max(start)), "", today)?;
-                }
-            }
-            continue;
-        }
-        if !rng.chance(0.4) {
-            continue;
-        }
-        let value_day = start + Duration::days(rng.range(14, 70));
-        if value_day < today {
-            let m = plans::add_milestone(
-                conn,
-                &plans::MilestoneInput {
-                    account_id: id,
-                    objective_id: None,
-                    title: "First team live".into(),
-                    target_date: Some(start + Duration::days(30)),
-                    first_value: true,
-                },
-            )?;
-            plans::achieve(conn, m, value_day, "", today)?;
-        }
-        let goal = rng.pick(GOALS);
-        let objective = plans::add_objective(
-            conn,
-            &plans::ObjectiveInput {
-                account_id: id,
-                title: goal.0.into(),
-                metric: Some(goal.1.into()),
-                usage_metric: Some(plans::UsageMetric::ActiveUsers),
-                baseline: Some(rng.range(5, 20) as f64),
-                target: Some(rng.range(40, 120) as f64),
-                target_date: Some(today + Duration::days(rng.range(30, 200))),
-            },
-        )?;
-        for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
-            let m = plans::add_milestone(
-                conn,
-                &plans::MilestoneInput {
-                    account_id: id,
-                    objective_id: Some(objective),
-                    title: title.into(),
-                    target_date: Some(today + Duration::days(offset)),
-                    first_value: false,
-                },
-            )?;
-            // Past targets were mostly met, sometimes missed.
-            if offset < 0 && scenario != "declining" && rng.chance(0.8) {
-                let on = today + Duration::days(offset + rng.range(-7, 3));
-                plans::achieve(conn, m, on.min(today), "", today)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-const EXPECTATIONS: &[&str] = &[
-    "Live for the operations team within 30 days",
-    "Replace the spreadsheet process before quarter end",
-    "All regional teams onboarded by the renewal",
-];
-
-/// (objective, metric, a past milestone, an upcoming milestone)
-const GOALS: &[(&str, &str, &str, &str)] = &[
-    (
-        "Every support agent works in the product daily",
-        "daily active users",
-        "Support team trained",
-        "Second region live",
-    ),
-    (
-        "Cut reporting time for finance",
-        "reports built in the product",
-        "Finance dashboards built",
-        "Board pack generated from the product",
-    ),
-    (
-        "Roll out to all sales teams",
-        "active sales reps",
-        "EMEA sales live",
-        "Americas sales live",
-    ),
-];
+use crate::words::*;
+use crate::{DemoSpec, DemoSummary, Scenario, Truth};
 
 /// Prepared statements reused for every row of the demo book.
-struct Writer<'c> {
+pub(crate) struct Writer<'c> {
     conn: &'c Connection,
     account: rusqlite::CachedStatement<'c>,
     external: rusqlite::CachedStatement<'c>,
@@ -489,13 +28,12 @@ struct Writer<'c> {
     activity: rusqlite::CachedStatement<'c>,
     activity_contact: rusqlite::CachedStatement<'c>,
     task: rusqlite::CachedStatement<'c>,
-    truth: rusqlite::CachedStatement<'c>,
     sentiment: rusqlite::CachedStatement<'c>,
     now: String,
 }
 
 impl<'c> Writer<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
+    pub(crate) fn new(conn: &'c Connection) -> Result<Self> {
         Ok(Writer {
             conn,
             account: conn.prepare_cached(
@@ -541,9 +79,6 @@ impl<'c> Writer<'c> {
                 "INSERT INTO tasks(account_id, activity_id, title, due_on, done_at, source, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'demo', ?6)",
             )?,
-            truth: conn.prepare_cached(
-                "INSERT INTO demo_ground_truth(account_id, scenario, churned, decline_start) VALUES (?1, ?2, ?3, ?4)",
-            )?,
             sentiment: conn.prepare_cached(
                 "INSERT INTO sentiment_ratings(account_id, rating, note, rated_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?,
@@ -551,7 +86,7 @@ impl<'c> Writer<'c> {
         })
     }
 
-    fn account(
+    pub(crate) fn account(
         &mut self,
         rng: &mut Rng,
         n: u32,
@@ -559,7 +94,7 @@ impl<'c> Writer<'c> {
         today: NaiveDate,
         names: &mut HashSet<String>,
         summary: &mut DemoSummary,
-    ) -> Result<()> {
+    ) -> Result<Truth> {
         let history_start = today - Duration::days(365 * i64::from(spec.years.max(1)));
         let scenario = match rng.f64() {
             x if x < 0.08 => Scenario::Onboarding,
@@ -649,12 +184,6 @@ impl<'c> Writer<'c> {
         let id = self.last_id()?;
         self.external
             .execute(params![format!("demo-{}", n + 1), id])?;
-        self.truth.execute(params![
-            id,
-            scenario.as_str(),
-            churn_date.is_some(),
-            decline_start
-        ])?;
 
         // Contacts: one sponsor, a champion or two, a decision maker, billing, users.
         let contact_count = match tier {
@@ -1019,7 +548,12 @@ impl<'c> Writer<'c> {
         if churn_date.is_some() {
             summary.churned += 1;
         }
-        Ok(())
+        Ok(Truth {
+            account_id: id,
+            scenario,
+            churned: churn_date.is_some(),
+            decline_start,
+        })
     }
 
     /// Id of the row just inserted (all statements share one connection).
@@ -1048,12 +582,6 @@ fn next_anniversary(start: NaiveDate, after: NaiveDate) -> NaiveDate {
         }
         years += 1;
     }
-}
-
-/// Adds calendar months, clamping to the month's last day (Jan 31 + 1 = Feb 28/29).
-pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_add_months(chrono::Months::new(months))
-        .unwrap_or(date)
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{
-    account, alerts, assess, checkin, churn, demo, error, health, import, metrics, model,
-    onboarding, plans, portfolio, postmortem, progress, qbr, search, store, tasks, today,
+use steward_core::{
+    account, account_page, alerts, assess, checkin, churn, error, health, import, metrics, model,
+    onboarding, plans, portfolio, postmortem, progress, qbr, search, store, tasks, today, write,
 };
+use steward_demo as demo;
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),+ $(,)?) => {
@@ -26,12 +27,12 @@ fn generate() -> String {
         progress::Progress,
         portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow,
         account::Account, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
-        account::SurveyResponse, account::Activity, account::AccountPage,
+        account::SurveyResponse, account::Activity, account_page::AccountPage,
         tasks::TaskKind, tasks::Task, tasks::TaskList,
         checkin::NextStep, checkin::NewCheckIn,
         search::HitKind, search::SearchHit,
         demo::DemoSpec, demo::DemoSummary,
-        import::FileFormat, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
+        import::FileFormat, import::DateOrder, import::ReadOptions, import::Entity, import::FieldInfo, import::FileInfo,
         import::ColumnMapping, import::ImportRequest, import::RowError, import::ImportReport,
         import::Inspection, store::PortfolioStatus,
         health::Component, health::Band, health::Profile, health::ComponentScore, health::Health,
@@ -51,9 +52,10 @@ fn generate() -> String {
         onboarding::ItemOwner, onboarding::TemplateItem, onboarding::TemplatePhase, onboarding::Template,
         onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
         postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,
+        write::Changes,
     );
     let mut out = String::from(
-        "// Generated from the Rust types in src-tauri/core by `cargo test -p steward-core bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
+        "// Generated from the Rust types in src-tauri/core and src-tauri/demo by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
     );
     for decl in decls {
         out.push_str(&decl);
@@ -64,8 +66,7 @@ fn generate() -> String {
 
 #[test]
 fn typescript_bindings_match_the_rust_types() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
     let generated = generate();
     if std::env::var_os("STEWARD_UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &generated).expect("write bindings");
@@ -74,6 +75,6 @@ fn typescript_bindings_match_the_rust_types() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "ui/src/lib/bindings.ts is out of date with the Rust types; run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-core bindings` and commit the result"
+        "ui/src/lib/bindings.ts is out of date with the Rust types; run `STEWARD_UPDATE_BINDINGS=1 cargo test -p steward-app bindings` and commit the result"
     );
 }

@@ -1,0 +1,394 @@
+//! The entities data comes in as (accounts, contacts, usage, ...), their
+//! fields, and each field's rules: its kind, whether it is required, and the
+//! range a value must fall in. docs/importing.md states the same table for
+//! people; `ranges_are_documented` keeps the two in step.
+
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{
+    AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Sentiment,
+    SubscriptionStatus, SurveyKind, TicketPriority, TicketStatus, Tier,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Accounts,
+    Contacts,
+    Usage,
+    Subscriptions,
+    Invoices,
+    Tickets,
+    Surveys,
+    Activities,
+}
+
+impl Entity {
+    pub const ALL: &'static [Entity] = &[
+        Entity::Accounts,
+        Entity::Contacts,
+        Entity::Usage,
+        Entity::Subscriptions,
+        Entity::Invoices,
+        Entity::Tickets,
+        Entity::Surveys,
+        Entity::Activities,
+    ];
+
+    pub fn parse(text: &str) -> Option<Entity> {
+        Entity::ALL
+            .iter()
+            .copied()
+            .find(|e| e.label().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// How people (and the CLI) name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Entity::Accounts => "accounts",
+            Entity::Contacts => "contacts",
+            Entity::Usage => "usage",
+            Entity::Subscriptions => "subscriptions",
+            Entity::Invoices => "invoices",
+            Entity::Tickets => "tickets",
+            Entity::Surveys => "surveys",
+            Entity::Activities => "activities",
+        }
+    }
+
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Entity::Usage => "usage_daily",
+            Entity::Surveys => "survey_responses",
+            other => other.label(),
+        }
+    }
+
+    /// The entity's fields, in the order files usually have them.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Entity::Accounts => ACCOUNTS,
+            Entity::Contacts => CONTACTS,
+            Entity::Usage => USAGE,
+            Entity::Subscriptions => SUBSCRIPTIONS,
+            Entity::Invoices => INVOICES,
+            Entity::Tickets => TICKETS,
+            Entity::Surveys => SURVEYS,
+            Entity::Activities => ACTIVITIES,
+        }
+    }
+
+    pub fn field(self, key: &str) -> Option<&'static Field> {
+        self.fields().iter().find(|f| f.key == key)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Text kept as written (trimmed).
+    Text,
+    /// A whole number within the field's range.
+    Integer,
+    /// An amount in major units within the field's range, stored as the
+    /// currency's minor units.
+    Money,
+    /// An ISO 4217 code.
+    Currency,
+    Date,
+    /// A moment, stored as UTC.
+    Timestamp,
+    Bool,
+    /// One of a closed set, stored in its canonical spelling.
+    Choice(fn(&str) -> Option<&'static str>, fn() -> String),
+    /// The row's record id in its source (case-sensitive).
+    Id,
+    /// The account a row belongs to: its id (case-sensitive), domain or name.
+    AccountRef,
+    /// A contact of the row's account, by email.
+    ContactRef,
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    /// Database column; None for the id and the account reference.
+    pub column: Option<&'static str>,
+    /// Inclusive bounds for integers, and for money in major units.
+    pub range: Option<(i64, i64)>,
+}
+
+impl Field {
+    const fn new(key: &'static str, label: &'static str, kind: Kind) -> Field {
+        let column = match kind {
+            Kind::Id | Kind::AccountRef => None,
+            _ => Some(key),
+        };
+        Field {
+            key,
+            label,
+            kind,
+            required: false,
+            column,
+            range: None,
+        }
+    }
+
+    const fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    const fn column(mut self, column: &'static str) -> Field {
+        self.column = Some(column);
+        self
+    }
+
+    const fn range(mut self, low: i64, high: i64) -> Field {
+        self.range = Some((low, high));
+        self
+    }
+
+    /// Checks a whole number (or a money amount in minor units with
+    /// `minor_per_major`) against the field's range; the error follows the label.
+    pub fn check_range(&self, n: i128, minor_per_major: i64) -> Result<(), String> {
+        let Some((low, high)) = self.range else {
+            return Ok(());
+        };
+        let scale = i128::from(minor_per_major.max(1));
+        if n < i128::from(low) * scale || n > i128::from(high) * scale {
+            return Err(format!(
+                "must be between {} and {}",
+                group(low),
+                group(high)
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 1000000 as "1,000,000", for messages.
+pub fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+macro_rules! choice {
+    ($t:ty) => {
+        Kind::Choice(|s| <$t>::parse(s).map(|v| v.as_str()), <$t>::choices)
+    };
+}
+
+use Kind::*;
+
+const ACCOUNT: Field = Field::new("account", "Account (id, domain or name)", AccountRef).required();
+const MILLION: i64 = 1_000_000;
+const BILLION: i64 = 1_000_000_000;
+
+static ACCOUNTS: &[Field] = &[
+    Field::new("id", "Account id", Id).required(),
+    Field::new("name", "Name", Text).required(),
+    Field::new("domain", "Domain", Text),
+    Field::new("industry", "Industry", Text),
+    Field::new("employees", "Employees", Integer).range(0, 10 * MILLION),
+    Field::new("arr", "ARR", Money)
+        .column("arr_minor")
+        .range(0, 1000 * BILLION),
+    Field::new("currency", "Currency", Currency),
+    Field::new("tier", "Tier", choice!(Tier)),
+    Field::new(
+        "lifecycle_stage",
+        "Lifecycle stage",
+        choice!(LifecycleStage),
+    ),
+    Field::new("owner", "Owner", Text),
+    Field::new("contract_start", "Contract start", Date),
+    Field::new("renewal_date", "Renewal date", Date),
+    Field::new("status", "Status", choice!(AccountStatus)),
+    Field::new("churn_date", "Churn date", Date),
+    Field::new("churn_reason", "Churn reason", Text),
+];
+
+static CONTACTS: &[Field] = &[
+    Field::new("id", "Contact id", Id),
+    ACCOUNT,
+    Field::new("name", "Name", Text).required(),
+    Field::new("email", "Email", Text),
+    Field::new("title", "Job title", Text),
+    Field::new("role", "Role", choice!(ContactRole)),
+    Field::new("is_primary", "Primary", Bool),
+    Field::new("left_company", "Left the company", Bool),
+];
+
+static USAGE: &[Field] = &[
+    ACCOUNT,
+    Field::new("day", "Day", Date).required(),
+    Field::new("active_users", "Active users", Integer).range(0, 10 * MILLION),
+    Field::new("logins", "Logins", Integer).range(0, BILLION),
+    Field::new("feature_events", "Feature events", Integer).range(0, BILLION),
+    Field::new("api_calls", "API calls", Integer).range(0, 10 * BILLION),
+    Field::new("licensed_seats", "Licensed seats", Integer).range(0, 10 * MILLION),
+];
+
+static SUBSCRIPTIONS: &[Field] = &[
+    Field::new("id", "Subscription id", Id),
+    ACCOUNT,
+    Field::new("plan", "Plan", Text).required(),
+    Field::new("status", "Status", choice!(SubscriptionStatus)),
+    Field::new("start_date", "Start date", Date).required(),
+    Field::new("end_date", "End date", Date),
+    Field::new("mrr", "MRR", Money)
+        .column("mrr_minor")
+        .range(0, 100 * BILLION),
+    Field::new("currency", "Currency", Currency),
+    Field::new("seats", "Seats", Integer).range(0, 10 * MILLION),
+];
+
+static INVOICES: &[Field] = &[
+    Field::new("id", "Invoice id", Id),
+    ACCOUNT,
+    Field::new("number", "Invoice number", Text),
+    Field::new("amount", "Amount", Money)
+        .column("amount_minor")
+        .required()
+        .range(0, 1000 * BILLION),
+    Field::new("currency", "Currency", Currency),
+    Field::new("status", "Status", choice!(InvoiceStatus)).required(),
+    Field::new("issued_on", "Issued on", Date).required(),
+    Field::new("due_on", "Due on", Date),
+    Field::new("paid_on", "Paid on", Date),
+];
+
+static TICKETS: &[Field] = &[
+    Field::new("id", "Ticket id", Id),
+    ACCOUNT,
+    Field::new("subject", "Subject", Text).required(),
+    Field::new("priority", "Priority", choice!(TicketPriority)),
+    Field::new("status", "Status", choice!(TicketStatus)),
+    Field::new("opened_at", "Opened at", Timestamp).required(),
+    Field::new("resolved_at", "Resolved at", Timestamp),
+    Field::new("csat", "CSAT (1-5)", Integer).range(1, 5),
+];
+
+static SURVEYS: &[Field] = &[
+    Field::new("id", "Response id", Id),
+    ACCOUNT,
+    Field::new("contact_email", "Contact email", ContactRef).column("contact_id"),
+    Field::new("kind", "Survey (nps or csat)", choice!(SurveyKind)).required(),
+    Field::new("score", "Score (NPS 0-10, CSAT 1-5)", Integer)
+        .required()
+        .range(0, 10),
+    Field::new("comment", "Comment", Text),
+    Field::new("responded_on", "Responded on", Date).required(),
+];
+
+static ACTIVITIES: &[Field] = &[
+    Field::new("id", "Activity id", Id),
+    ACCOUNT,
+    Field::new(
+        "kind",
+        "Type (call, meeting, email, note, qbr)",
+        choice!(ActivityKind),
+    )
+    .required(),
+    Field::new("occurred_on", "Date", Date).required(),
+    Field::new("summary", "Summary", Text).required(),
+    Field::new("sentiment", "Sentiment", choice!(Sentiment)),
+    Field::new("next_steps", "Next steps", Text),
+];
+
+/// Rules that tie two fields of one row together. `get` gives a field's value.
+pub(crate) fn check_row(entity: Entity, get: impl Fn(&str) -> Option<Value>) -> Result<(), String> {
+    let text = |key: &str| match get(key) {
+        Some(Value::Text(t)) => Some(t),
+        _ => None,
+    };
+    let before = |earlier: &str, later: &str, message: &str| -> Result<(), String> {
+        match (text(earlier), text(later)) {
+            (Some(a), Some(b)) if b < a => Err(message.to_string()),
+            _ => Ok(()),
+        }
+    };
+    match entity {
+        Entity::Surveys => {
+            if let (Some(kind), Some(Value::Integer(score))) = (text("kind"), get("score")) {
+                if kind == "csat" && !(1..=5).contains(&score) {
+                    return Err(format!("A CSAT score is 1 to 5, not {score}."));
+                }
+            }
+            Ok(())
+        }
+        Entity::Subscriptions => before(
+            "start_date",
+            "end_date",
+            "The end date is before the start date.",
+        ),
+        Entity::Tickets => before(
+            "opened_at",
+            "resolved_at",
+            "The ticket is resolved before it was opened.",
+        ),
+        Entity::Invoices => before(
+            "issued_on",
+            "due_on",
+            "The invoice is due before it was issued.",
+        ),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_documented() {
+        let doc = include_str!("../../../../docs/importing.md");
+        for entity in Entity::ALL {
+            for field in entity.fields() {
+                if let Some((low, high)) = field.range {
+                    let row = format!("| {} | `{}` |", entity.label(), field.key);
+                    let line = doc
+                        .lines()
+                        .find(|l| l.starts_with(&row))
+                        .unwrap_or_else(|| panic!("docs/importing.md has no row {row}"));
+                    let range = format!("{} to {}", group(low), group(high));
+                    assert!(line.contains(&range), "{row} should say {range}: {line}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_read_in_minor_units_for_money() {
+        let arr = Entity::Accounts.field("arr").expect("arr");
+        assert!(arr.check_range(-1, 100).is_err());
+        assert!(arr.check_range(100_000_000_000_000, 100).is_ok());
+        assert!(arr.check_range(100_000_000_000_001, 100).is_err());
+        assert!(
+            arr.check_range(1_000_000_000_000, 1).is_ok(),
+            "a trillion yen"
+        );
+        assert_eq!(group(10_000_000), "10,000,000");
+        let usage = Entity::Usage.field("active_users").expect("users");
+        assert_eq!(
+            usage.check_range(i128::from(i64::MAX), 1),
+            Err("must be between 0 and 10,000,000".into())
+        );
+    }
+}

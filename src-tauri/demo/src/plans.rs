@@ -1,0 +1,133 @@
+//! The demo book's success plans, onboarding checklists and QBR history,
+//! written through the same core functions the CSM's own edits use.
+
+use chrono::{Duration, NaiveDate};
+
+use steward_core::error::{Error, Result};
+use steward_core::write::Write;
+use steward_core::{onboarding, plans, qbr};
+
+use crate::rng::Rng;
+use crate::words::{EXPECTATIONS, GOALS};
+use crate::{Scenario, Truth};
+
+/// Gives the book its plans: onboarding accounts run the shipped checklist
+/// (items done around their due dates, some late or still open), and a
+/// share of the other live accounts have objectives and milestones, with
+/// first value reached 2 to 10 weeks after their contract started.
+/// Tier A and B accounts meet quarterly from their contract start: the last
+/// four QBRs are on record as held (reporting the milestones achieved before
+/// them) and the next one is planned.
+pub(crate) fn qbr_book(w: &Write<'_>) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
+    const QUARTER: i64 = 91;
+    let accounts: Vec<(i64, NaiveDate)> = conn
+        .prepare(
+            "SELECT id, contract_start FROM accounts
+             WHERE status = 'active' AND tier IN ('A', 'B') AND contract_start IS NOT NULL ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, start) in accounts {
+        let past = (today - start).num_days().max(0) / QUARTER;
+        for k in past.saturating_sub(3).max(1)..=past {
+            let held = start + Duration::days(k * QUARTER);
+            qbr::record_held(w, id, held, "")?;
+        }
+        qbr::schedule(w, id, start + Duration::days((past + 1) * QUARTER))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
+    let template = onboarding::templates(conn)?
+        .into_iter()
+        .find(|t| t.name == "Standard onboarding")
+        .ok_or_else(|| Error::Internal("the shipped onboarding template is missing".into()))?;
+    let starts: std::collections::HashMap<i64, NaiveDate> = conn
+        .prepare(
+            "SELECT id, contract_start FROM accounts
+             WHERE status = 'active' AND contract_start IS NOT NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in truth {
+        let Some(&start) = starts.get(&t.account_id) else {
+            continue;
+        };
+        let (id, scenario) = (t.account_id, t.scenario);
+        // A separate stream per account keeps the rest of the book unchanged.
+        let mut rng = Rng::fork(seed ^ 0x005E_ED0F_91A5, id as u64);
+        if scenario == Scenario::Onboarding {
+            let lagging = rng.chance(0.35);
+            let expectations = *rng.pick(EXPECTATIONS);
+            onboarding::apply(w, id, template.id, expectations)?;
+            let list = onboarding::checklist(conn, id, today)?;
+            for item in list
+                .iter()
+                .flat_map(|l| l.phases.iter().flat_map(|p| &p.items))
+            {
+                let Some(due) = item.due_on else { continue };
+                let slip = if lagging {
+                    rng.range(5, 25)
+                } else {
+                    rng.range(-4, 3)
+                };
+                let done = due + Duration::days(slip);
+                if done < today && (!lagging || rng.chance(0.6)) {
+                    onboarding::set_done(w, item.id, Some(done.max(start)), "")?;
+                }
+            }
+            continue;
+        }
+        if !rng.chance(0.4) {
+            continue;
+        }
+        let value_day = start + Duration::days(rng.range(14, 70));
+        if value_day < today {
+            let m = plans::add_milestone(
+                w,
+                &plans::MilestoneInput {
+                    account_id: id,
+                    objective_id: None,
+                    title: "First team live".into(),
+                    target_date: Some(start + Duration::days(30)),
+                    first_value: true,
+                },
+            )?;
+            plans::achieve(w, m, value_day, "")?;
+        }
+        let goal = rng.pick(GOALS);
+        let objective = plans::add_objective(
+            w,
+            &plans::ObjectiveInput {
+                account_id: id,
+                title: goal.0.into(),
+                metric: Some(goal.1.into()),
+                usage_metric: Some(plans::UsageMetric::ActiveUsers),
+                baseline: Some(rng.range(5, 20) as f64),
+                target: Some(rng.range(40, 120) as f64),
+                target_date: Some(today + Duration::days(rng.range(30, 200))),
+            },
+        )?;
+        for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
+            let m = plans::add_milestone(
+                w,
+                &plans::MilestoneInput {
+                    account_id: id,
+                    objective_id: Some(objective),
+                    title: title.into(),
+                    target_date: Some(today + Duration::days(offset)),
+                    first_value: false,
+                },
+            )?;
+            // Past targets were mostly met, sometimes missed.
+            if offset < 0 && scenario != Scenario::Declining && rng.chance(0.8) {
+                let on = today + Duration::days(offset + rng.range(-7, 3));
+                plans::achieve(w, m, on.min(today), "")?;
+            }
+        }
+    }
+    Ok(())
+}
