@@ -6,6 +6,9 @@ describe('format', () => {
   it('shows money from minor units in its own currency', () => {
     expect(money({ minor: 1_234_550, currency: 'USD' })).toBe('$12,345.5');
     expect(money({ minor: 15_000_000, currency: 'EUR' }, true)).toBe('€150K');
+    // Yen have no minor unit: 1,235 stored is ¥1,235, not ¥12.35.
+    expect(money({ minor: 1_235, currency: 'JPY' })).toBe('¥1,235');
+    expect(money({ minor: 1_235, currency: 'KWD' })).toContain('1.235');
     // An unknown code still shows the amount rather than throwing.
     expect(money({ minor: 100, currency: 'NOPE' })).toContain('1');
   });

@@ -383,9 +383,32 @@ mod tests {
         let v1: &[(i64, &str)] = &[(1, "CREATE TABLE t(x); INSERT INTO t VALUES ('keep me');")];
         let mut conn = connect(&path).expect("connect");
         apply_migrations(&mut conn, &path, v1).expect("v1");
+        let backups = || -> Vec<std::path::PathBuf> {
+            std::fs::read_dir(dir.path())
+                .expect("list")
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().contains(".v1-"))
+                .map(|e| e.path())
+                .collect()
+        };
 
-        let broken: &[(i64, &str)] = &[v1[0], (2, "ALTER TABLE t ADD COLUMN y; THIS IS NOT SQL;")];
-        apply_migrations(&mut conn, &path, broken).expect_err("broken migration fails");
+        // A long migration that fails: a short message, no SQL, no copy left.
+        let filler: String = (0..40)
+            .map(|i| format!("CREATE TABLE filler_table_{i}(a, b, c); "))
+            .collect();
+        let long_sql = format!("ALTER TABLE t ADD COLUMN y; {filler} THIS IS NOT SQL;");
+        let broken: &[(i64, &str)] = &[v1[0], (2, &long_sql)];
+        let err = apply_migrations(&mut conn, &path, broken).expect_err("broken migration fails");
+        let message = err.to_string();
+        assert!(message.len() < 300, "{message}");
+        assert!(
+            !message.contains("filler_table"),
+            "no SQL in the message: {message}"
+        );
+        assert!(
+            message.contains("schema 2") && message.contains("not changed"),
+            "{message}"
+        );
         assert_eq!(schema_version(&conn).expect("version"), 1);
         let cols: i64 = conn
             .query_row("SELECT count(*) FROM pragma_table_info('t')", [], |r| {
@@ -393,17 +416,20 @@ mod tests {
             })
             .expect("cols");
         assert_eq!(cols, 1, "the half-applied ALTER was rolled back");
+        assert!(
+            backups().is_empty(),
+            "a failed attempt leaves no copy behind"
+        );
+        // Trying again does not pile up copies either.
+        apply_migrations(&mut conn, &path, broken).expect_err("still broken");
+        assert!(backups().is_empty());
 
         let v2: &[(i64, &str)] = &[v1[0], (2, "ALTER TABLE t ADD COLUMN y DEFAULT 2;")];
         apply_migrations(&mut conn, &path, v2).expect("v2");
         assert_eq!(schema_version(&conn).expect("version"), 2);
-        let backups: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains(".v1-"))
-            .collect();
-        assert!(!backups.is_empty(), "a backup of the v1 file was taken");
-        let copy = Connection::open(backups[0].path()).expect("open backup");
+        let copies = backups();
+        assert_eq!(copies.len(), 1, "a backup of the v1 file was taken");
+        let copy = Connection::open(&copies[0]).expect("open backup");
         let (x, version): (String, i64) = copy
             .query_row(
                 "SELECT x, (SELECT user_version FROM pragma_user_version) FROM t",
@@ -412,5 +438,73 @@ mod tests {
             )
             .expect("row");
         assert_eq!((x.as_str(), version), ("keep me", 1));
+    }
+
+    #[test]
+    fn a_newer_file_in_rollback_journal_mode_keeps_every_byte() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(DB_FILE);
+        {
+            let conn = Connection::open(&path).expect("create");
+            conn.execute_batch(
+                "PRAGMA journal_mode = DELETE; CREATE TABLE future(x); INSERT INTO future VALUES (1);
+                 PRAGMA user_version = 77;",
+            )
+            .expect("future file");
+        }
+        let before = std::fs::read(&path).expect("read");
+        assert_eq!((before[18], before[19]), (1, 1), "rollback journal mode");
+        let err = open(&path).expect_err("refused");
+        assert!(matches!(err, Error::DatabaseTooNew { found: 77, .. }));
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            before,
+            "not switched to WAL"
+        );
+        assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_untouched_with_how_to_restore() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(DB_FILE);
+        {
+            let conn = open(&path).expect("create");
+            conn.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+                 INSERT INTO meta(key, value) SELECT 'k' || i, hex(randomblob(200)) FROM n;",
+            )
+            .expect("fill");
+        }
+        std::fs::write(dir.path().join("portfolio.v4-20261101T000000Z.bak"), b"old")
+            .expect("backup");
+        // Scribble over the header of a b-tree page in the middle of the file.
+        let mut bytes = std::fs::read(&path).expect("read");
+        let page = 4096 * (bytes.len() / 4096 / 2);
+        bytes[page..page + 8].copy_from_slice(&[0xFF; 8]);
+        std::fs::write(&path, &bytes).expect("corrupt");
+        let err = open(&path).expect_err("refused");
+        assert_eq!(err.code(), crate::ErrorCode::DatabaseDamaged);
+        let message = err.to_string();
+        assert!(message.contains("damaged"), "{message}");
+        assert!(
+            message.contains("portfolio.v4-20261101T000000Z.bak"),
+            "names the backup: {message}"
+        );
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            bytes,
+            "nothing written"
+        );
+        // Garbage that is not a database at all is refused the same way.
+        std::fs::write(
+            &path,
+            b"this is not a database, just text that is long enough ".repeat(200),
+        )
+        .expect("garbage");
+        assert_eq!(
+            open(&path).expect_err("refused").code(),
+            crate::ErrorCode::DatabaseDamaged
+        );
     }
 }

@@ -16,6 +16,22 @@ const userLocale: string = (() => {
 const locale = (): string => userLocale;
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
+const minorDigits = new Map<string, number>();
+
+/** Digits of a currency's minor unit (2 for EUR, 0 for JPY, 3 for KWD):
+ *  amounts arrive in minor units of their own currency. */
+export function currencyDigits(currency: string): number {
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().minimumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    minorDigits.set(currency, digits);
+  }
+  return digits;
+}
 
 export function money(m: Money, compact = false): string {
   const key = `${m.currency}|${compact}`;
@@ -25,7 +41,7 @@ export function money(m: Money, compact = false): string {
       f = new Intl.NumberFormat(locale(), {
         style: 'currency',
         currency: m.currency,
-        maximumFractionDigits: compact ? 0 : 2,
+        maximumFractionDigits: compact ? 0 : currencyDigits(m.currency),
         minimumFractionDigits: 0,
         notation: compact ? 'compact' : 'standard',
       });
@@ -35,7 +51,7 @@ export function money(m: Money, compact = false): string {
     }
     moneyFormats.set(key, f);
   }
-  return f.format(m.minor / 100);
+  return f.format(m.minor / 10 ** currencyDigits(m.currency));
 }
 
 export function number(n: number, digits = 0): string {

@@ -279,8 +279,10 @@ pub fn gather(
     merge(
         &format!(
             "SELECT a.id, count(*),
-                sum(i.status = 'failed' OR (i.due_on < ?1 AND (i.paid_on > i.due_on OR (i.paid_on IS NULL AND i.status <> 'paid')))),
-                sum(i.status = 'failed' OR (i.due_on < ?1 AND CASE WHEN i.status = 'paid' THEN i.paid_on > ?1 ELSE 1 END))
+                -- An invoice without a due date is late only if it failed
+                -- (comparisons with NULL would make the whole sum NULL).
+                coalesce(sum(i.status = 'failed' OR (i.due_on < ?1 AND (i.paid_on > i.due_on OR (i.paid_on IS NULL AND i.status <> 'paid')))), 0),
+                coalesce(sum(i.status = 'failed' OR (i.due_on < ?1 AND CASE WHEN i.status = 'paid' THEN i.paid_on > ?1 ELSE 1 END)), 0)
              FROM accounts a JOIN invoices i ON i.account_id = a.id AND i.issued_on > ?2 AND i.issued_on <= ?1
              WHERE i.status NOT IN ('void', 'draft') AND {LIVE_ON} {{ONE}}
              GROUP BY a.id"
