@@ -210,7 +210,14 @@ fn explain_io(e: Error, path: &Path) -> Error {
     let Error::Storage(inner) = &e else {
         return e;
     };
-    if inner.sqlite_error_code() != Some(rusqlite::ErrorCode::SystemIoFailure) {
+    if !matches!(
+        inner.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::DiskFull
+        )
+    ) {
         return e;
     }
     let Some(dir) = path.parent() else {
