@@ -245,7 +245,7 @@ fn structured(entity: &str, rng: &mut Rng, json: bool) -> Case {
                 };
                 what.push("value");
             }
-            3 | 0..=2 => {
+            0..=3 => {
                 grid[r].pop();
                 what.push("short row");
             }
