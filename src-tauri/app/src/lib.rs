@@ -23,10 +23,11 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
         .setup(|app| {
-            // The first start of a day refreshes the rollups and reassesses
-            // the book after the window is up, then tells the UI to refetch.
+            // After the window is up: the integrity check (writes wait for
+            // it), then on the first start of a day the rollups and the
+            // assessment are brought to today and the UI told to refetch.
             let handle = app.handle().clone();
-            std::thread::spawn(move || state::bring_up_to_date(&handle));
+            std::thread::spawn(move || state::after_start(&handle));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

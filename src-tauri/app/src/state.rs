@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -21,6 +21,14 @@ use tauri::{AppHandle, Emitter, Manager};
 pub const PORTFOLIO_CHANGED: &str = "portfolio-changed";
 /// Event telling the UI that work it did not ask for failed (an `ErrorPayload`).
 pub const BACKGROUND_FAILED: &str = "background-failed";
+
+/// The verdict of the integrity check that runs after the window is up:
+/// writes wait for it, and a damaged file gets none.
+#[derive(Default)]
+struct IntegrityVerdict {
+    verdict: Mutex<Option<Result<(), ErrorPayload>>>,
+    ready: Condvar,
+}
 
 /// The one error shape that crosses the IPC boundary.
 #[derive(Debug, Serialize)]
@@ -42,6 +50,7 @@ pub struct AppState {
     writer: Option<Mutex<Connection>>,
     pub open_error: Option<ErrorPayload>,
     pub jobs: Mutex<HashMap<u32, CancelToken>>,
+    integrity: IntegrityVerdict,
 }
 
 impl AppState {
@@ -49,9 +58,15 @@ impl AppState {
     /// by the UI instead of ending the app, so a too-new, damaged or
     /// unreadable file gets a readable screen.
     pub fn open() -> Self {
-        let data_dir = store::default_data_dir();
+        Self::open_at(store::default_data_dir())
+    }
+
+    fn open_at(data_dir: Result<PathBuf, Error>) -> Self {
         let opened = data_dir.as_ref().map_err(|e| e.payload()).and_then(|dir| {
-            let writer = store::open_in(dir).map_err(|e| e.payload())?;
+            // The integrity check (a second for a large book) runs after the
+            // window is up; writes wait for it (`check_integrity`).
+            let writer =
+                store::open_in_with(dir, store::Integrity::Deferred).map_err(|e| e.payload())?;
             let reader = store::connect(&dir.join(store::DB_FILE)).map_err(|e| e.payload())?;
             Ok((reader, writer))
         });
@@ -63,6 +78,7 @@ impl AppState {
                 writer: Some(Mutex::new(writer)),
                 open_error: None,
                 jobs: Mutex::default(),
+                integrity: IntegrityVerdict::default(),
             },
             Err(e) => {
                 tracing::error!(code = ?e.code, "the portfolio could not be opened");
@@ -72,6 +88,7 @@ impl AppState {
                     writer: None,
                     open_error: Some(e),
                     jobs: Mutex::default(),
+                    integrity: IntegrityVerdict::default(),
                 }
             }
         }
@@ -109,11 +126,44 @@ impl AppState {
         self.with(&self.reader, |c| f(c))
     }
 
+    /// Checks the file's integrity and records the verdict writes wait for.
+    pub fn check_integrity(&self) -> Result<(), ErrorPayload> {
+        let verdict = store::check_integrity(&self.db_path()).map_err(|e| e.payload());
+        if let Ok(mut slot) = self.integrity.verdict.lock() {
+            *slot = Some(verdict.clone());
+        }
+        self.integrity.ready.notify_all();
+        verdict
+    }
+
+    /// Waits for the integrity verdict: nothing writes into a damaged file.
+    fn writable(&self) -> CommandResult<()> {
+        let mut slot = self
+            .integrity
+            .verdict
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        loop {
+            if let Some(verdict) = slot.as_ref() {
+                return verdict.clone().map_err(CommandError);
+            }
+            slot = self
+                .integrity
+                .ready
+                .wait(slot)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
     /// Runs `work` as one write on the write connection.
     pub fn with_writer<T>(
         &self,
         work: impl FnOnce(&Write<'_>) -> Result<T, Error>,
     ) -> CommandResult<(T, Changes)> {
+        if self.writer.is_none() {
+            return Err(self.not_open());
+        }
+        self.writable()?;
         self.with(&self.writer, |c| write::run(c, steward_core::today(), work))
     }
 
@@ -209,11 +259,22 @@ pub fn cancel(app: &AppHandle, job: u32) {
     }
 }
 
-/// The first start of a day brings rollups and the assessment to today on a
-/// connection of its own, after the window is up; a failure is logged and
-/// shown, never dropped.
-pub fn bring_up_to_date(app: &AppHandle) {
+/// After the window is up: checks the file's integrity (writes wait for it),
+/// then on the first start of a day brings rollups and the assessment to
+/// today on a connection of its own. A failure is logged and shown, never
+/// dropped.
+pub fn after_start(app: &AppHandle) {
     let state = app.state::<AppState>();
+    if state.writer.is_none() {
+        return;
+    }
+    if let Err(e) = state.check_integrity() {
+        tracing::error!(code = ?e.code, "the portfolio failed its integrity check");
+        if let Err(emit) = app.emit(BACKGROUND_FAILED, &e) {
+            tracing::warn!(error = %emit, "could not tell the window about a failure");
+        }
+        return;
+    }
     let result = state.background_conn().and_then(|mut conn| {
         Ok(steward_core::assess::bring_up_to_date(
             &mut conn,
@@ -253,10 +314,7 @@ mod tests {
             conn.execute_batch("PRAGMA user_version = 42;")
                 .expect("bump");
         }
-        // The only test in this crate that sets the variable, so no race.
-        std::env::set_var("STEWARD_DATA_DIR", dir.path());
-        let state = AppState::open();
-        std::env::remove_var("STEWARD_DATA_DIR");
+        let state = AppState::open_at(Ok(dir.path().to_path_buf()));
         let open_error = state.open_error.clone().expect("refused");
         assert_eq!(open_error.code, ErrorCode::DatabaseTooNew);
         let err = state.with_reader(|_| Ok(())).expect_err("not open");
@@ -267,5 +325,41 @@ mod tests {
             state.background_conn().err().map(|e| e.0.code),
             Some(ErrorCode::DatabaseTooNew)
         );
+    }
+
+    #[test]
+    fn a_damaged_portfolio_opens_for_reading_but_takes_no_write() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join(store::DB_FILE);
+        {
+            let conn = store::open(&path).expect("create");
+            conn.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+                 INSERT INTO meta(key, value) SELECT 'k' || i, hex(randomblob(200)) FROM n;",
+            )
+            .expect("fill");
+        }
+        // The last page holds rows of `meta`, written last.
+        let mut bytes = std::fs::read(&path).expect("read");
+        let page = bytes.len() - 4096;
+        bytes[page..page + 8].copy_from_slice(&[0xFF; 8]);
+        std::fs::write(&path, &bytes).expect("damage");
+
+        // The window opens (the check runs after it), reads still work...
+        let state = AppState::open_at(Ok(dir.path().to_path_buf()));
+        assert!(state.open_error.is_none(), "{:?}", state.open_error);
+        let version: i64 = state
+            .with_reader(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .expect("read");
+        assert_eq!(version, store::SCHEMA_VERSION);
+        // ...the check finds the damage, and no write goes in.
+        let verdict = state.check_integrity().expect_err("damaged");
+        assert_eq!(verdict.code, ErrorCode::DatabaseDamaged);
+        let refused = state
+            .with_writer(|w| Ok(store::set_meta(w.conn(), "probe", "x")?))
+            .expect_err("no write into a damaged file");
+        assert_eq!(refused.0.code, ErrorCode::DatabaseDamaged);
+        drop(state);
+        assert_eq!(std::fs::read(&path).expect("read"), bytes);
     }
 }

@@ -2,16 +2,21 @@
 //! survey responses and activities from CSV or NDJSON files.
 //!
 //! A file is streamed row by row (`reader`), each cell is read by the rules
-//! of its field without guessing (`values`), and each row goes through the
+//! of its field without guessing (`numbers`, `dates`), and each row goes through the
 //! shared ingest path, all in the caller's write: all good rows or (on
 //! cancel, an I/O error or a crash) nothing. Every row of the file is
 //! accounted for: written, already up to date, or rejected with its line
 //! and the reason, so the report's counts always add up to the file's rows.
 
+mod csv;
+mod dates;
+mod evidence;
 mod headers;
+mod lines;
+mod ndjson;
+mod numbers;
 mod reader;
 mod seen;
-mod values;
 
 use std::path::Path;
 
@@ -119,7 +124,7 @@ pub fn fields(entity: Entity) -> Vec<FieldInfo> {
 pub fn inspect(path: &Path) -> Result<FileInfo> {
     let mut options = sniff(path)?;
     let mut rows = Rows::open(path, &options)?;
-    let mut evidence = values::Evidence::default();
+    let mut evidence = evidence::Evidence::default();
     let mut read = 0;
     while read < EVIDENCE_ROWS {
         let Some(record) = rows.next_record()? else {
@@ -404,7 +409,7 @@ fn read_row(
     };
     let mut day = 0;
     // Money waits until the row's currency is known.
-    let mut money: Vec<(usize, values::Decimal)> = Vec::new();
+    let mut money: Vec<(usize, numbers::Decimal)> = Vec::new();
     let mut written_codes: Vec<&'static str> = Vec::new();
     for (i, b) in bound.iter().enumerate() {
         let field = b.field;
@@ -429,7 +434,7 @@ fn read_row(
             Kind::Text | Kind::ContactRef => Value::Text(text.to_string()),
             Kind::Integer => {
                 let (n, code) =
-                    values::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
+                    numbers::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
                 if code.is_some() {
                     return Err(format!(
                         "{label}: '{text}' is a count, not an amount of money."
@@ -447,7 +452,7 @@ fn read_row(
             }
             Kind::Money => {
                 let (amount, code) =
-                    values::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
+                    numbers::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
                 written_codes.extend(code);
                 money.push((i, amount));
                 Value::Null
@@ -461,7 +466,7 @@ fn read_row(
                 Value::Text(code.to_string())
             }
             Kind::Date => {
-                let d = values::parse_date(text, options.slash_dates)
+                let d = dates::parse_date(text, options.slash_dates)
                     .map_err(|e| format!("{label}: {e}."))?;
                 if field.key == "day" {
                     day = d.num_days_from_ce();
@@ -469,7 +474,7 @@ fn read_row(
                 Value::Text(d.to_string())
             }
             Kind::Timestamp => Value::Text(
-                values::parse_timestamp(text, options.slash_dates)
+                dates::parse_timestamp(text, options.slash_dates)
                     .map_err(|e| format!("{label}: {e}."))?,
             ),
             Kind::Bool => match text.to_ascii_lowercase().as_str() {

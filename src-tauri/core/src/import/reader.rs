@@ -13,14 +13,17 @@
 //! Memory is bounded by the caps below, never by the file: a row may hold at
 //! most `MAX_ROW_BYTES`, a file at most `MAX_COLUMNS` columns.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::csv::{is_blank, parse_line, LineEnd};
+use super::lines::Lines;
+use super::ndjson::ndjson_keys;
 use crate::error::{Error, Result};
 
 /// The most columns (CSV) or distinct keys (NDJSON) a file may have.
@@ -85,121 +88,11 @@ impl Record {
     }
 }
 
-fn open_file(path: &Path) -> Result<File> {
+pub(super) fn open_file(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound(format!("No file at {}.", path.display())),
         _ => Error::io(format!("Cannot open {}", path.display()), e),
     })
-}
-
-/// What `Lines::next` learnt about the line it read.
-struct LineInfo {
-    number: u64,
-    /// False for the last line of a file without a final line break.
-    terminated: bool,
-    /// The line holds more than `MAX_ROW_BYTES`; only its start was kept.
-    too_long: bool,
-}
-
-/// The physical lines of a file with their numbers. Lines a malformed row
-/// swallowed are given back and read again before the file goes on.
-struct Lines {
-    file: BufReader<File>,
-    next_number: u64,
-    consumed: u64,
-    again: Vec<u8>,
-    again_at: usize,
-    again_number: u64,
-    /// Lines among those given back that were too long (their start only was kept).
-    again_too_long: Vec<u64>,
-}
-
-impl Lines {
-    fn new(file: File) -> Self {
-        Lines {
-            file: BufReader::with_capacity(256 * 1024, file),
-            next_number: 1,
-            consumed: 0,
-            again: Vec::new(),
-            again_at: 0,
-            again_number: 0,
-            again_too_long: Vec::new(),
-        }
-    }
-
-    /// Reads the next line into `buf` (without its '\n'); None at the end.
-    fn next(&mut self, buf: &mut Vec<u8>) -> Result<Option<LineInfo>> {
-        buf.clear();
-        if self.again_at < self.again.len() {
-            let rest = &self.again[self.again_at..];
-            let (len, used, terminated) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (i, i + 1, true),
-                None => (rest.len(), rest.len(), false),
-            };
-            buf.extend_from_slice(&rest[..len]);
-            self.again_at += used;
-            let number = self.again_number;
-            self.again_number += 1;
-            if self.again_at >= self.again.len() {
-                self.again.clear();
-                self.again_at = 0;
-            }
-            let too_long = self.again_too_long.contains(&number);
-            return Ok(Some(LineInfo {
-                number,
-                terminated,
-                too_long,
-            }));
-        }
-        let mut any = false;
-        let mut too_long = false;
-        let mut terminated = false;
-        loop {
-            let chunk = self.file.fill_buf().map_err(|e| {
-                Error::io(format!("Reading stopped at line {}", self.next_number), e)
-            })?;
-            if chunk.is_empty() {
-                break;
-            }
-            any = true;
-            let (len, used, end) = match memchr::memchr(b'\n', chunk) {
-                Some(i) => (i, i + 1, true),
-                None => (chunk.len(), chunk.len(), false),
-            };
-            let room = MAX_ROW_BYTES.saturating_sub(buf.len());
-            too_long |= len > room;
-            buf.extend_from_slice(&chunk[..len.min(room)]);
-            self.file.consume(used);
-            self.consumed += used as u64;
-            if end {
-                terminated = true;
-                break;
-            }
-        }
-        if !any {
-            return Ok(None);
-        }
-        let number = self.next_number;
-        self.next_number += 1;
-        if number == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
-            buf.drain(..3);
-        }
-        Ok(Some(LineInfo {
-            number,
-            terminated,
-            too_long,
-        }))
-    }
-
-    /// Puts lines back to be read again: `raw` holds them with their '\n's,
-    /// starting with line `first`; `too_long` lists those that were cut.
-    fn give_back(&mut self, mut raw: Vec<u8>, first: u64, too_long: &[u64]) {
-        raw.extend_from_slice(&self.again[self.again_at..]);
-        self.again = raw;
-        self.again_at = 0;
-        self.again_number = first;
-        self.again_too_long.extend_from_slice(too_long);
-    }
 }
 
 /// Looks at the start of a file and proposes its format and separator.
@@ -293,84 +186,6 @@ struct CsvState {
 struct JsonState {
     column_of: HashMap<String, usize>,
     cells: Vec<String>,
-}
-
-/// Where a line left a record: complete, inside a quoted field (the record
-/// goes on with the next line), or broken.
-enum LineEnd {
-    Complete,
-    InQuotes,
-    Malformed(&'static str),
-}
-
-/// Splits one line into cells, appending to `fields`/`ends`; `in_quotes`
-/// resumes a quoted field from the line before. RFC 4180 with `""` as an
-/// escaped quote; a quote inside an unquoted cell is kept as it is.
-fn parse_line(
-    line: &[u8],
-    delimiter: u8,
-    fields: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-    mut in_quotes: bool,
-) -> LineEnd {
-    let n = line.len();
-    let mut i = 0;
-    loop {
-        if in_quotes {
-            let Some(j) = memchr::memchr(b'"', &line[i..]) else {
-                fields.extend_from_slice(&line[i..]);
-                return LineEnd::InQuotes;
-            };
-            fields.extend_from_slice(&line[i..i + j]);
-            i += j + 1;
-            if i < n && line[i] == b'"' {
-                fields.push(b'"');
-                i += 1;
-                continue;
-            }
-            in_quotes = false;
-            if i == n || (i + 1 == n && line[i] == b'\r') {
-                ends.push(fields.len());
-                return LineEnd::Complete;
-            }
-            if line[i] != delimiter {
-                return LineEnd::Malformed("has text after the closing quote of a cell");
-            }
-            ends.push(fields.len());
-            i += 1;
-        } else if i < n && line[i] == b'"' {
-            in_quotes = true;
-            i += 1;
-            continue;
-        } else {
-            match memchr::memchr(delimiter, &line[i..]) {
-                Some(j) => {
-                    fields.extend_from_slice(&line[i..i + j]);
-                    ends.push(fields.len());
-                    i += j + 1;
-                }
-                None => {
-                    let end = if n > i && line[n - 1] == b'\r' {
-                        n - 1
-                    } else {
-                        n
-                    };
-                    fields.extend_from_slice(&line[i..end]);
-                    ends.push(fields.len());
-                    return LineEnd::Complete;
-                }
-            }
-        }
-        // A delimiter was just passed: a line ending here has an empty last cell.
-        if i == n || (i + 1 == n && line[i] == b'\r') {
-            ends.push(fields.len());
-            return LineEnd::Complete;
-        }
-    }
-}
-
-fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(u8::is_ascii_whitespace)
 }
 
 fn too_long_reason() -> String {
@@ -657,61 +472,6 @@ impl Rows {
     }
 }
 
-/// Every top-level key of an NDJSON file, in the order first seen. The whole
-/// file is read, so a key that first appears on its last line is offered for
-/// mapping like any other; lines that are not JSON objects are skipped here
-/// (the import reports them).
-fn ndjson_keys(path: &Path) -> Result<Vec<String>> {
-    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-
-    struct Keys<'a> {
-        seen: &'a mut HashSet<String>,
-        order: &'a mut Vec<String>,
-    }
-    impl<'de> Visitor<'de> for Keys<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                map.next_value::<IgnoredAny>()?;
-                if !self.seen.contains(key.as_ref()) {
-                    self.seen.insert(key.to_string());
-                    self.order.push(key.into_owned());
-                }
-            }
-            Ok(())
-        }
-    }
-
-    let mut lines = Lines::new(open_file(path)?);
-    let mut line = Vec::new();
-    let mut seen = HashSet::new();
-    let mut order = Vec::new();
-    while let Some(info) = lines.next(&mut line)? {
-        if info.too_long || is_blank(&line) {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&line) else {
-            continue;
-        };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let _ = de.deserialize_map(Keys {
-            seen: &mut seen,
-            order: &mut order,
-        });
-        if order.len() > MAX_COLUMNS {
-            return Err(Error::invalid(format!(
-                "The file uses more than {MAX_COLUMNS} different keys (line {} adds the {}th); Steward reads at most {MAX_COLUMNS} fields.",
-                info.number,
-                order.len()
-            )));
-        }
-    }
-    Ok(order)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -831,45 +591,5 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert!(rows[0].1.clone().expect_err("long").contains("longer than"));
         assert_eq!(rows[1], (3, Ok(vec!["2".to_string(), "3".to_string()])));
-    }
-
-    #[test]
-    fn ndjson_keys_come_from_every_line_and_bad_lines_are_rows() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("f.ndjson");
-        let mut text = Vec::new();
-        text.extend_from_slice(b"{\"a\":1}\n\xff\n");
-        for i in 0..300 {
-            text.extend_from_slice(format!("{{\"a\":{i}}}\n").as_bytes());
-        }
-        text.extend_from_slice(b"{\"a\":7,\"late\":\"x\"}\n[1]\n");
-        std::fs::write(&path, &text).expect("write");
-        let mut rows = Rows::open(&path, &sniff(&path).expect("sniff")).expect("open");
-        assert_eq!(rows.headers, vec!["a".to_string(), "late".to_string()]);
-        let mut seen = Vec::new();
-        while let Some(r) = rows.next_record().expect("next") {
-            seen.push((r.line, r.error.is_none(), rows.cell(1).to_string()));
-        }
-        assert_eq!(seen.len(), 304);
-        assert_eq!(seen[1], (2, false, String::new()));
-        assert_eq!(seen[302], (303, true, "x".to_string()));
-        assert_eq!(seen[303], (304, false, String::new()));
-    }
-
-    #[test]
-    fn too_many_ndjson_keys_are_refused_quickly() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("f.ndjson");
-        let text: String = (0..100_000).map(|i| format!("{{\"k{i}\":1}}\n")).collect();
-        std::fs::write(&path, text).expect("write");
-        let started = std::time::Instant::now();
-        let err = Rows::open(&path, &sniff(&path).expect("sniff"))
-            .err()
-            .expect("refused");
-        assert!(
-            err.to_string().contains("more than 1000 different keys"),
-            "{err}"
-        );
-        assert!(started.elapsed().as_secs() < 5);
     }
 }

@@ -63,3 +63,19 @@ pub fn try_write_on<T>(
 ) -> Result<T> {
     write::run(conn, day, work).map(|(out, _)| out)
 }
+
+/// A day written as YYYY-MM-DD.
+pub fn d(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// A new account that signed on the last day of January.
+pub fn new_account(conn: &Connection) -> i64 {
+    conn.execute(
+        "INSERT INTO accounts(name, arr_minor, currency, contract_start, renewal_date, lifecycle_stage, source, created_at, updated_at)
+         VALUES ('Quokka Labs', 4800000, 'USD', '2026-01-31', '2027-01-31', 'onboarding', 'user', '', '')",
+        [],
+    )
+    .expect("account");
+    conn.last_insert_rowid()
+}

@@ -15,9 +15,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod features;
+mod fit;
+
 use crate::error::{Error, Result};
 use crate::health::{inputs, Inputs, Settings};
 use crate::write::Write;
+use features::{cadence, features, FEATURES, N};
+use fit::sigmoid;
+pub use fit::{auc, calibration, fit_logistic};
 
 /// The model predicts churn within this many days.
 pub const HORIZON_DAYS: i64 = 120;
@@ -46,140 +52,6 @@ fn snapshots(conn: &Connection) -> Result<i64> {
 /// Fewer churned examples than this and the model would only learn noise.
 pub const MIN_CHURNED: usize = 20;
 const L2: f64 = 1.0;
-
-/// What the model looks at. Each feature knows its value (None when the
-/// input is missing: the training mean is used instead, which adds nothing
-/// to the score) and the words for it when it raises an account's risk.
-#[derive(Debug, Clone, Copy)]
-enum Feature {
-    ContractSize,
-    Tenure,
-    SeatUse,
-    UsageTrend,
-    UrgentTickets,
-    RecentTickets,
-    Nps,
-    LateInvoices,
-    OverdueInvoices,
-    NoChampion,
-    NoSponsor,
-    TouchGap,
-    Sentiment,
-}
-
-const FEATURES: [Feature; 13] = [
-    Feature::ContractSize,
-    Feature::Tenure,
-    Feature::SeatUse,
-    Feature::UsageTrend,
-    Feature::UrgentTickets,
-    Feature::RecentTickets,
-    Feature::Nps,
-    Feature::LateInvoices,
-    Feature::OverdueInvoices,
-    Feature::NoChampion,
-    Feature::NoSponsor,
-    Feature::TouchGap,
-    Feature::Sentiment,
-];
-const N: usize = FEATURES.len();
-
-impl Feature {
-    fn name(self) -> &'static str {
-        match self {
-            Feature::ContractSize => "contract size",
-            Feature::Tenure => "tenure",
-            Feature::SeatUse => "seat use",
-            Feature::UsageTrend => "usage trend",
-            Feature::UrgentTickets => "open urgent tickets",
-            Feature::RecentTickets => "tickets in 90 days",
-            Feature::Nps => "NPS",
-            Feature::LateInvoices => "late or failed invoices",
-            Feature::OverdueInvoices => "overdue invoices",
-            Feature::NoChampion => "no champion",
-            Feature::NoSponsor => "no executive sponsor",
-            Feature::TouchGap => "time since last touch",
-            Feature::Sentiment => "your sentiment",
-        }
-    }
-
-    /// `cadence` is the account's tier cadence in days.
-    fn value(self, i: &Inputs, cadence: i64) -> Option<f64> {
-        match self {
-            Feature::ContractSize => Some((i.arr.max(0.0) + 1.0).ln()),
-            Feature::Tenure => i.tenure_days.map(|d| (d as f64 / 365.0).clamp(0.0, 6.0)),
-            Feature::SeatUse => i.seats_used_pct.map(|v| v.clamp(0.0, 150.0)),
-            Feature::UsageTrend => i.usage_trend_pct.map(|v| v.clamp(-100.0, 100.0)),
-            Feature::UrgentTickets => i.open_urgent_tickets.map(|v| (v as f64).min(5.0)),
-            Feature::RecentTickets => i.tickets_90d.map(|v| (v as f64).min(30.0)),
-            Feature::Nps => i.nps_avg_12m,
-            Feature::LateInvoices => (i.invoices_12m > 0)
-                .then(|| i.late_or_failed_12m as f64 / i.invoices_12m as f64 * 100.0),
-            Feature::OverdueInvoices => Some((i.invoices_overdue as f64).min(5.0)),
-            Feature::NoChampion => i.champion_present.map(|c| f64::from(u8::from(!c))),
-            Feature::NoSponsor => i.sponsor_present.map(|s| f64::from(u8::from(!s))),
-            Feature::TouchGap => i
-                .days_since_touch
-                .map(|d| (d.max(0) as f64 / cadence as f64).min(10.0)),
-            Feature::Sentiment => i.sentiment.map(|(r, _)| r as f64),
-        }
-    }
-
-    fn describe(self, i: &Inputs, cadence: i64) -> String {
-        match self {
-            Feature::ContractSize => "small contract".to_string(),
-            Feature::Tenure => match i.tenure_days {
-                Some(d) if d < 365 => format!("customer for {} months only", d / 30),
-                Some(d) => format!("customer for {:.1} years", d as f64 / 365.0),
-                None => "tenure unknown".to_string(),
-            },
-            Feature::SeatUse => format!(
-                "active users {:.0}% of seats",
-                i.seats_used_pct.unwrap_or_default()
-            ),
-            Feature::UsageTrend => format!(
-                "usage {:+.0}% over the last 4 weeks",
-                i.usage_trend_pct.unwrap_or_default()
-            ),
-            Feature::UrgentTickets => format!(
-                "{} open urgent tickets",
-                i.open_urgent_tickets.unwrap_or_default()
-            ),
-            Feature::RecentTickets => {
-                format!("{} tickets in 90 days", i.tickets_90d.unwrap_or_default())
-            }
-            Feature::Nps => format!(
-                "average NPS answer {:.1}",
-                i.nps_avg_12m.unwrap_or_default()
-            ),
-            Feature::LateInvoices => format!(
-                "{} of {} invoices late or failed",
-                i.late_or_failed_12m, i.invoices_12m
-            ),
-            Feature::OverdueInvoices => format!("{} invoices overdue", i.invoices_overdue),
-            Feature::NoChampion if i.champion_left => "the champion left".to_string(),
-            Feature::NoChampion => "no champion".to_string(),
-            Feature::NoSponsor => "no executive sponsor".to_string(),
-            Feature::TouchGap => format!(
-                "last touch {} days ago (cadence {cadence})",
-                i.days_since_touch.unwrap_or_default()
-            ),
-            Feature::Sentiment => format!(
-                "your sentiment {} of 5",
-                i.sentiment.map(|s| s.0).unwrap_or_default()
-            ),
-        }
-    }
-}
-
-fn cadence(i: &Inputs, settings: &Settings) -> i64 {
-    i.tier.map(|t| settings.tiers.cadence_days(t)).unwrap_or(30)
-}
-
-fn features(i: &Inputs, settings: &Settings) -> [Option<f64>; N] {
-    let cadence = cadence(i, settings);
-    FEATURES.map(|f| f.value(i, cadence))
-}
 
 /// One row of the calibration table: held-out accounts grouped by predicted risk.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -275,10 +147,6 @@ impl ChurnModel {
     }
 }
 
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 struct Example {
     account_id: i64,
     x: [Option<f64>; N],
@@ -340,7 +208,7 @@ fn examples(
 }
 
 /// Held-out accounts: a fixed quarter, by a hash of the id.
-fn held_out(account_id: i64) -> bool {
+pub(crate) fn held_out(account_id: i64) -> bool {
     (account_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62 == 0
 }
 
@@ -439,123 +307,6 @@ pub fn train(conn: &Connection, settings: &Settings, today: NaiveDate) -> Result
     Ok(Trained::Model(Box::new(model)))
 }
 
-/// L2-regularised logistic regression by Newton's method (IRLS); the
-/// intercept (column 0) is not penalised. A dozen features and tens of
-/// thousands of rows converge in a few iterations.
-// Matrix arithmetic reads best with explicit indices.
-#[allow(clippy::needless_range_loop)]
-pub fn fit_logistic(rows: &[(Vec<f64>, f64)], l2: f64) -> Vec<f64> {
-    let Some(n) = rows.first().map(|r| r.0.len()) else {
-        return Vec::new();
-    };
-    let mut beta = vec![0.0; n];
-    for _ in 0..25 {
-        let mut gradient = vec![0.0; n];
-        let mut hessian = vec![vec![0.0; n]; n];
-        for (x, y) in rows {
-            let p = sigmoid(x.iter().zip(&beta).map(|(a, b)| a * b).sum());
-            let w = (p * (1.0 - p)).max(1e-9);
-            for a in 0..n {
-                gradient[a] += (y - p) * x[a];
-                for b in a..n {
-                    hessian[a][b] += w * x[a] * x[b];
-                }
-            }
-        }
-        for a in 0..n {
-            for b in 0..a {
-                hessian[a][b] = hessian[b][a];
-            }
-            if a > 0 {
-                gradient[a] -= l2 * beta[a];
-                hessian[a][a] += l2;
-            }
-        }
-        let Some(step) = solve(hessian, gradient) else {
-            break;
-        };
-        let size: f64 = step.iter().map(|s| s.abs()).fold(0.0, f64::max);
-        for (b, s) in beta.iter_mut().zip(&step) {
-            *b += s;
-        }
-        if size < 1e-8 {
-            break;
-        }
-    }
-    beta
-}
-
-/// Solves a x = b by Gaussian elimination with partial pivoting.
-#[allow(clippy::needless_range_loop)]
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
-    for col in 0..n {
-        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for row in (0..n).rev() {
-        let s: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row][row];
-    }
-    Some(x)
-}
-
-/// Area under the ROC curve: the chance that a random churned account is
-/// ranked above a random retained one (ties count half).
-pub fn auc(scored: &[(f64, bool)]) -> f64 {
-    let mut sorted: Vec<&(f64, bool)> = scored.iter().collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let positives = scored.iter().filter(|s| s.1).count() as f64;
-    let negatives = scored.len() as f64 - positives;
-    if positives == 0.0 || negatives == 0.0 {
-        return 0.5;
-    }
-    // Sum of the ranks of positives, with average ranks for ties.
-    let mut rank_sum = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j + 1 < sorted.len() && sorted[j + 1].0 == sorted[i].0 {
-            j += 1;
-        }
-        let rank = (i + j) as f64 / 2.0 + 1.0;
-        rank_sum += rank * sorted[i..=j].iter().filter(|s| s.1).count() as f64;
-        i = j + 1;
-    }
-    (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives)
-}
-
-/// Groups predictions into `bins` equal-count bins by predicted risk and
-/// compares the mean prediction with the observed churn rate of each.
-pub fn calibration(scored: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
-    let mut sorted: Vec<&(f64, bool)> = scored.iter().collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let per = sorted.len().div_ceil(bins.max(1)).max(1);
-    sorted
-        .chunks(per)
-        .map(|chunk| {
-            let n = chunk.len() as f64;
-            CalibrationBin {
-                predicted: chunk.iter().map(|s| s.0).sum::<f64>() / n,
-                observed: chunk.iter().filter(|s| s.1).count() as f64 / n,
-                count: chunk.len() as u32,
-            }
-        })
-        .collect()
-}
-
 /// Stores a freshly trained model; it replaces the previous one.
 pub(crate) fn store(conn: &Connection, model: &ChurnModel) -> Result<()> {
     let json = serde_json::to_string(model)
@@ -639,57 +390,4 @@ pub fn status(conn: &Connection) -> Result<ModelStatus> {
             "No churn model has been trained yet; risk follows the health score.".to_string()
         })),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auc_counts_ranked_pairs_and_ties_by_hand() {
-        // Positives at 0.9 and 0.4, negatives at 0.5, 0.4, 0.1:
-        // pairs won: 0.9 beats all 3; 0.4 beats 0.1, ties 0.4 (half) -> 4.5 of 6.
-        let scored = [
-            (0.9, true),
-            (0.4, true),
-            (0.5, false),
-            (0.4, false),
-            (0.1, false),
-        ];
-        assert!((auc(&scored) - 0.75).abs() < 1e-12);
-        assert_eq!(auc(&[(0.3, true), (0.2, true)]), 0.5);
-    }
-
-    #[test]
-    fn calibration_bins_compare_prediction_with_outcome() {
-        let scored = [(0.1, false), (0.1, false), (0.8, true), (0.6, false)];
-        let bins = calibration(&scored, 2);
-        assert_eq!(bins.len(), 2);
-        assert!((bins[0].predicted - 0.1).abs() < 1e-12);
-        assert_eq!(bins[0].observed, 0.0);
-        assert!((bins[1].predicted - 0.7).abs() < 1e-12);
-        assert_eq!(bins[1].observed, 0.5);
-    }
-
-    #[test]
-    fn logistic_fit_recovers_a_known_relation() {
-        // y = 1 with probability sigmoid(-1 + 2x) on a grid of x.
-        let mut rows = Vec::new();
-        for i in 0..2000 {
-            let x = (i % 200) as f64 / 50.0 - 2.0;
-            let p = sigmoid(-1.0 + 2.0 * x);
-            // Deterministic "sampling": the share of ones at each x matches p.
-            let y = ((i / 200) as f64 + 0.5) / 10.0 < p;
-            rows.push((vec![1.0, x], f64::from(u8::from(y))));
-        }
-        let beta = fit_logistic(&rows, 0.0);
-        assert!((beta[0] + 1.0).abs() < 0.15, "{beta:?}");
-        assert!((beta[1] - 2.0).abs() < 0.3, "{beta:?}");
-    }
-
-    #[test]
-    fn held_out_accounts_are_about_a_quarter() {
-        let n = (1..=4000).filter(|id| held_out(*id)).count();
-        assert!((800..1200).contains(&n), "{n}");
-    }
 }
