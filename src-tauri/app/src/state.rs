@@ -356,7 +356,7 @@ mod tests {
         let verdict = state.check_integrity().expect_err("damaged");
         assert_eq!(verdict.code, ErrorCode::DatabaseDamaged);
         let refused = state
-            .with_writer(|w| Ok(store::set_meta(w.conn(), "probe", "x")?))
+            .with_writer(|w| store::set_meta(w.conn(), "probe", "x"))
             .expect_err("no write into a damaged file");
         assert_eq!(refused.0.code, ErrorCode::DatabaseDamaged);
         drop(state);

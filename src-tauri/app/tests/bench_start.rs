@@ -3,6 +3,7 @@
 //! memory of the app and its WebKit helper processes at that moment.
 //! Run by scripts/bench.sh (release binary, 5,000-account book, Xvfb).
 
+#[path = "e2e/support/mod.rs"]
 mod support;
 
 use std::path::PathBuf;

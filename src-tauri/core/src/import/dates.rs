@@ -180,8 +180,6 @@ pub(super) fn order_shown(text: &str) -> Option<DateOrder> {
     }
 }
 
-/// What the first rows of a file show about how it writes numbers and dates.
-
 #[cfg(test)]
 mod tests {
     use super::*;

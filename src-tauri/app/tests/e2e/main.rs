@@ -1,0 +1,80 @@
+//! End-to-end tests of the real, built app: tauri-driver starts the binary
+//! in a real window and we drive it over WebDriver like a person would.
+//! They need a display and the drivers, so they are ignored by a plain
+//! `cargo test`; scripts/test.sh runs them under Xvfb with `--ignored`.
+//! Screenshots land in artifacts/e2e/ for a person to look at.
+
+mod health;
+mod import;
+mod plans;
+mod support;
+mod timeline;
+
+use support::{click, open_app, screenshot, start_driver, type_into, wait_for, wait_for_text};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
+async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
+    let home = tempfile::tempdir().expect("tmp");
+    let data_dir = home.path().join("data");
+    let driver = start_driver(&data_dir, &home.path().join("xdg"));
+
+    // First start with an empty data folder: the app offers the demo book.
+    let client = open_app(&driver).await;
+    wait_for(&client, "[data-testid=load-demo]").await;
+    screenshot(&client, "01-welcome").await;
+    // Before there is any data, Onboarding and Tasks say what will fill them.
+    click(&client, "[data-testid=nav-onboarding]").await;
+    wait_for_text(&client, ".empty", "No account is onboarding").await;
+    screenshot(&client, "01b-onboarding-empty").await;
+    click(&client, "[data-testid=nav-tasks]").await;
+    wait_for_text(&client, ".empty", "Nothing is due").await;
+    screenshot(&client, "01c-tasks-empty").await;
+    // A reload starts the app over: with no accounts it offers the demo again.
+    client.refresh().await.expect("reload");
+    click(&client, "[data-testid=load-demo]").await;
+
+    health::today_health_model_and_metrics(&client).await;
+    let first_name = timeline::portfolio_account_and_check_in(&client).await;
+    client.close().await.expect("close");
+
+    // Restart: it opens on Today, and the check-in is still there.
+    let client = open_app(&driver).await;
+    wait_for(&client, "[data-testid=today-item]").await;
+    click(&client, "[data-testid=open-palette]").await;
+    type_into(&client, "[data-testid=palette-input]", "quokka").await;
+    wait_for_text(&client, "[data-testid=palette-hit]", &first_name)
+        .await
+        .click()
+        .await
+        .expect("jump");
+    wait_for_text(
+        &client,
+        "[data-testid=timeline-item]",
+        "Quokka rollout agreed",
+    )
+    .await;
+
+    import::files_with_bad_rows_and_cancel(&client, home.path(), &first_name).await;
+    plans::onboarding_plans_qbrs_and_calendar(&client, home.path()).await;
+
+    // The dark theme, chosen from the sidebar (system -> light -> dark).
+    click(&client, "[data-testid=nav-portfolio]").await;
+    let theme = wait_for(&client, "[data-testid=theme]").await;
+    theme.click().await.expect("light");
+    theme.click().await.expect("dark");
+    wait_for(&client, "html[data-theme=dark]").await;
+    wait_for(&client, "[data-testid=portfolio-row]").await;
+    screenshot(&client, "10-portfolio-dark").await;
+    wait_for_text(&client, "[data-testid=portfolio-row] .title", &first_name)
+        .await
+        .click()
+        .await
+        .expect("open");
+    wait_for(&client, ".chart svg path.value").await;
+    screenshot(&client, "11-account-dark").await;
+    click(&client, "[data-testid=open-help]").await;
+    wait_for_text(&client, "[role=dialog]", "Keyboard shortcuts").await;
+    screenshot(&client, "12-shortcuts-dark").await;
+    client.close().await.expect("close");
+}
