@@ -1,7 +1,7 @@
 //! Calendar days as the CSM lives them: today in the machine's time zone,
 //! and month arithmetic that clamps to a month's last day.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The CSM's calendar day, in the machine's time zone: due dates, "days since
 /// touch" and usage windows are calendar questions, not UTC ones.
@@ -20,6 +20,12 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(date)
 }
 
+/// The first day of the calendar quarter `d` falls in.
+pub fn quarter_start(d: NaiveDate) -> NaiveDate {
+    let month = (d.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), month, 1).unwrap_or(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +36,13 @@ mod tests {
         assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
         assert_eq!(add_months(d(2028, 1, 31), 1), d(2028, 2, 29));
         assert_eq!(add_months(d(2026, 11, 15), 3), d(2027, 2, 15));
+    }
+
+    #[test]
+    fn quarters_start_on_the_first_of_jan_apr_jul_oct() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(quarter_start(d(2026, 11, 23)), d(2026, 10, 1));
+        assert_eq!(quarter_start(d(2027, 3, 31)), d(2027, 1, 1));
+        assert_eq!(quarter_start(d(2027, 4, 1)), d(2027, 4, 1));
     }
 }

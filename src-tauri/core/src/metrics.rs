@@ -176,11 +176,6 @@ pub fn retention(mrr: &[(i64, i64)]) -> Retention {
     r
 }
 
-fn quarter_start(d: NaiveDate) -> NaiveDate {
-    let month = (d.month0() / 3) * 3 + 1;
-    NaiveDate::from_ymd_opt(d.year(), month, 1).unwrap_or(d)
-}
-
 pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> {
     if q.from >= q.to {
         return Err(Error::invalid("The period must start before it ends."));
@@ -246,7 +241,7 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
 }
 
 fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<QuarterRenewals>> {
-    let first = quarter_start(on);
+    let first = crate::dates::quarter_start(on);
     let starts: Vec<NaiveDate> = (0..5)
         .map(|k| crate::dates::add_months(first, 3 * k))
         .collect();
@@ -283,7 +278,7 @@ fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<Quar
     })?;
     for row in rows {
         let (day, arr, band, risk) = row?;
-        let Some(q) = quarters.get_mut(&quarter_start(day)) else {
+        let Some(q) = quarters.get_mut(&crate::dates::quarter_start(day)) else {
             continue;
         };
         q.accounts += 1;
@@ -375,13 +370,5 @@ mod tests {
         let counts: Vec<u32> = t.buckets.iter().map(|b| b.accounts).collect();
         assert_eq!(counts, vec![2, 1, 1, 1, 1]);
         assert_eq!(time_to_value(&[]).median_days, None);
-    }
-
-    #[test]
-    fn quarters_start_on_the_first_of_jan_apr_jul_oct() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
-        assert_eq!(quarter_start(d(2026, 11, 23)), d(2026, 10, 1));
-        assert_eq!(quarter_start(d(2027, 3, 31)), d(2027, 1, 1));
-        assert_eq!(quarter_start(d(2027, 4, 1)), d(2027, 4, 1));
     }
 }
