@@ -8,6 +8,7 @@ bash scripts/setup.sh --test
 export PATH="$HOME/.cargo/bin:$PATH"
 accounts=${ACCOUNTS:-5000}
 work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 
 (cd ui && npm run --silent build)
 cargo build --release -p steward-cli -p steward-app

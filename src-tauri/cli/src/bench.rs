@@ -73,8 +73,14 @@ pub fn run(
     import_rows: u64,
     today: NaiveDate,
 ) -> Result<String, Error> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(io("Cannot clear the bench folder"))?;
+    // Only what an earlier run left: the folder may hold the caller's report.
+    for old in ["book", "import"] {
+        if dir.join(old).exists() {
+            std::fs::remove_dir_all(dir.join(old)).map_err(io("Cannot clear the bench folder"))?;
+        }
+    }
+    for old in ["usage.csv", "accounts.csv", "sqlite3-import.db", "sqlite3-import.db-wal", "sqlite3-import.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(old));
     }
     let book_dir = dir.join("book");
     let mut conn = store::open_in(&book_dir)?;

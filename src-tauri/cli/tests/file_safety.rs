@@ -194,6 +194,48 @@ fn a_full_disk_gets_a_plain_message_and_leaves_no_litter() {
     );
 }
 
+#[test]
+fn files_are_read_in_memory_bounded_by_a_row_not_by_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // 16 MB of blank lines (16 million of them) around one row, and one 16 MB
+    // line without a break: each is read within a 160 MB address space (the
+    // binary needs under 100 MB; a buffer of line offsets as long as the file
+    // has lines, or the long line held whole, would not fit).
+    let blank = dir.path().join("blank.csv");
+    let mut text = b"id,name\n".to_vec();
+    text.extend(std::iter::repeat_n(b'\n', 16 << 20));
+    text.extend_from_slice(b"z1,Zebra\n");
+    std::fs::write(&blank, &text).expect("blank");
+    let long = dir.path().join("long.csv");
+    let mut text = b"id,name\nx1,".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 16 << 20));
+    text.extend_from_slice(b"\ny1,Yak\n");
+    std::fs::write(&long, &text).expect("long");
+    let capped = Command::new("prlimit").arg("--version").output().is_ok();
+    for (file, expect) in [
+        (&blank, "1 rows read: 1 imported, 0 already up to date, 0 rejected"),
+        (&long, "2 rows read: 1 imported, 0 already up to date, 1 rejected"),
+    ] {
+        let mut cmd = if capped {
+            let mut c = Command::new("prlimit");
+            c.arg("--as=167772160").arg(env!("CARGO_BIN_EXE_steward"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_steward"))
+        };
+        let out = cmd
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["import", "accounts"])
+            .arg(file)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(expect), "{stdout}");
+    }
+}
+
 /// A small deterministic sequence for kill times.
 fn kill_points(n: usize, most_ms: u64) -> Vec<u64> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
