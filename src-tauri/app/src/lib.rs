@@ -33,6 +33,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::load_demo,
+            commands::app::app_ready,
             commands::portfolio::portfolio_list,
             commands::account::account_page,
             commands::account::log_check_in,

@@ -51,6 +51,9 @@ pub struct AppState {
     pub open_error: Option<ErrorPayload>,
     pub jobs: Mutex<HashMap<u32, CancelToken>>,
     integrity: IntegrityVerdict,
+    /// Set when the window has shown its first screen (`app_ready`): work
+    /// that would compete with the first paint waits for it.
+    shown: (Mutex<bool>, Condvar),
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
                 open_error: None,
                 jobs: Mutex::default(),
                 integrity: IntegrityVerdict::default(),
+                shown: Default::default(),
             },
             Err(e) => {
                 tracing::error!(code = ?e.code, "the portfolio could not be opened");
@@ -89,6 +93,7 @@ impl AppState {
                     open_error: Some(e),
                     jobs: Mutex::default(),
                     integrity: IntegrityVerdict::default(),
+                    shown: Default::default(),
                 }
             }
         }
@@ -124,6 +129,22 @@ impl AppState {
         f: impl FnOnce(&Connection) -> Result<T, Error>,
     ) -> CommandResult<T> {
         self.with(&self.reader, |c| f(c))
+    }
+
+    /// The window has shown its first screen.
+    pub fn mark_shown(&self) {
+        if let Ok(mut shown) = self.shown.0.lock() {
+            *shown = true;
+        }
+        self.shown.1.notify_all();
+    }
+
+    /// Waits until the first screen is shown, or `most` has passed.
+    fn wait_until_shown(&self, most: std::time::Duration) {
+        let Ok(guard) = self.shown.0.lock() else {
+            return;
+        };
+        let _ = self.shown.1.wait_timeout_while(guard, most, |shown| !*shown);
     }
 
     /// Checks the file's integrity and records the verdict writes wait for.
@@ -259,15 +280,18 @@ pub fn cancel(app: &AppHandle, job: u32) {
     }
 }
 
-/// After the window is up: checks the file's integrity (writes wait for it),
-/// then on the first start of a day brings rollups and the assessment to
-/// today on a connection of its own. A failure is logged and shown, never
-/// dropped.
+/// Once the window has shown its first screen (or after a few seconds):
+/// checks the file's integrity (writes wait for it), then on the first start
+/// of a day brings rollups and the assessment to today on a connection of
+/// its own. Both take a second or more on a large book, so they wait rather
+/// than compete with the first paint on a two-core laptop. A failure is
+/// logged and shown, never dropped.
 pub fn after_start(app: &AppHandle) {
     let state = app.state::<AppState>();
     if state.writer.is_none() {
         return;
     }
+    state.wait_until_shown(std::time::Duration::from_secs(5));
     if let Err(e) = state.check_integrity() {
         tracing::error!(code = ?e.code, "the portfolio failed its integrity check");
         if let Err(emit) = app.emit(BACKGROUND_FAILED, &e) {

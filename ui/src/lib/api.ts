@@ -65,6 +65,7 @@ function channel(onProgress: (p: Progress) => void): Channel<Progress> {
 
 export const api = {
   status: () => call<PortfolioStatus>('app_status'),
+  ready: () => call<void>('app_ready'),
   loadDemo: (spec: DemoSpec | null, onProgress: (p: Progress) => void) =>
     call<DemoSummary>('load_demo', { spec, onProgress: channel(onProgress) }),
   portfolio: (query: PortfolioQuery) => call<PortfolioRow[]>('portfolio_list', { query }),

@@ -1,5 +1,5 @@
 // Cross-screen UI state: overlays, toasts, theme, the check-in target.
-import { toErrorPayload } from './api';
+import { api, toErrorPayload } from './api';
 import type { ErrorPayload } from './bindings';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -23,6 +23,20 @@ class UiState {
 
   changed() {
     this.revision += 1;
+  }
+
+  #shown = false;
+
+  /** The first screen is on display (after its next paint): the app's
+   *  start-up work, which would compete with it, may begin. Once. */
+  shown() {
+    if (this.#shown) return;
+    this.#shown = true;
+    requestAnimationFrame(() => {
+      api.ready().catch(() => {
+        // An older shell without the command starts its work on a timer.
+      });
+    });
   }
 
   /** Runs a write: on success says `done` and makes open screens refetch;

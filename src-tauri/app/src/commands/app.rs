@@ -40,3 +40,9 @@ pub async fn load_demo(
     })
     .await
 }
+
+/// The window shows its first screen: the shell's start-up work may begin.
+#[tauri::command]
+pub fn app_ready(app: AppHandle) {
+    app.state::<AppState>().mark_shown();
+}
