@@ -232,9 +232,12 @@ fn damaged(path: &Path, detail: &str) -> Error {
         ),
         None => "To restore, quit Steward and replace it with a backup of your own.".to_string(),
     };
-    let detail: String = detail.chars().take(200).collect();
+    // SQLite's words ("Tree 37 page 165: btreeInitPage() returns error
+    // code 11") help whoever repairs the file, not the CSM: they go to the log.
+    let detail: String = detail.chars().take(300).collect();
+    tracing::error!(%detail, "the portfolio file is damaged");
     Error::Damaged(format!(
-        "The portfolio file {} is damaged ({detail}), so Steward will not write to it. {restore}",
+        "The portfolio file {} is damaged, so Steward will not write to it. {restore}",
         path.display()
     ))
 }

@@ -78,3 +78,44 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     screenshot(&client, "12-shortcuts-dark").await;
     client.close().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
+async fn a_damaged_portfolio_opens_read_only_and_says_how_to_restore() {
+    use steward_core::progress::{self, CancelToken};
+    let home = tempfile::tempdir().expect("tmp");
+    let data_dir = home.path().join("data");
+    {
+        let mut conn = steward_core::store::open_in(&data_dir).expect("create");
+        steward_core::write::run(&mut conn, steward_core::today(), |w| {
+            steward_demo::generate(
+                w,
+                &steward_demo::DemoSpec {
+                    seed: 3,
+                    accounts: 12,
+                    years: 1,
+                },
+                &mut progress::ignore,
+                &CancelToken::default(),
+            )
+        })
+        .expect("demo");
+    }
+    // A backup to restore from, and damage on the last page of the file.
+    let db = data_dir.join("portfolio.sqlite3");
+    std::fs::copy(&db, data_dir.join("portfolio.v4-20261101T000000Z.bak")).expect("backup");
+    let mut bytes = std::fs::read(&db).expect("read");
+    let page = bytes.len() - 4096;
+    bytes[page..page + 8].copy_from_slice(&[0xFF; 8]);
+    std::fs::write(&db, &bytes).expect("damage");
+
+    let driver = start_driver(&data_dir, &home.path().join("xdg"));
+    let client = open_app(&driver).await;
+    // The check runs once the first screen is up, and says what to do.
+    let message = wait_for_text(&client, "[role=alert]", "portfolio.v4-20261101T000000Z.bak").await;
+    let text = message.text().await.expect("text");
+    assert!(text.contains("damaged") && text.contains("restore"), "{text}");
+    screenshot(&client, "13-damaged-portfolio").await;
+    client.close().await.expect("close");
+    assert_eq!(std::fs::read(&db).expect("read"), bytes, "nothing was written");
+}
