@@ -144,7 +144,10 @@ impl AppState {
         let Ok(guard) = self.shown.0.lock() else {
             return;
         };
-        let _ = self.shown.1.wait_timeout_while(guard, most, |shown| !*shown);
+        let _ = self
+            .shown
+            .1
+            .wait_timeout_while(guard, most, |shown| !*shown);
     }
 
     /// Checks the file's integrity and records the verdict writes wait for.

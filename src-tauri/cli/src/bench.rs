@@ -79,7 +79,13 @@ pub fn run(
             std::fs::remove_dir_all(dir.join(old)).map_err(io("Cannot clear the bench folder"))?;
         }
     }
-    for old in ["usage.csv", "accounts.csv", "sqlite3-import.db", "sqlite3-import.db-wal", "sqlite3-import.db-shm"] {
+    for old in [
+        "usage.csv",
+        "accounts.csv",
+        "sqlite3-import.db",
+        "sqlite3-import.db-wal",
+        "sqlite3-import.db-shm",
+    ] {
         let _ = std::fs::remove_file(dir.join(old));
     }
     let book_dir = dir.join("book");

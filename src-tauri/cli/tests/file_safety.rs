@@ -213,8 +213,14 @@ fn files_are_read_in_memory_bounded_by_a_row_not_by_the_file() {
     std::fs::write(&long, &text).expect("long");
     let capped = Command::new("prlimit").arg("--version").output().is_ok();
     for (file, expect) in [
-        (&blank, "1 rows read: 1 imported, 0 already up to date, 0 rejected"),
-        (&long, "2 rows read: 1 imported, 0 already up to date, 1 rejected"),
+        (
+            &blank,
+            "1 rows read: 1 imported, 0 already up to date, 0 rejected",
+        ),
+        (
+            &long,
+            "2 rows read: 1 imported, 0 already up to date, 1 rejected",
+        ),
     ] {
         let mut cmd = if capped {
             let mut c = Command::new("prlimit");

@@ -114,8 +114,15 @@ async fn a_damaged_portfolio_opens_read_only_and_says_how_to_restore() {
     // The check runs once the first screen is up, and says what to do.
     let message = wait_for_text(&client, "[role=alert]", "portfolio.v4-20261101T000000Z.bak").await;
     let text = message.text().await.expect("text");
-    assert!(text.contains("damaged") && text.contains("restore"), "{text}");
+    assert!(
+        text.contains("damaged") && text.contains("restore"),
+        "{text}"
+    );
     screenshot(&client, "13-damaged-portfolio").await;
     client.close().await.expect("close");
-    assert_eq!(std::fs::read(&db).expect("read"), bytes, "nothing was written");
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        bytes,
+        "nothing was written"
+    );
 }
