@@ -233,8 +233,9 @@ impl Rows {
                 }
                 if rows.ends.len() > MAX_COLUMNS {
                     return Err(Error::invalid(format!(
-                        "The file has {} columns; Steward reads at most {MAX_COLUMNS}.",
-                        rows.ends.len()
+                        "The file has {} columns; Steward reads at most {}.",
+                        crate::ingest::schema::group(rows.ends.len() as i64),
+                        crate::ingest::schema::group(MAX_COLUMNS as i64)
                     )));
                 }
                 rows.headers = (0..rows.ends.len())
