@@ -242,6 +242,18 @@ fn files_are_read_in_memory_bounded_by_a_row_not_by_the_file() {
     }
 }
 
+/// Starts `cmd` and kills it (SIGKILL) `ms` milliseconds later.
+fn kill_after(mut cmd: Command, ms: u64) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// A small deterministic sequence for kill times.
 fn kill_points(n: usize, most_ms: u64) -> Vec<u64> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -296,14 +308,7 @@ fn killing_an_import_or_the_demo_at_any_moment_leaves_all_or_nothing() {
         let run = dir.path().join(format!("run-{k}"));
         std::fs::create_dir(&run).expect("dir");
         std::fs::copy(&base_db, run.join("portfolio.sqlite3")).expect("copy");
-        let mut child = steward_cmd(&run, &["import", "usage", &usage])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(after));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(steward_cmd(&run, &["import", "usage", &usage]), after);
         let (verdict, n) = check(
             &run.join("portfolio.sqlite3"),
             "SELECT count(*) FROM usage_daily",
@@ -335,14 +340,10 @@ fn killing_an_import_or_the_demo_at_any_moment_leaves_all_or_nothing() {
     // The demo book: killed while it is generated, the file holds all of it or none.
     for (k, after) in kill_points(4, 1_500).into_iter().enumerate() {
         let run = dir.path().join(format!("demo-{k}"));
-        let mut child = steward_cmd(&run, &["demo", "--accounts", "60", "--years", "1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(after));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(
+            steward_cmd(&run, &["demo", "--accounts", "60", "--years", "1"]),
+            after,
+        );
         let db = run.join("portfolio.sqlite3");
         if db.exists() {
             let (verdict, n) = check(&db, "SELECT count(*) FROM accounts");

@@ -97,13 +97,7 @@ pub fn run<T>(
     today: NaiveDate,
     work: impl FnOnce(&Write<'_>) -> Result<T>,
 ) -> Result<(T, Changes)> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let w = Write {
-        tx,
-        today,
-        touched: RefCell::default(),
-        book: Cell::new(false),
-    };
+    let w = begin(conn, today)?;
     let out = work(&w)?;
     let changes = w.settle()?;
     w.tx.commit()?;
@@ -121,14 +115,16 @@ pub fn dry_run<T>(
     today: NaiveDate,
     work: impl FnOnce(&Write<'_>) -> Result<T>,
 ) -> Result<T> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let w = Write {
-        tx,
+    work(&begin(conn, today)?)
+}
+
+fn begin(conn: &mut Connection, today: NaiveDate) -> Result<Write<'_>> {
+    Ok(Write {
+        tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
         today,
         touched: RefCell::default(),
         book: Cell::new(false),
-    };
-    work(&w)
+    })
 }
 
 #[cfg(test)]

@@ -7,46 +7,8 @@ use std::path::Path;
 
 use steward_core::import::{self, Entity, ImportRequest};
 use steward_core::progress::{self, CancelToken};
-use steward_core::{account_page, store, write, ErrorCode};
-use support::today;
-
-fn save(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    path.display().to_string()
-}
-
-/// Runs an import as one write.
-fn run_import(
-    conn: &mut rusqlite::Connection,
-    request: &ImportRequest,
-    progress: &mut dyn FnMut(steward_core::progress::Progress),
-    cancel: &CancelToken,
-) -> steward_core::Result<import::ImportReport> {
-    write::run(conn, today(), |w| import::run(w, request, progress, cancel)).map(|(r, _)| r)
-}
-
-/// Inspects the file and imports it with the suggested mapping.
-fn import_file(
-    conn: &mut rusqlite::Connection,
-    path: &str,
-    entity: Entity,
-) -> import::ImportReport {
-    let info = import::inspect(Path::new(path)).expect("inspect");
-    let request = ImportRequest {
-        path: path.into(),
-        entity,
-        options: info.options,
-        mapping: import::suggest_mapping(entity, &info.headers),
-    };
-    run_import(
-        conn,
-        &request,
-        &mut progress::ignore,
-        &CancelToken::default(),
-    )
-    .expect("import")
-}
+use steward_core::{account_page, store, ErrorCode};
+use support::{import_bytes, import_file, run_import, save, today};
 
 /// Writes `text` to a file in `dir` and imports it with the suggested mapping.
 fn import_text(
@@ -56,8 +18,7 @@ fn import_text(
     text: &str,
     entity: Entity,
 ) -> import::ImportReport {
-    let path = save(dir, name, text.as_bytes());
-    import_file(conn, &path, entity)
+    import_bytes(conn, dir, name, text.as_bytes(), entity)
 }
 
 fn lines_and_reasons(report: &import::ImportReport) -> Vec<(u64, String)> {

@@ -8,19 +8,10 @@ mod support;
 use std::path::Path;
 
 use rusqlite::Connection;
-use steward_core::import::{self, Entity, ImportReport, ImportRequest};
-use steward_core::progress::{self, CancelToken};
-use steward_core::{store, write};
-use support::today;
+use steward_core::import::{Entity, ImportReport};
+use steward_core::store;
+use support::{import_bytes, today};
 
-fn save(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    path.display().to_string()
-}
-
-/// Imports `bytes` as `entity` the way the CLI does: options judged from the
-/// file, the suggested mapping.
 fn import(
     conn: &mut Connection,
     dir: &Path,
@@ -28,25 +19,7 @@ fn import(
     bytes: &[u8],
     entity: Entity,
 ) -> ImportReport {
-    let path = save(dir, name, bytes);
-    let info = import::inspect(Path::new(&path)).expect("inspect");
-    let request = ImportRequest {
-        path,
-        entity,
-        options: info.options,
-        mapping: import::suggest_mapping(entity, &info.headers),
-    };
-    let report = write::run(conn, today(), |w| {
-        import::run(w, &request, &mut progress::ignore, &CancelToken::default())
-    })
-    .expect("import")
-    .0;
-    assert_eq!(
-        report.written + report.unchanged + report.failed,
-        report.rows_read,
-        "every row is counted once"
-    );
-    report
+    import_bytes(conn, dir, name, bytes, entity)
 }
 
 fn accounts(conn: &mut Connection, dir: &Path) {

@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use steward_core::progress::{self, CancelToken};
+use steward_core::import::{self, Entity, ImportReport, ImportRequest};
+use steward_core::progress::{self, CancelToken, Progress};
 use steward_core::write::{self, Write};
 use steward_core::{store, Result};
 use steward_demo::{DemoBook, DemoSpec};
@@ -78,4 +79,59 @@ pub fn new_account(conn: &Connection) -> i64 {
     )
     .expect("account");
     conn.last_insert_rowid()
+}
+
+/// Writes `bytes` to `name` in `dir`; returns its path.
+pub fn save(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.display().to_string()
+}
+
+/// Runs an import as one write.
+pub fn run_import(
+    conn: &mut Connection,
+    request: &ImportRequest,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &CancelToken,
+) -> Result<ImportReport> {
+    write::run(conn, today(), |w| import::run(w, request, progress, cancel)).map(|(r, _)| r)
+}
+
+/// Imports the file at `path` the way the CLI does (reading options judged
+/// from the file, the suggested mapping) and checks that every row is
+/// counted once.
+pub fn import_file(conn: &mut Connection, path: &str, entity: Entity) -> ImportReport {
+    let info = import::inspect(std::path::Path::new(path)).expect("inspect");
+    let request = ImportRequest {
+        path: path.into(),
+        entity,
+        options: info.options,
+        mapping: import::suggest_mapping(entity, &info.headers),
+    };
+    let report = run_import(
+        conn,
+        &request,
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("import");
+    assert_eq!(
+        report.written + report.unchanged + report.failed,
+        report.rows_read,
+        "every row is counted once"
+    );
+    report
+}
+
+/// Writes `bytes` to `name` in `dir` and imports it like `import_file`.
+pub fn import_bytes(
+    conn: &mut Connection,
+    dir: &std::path::Path,
+    name: &str,
+    bytes: &[u8],
+    entity: Entity,
+) -> ImportReport {
+    let path = save(dir, name, bytes);
+    import_file(conn, &path, entity)
 }
