@@ -92,6 +92,12 @@ enum Command {
         /// How the file writes dates like 03/04/2026: mdy (month first) or dmy (day first).
         #[arg(long, value_name = "mdy|dmy")]
         dates: Option<String>,
+        /// Keep a column no field takes as your own account field (repeatable).
+        #[arg(long = "keep", value_name = "COLUMN")]
+        keep: Vec<String>,
+        /// Keep every column no field takes as your own account fields.
+        #[arg(long)]
+        keep_rest: bool,
     },
     /// List the portfolio.
     Portfolio {
@@ -235,6 +241,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             preview,
             decimal,
             dates,
+            keep,
+            keep_rest,
         } => {
             let entity = Entity::parse(&entity).ok_or_else(|| {
                 Error::invalid(format!(
@@ -285,11 +293,31 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     })?;
                 slot.column = (!column.is_empty()).then(|| column.to_string());
             }
+            let mapped: Vec<&str> = mapping.iter().filter_map(|m| m.column.as_deref()).collect();
+            let mut kept: Vec<import::KeptColumn> = Vec::new();
+            for (k, header) in info.headers.iter().enumerate() {
+                let wanted = keep.iter().any(|c| c == header)
+                    || (keep_rest
+                        && !header.trim().is_empty()
+                        && !mapped.contains(&header.as_str()));
+                if wanted {
+                    kept.push(import::KeptColumn {
+                        column: header.clone(),
+                        kind: info.column_kinds[k],
+                    });
+                }
+            }
+            if let Some(missing) = keep.iter().find(|c| !info.headers.contains(c)) {
+                return Err(
+                    Error::invalid(format!("The file has no column '{missing}' to keep.")).into(),
+                );
+            }
             let request = ImportRequest {
                 path: file.display().to_string(),
                 entity,
                 options: info.options,
                 mapping,
+                keep: kept,
             };
             let report = if preview {
                 write::dry_run(&mut conn, today, |w| import::preview(w, &request, 20))?

@@ -31,6 +31,23 @@ pub struct Account {
     pub status: AccountStatus,
     pub churn_date: Option<NaiveDate>,
     pub churn_reason: Option<String>,
+    /// The CRM's ARR when it differs from what the subscriptions add up to
+    /// (`arr`), so both can be shown.
+    pub crm_arr: Option<Money>,
+    /// Contract term in months (1 is month-to-month).
+    pub contract_term_months: Option<i32>,
+    pub payment_method: Option<String>,
+    /// The CSM's own fields from import files.
+    pub custom: Vec<CustomValue>,
+}
+
+/// One of the CSM's own fields of an account.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CustomValue {
+    pub key: String,
+    pub label: String,
+    pub kind: crate::ingest::CustomKind,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -43,6 +60,8 @@ pub struct Contact {
     pub role: ContactRole,
     pub is_primary: bool,
     pub left_company: bool,
+    pub started_on: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
 }
 
 /// Daily usage as parallel columns (one entry per day), which is compact on
@@ -122,12 +141,16 @@ pub fn nps(scores: impl Iterator<Item = i32>) -> Option<i32> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Account> {
-    conn.query_row(
+    let mut account = conn
+        .query_row(
         "SELECT id, name, domain, industry, employees, arr_minor, currency, tier, lifecycle_stage,
-                owner, contract_start, renewal_date, status, churn_date, churn_reason
+                owner, contract_start, renewal_date, status, churn_date, churn_reason,
+                crm_arr_minor, contract_term_months, payment_method
          FROM accounts WHERE id = ?1",
         [id],
         |r| {
+            let arr: i64 = r.get(5)?;
+            let crm: Option<i64> = r.get(15)?;
             Ok(Account {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -135,7 +158,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Account> {
                 industry: r.get(3)?,
                 employees: r.get(4)?,
                 arr: Money {
-                    minor: r.get(5)?,
+                    minor: arr,
                     currency: r.get(6)?,
                 },
                 tier: r.get(7)?,
@@ -146,11 +169,38 @@ pub fn get(conn: &Connection, id: i64) -> Result<Account> {
                 status: r.get(12)?,
                 churn_date: r.get(13)?,
                 churn_reason: r.get(14)?,
+                crm_arr: crm.filter(|c| *c != arr).map(|minor| Money {
+                    minor,
+                    currency: r.get(6).unwrap_or_default(),
+                }),
+                contract_term_months: r.get(16)?,
+                payment_method: r.get(17)?,
+                custom: Vec::new(),
             })
         },
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))
+    .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))?;
+    let labels: std::collections::HashMap<String, (String, String)> = conn
+        .prepare_cached("SELECT key, label, kind FROM custom_fields")?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (key, value) in crate::history::custom_values(conn, id)? {
+        let (Some((label, kind)), Some(value)) = (labels.get(&key), value) else {
+            continue;
+        };
+        account.custom.push(CustomValue {
+            key,
+            label: label.clone(),
+            kind: if kind == "number" {
+                crate::ingest::CustomKind::Number
+            } else {
+                crate::ingest::CustomKind::Category
+            },
+            value,
+        });
+    }
+    Ok(account)
 }
 
 /// The account's status; NotFound when there is no such account. Writers
@@ -174,7 +224,7 @@ pub fn require_live(conn: &Connection, id: i64, what: &str) -> Result<()> {
 
 pub fn contacts(conn: &Connection, account_id: i64) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, email, title, role, is_primary, left_company FROM contacts
+        "SELECT id, name, email, title, role, is_primary, left_company, started_on, left_on FROM contacts
          WHERE account_id = ?1 ORDER BY left_company, is_primary DESC,
            CASE role WHEN 'executive_sponsor' THEN 0 WHEN 'champion' THEN 1 WHEN 'decision_maker' THEN 2
                      WHEN 'billing' THEN 3 ELSE 4 END, name",
@@ -188,6 +238,8 @@ pub fn contacts(conn: &Connection, account_id: i64) -> Result<Vec<Contact>> {
             role: r.get(4)?,
             is_primary: r.get(5)?,
             left_company: r.get(6)?,
+            started_on: r.get(7)?,
+            left_on: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

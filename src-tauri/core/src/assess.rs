@@ -531,7 +531,9 @@ pub fn preview_settings(
     for (id, i) in &all {
         // Tier follows the proposed cut-offs too.
         let mut proposed_inputs = i.clone();
-        proposed_inputs.tier = Some(proposed.tiers.tier_for(i.arr));
+        if let Some(arr) = i.arr {
+            proposed_inputs.tier = Some(proposed.tiers.tier_for(arr));
+        }
         let mut i_now = i.clone();
         i_now.sentiment = i
             .sentiment

@@ -20,6 +20,7 @@ pub mod currency;
 pub mod dates;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod import;
 pub mod ingest;
 pub mod log;

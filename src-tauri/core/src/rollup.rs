@@ -1,7 +1,10 @@
-//! Per-account figures derived from usage and activities (last touch, weekly
-//! usage sparkline, trend, seat utilisation), stored in `account_rollups` so
-//! the portfolio list reads 5,000 small rows instead of millions of usage rows.
-//! Every write that changes usage or activities refreshes the accounts it touched.
+//! Per-account figures derived from other rows: last touch, the weekly usage
+//! sparkline, trend and seat utilisation (stored in `account_rollups`, so the
+//! portfolio list reads 5,000 small rows instead of millions of usage rows),
+//! and the ARR an account pays (its active subscriptions when it has them,
+//! else the CRM's figure). Every write refreshes the accounts it touched, and
+//! the first start of a day all of them; changed ARR and tiers are recorded
+//! in the account's history.
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -10,8 +13,42 @@ use crate::error::Result;
 
 const WEEKS: i64 = 12;
 
+/// What an account pays a year, as of `day`: 12 × the MRR of its
+/// subscriptions active that day (in its own currency) when it has any, else
+/// the CRM's ARR field.
+const EFFECTIVE_ARR: &str = "coalesce(
+        (SELECT 12 * sum(s.mrr_minor) FROM subscriptions s
+         WHERE s.account_id = accounts.id AND s.currency = accounts.currency AND s.status <> 'trialing'
+           AND s.start_date <= ?1 AND (s.end_date IS NULL OR s.end_date > ?1)
+         HAVING count(*) > 0),
+        crm_arr_minor, arr_minor)";
+
+/// Brings ARR (and the tier that follows from it, for accounts whose tier
+/// was not given) in line with subscriptions, and records what changed.
+fn refresh_arr(conn: &Connection, only: Option<&[i64]>, today: NaiveDate) -> Result<()> {
+    let sql = format!(
+        "UPDATE accounts SET arr_minor = {EFFECTIVE_ARR} WHERE arr_minor IS NOT {EFFECTIVE_ARR}"
+    );
+    match only {
+        Some(ids) => {
+            let mut stmt = conn.prepare_cached(&format!("{sql} AND id = ?2"))?;
+            for id in ids {
+                stmt.execute(params![today, id])?;
+            }
+        }
+        None => {
+            conn.prepare_cached(&sql)?.execute(params![today])?;
+        }
+    }
+    crate::history::record_changes(conn, only, today, "steward")?;
+    Ok(())
+}
+
 /// Refreshes the rollups of the given accounts as of `today`.
 pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Result<()> {
+    // Many accounts: one statement over the book is cheaper than one each.
+    let only = (account_ids.len() <= 64).then_some(account_ids);
+    refresh_arr(conn, only, today)?;
     let from = today - Duration::days(WEEKS * 7);
     let mut usage = conn.prepare_cached(
         "SELECT day, active_users, licensed_seats FROM usage_daily

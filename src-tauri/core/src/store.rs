@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_plans.sql")),
     (4, include_str!("../migrations/0004_qbrs.sql")),
     (5, include_str!("../migrations/0005_demo_truth_out.sql")),
+    (6, include_str!("../migrations/0006_history.sql")),
 ];
 
 /// The schema version this build writes.

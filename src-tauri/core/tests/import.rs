@@ -135,6 +135,7 @@ fn german_export_with_semicolons_and_decimal_commas() {
         entity: Entity::Accounts,
         options: info.options,
         mapping,
+        keep: Vec::new(),
     };
     let report = run_import(
         &mut conn,
@@ -254,6 +255,7 @@ fn a_required_field_without_a_column_is_refused_before_reading() {
         entity: Entity::Accounts,
         options: info.options.clone(),
         mapping: import::suggest_mapping(Entity::Accounts, &info.headers),
+        keep: Vec::new(),
     };
     let err = run_import(
         &mut conn,
@@ -291,6 +293,7 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
         entity: Entity::Accounts,
         options: info.options,
         mapping: import::suggest_mapping(Entity::Accounts, &info.headers),
+        keep: Vec::new(),
     };
 
     let preview =

@@ -20,6 +20,7 @@ pub(crate) struct Writer<'c> {
     account: rusqlite::CachedStatement<'c>,
     external: rusqlite::CachedStatement<'c>,
     contact: rusqlite::CachedStatement<'c>,
+    history: rusqlite::CachedStatement<'c>,
     usage: rusqlite::CachedStatement<'c>,
     subscription: rusqlite::CachedStatement<'c>,
     invoice: rusqlite::CachedStatement<'c>,
@@ -37,16 +38,22 @@ impl<'c> Writer<'c> {
         Ok(Writer {
             conn,
             account: conn.prepare_cached(
-                "INSERT INTO accounts(name, domain, industry, employees, arr_minor, currency, tier, lifecycle_stage,
-                   owner, contract_start, renewal_date, status, churn_date, churn_reason, source, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'demo', ?15, ?15)",
+                "INSERT INTO accounts(name, domain, industry, employees, arr_minor, crm_arr_minor, currency, tier,
+                   lifecycle_stage, owner, contract_start, renewal_date, status, churn_date, churn_reason,
+                   contract_term_months, payment_method, source, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?17, 'demo', ?15, ?15)",
             )?,
             external: conn.prepare_cached(
                 "INSERT INTO account_external_ids(source, external_id, account_id) VALUES ('demo', ?1, ?2)",
             )?,
             contact: conn.prepare_cached(
-                "INSERT INTO contacts(account_id, name, email, title, role, is_primary, left_company, source, external_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'demo', ?8)",
+                "INSERT INTO contacts(account_id, name, email, title, role, is_primary, left_company, source, external_id,
+                   started_on, left_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?10 IS NOT NULL, 'demo', ?8, ?9, ?10)",
+            )?,
+            history: conn.prepare_cached(
+                "INSERT INTO account_history(account_id, field, value, valid_from, source, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, 'demo', ?5)",
             )?,
             usage: conn.prepare_cached(
                 "INSERT INTO usage_daily(account_id, day, active_users, logins, feature_events, api_calls, licensed_seats)
@@ -57,8 +64,9 @@ impl<'c> Writer<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?9)",
             )?,
             invoice: conn.prepare_cached(
-                "INSERT INTO invoices(account_id, number, amount_minor, currency, status, issued_on, due_on, paid_on, source, external_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?2)",
+                "INSERT INTO invoices(account_id, number, amount_minor, currency, status, issued_on, due_on, paid_on, source,
+                   external_id, failed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?2, CASE WHEN ?5 = 'failed' THEN ?7 END)",
             )?,
             ticket: conn.prepare_cached(
                 "INSERT INTO tickets(account_id, subject, priority, status, opened_at, resolved_at, csat, source, external_id)
@@ -96,11 +104,53 @@ impl<'c> Writer<'c> {
         summary: &mut DemoSummary,
     ) -> Result<Truth> {
         let history_start = today - Duration::days(365 * i64::from(spec.years.max(1)));
+        let years = i64::from(spec.years.max(1));
+        // What the CRM knows of the account: its size, contract and how it pays.
+        let arr_major = (5_000f64 * (120f64).powf(rng.f64())).round() as i64;
+        let arr_minor = arr_major / 100 * 100 * 100;
+        let tier = if arr_major >= 150_000 {
+            Tier::A
+        } else if arr_major >= 40_000 {
+            Tier::B
+        } else {
+            Tier::C
+        };
+        let term: i64 = match rng.f64() {
+            x if x < 0.25 => 1,
+            x if x < 0.8 => 12,
+            x if x < 0.95 => 24,
+            _ => 36,
+        };
+        let payment = *rng.pick(&[
+            "Credit card (automatic)",
+            "Credit card (automatic)",
+            "Bank transfer (automatic)",
+            "Invoice",
+            "Invoice",
+            "Check",
+        ]);
+        let manual = matches!(payment, "Invoice" | "Check");
+        // Whether it churns comes from the kind of signals real books show,
+        // with noise: month-to-month and manual payers leave more, large
+        // contracts less, and an unseen "fit" does the rest. No single input
+        // tells the model the answer.
+        let fit = rng.f64() + rng.f64() + rng.f64() - 1.5;
+        let logit =
+            -2.2 + if term == 1 {
+                1.2
+            } else if term >= 24 {
+                -0.8
+            } else {
+                0.0
+            } + if manual { 0.6 } else { 0.0 }
+                - 0.45 * (arr_major as f64 / 40_000.0).ln()
+                - 1.6 * fit;
+        let propensity = 1.0 / (1.0 + (-logit).exp());
         let scenario = match rng.f64() {
             x if x < 0.08 => Scenario::Onboarding,
-            x if x < 0.23 => Scenario::Churned,
-            x if x < 0.33 => Scenario::Declining,
-            x if x < 0.45 => Scenario::Expanding,
+            _ if rng.f64() < propensity => Scenario::Churned,
+            _ if rng.f64() < 0.6 * propensity => Scenario::Declining,
+            _ if rng.chance(0.14) => Scenario::Expanding,
             _ => Scenario::Healthy,
         };
         let base_name = format!("{} {}", rng.pick(PREFIXES), rng.pick(SUFFIXES));
@@ -111,36 +161,39 @@ impl<'c> Writer<'c> {
             k += 1;
         }
         let domain = format!("{}.example", name.to_lowercase().replace(' ', ""));
-        // ARR is log-uniform between 5k and 600k; tier follows from it.
-        let arr_major = (5_000f64 * (120f64).powf(rng.f64())).round() as i64;
-        let arr_minor = arr_major / 100 * 100 * 100;
-        let tier = if arr_major >= 150_000 {
-            Tier::A
-        } else if arr_major >= 40_000 {
-            Tier::B
-        } else {
-            Tier::C
-        };
         let currency = *rng.pick(&["USD", "USD", "USD", "USD", "EUR", "EUR", "GBP"]);
         let employees = (20f64 * (1000f64).powf(rng.f64())).round() as i32;
         let seats = ((arr_major as f64 / rng.range(300, 700) as f64).round() as i64).max(5);
 
         // A churned account lived at least ten months before it left, so its
         // decline starts from mature usage, not from the onboarding ramp.
-        let churn_date = (scenario == Scenario::Churned).then(|| {
-            today - Duration::days(rng.range(20, 365 * i64::from(spec.years.max(1)) - 60))
-        });
+        let churn_date = (scenario == Scenario::Churned)
+            .then(|| today - Duration::days(rng.range(20, 365 * years - 60)));
         let contract_start = match (scenario, churn_date) {
             (Scenario::Onboarding, _) => today - Duration::days(rng.range(5, 80)),
             (_, Some(churned)) => churned - Duration::days(rng.range(300, 365 * 4)),
             _ => today - Duration::days(rng.range(200, 365 * 5)),
         };
+        // Most churners fade first; about a third leave without warning in
+        // their usage (a budget cut, a reorganisation). Some healthy
+        // accounts dip for a while and recover.
+        let silent = churn_date.is_some() && rng.chance(0.35);
         let decline_start = match scenario {
-            Scenario::Churned => churn_date.map(|d| d - Duration::days(rng.range(100, 240))),
+            Scenario::Churned if !silent => {
+                churn_date.map(|d| d - Duration::days(rng.range(100, 240)))
+            }
             Scenario::Declining => Some(today - Duration::days(rng.range(45, 200))),
             _ => None,
         }
         .map(|d| d.max(contract_start + Duration::days(120)));
+        let dip = (matches!(scenario, Scenario::Healthy | Scenario::Expanding) && rng.chance(0.12))
+            .then(|| {
+                let start = today - Duration::days(rng.range(60, 365 * years));
+                (
+                    start.max(contract_start + Duration::days(90)),
+                    rng.range(40, 90),
+                )
+            });
         let renewal_date = next_anniversary(contract_start, churn_date.unwrap_or(today));
         let stage = match scenario {
             Scenario::Churned => "churned",
@@ -180,28 +233,82 @@ impl<'c> Writer<'c> {
             churn_date,
             churn_reason,
             self.now,
+            term,
+            payment,
         ])?;
         let id = self.last_id()?;
         self.external
             .execute(params![format!("demo-{}", n + 1), id])?;
+        // The CRM has known the contract since it started; the stage moved
+        // with the account's life.
+        let first_renewal = add_months(contract_start, 12);
+        for (field, value) in [
+            ("crm_arr_minor", arr_minor.to_string()),
+            ("arr_minor", arr_minor.to_string()),
+            ("tier", tier.as_str().to_string()),
+            ("contract_term_months", term.to_string()),
+            ("payment_method", payment.to_string()),
+            ("renewal_date", first_renewal.to_string()),
+        ] {
+            self.history
+                .execute(params![id, field, value, contract_start, self.now])?;
+        }
+        let end = churn_date.unwrap_or(today);
+        let mut stages = vec![(contract_start, "onboarding")];
+        for (after, stage) in [(90, "adopting"), (365, "mature")] {
+            let on = contract_start + Duration::days(after);
+            if on < end && scenario != Scenario::Onboarding {
+                stages.push((on, stage));
+            }
+        }
+        if let Some(start) = decline_start.filter(|d| *d <= today) {
+            stages.push((start + Duration::days(30), "at_risk"));
+        }
+        if let Some(churned) = churn_date {
+            stages.push((churned, "churned"));
+        }
+        stages.sort();
+        for (on, stage) in stages.into_iter().filter(|(on, _)| *on <= today) {
+            self.history
+                .execute(params![id, "lifecycle_stage", stage, on, self.now])?;
+        }
 
-        // Contacts: one sponsor, a champion or two, a decision maker, billing, users.
+        // Contacts: one sponsor, a champion or two, a decision maker, billing,
+        // users, each from the day they joined; champions leave troubled
+        // accounts more often (and some healthy ones), and a successor may follow.
         let contact_count = match tier {
             Tier::A => rng.range(12, 20),
             Tier::B => rng.range(7, 13),
             Tier::C => rng.range(4, 8),
         };
         let troubled = matches!(scenario, Scenario::Churned | Scenario::Declining);
+        let leave_chance = match scenario {
+            Scenario::Churned if silent => 0.25,
+            Scenario::Churned | Scenario::Declining => 0.5,
+            _ => 0.08,
+        };
         let mut contact_ids = Vec::new();
         let mut used_names = HashSet::new();
-        for c in 0..contact_count {
-            let role = match c {
-                0 => ContactRole::Champion,
-                1 => ContactRole::ExecutiveSponsor,
-                2 => ContactRole::DecisionMaker,
-                3 => ContactRole::Billing,
-                4 if tier == Tier::A => ContactRole::Champion,
-                _ => ContactRole::User,
+        let mut successor: Option<NaiveDate> = None;
+        let mut c = 0;
+        while c < contact_count || successor.is_some() {
+            // The successor of a departed champion joins after the others.
+            let next = if c >= contact_count {
+                successor.take()
+            } else {
+                None
+            };
+            let (role, started) = match (c, next) {
+                (_, Some(day)) => (ContactRole::Champion, day),
+                (0, None) => (ContactRole::Champion, contract_start),
+                (1, None) => (ContactRole::ExecutiveSponsor, contract_start),
+                (2, None) => (ContactRole::DecisionMaker, contract_start),
+                (3, None) => (ContactRole::Billing, contract_start),
+                (4, None) if tier == Tier::A => (ContactRole::Champion, contract_start),
+                _ => (
+                    ContactRole::User,
+                    (contract_start + Duration::days(rng.range(0, 200))).min(today),
+                ),
             };
             let mut person = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
             while !used_names.insert(person.clone()) {
@@ -215,7 +322,20 @@ impl<'c> Writer<'c> {
                 ContactRole::Billing => "Finance Manager",
                 ContactRole::User => "Analyst",
             };
-            let left = role == ContactRole::Champion && c == 0 && troubled && rng.chance(0.6);
+            let left_on = (role == ContactRole::Champion && c == 0 && rng.chance(leave_chance))
+                .then(|| match (decline_start, churn_date) {
+                    (Some(start), _) => start + Duration::days(rng.range(-30, 60)),
+                    (None, Some(churned)) => churned - Duration::days(rng.range(30, 150)),
+                    (None, None) => today - Duration::days(rng.range(20, 365 * years)),
+                })
+                .map(|d| d.max(started + Duration::days(30)))
+                .filter(|d| *d < end);
+            if let Some(left) = left_on {
+                let next = left + Duration::days(rng.range(30, 120));
+                if next < end && rng.chance(if troubled { 0.3 } else { 0.6 }) {
+                    successor = Some(next);
+                }
+            }
             self.contact.execute(params![
                 id,
                 person,
@@ -223,10 +343,13 @@ impl<'c> Writer<'c> {
                 title,
                 role,
                 c == 0,
-                left,
-                format!("demo-{}-c{}", n + 1, c)
+                left_on.is_some(),
+                format!("demo-{}-c{}", n + 1, c),
+                started,
+                left_on
             ])?;
             contact_ids.push(self.last_id()?);
+            c += 1;
         }
         summary.contacts += contact_ids.len() as u64;
 
@@ -256,6 +379,12 @@ impl<'c> Writer<'c> {
                 if day > start {
                     let d = (day - start).num_days() as f64;
                     level *= 0.2 + 0.8 * (-d / 70.0).exp();
+                }
+            }
+            if let Some((start, days)) = dip {
+                let d = (day - start).num_days();
+                if (0..days).contains(&d) {
+                    level *= 0.65;
                 }
             }
             let weekday = match day.weekday() {

@@ -61,9 +61,24 @@ health_change_7d: number | null,
  */
 touch_cadence_days: number, };
 
-export type Account = { id: number, name: string, domain: string | null, industry: string | null, employees: number | null, arr: Money, tier: Tier, lifecycle_stage: LifecycleStage, owner: string | null, contract_start: string | null, renewal_date: string | null, status: AccountStatus, churn_date: string | null, churn_reason: string | null, };
+export type Account = { id: number, name: string, domain: string | null, industry: string | null, employees: number | null, arr: Money, tier: Tier, lifecycle_stage: LifecycleStage, owner: string | null, contract_start: string | null, renewal_date: string | null, status: AccountStatus, churn_date: string | null, churn_reason: string | null, 
+/**
+ * The CRM's ARR when it differs from what the subscriptions add up to
+ * (`arr`), so both can be shown.
+ */
+crm_arr: Money | null, 
+/**
+ * Contract term in months (1 is month-to-month).
+ */
+contract_term_months: number | null, payment_method: string | null, 
+/**
+ * The CSM's own fields from import files.
+ */
+custom: Array<CustomValue>, };
 
-export type Contact = { id: number, name: string, email: string | null, title: string | null, role: ContactRole, is_primary: boolean, left_company: boolean, };
+export type CustomValue = { key: string, label: string, kind: CustomKind, value: string, };
+
+export type Contact = { id: number, name: string, email: string | null, title: string | null, role: ContactRole, is_primary: boolean, left_company: boolean, started_on: string | null, left_on: string | null, };
 
 export type UsageSeries = { days: Array<string>, active_users: Array<number | null>, logins: Array<number | null>, feature_events: Array<number | null>, api_calls: Array<number | null>, licensed_seats: Array<number | null>, };
 
@@ -171,11 +186,21 @@ other_decimal_columns: Array<string>,
  */
 slash_dates: DateOrder | null, };
 
+export type CustomKind = "number" | "category";
+
+export type KeptColumn = { column: string, kind: CustomKind, };
+
 export type Entity = "accounts" | "contacts" | "usage" | "subscriptions" | "invoices" | "tickets" | "surveys" | "activities";
 
 export type FieldInfo = { key: string, label: string, required: boolean, };
 
 export type FileInfo = { path: string, size_bytes: number, options: ReadOptions, headers: Array<string>, 
+/**
+ * What each column holds, judged from the first rows: numbers (in the
+ * column's decimal mark) or anything else; for keeping a column as one
+ * of the CSM's own fields.
+ */
+column_kinds: Array<CustomKind>, 
 /**
  * The first rows as read, for the preview table.
  */
@@ -187,7 +212,11 @@ export type ColumnMapping = { field: string,
  */
 column: string | null, };
 
-export type ImportRequest = { path: string, entity: Entity, options: ReadOptions, mapping: Array<ColumnMapping>, };
+export type ImportRequest = { path: string, entity: Entity, options: ReadOptions, mapping: Array<ColumnMapping>, 
+/**
+ * Columns of an accounts file kept as the CSM's own fields.
+ */
+keep: Array<KeptColumn>, };
 
 export type RowError = { line: number, reason: string, };
 

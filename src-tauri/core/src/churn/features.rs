@@ -62,7 +62,7 @@ impl Feature {
     /// `cadence` is the account's tier cadence in days.
     pub(super) fn value(self, i: &Inputs, cadence: i64) -> Option<f64> {
         match self {
-            Feature::ContractSize => Some((i.arr.max(0.0) + 1.0).ln()),
+            Feature::ContractSize => i.arr.map(|a| (a.max(0.0) + 1.0).ln()),
             Feature::Tenure => i.tenure_days.map(|d| (d as f64 / 365.0).clamp(0.0, 6.0)),
             Feature::SeatUse => i.seats_used_pct.map(|v| v.clamp(0.0, 150.0)),
             Feature::UsageTrend => i.usage_trend_pct.map(|v| v.clamp(-100.0, 100.0)),

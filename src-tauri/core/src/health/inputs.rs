@@ -2,8 +2,11 @@
 //! "as of" any day: today for the live score, past days for backfilled
 //! history and for the churn model's training snapshots. One aggregate query
 //! per source table covers the whole book (or one account), and every query
-//! looks only at rows that existed on that day, so a past snapshot does not
-//! see the future.
+//! reads what was known on that day: rows dated up to it, account fields
+//! from their history (`history`), contacts by when they joined and left,
+//! invoices by when they were paid or failed. `gather(day)` on the whole
+//! book equals `gather(day)` on a copy cut off at that day (the time-machine
+//! test in core/tests/time_machine.rs).
 
 use std::collections::HashMap;
 
@@ -19,8 +22,17 @@ use crate::store::each_row;
 pub struct Inputs {
     pub tier: Option<Tier>,
     pub stage: Option<LifecycleStage>,
-    /// ARR in the account's currency, major units.
-    pub arr: f64,
+    /// ARR in the account's currency, major units: its subscriptions active
+    /// on the day, else the ARR recorded for it then. None when unknown (a
+    /// churned account Steward learnt of only after it left with ARR 0: the
+    /// CRM's zero says nothing about it before it left).
+    pub arr: Option<f64>,
+    /// Contract term in months (1 is month-to-month).
+    pub term_months: Option<i64>,
+    /// How the customer pays, as the CRM says it.
+    pub payment_method: Option<String>,
+    /// The CSM's own fields from import files, by key.
+    pub custom: HashMap<String, String>,
     /// Days since contract start.
     pub tenure_days: Option<i64>,
     pub renewal_in_days: Option<i64>,
@@ -137,6 +149,26 @@ fn seat_use_percentiles(
 const LIVE_ON: &str =
     "coalesce(a.contract_start, '') <= ?1 AND (a.status = 'active' OR a.churn_date > ?1)";
 
+/// The renewal that was next on `day`: `date` moved by whole terms (a year
+/// unless the contract says otherwise) until it is the first on or after the
+/// day. A renewal recorded later describes a later cycle of the same contract.
+fn renewal_on_or_after(date: NaiveDate, term_months: i64, day: NaiveDate) -> NaiveDate {
+    let term = term_months.clamp(1, 120) as u32;
+    let mut d = date;
+    // Bounded steps: a date far from the day is a data error, not a loop.
+    for _ in 0..400 {
+        if d < day {
+            d = crate::dates::add_months(d, term);
+        } else {
+            match d.checked_sub_months(chrono::Months::new(term)) {
+                Some(earlier) if earlier >= day => d = earlier,
+                _ => break,
+            }
+        }
+    }
+    d
+}
+
 /// How much usage to read: health scores compare the last 3 months with the
 /// 3 before (180 days); warnings add 30 days against the 90 before; the
 /// churn model's snapshots use only seat use and the 4-week trend (56 days,
@@ -157,29 +189,60 @@ pub fn gather(
     depth: Depth,
 ) -> Result<HashMap<i64, Inputs>> {
     let mut all: HashMap<i64, Inputs> = HashMap::new();
+    // Account fields as they were known on the day.
+    let known = |field: &str| crate::history::as_of(conn, field, day, only);
+    let (tiers, stages, renewals) = (
+        known("tier")?,
+        known("lifecycle_stage")?,
+        known("renewal_date")?,
+    );
+    let (arrs, terms, methods) = (
+        known("arr_minor")?,
+        known("contract_term_months")?,
+        known("payment_method")?,
+    );
+    let value = |map: &HashMap<i64, crate::history::Known>, id: i64| {
+        map.get(&id).and_then(|k| k.value.clone())
+    };
     each_row(
         conn,
         &format!(
-            "SELECT a.id, a.tier, a.lifecycle_stage, a.arr_minor, a.contract_start, a.renewal_date
+            "SELECT a.id, a.tier, a.contract_start, a.churn_date, a.currency
              FROM accounts a WHERE {LIVE_ON} {{ONE}}"
         ),
         "a.id",
         &[&day],
         only,
         |r| {
-            let start: Option<NaiveDate> = r.get(4)?;
-            let renewal: Option<NaiveDate> = r.get(5)?;
-            let stage: LifecycleStage = r.get(2)?;
-            // On a past day a churned account was in its stage before leaving.
-            let stage = if stage == LifecycleStage::Churned {
-                LifecycleStage::AtRisk
-            } else {
-                stage
-            };
+            let id: i64 = r.get(0)?;
+            let start: Option<NaiveDate> = r.get(2)?;
+            let churned_on: Option<NaiveDate> = r.get(3)?;
+            let currency: String = r.get(4)?;
+            let tier = value(&tiers, id)
+                .and_then(|t| Tier::parse(&t))
+                .unwrap_or(r.get(1)?);
+            // A stage first recorded after the account churned says nothing
+            // of the stages before.
+            let stage = value(&stages, id)
+                .and_then(|s| LifecycleStage::parse(&s))
+                .filter(|s| *s != LifecycleStage::Churned || churned_on.is_some_and(|c| c <= day));
+            let arr = arrs.get(&id).and_then(|k| {
+                let minor: i64 = k.value.as_deref()?.parse().ok()?;
+                if minor == 0 && !k.by_then && churned_on.is_some() {
+                    return None;
+                }
+                Some(crate::currency::to_major(minor, &currency))
+            });
+            let term = value(&terms, id).and_then(|t| t.parse::<i64>().ok());
+            let renewal = value(&renewals, id)
+                .and_then(|d| d.parse::<NaiveDate>().ok())
+                .map(|d| renewal_on_or_after(d, term.unwrap_or(12), day));
             let inputs = Inputs {
-                tier: Some(r.get(1)?),
-                stage: Some(stage),
-                arr: r.get::<_, i64>(3)? as f64 / 100.0,
+                tier: Some(tier),
+                stage,
+                arr,
+                term_months: term,
+                payment_method: value(&methods, id),
                 tenure_days: start.map(|s| (day - s).num_days()),
                 renewal_in_days: renewal.map(|d| (d - day).num_days()),
                 // Every live account has a support and relationship record, even if empty.
@@ -189,10 +252,22 @@ pub fn gather(
                 sponsor_present: Some(false),
                 ..Inputs::default()
             };
-            all.insert(r.get(0)?, inputs);
+            all.insert(id, inputs);
             Ok(())
         },
     )?;
+    // The CSM's own fields, as they were on the day.
+    let keys: Vec<String> = conn
+        .prepare_cached("SELECT key FROM custom_fields ORDER BY key")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for key in keys {
+        for (id, k) in crate::history::as_of(conn, &crate::history::custom(&key), day, only)? {
+            if let (Some(i), Some(v)) = (all.get_mut(&id), k.value) {
+                i.custom.insert(key.clone(), v);
+            }
+        }
+    }
     let mut merge =
         |sql: &str,
          params: &[&dyn rusqlite::ToSql],
@@ -258,13 +333,16 @@ pub fn gather(
             Ok(())
         },
     )?;
-    // Contract growth: what the account pays now against a year ago.
+    // Contract growth: what the account pays now against a year ago; and
+    // what it paid on the day, when it had subscriptions then.
     merge(
         &format!(
             "SELECT a.id AS account_id,
                     sum(CASE WHEN s.start_date <= ?1 AND (s.end_date IS NULL OR s.end_date > ?1) THEN s.mrr_minor ELSE 0 END),
-                    sum(CASE WHEN s.start_date <= ?2 AND (s.end_date IS NULL OR s.end_date > ?2) THEN s.mrr_minor ELSE 0 END)
+                    sum(CASE WHEN s.start_date <= ?2 AND (s.end_date IS NULL OR s.end_date > ?2) THEN s.mrr_minor ELSE 0 END),
+                    a.currency
              FROM accounts a JOIN subscriptions s ON s.account_id = a.id AND s.status <> 'trialing'
+               AND s.currency = a.currency AND s.start_date <= ?1
              WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
         ),
         &[&day, &d(365)],
@@ -272,6 +350,10 @@ pub fn gather(
             let (now, before): (i64, i64) = (r.get(1)?, r.get(2)?);
             i.mrr_change_12m_pct = (before > 0 && now > 0)
                 .then(|| ((now - before) as f64 / before as f64 * 1000.0).round() / 10.0);
+            if now > 0 {
+                let currency: String = r.get(3)?;
+                i.arr = Some(crate::currency::to_major(12 * now, &currency));
+            }
             Ok(())
         },
     )?;
@@ -279,12 +361,18 @@ pub fn gather(
     merge(
         &format!(
             "SELECT a.id, count(*),
-                -- An invoice without a due date is late only if it failed
-                -- (comparisons with NULL would make the whole sum NULL).
-                coalesce(sum(i.status = 'failed' OR (i.due_on < ?1 AND (i.paid_on > i.due_on OR (i.paid_on IS NULL AND i.status <> 'paid')))), 0),
-                coalesce(sum(i.status = 'failed' OR (i.due_on < ?1 AND CASE WHEN i.status = 'paid' THEN i.paid_on > ?1 ELSE 1 END)), 0)
+                -- As known on the day: failed by then, or past due and paid
+                -- late (or not by then). A paid invoice without a paid date
+                -- counts as paid on time; without a due date an invoice is
+                -- late only if it failed (and comparisons with NULL would
+                -- make the whole sum NULL, hence coalesce).
+                coalesce(sum(i.failed_on <= ?1 OR (i.due_on < ?1 AND (i.paid_on > i.due_on OR i.paid_on > ?1
+                    OR (i.paid_on IS NULL AND i.status <> 'paid')))), 0),
+                coalesce(sum((i.failed_on <= ?1 AND NOT coalesce(i.paid_on <= ?1, 0))
+                    OR (i.due_on < ?1 AND NOT coalesce(i.paid_on <= ?1, i.status = 'paid'))), 0)
              FROM accounts a JOIN invoices i ON i.account_id = a.id AND i.issued_on > ?2 AND i.issued_on <= ?1
-             WHERE i.status NOT IN ('void', 'draft') AND {LIVE_ON} {{ONE}}
+             WHERE i.status <> 'void' AND (i.status <> 'draft' OR i.paid_on <= ?1 OR i.failed_on <= ?1)
+               AND {LIVE_ON} {{ONE}}
              GROUP BY a.id"
         ),
         &[&day, &d(365)],
@@ -295,12 +383,15 @@ pub fn gather(
             Ok(())
         },
     )?;
+    // Who was there on the day: joined by then (or undated) and not yet left.
     merge(
-        "SELECT account_id, max(role = 'champion' AND NOT left_company),
-                max(role = 'executive_sponsor' AND NOT left_company),
-                max(role = 'champion' AND left_company)
-         FROM contacts WHERE role IN ('champion', 'executive_sponsor') {ONE} GROUP BY account_id",
-        &[],
+        "SELECT account_id, max(role = 'champion' AND there), max(role = 'executive_sponsor' AND there),
+                coalesce(max(role = 'champion' AND left_on <= ?1), 0)
+         FROM (SELECT account_id, role, left_on,
+                      coalesce(started_on <= ?1, 1) AND coalesce(left_on > ?1, 1) AS there
+               FROM contacts WHERE role IN ('champion', 'executive_sponsor') {ONE})
+         GROUP BY account_id",
+        &[&day],
         &|r, i| {
             i.champion_present = Some(r.get(1)?);
             i.sponsor_present = Some(r.get(2)?);

@@ -298,7 +298,10 @@ proptest::proptest! {
         let inputs = Inputs {
             tier: Some(Tier::A),
             stage: Some(if onboarding { LifecycleStage::Onboarding } else { LifecycleStage::Mature }),
-            arr: a.unwrap_or(0.0),
+            arr: a,
+            term_months: Some(counts[0].clamp(1, 120)),
+            payment_method: None,
+            custom: Default::default(),
             tenure_days: Some(counts[0]),
             renewal_in_days: Some(counts[1]),
             seats_used_pct: b,

@@ -27,6 +27,7 @@ use ts_rs::TS;
 
 use crate::currency;
 use crate::error::{Error, Result};
+pub use crate::ingest::CustomKind;
 pub use crate::ingest::Entity;
 use crate::ingest::{Field, Ingest, Kind, Outcome, Record};
 use crate::model::source;
@@ -45,6 +46,10 @@ pub struct FileInfo {
     pub size_bytes: u64,
     pub options: ReadOptions,
     pub headers: Vec<String>,
+    /// What each column holds, judged from the first rows: numbers (in the
+    /// column's decimal mark) or anything else; for keeping a column as one
+    /// of the CSM's own fields.
+    pub column_kinds: Vec<CustomKind>,
     /// The first rows as read, for the preview table.
     pub sample: Vec<Vec<String>>,
 }
@@ -70,6 +75,16 @@ pub struct ImportRequest {
     pub entity: Entity,
     pub options: ReadOptions,
     pub mapping: Vec<ColumnMapping>,
+    /// Columns of an accounts file kept as the CSM's own fields.
+    #[serde(default)]
+    pub keep: Vec<KeptColumn>,
+}
+
+/// A column kept as one of the CSM's own account fields.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct KeptColumn {
+    pub column: String,
+    pub kind: CustomKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -148,15 +163,34 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
         .len();
     let mut rows = Rows::open(path, &options)?;
     let mut sample = Vec::new();
-    while sample.len() < SAMPLE_ROWS {
-        match rows.next_record()? {
-            Some(record) => match record.error {
-                None => sample.push(rows.cells()),
-                Some(reason) => {
-                    sample.push(vec![format!("(line {}: the row {reason})", record.line)])
+    let width = rows.headers.len();
+    let commas: Vec<bool> = rows
+        .headers
+        .iter()
+        .map(|h| options.decimal_comma_in(h))
+        .collect();
+    // A column is numeric while every value it has so far reads as a number.
+    let mut numeric: Vec<Option<bool>> = vec![None; width];
+    for _ in 0..EVIDENCE_ROWS {
+        let Some(record) = rows.next_record()? else {
+            break;
+        };
+        match record.error {
+            None => {
+                if sample.len() < SAMPLE_ROWS {
+                    sample.push(rows.cells());
                 }
-            },
-            None => break,
+                for (k, kind) in numeric.iter_mut().enumerate() {
+                    let text = rows.cell(k).trim();
+                    if !text.is_empty() && *kind != Some(false) {
+                        *kind = Some(numbers::parse_decimal(text, commas[k]).is_ok());
+                    }
+                }
+            }
+            Some(reason) if sample.len() < SAMPLE_ROWS => {
+                sample.push(vec![format!("(line {}: the row {reason})", record.line)])
+            }
+            Some(_) => {}
         }
     }
     Ok(FileInfo {
@@ -164,6 +198,16 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
         size_bytes,
         options,
         headers: rows.headers.clone(),
+        column_kinds: numeric
+            .into_iter()
+            .map(|n| {
+                if n == Some(true) {
+                    CustomKind::Number
+                } else {
+                    CustomKind::Category
+                }
+            })
+            .collect(),
         sample,
     })
 }
@@ -298,6 +342,7 @@ fn execute(
     let bound = bind(request.entity, &rows.headers, request)?;
     let fields: Vec<&'static Field> = bound.iter().map(|b| b.field).collect();
     let mut ingest = Ingest::new(w, request.entity, source::FILE, &fields)?;
+    let kept = keep(request, &rows.headers, &ingest)?;
     let mut report = ImportReport {
         entity: request.entity,
         rows_read: 0,
@@ -369,9 +414,35 @@ fn execute(
             );
             continue;
         }
+        // The CSM's own fields are read first: a bad one rejects the row.
+        let custom = match read_kept(&kept, &rows) {
+            Ok(values) => values,
+            Err(reason) => {
+                fail(&mut report, line, reason);
+                continue;
+            }
+        };
         match ingest.upsert(&row)? {
-            Ok(Outcome::Written) => report.written += 1,
-            Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Ok(outcome) => {
+                let mut changed = outcome == Outcome::Written;
+                if !custom.is_empty() {
+                    let account = row
+                        .external_id
+                        .as_deref()
+                        .and_then(|id| ingest.existing_account(id))
+                        .ok_or_else(|| {
+                            Error::Internal("an account just written has no id".into())
+                        })?;
+                    for (key, value) in &custom {
+                        changed |= ingest.keep_custom(account, key, value)?;
+                    }
+                }
+                if changed {
+                    report.written += 1;
+                } else {
+                    report.unchanged += 1;
+                }
+            }
             Err(reason) => fail(&mut report, line, reason),
         }
     }
@@ -380,6 +451,7 @@ fn execute(
         done: size,
         total: Some(size),
     });
+    ingest.finish()?;
     tracing::info!(
         entity = request.entity.label(),
         rows = report.rows_read,
@@ -391,6 +463,80 @@ fn execute(
         "import read"
     );
     Ok(report)
+}
+
+/// A kept column: where it is, its key, kind and decimal mark.
+struct Kept {
+    column: usize,
+    key: String,
+    kind: CustomKind,
+    comma: bool,
+}
+
+/// Checks and registers the columns to keep (accounts files only).
+fn keep(request: &ImportRequest, headers: &[String], ingest: &Ingest<'_>) -> Result<Vec<Kept>> {
+    if request.keep.is_empty() {
+        return Ok(Vec::new());
+    }
+    if request.entity != Entity::Accounts {
+        return Err(Error::invalid(
+            "Only columns of an accounts file can be kept as your own fields.",
+        ));
+    }
+    let mut kept = Vec::new();
+    for k in &request.keep {
+        let column = headers.iter().position(|h| *h == k.column).ok_or_else(|| {
+            Error::invalid(format!("The file has no column '{}' to keep.", k.column))
+        })?;
+        let key = crate::ingest::schema::custom_key(&k.column);
+        if key.is_empty() {
+            return Err(Error::invalid(format!(
+                "The column '{}' needs a name with letters or digits to be kept.",
+                k.column
+            )));
+        }
+        if request
+            .mapping
+            .iter()
+            .any(|m| m.column.as_deref() == Some(&k.column))
+        {
+            return Err(Error::invalid(format!(
+                "The column '{}' is mapped to a field already; it cannot also be kept as your own.",
+                k.column
+            )));
+        }
+        ingest.register_custom(&key, k.column.trim(), k.kind)?;
+        kept.push(Kept {
+            column,
+            key,
+            kind: k.kind,
+            comma: request.options.decimal_comma_in(&k.column),
+        });
+    }
+    Ok(kept)
+}
+
+/// The values of the kept columns of a row (empty cells are left out, so
+/// the field keeps what it had); a number column that holds no number
+/// rejects the row.
+fn read_kept(kept: &[Kept], rows: &Rows) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut out = Vec::with_capacity(kept.len());
+    for k in kept {
+        let text = rows.cell(k.column).trim();
+        if text.is_empty() {
+            continue;
+        }
+        let value = match k.kind {
+            CustomKind::Category => text.to_string(),
+            CustomKind::Number => {
+                let (n, _) = numbers::parse_decimal(text, k.comma)
+                    .map_err(|e| format!("{}: {e}.", rows.headers[k.column]))?;
+                n.to_plain()
+            }
+        };
+        out.push((k.key.clone(), value));
+    }
+    Ok(out)
 }
 
 /// Reads one row's cells into a record; the day (for usage duplicates) comes
@@ -482,6 +628,15 @@ fn read_row(
                 "0" | "false" | "no" | "n" | "nein" | "falsch" => Value::Integer(0),
                 _ => return Err(format!("{label}: '{text}' is not yes or no.")),
             },
+            Kind::Term => {
+                let months = crate::ingest::schema::parse_term(text).ok_or_else(|| {
+                    format!("{label}: '{text}' is not a contract term (a number of months, or month-to-month, one year, two years, ...).")
+                })?;
+                field
+                    .check_range(i128::from(months), 1)
+                    .map_err(|e| format!("{label}: {e}."))?;
+                Value::Integer(months)
+            }
             Kind::Choice(parse, choices) => Value::Text(
                 parse(text)
                     .ok_or_else(|| format!("{label}: '{text}' is not one of {}.", choices()))?

@@ -30,6 +30,25 @@ impl Decimal {
         })
     }
 
+    /// The number written plainly ("-1234.5"), as stored for the CSM's own fields.
+    pub fn to_plain(self) -> String {
+        let digits = self.mantissa.to_string();
+        let scale = self.scale as usize;
+        let (int, frac) = if digits.len() > scale {
+            digits.split_at(digits.len() - scale)
+        } else {
+            ("0", digits.as_str())
+        };
+        let frac = format!("{frac:0>scale$}");
+        let frac = frac.trim_end_matches('0');
+        let sign = if self.negative { "-" } else { "" };
+        if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        }
+    }
+
     /// Rounded half away from zero to `digits` decimal places, as an integer
     /// count of those places (minor units).
     pub fn to_minor(self, digits: u32) -> Option<i128> {
@@ -226,6 +245,11 @@ mod tests {
         assert_eq!(minor("1.005", false, 2), Ok(101));
         assert_eq!(minor("-1.005", false, 2), Ok(-101));
         assert_eq!(minor("1.004", false, 2), Ok(100));
+        let plain = |t: &str, comma: bool| parse_decimal(t, comma).map(|(d, _)| d.to_plain());
+        assert_eq!(plain("1.234,50", true), Ok("1234.5".into()));
+        assert_eq!(plain("-0,05", true), Ok("-0.05".into()));
+        assert_eq!(plain("12", false), Ok("12".into()));
+        assert_eq!(plain("3.000", false), Ok("3".into()));
         // The same values written the way each format does.
         assert_eq!(minor("1,5", true, 2), Ok(150));
         assert_eq!(minor("1.234,56", true, 2), Ok(123_456));

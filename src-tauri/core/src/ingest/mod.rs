@@ -11,13 +11,13 @@ pub mod schema;
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::currency;
 use crate::error::{Error, Result};
 use crate::model::Tier;
 use crate::write::Write;
-pub use schema::{Entity, Field, Kind};
+pub use schema::{CustomKind, Entity, Field, Kind};
 
 /// Finds the account a record names: by an id it has in any source (exactly,
 /// ids are case-sensitive), then by domain, then by name (both ignoring
@@ -159,6 +159,8 @@ pub struct Ingest<'w> {
     now: String,
     tiers: crate::health::settings::TierRules,
     last_account: Option<i64>,
+    /// Accounts whose fields this run wrote, for their history (`finish`).
+    accounts_written: Vec<i64>,
 }
 
 impl<'w> Ingest<'w> {
@@ -252,7 +254,20 @@ impl<'w> Ingest<'w> {
             now: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             tiers: crate::health::settings::current(conn)?.settings.tiers,
             last_account: None,
+            accounts_written: Vec::new(),
         })
+    }
+
+    /// Records the new values of the account fields this run wrote in their
+    /// history, from today and with this source. Many accounts take one
+    /// statement per field over the book rather than one per account.
+    pub fn finish(self) -> Result<()> {
+        if self.accounts_written.is_empty() {
+            return Ok(());
+        }
+        let only = (self.accounts_written.len() <= 64).then_some(self.accounts_written.as_slice());
+        crate::history::record_changes(self.w.conn(), only, self.w.today(), &self.source)?;
+        Ok(())
     }
 
     fn value(&self, record: &Record, key: &str) -> Option<Value> {
@@ -385,11 +400,88 @@ impl<'w> Ingest<'w> {
             .upsert
             .as_mut()
             .ok_or_else(|| Error::Internal("no statement for this entity".into()))?;
-        Ok(Ok(if stmt.execute(params.as_slice())? > 0 {
+        let written = stmt.execute(params.as_slice())? > 0;
+        if written {
+            self.settle_dates(record)?;
+        }
+        Ok(Ok(if written {
             Outcome::Written
         } else {
             Outcome::Unchanged
         }))
+    }
+
+    /// Dates a record implies but may not carry, so history reads right: a
+    /// contact marked as gone without a date left today (as far as Steward
+    /// knows), one with a leaving date is gone; a failed invoice without a
+    /// failure date failed on its due date.
+    fn settle_dates(&self, record: &Record) -> Result<()> {
+        let Some(id) = record.external_id.as_deref() else {
+            return Ok(());
+        };
+        let sql = match self.entity {
+            Entity::Contacts => {
+                "UPDATE contacts SET left_on = CASE WHEN left_company AND left_on IS NULL THEN ?3 ELSE left_on END,
+                        left_company = (left_company OR left_on IS NOT NULL)
+                 WHERE source = ?1 AND external_id = ?2
+                   AND ((left_company AND left_on IS NULL) OR (left_on IS NOT NULL AND NOT left_company))"
+            }
+            Entity::Invoices => {
+                "UPDATE invoices SET failed_on = coalesce(due_on, issued_on)
+                 WHERE source = ?1 AND external_id = ?2 AND status = 'failed' AND failed_on IS NULL AND ?3 IS NOT NULL"
+            }
+            _ => return Ok(()),
+        };
+        self.w
+            .conn()
+            .prepare_cached(sql)?
+            .execute(rusqlite::params![self.source, id, self.w.today()])?;
+        Ok(())
+    }
+
+    /// Registers one of the CSM's own fields (`key`, shown as `label`); a
+    /// field of that key already holding another kind is refused.
+    pub fn register_custom(&self, key: &str, label: &str, kind: CustomKind) -> Result<()> {
+        let conn = self.w.conn();
+        let existing: Option<String> = conn
+            .query_row(
+                "SELECT kind FROM custom_fields WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            Some(k) if k != kind.as_str() => Err(Error::invalid(format!(
+                "Your field '{label}' already holds {}s; this file's column holds {}s. Rename the column to keep it as another field.",
+                k,
+                kind.as_str()
+            ))),
+            Some(_) => Ok(()),
+            None => {
+                conn.execute(
+                    "INSERT INTO custom_fields(key, label, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![key, label, kind.as_str(), self.now],
+                )?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Keeps the value of one of the CSM's own fields for an account (from
+    /// today, in its history); true when it changed.
+    pub fn keep_custom(&self, account_id: i64, key: &str, value: &str) -> Result<bool> {
+        let changed = crate::history::record(
+            self.w.conn(),
+            account_id,
+            &crate::history::custom(key),
+            Some(value),
+            self.w.today(),
+            &self.source,
+        )?;
+        if changed {
+            self.w.touch(account_id);
+        }
+        Ok(changed)
     }
 
     /// The account an account record's id already names in this source (or,
@@ -454,6 +546,7 @@ impl<'w> Ingest<'w> {
                 self.w.touch(id);
                 let code = self.currency_of(record, Some(id));
                 self.accounts.currency.insert(id, code);
+                self.accounts_written.push(id);
             }
             return Ok(Ok(if changed {
                 Outcome::Written
@@ -467,7 +560,7 @@ impl<'w> Ingest<'w> {
         if tier_at.is_none_or(|p| values[p] == Value::Null) {
             let arr = cols
                 .iter()
-                .position(|c| *c == "arr_minor")
+                .position(|c| *c == "crm_arr_minor")
                 .and_then(|p| match values[p] {
                     Value::Integer(minor) => Some(currency::to_major(minor, &code)),
                     _ => None,
@@ -503,6 +596,7 @@ impl<'w> Ingest<'w> {
             rusqlite::params![self.source, external_id, id],
         )?;
         self.accounts.learn(id, &external_id, &code);
+        self.accounts_written.push(id);
         self.w.touch(id);
         Ok(Ok(Outcome::Written))
     }

@@ -108,6 +108,9 @@ pub enum Kind {
     AccountRef,
     /// A contact of the row's account, by email.
     ContactRef,
+    /// A contract term in months: a number, or words such as
+    /// "month-to-month", "one year", "two years".
+    Term,
 }
 
 #[derive(Debug)]
@@ -206,8 +209,10 @@ static ACCOUNTS: &[Field] = &[
     Field::new("domain", "Domain", Text),
     Field::new("industry", "Industry", Text),
     Field::new("employees", "Employees", Integer).range(0, 10 * MILLION),
+    // The CRM's figure; what the account pays follows its subscriptions
+    // when it has them (`rollup::refresh`).
     Field::new("arr", "ARR", Money)
-        .column("arr_minor")
+        .column("crm_arr_minor")
         .range(0, 1000 * BILLION),
     Field::new("currency", "Currency", Currency),
     Field::new("tier", "Tier", choice!(Tier)),
@@ -222,6 +227,10 @@ static ACCOUNTS: &[Field] = &[
     Field::new("status", "Status", choice!(AccountStatus)),
     Field::new("churn_date", "Churn date", Date),
     Field::new("churn_reason", "Churn reason", Text),
+    Field::new("contract_term", "Contract term", Term)
+        .column("contract_term_months")
+        .range(1, 120),
+    Field::new("payment_method", "Payment method", Text),
 ];
 
 static CONTACTS: &[Field] = &[
@@ -233,6 +242,8 @@ static CONTACTS: &[Field] = &[
     Field::new("role", "Role", choice!(ContactRole)),
     Field::new("is_primary", "Primary", Bool),
     Field::new("left_company", "Left the company", Bool),
+    Field::new("started_on", "Started on", Date),
+    Field::new("left_on", "Left on", Date),
 ];
 
 static USAGE: &[Field] = &[
@@ -272,6 +283,7 @@ static INVOICES: &[Field] = &[
     Field::new("issued_on", "Issued on", Date).required(),
     Field::new("due_on", "Due on", Date),
     Field::new("paid_on", "Paid on", Date),
+    Field::new("failed_on", "Failed on", Date),
 ];
 
 static TICKETS: &[Field] = &[
@@ -311,6 +323,78 @@ static ACTIVITIES: &[Field] = &[
     Field::new("sentiment", "Sentiment", choice!(Sentiment)),
     Field::new("next_steps", "Next steps", Text),
 ];
+
+/// The kind of one of the CSM's own fields (a kept column of a file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomKind {
+    Number,
+    Category,
+}
+
+impl CustomKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomKind::Number => "number",
+            CustomKind::Category => "category",
+        }
+    }
+}
+
+/// The key a kept column is stored under: its header in lower case, words
+/// joined by underscores ("Add-on Count" is `add_on_count`).
+pub fn custom_key(header: &str) -> String {
+    let mut key = String::new();
+    for word in header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push('_');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
+}
+
+/// A contract term in months from a number of months or the words exports
+/// use ("Month-to-month", "One year", "2 years", "annual").
+pub fn parse_term(text: &str) -> Option<i64> {
+    let t: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = [
+        ("month to month", 1),
+        ("monthly", 1),
+        ("m2m", 1),
+        ("quarterly", 3),
+        ("annual", 12),
+        ("annually", 12),
+        ("yearly", 12),
+        ("one year", 12),
+        ("two year", 24),
+        ("two years", 24),
+        ("three year", 36),
+        ("three years", 36),
+    ];
+    if let Some((_, n)) = words.iter().find(|(w, _)| *w == t) {
+        return Some(*n);
+    }
+    let (number, unit) = match t.split_once(' ') {
+        Some((n, u)) => (n, u),
+        None => (t.as_str(), "months"),
+    };
+    let n: i64 = number.parse().ok()?;
+    match unit {
+        "month" | "months" | "mo" => Some(n),
+        "year" | "years" | "yr" | "yrs" => Some(n * 12),
+        _ => None,
+    }
+}
 
 /// Rules that tie two fields of one row together. `get` gives a field's value.
 pub(crate) fn check_row(entity: Entity, get: impl Fn(&str) -> Option<Value>) -> Result<(), String> {
@@ -371,6 +455,23 @@ mod tests {
                     assert!(line.contains(&range), "{row} should say {range}: {line}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn contract_terms_in_months_or_the_words_exports_use() {
+        for (text, months) in [
+            ("Month-to-month", Some(1)),
+            ("One year", Some(12)),
+            ("Two year", Some(24)),
+            ("annual", Some(12)),
+            ("24", Some(24)),
+            ("3 years", Some(36)),
+            ("6 months", Some(6)),
+            ("forever", None),
+            ("1.5", None),
+        ] {
+            assert_eq!(parse_term(text), months, "{text}");
         }
     }
 

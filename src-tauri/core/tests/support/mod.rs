@@ -108,6 +108,7 @@ pub fn import_file(conn: &mut Connection, path: &str, entity: Entity) -> ImportR
         entity,
         options: info.options,
         mapping: import::suggest_mapping(entity, &info.headers),
+        keep: Vec::new(),
     };
     let report = run_import(
         conn,

@@ -1,0 +1,206 @@
+//! What account fields were on past days. Every change to a tracked field
+//! (ARR, tier, stage, renewal date, contract term, payment method, custom
+//! fields) is recorded with the CSM's calendar day it became known, so a
+//! health score or a churn snapshot "as of" a day reads what was known then,
+//! never today's value (insight.md: a churned account's ARR set to 0 by the
+//! CRM must not tell the model it was small before it left).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, Connection};
+
+use crate::error::Result;
+
+/// Account columns whose past values matter, with the SQL that reads each as text.
+pub const TRACKED: &[(&str, &str)] = &[
+    ("arr_minor", "CAST(a.arr_minor AS TEXT)"),
+    ("crm_arr_minor", "CAST(a.crm_arr_minor AS TEXT)"),
+    ("tier", "a.tier"),
+    ("lifecycle_stage", "a.lifecycle_stage"),
+    ("renewal_date", "a.renewal_date"),
+    (
+        "contract_term_months",
+        "CAST(a.contract_term_months AS TEXT)",
+    ),
+    ("payment_method", "a.payment_method"),
+];
+
+/// The field name custom field `key` is recorded under.
+pub fn custom(key: &str) -> String {
+    format!("custom:{key}")
+}
+
+/// Records, for every tracked field of the accounts in `only` (or all), the
+/// current value when it differs from the last one recorded: valid from `day`.
+pub(crate) fn record_changes(
+    conn: &Connection,
+    only: Option<&[i64]>,
+    day: NaiveDate,
+    source: &str,
+) -> Result<usize> {
+    let now = Utc::now().to_rfc3339();
+    let mut written = 0;
+    for (field, expr) in TRACKED {
+        // One account is a key lookup; `?5 IS NULL OR a.id = ?5` would scan
+        // the accounts for each one.
+        let sql = format!(
+            "INSERT INTO account_history(account_id, field, value, valid_from, source, recorded_at)
+             SELECT a.id, ?1, {expr}, ?2, ?3, ?4 FROM accounts a
+             WHERE {expr} IS NOT (SELECT h.value FROM account_history h
+                                  WHERE h.account_id = a.id AND h.field = ?1
+                                  ORDER BY h.valid_from DESC, h.id DESC LIMIT 1) {{ONE}}"
+        );
+        match only {
+            None => {
+                written += conn
+                    .prepare_cached(&sql.replace("{ONE}", ""))?
+                    .execute(params![field, day, source, now])?
+            }
+            Some(ids) => {
+                let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", "AND a.id = ?5"))?;
+                for id in ids {
+                    written += stmt.execute(params![field, day, source, now, id])?;
+                }
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Records one value of one field (a custom field from a file) when it
+/// differs from the last one recorded.
+pub(crate) fn record(
+    conn: &Connection,
+    account_id: i64,
+    field: &str,
+    value: Option<&str>,
+    day: NaiveDate,
+    source: &str,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO account_history(account_id, field, value, valid_from, source, recorded_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6
+         WHERE ?3 IS NOT (SELECT h.value FROM account_history h
+                          WHERE h.account_id = ?1 AND h.field = ?2
+                          ORDER BY h.valid_from DESC, h.id DESC LIMIT 1)",
+        )?
+        .execute(params![
+            account_id,
+            field,
+            value,
+            day,
+            source,
+            Utc::now().to_rfc3339()
+        ])?;
+    Ok(n > 0)
+}
+
+/// A field's value on a day, and whether it was recorded by then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub value: Option<String>,
+    /// False when the first value Steward recorded came after the day: the
+    /// account was known only later, and this is that first value.
+    pub by_then: bool,
+}
+
+/// Each account's (or one's) value of `field` on `day`: the last recorded on
+/// or before it; for an account recorded only later, its first value.
+pub fn as_of(
+    conn: &Connection,
+    field: &str,
+    day: NaiveDate,
+    only: Option<i64>,
+) -> Result<HashMap<i64, Known>> {
+    let mut out = HashMap::new();
+    crate::store::each_row(
+        conn,
+        "SELECT account_id, value, valid_from <= ?2 FROM (
+             SELECT account_id, value, valid_from,
+                    row_number() OVER (PARTITION BY account_id
+                        ORDER BY valid_from <= ?2 DESC,
+                                 CASE WHEN valid_from <= ?2 THEN valid_from END DESC,
+                                 valid_from, id DESC) AS k
+             FROM account_history WHERE field = ?1 {ONE})
+         WHERE k = 1",
+        "account_id",
+        &[&field, &day],
+        only,
+        |r| {
+            out.insert(
+                r.get(0)?,
+                Known {
+                    value: r.get(1)?,
+                    by_then: r.get(2)?,
+                },
+            );
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// The current value of every custom field of an account, by key.
+pub fn custom_values(conn: &Connection, account_id: i64) -> Result<Vec<(String, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(field, 8), value FROM (
+             SELECT field, value, row_number() OVER (PARTITION BY field ORDER BY valid_from DESC, id DESC) AS k
+             FROM account_history WHERE account_id = ?1 AND field LIKE 'custom:%')
+         WHERE k = 1 ORDER BY field",
+    )?;
+    let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_reads_as_it_was_known_on_each_day() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut conn = crate::store::open_in(dir.path()).expect("open");
+        let d = |s: &str| s.parse::<NaiveDate>().expect("day");
+        conn.execute(
+            "INSERT INTO accounts(name, arr_minor, crm_arr_minor, source, created_at, updated_at)
+             VALUES ('A', 1200000, 1200000, 'user', '2026-01-10T09:00:00Z', '')",
+            [],
+        )
+        .expect("account");
+        let tx = conn.transaction().expect("tx");
+        record_changes(&tx, None, d("2026-01-10"), "file").expect("first");
+        tx.execute(
+            "UPDATE accounts SET arr_minor = 0, lifecycle_stage = 'churned'",
+            [],
+        )
+        .expect("churn");
+        record_changes(&tx, None, d("2026-06-01"), "file").expect("second");
+        assert_eq!(
+            record_changes(&tx, None, d("2026-06-02"), "file").expect("again"),
+            0,
+            "nothing changed"
+        );
+        tx.commit().expect("commit");
+        let arr = |day: &str| as_of(&conn, "arr_minor", d(day), None).expect("as of")[&1].clone();
+        assert_eq!(
+            arr("2026-03-01"),
+            Known {
+                value: Some("1200000".into()),
+                by_then: true
+            }
+        );
+        assert_eq!(arr("2026-06-01").value.as_deref(), Some("0"));
+        // Before Steward knew the account: its first value, marked as such.
+        assert_eq!(
+            arr("2025-12-01"),
+            Known {
+                value: Some("1200000".into()),
+                by_then: false
+            }
+        );
+        let stage = as_of(&conn, "lifecycle_stage", d("2026-05-31"), Some(1)).expect("stage");
+        assert_eq!(stage[&1].value.as_deref(), Some("adopting"));
+    }
+}
