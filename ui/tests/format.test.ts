@@ -28,10 +28,13 @@ describe('format', () => {
   });
 
   it('never claims a churn risk is certain or impossible', () => {
-    expect(riskPercent(0.9996)).toBe('>99%');
-    expect(riskPercent(0.0001)).toBe('<0.1%');
-    expect(riskPercent(0.004)).toBe('0.4%');
-    expect(riskPercent(0.31)).toBe('31%');
+    expect(riskPercent(0.9996)).toBe('>90%');
+    expect(riskPercent(0.93)).toBe('>90%');
+    expect(riskPercent(0.0001)).toBe('<1%');
+    expect(riskPercent(0.004)).toBe('<1%');
+    expect(riskPercent(0.034)).toBe('3%');
+    expect(riskPercent(0.31)).toBe('30%');
+    expect(riskPercent(0.33)).toBe('35%');
   });
 
   it('fills message placeholders', () => {

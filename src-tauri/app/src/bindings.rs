@@ -38,7 +38,7 @@ fn generate() -> String {
         health::Component, health::Band, health::Profile, health::ComponentScore, health::Health,
         health::settings::Weights, health::settings::Thresholds, health::settings::TierRules,
         health::settings::AlertRules, health::settings::Settings, health::settings::SettingsVersion,
-        churn::CalibrationBin, churn::FeatureWeight, churn::ModelQuality, churn::ModelStatus, churn::Risk,
+        churn::CalibrationBin, churn::FeatureWeight, churn::TimeSplit, churn::ModelQuality, churn::ModelStatus, churn::Risk,
         alerts::AlertReason, alerts::AlertStatus, alerts::Alert, alerts::SyncSummary,
         alerts::PlaybookTask, alerts::Playbook,
         assess::AssessSummary, assess::HealthPoint, assess::BandMove, assess::BandCounts,

@@ -328,7 +328,9 @@ pub fn run(
     })?;
     let mut quality = None;
     let train_latency = measure_n(5, || {
-        if let churn::Trained::Model(m) = churn::train(&conn, &settings, today)? {
+        if let churn::Trained::Model(m) =
+            churn::train(&conn, &settings, today, &mut steward_core::progress::ignore)?
+        {
             quality = Some(m.quality);
         }
         Ok(())
@@ -397,8 +399,15 @@ pub fn run(
     if let Some(q) = quality {
         let _ = writeln!(
             out,
-            "\nChurn model: held-out AUC **{:.3}**, Brier {:.4}, {} training rows ({} churned) from {} snapshots, {} held-out rows ({} churned).",
-            q.auc, q.brier, q.training_rows, q.training_churned, q.snapshots, q.test_rows, q.test_churned
+            "\nChurn model ({}-day horizon, {} features): held-out AUC **{:.3}** (90% interval {:.3}-{:.3}), Brier {:.4}, {} training rows ({} churned) from {} snapshots, {} held-out rows ({} churned){}.",
+            q.horizon_days, q.features, q.auc, q.auc_low, q.auc_high, q.brier, q.training_rows, q.training_churned, q.snapshots, q.test_rows, q.test_churned,
+            match &q.time_split {
+                Some(t) => format!(
+                    "; held out in time as well (judged from {}, trained on {} rows whose horizon had passed): AUC **{:.3}** ({:.3}-{:.3}) on {} rows, {} churned",
+                    t.from, t.training_rows, t.auc, t.auc_low, t.auc_high, t.rows, t.churned
+                ),
+                None => String::new(),
+            }
         );
     }
 

@@ -469,9 +469,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         "  {:<28} {:>5} {:>6} {}",
                         truncate(&item.account_name, 28),
                         item.score.map(|s| format!("{s:.0}")).unwrap_or_default(),
-                        item.churn_risk
-                            .map(|r| format!("{:.0}%", r * 100.0))
-                            .unwrap_or_default(),
+                        item.churn_risk.map(churn::percent).unwrap_or_default(),
                         why
                     );
                 }
@@ -495,35 +493,52 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Churn { retrain } => {
             let mut conn = store::open_in(&data_dir)?;
             let status = if retrain {
-                write::run(&mut conn, today, churn::retrain)?.0
+                write::run(&mut conn, today, |w| churn::retrain(w, &mut print_progress))?.0
             } else {
                 churn::status(&conn)?
             };
             match (status.quality, status.fallback_reason) {
                 (Some(q), _) => {
                     out!(
-                        "churn within {} days; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
-                        q.horizon_days, q.training_rows, q.training_churned, q.snapshots, q.train_ms
+                        "churn within {} days; {} features; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
+                        q.horizon_days, q.features, q.training_rows, q.training_churned, q.snapshots, q.train_ms
                     );
                     out!(
-                        "held out: {} rows ({} churned), AUC {:.3}, Brier {:.4}",
+                        "held-out accounts: {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), Brier {:.4}",
                         q.test_rows,
                         q.test_churned,
                         q.auc,
+                        q.auc_low,
+                        q.auc_high,
                         q.brier
                     );
-                    out!("calibration (predicted -> observed, n):");
+                    match &q.time_split {
+                        Some(t) => out!(
+                            "held out in time: from {}, {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), trained on {} older rows",
+                            t.from, t.rows, t.churned, t.auc, t.auc_low, t.auc_high, t.training_rows
+                        ),
+                        None => out!("held out in time: the book's history is too short"),
+                    }
+                    if !q.judged {
+                        out!(
+                            "too young to judge: {} churned test examples (about {} needed); the figures above mean little",
+                            q.test_churned,
+                            churn::MIN_JUDGED
+                        );
+                    }
+                    out!("calibration (range: predicted -> observed, n):");
                     for b in &q.calibration {
                         out!(
-                            "  {:>5.1}% -> {:>5.1}%  {}",
+                            "  {:>8}: {:>5.1}% -> {:>5.1}%  {}",
+                            format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
                             b.predicted * 100.0,
                             b.observed * 100.0,
                             b.count
                         );
                     }
-                    out!("weights (log-odds per standard deviation):");
+                    out!("weights (log-odds per standard deviation; + raises risk):");
                     for w in &q.weights {
-                        out!("  {:<34} {:+.3}", w.feature, w.coefficient);
+                        out!("  {:<40} {:+.3}", w.feature, w.coefficient);
                     }
                 }
                 (None, reason) => out!("{}", reason.unwrap_or_default()),

@@ -12,6 +12,11 @@ INSERT INTO meta(key, value)
 SELECT 'upgrade_6_undated_departures', count(*) FROM contacts WHERE left_company
 ON CONFLICT(key) DO UPDATE SET value = excluded.value;
 
+-- A churned account without a churn date left, as far as Steward knew, when
+-- it was last changed.
+UPDATE accounts SET churn_date = substr(updated_at, 1, 10)
+WHERE status = 'churned' AND churn_date IS NULL AND updated_at GLOB '[0-9][0-9][0-9][0-9]-*';
+
 -- When an invoice failed (paid invoices already carry paid_on).
 ALTER TABLE invoices ADD COLUMN failed_on TEXT;
 UPDATE invoices SET failed_on = coalesce(due_on, issued_on) WHERE status = 'failed';

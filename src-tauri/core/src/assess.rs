@@ -80,8 +80,9 @@ pub(crate) fn run(
             h.biggest_drag,
             risk.as_ref()
                 .map(|r| (r.probability * 1000.0).round() / 1000.0),
-            serde_json::to_string(&risk.map(|r| r.factors).unwrap_or_default())
-                .unwrap_or_else(|_| "[]".into()),
+            risk.as_ref()
+                .and_then(|r| serde_json::to_string(&(&r.raises, &r.lowers)).ok())
+                .unwrap_or_else(|| "[[],[]]".into()),
             score.zip(week_ago.get(&id)).map(|(now, then)| now - then),
             today
         ])?;
@@ -141,19 +142,25 @@ pub fn book(w: &Write<'_>) -> Result<AssessSummary> {
 
 /// Brings rollups and the assessment to `today` when they were computed on
 /// an earlier day (usage windows, cadences and due dates move with the
-/// calendar): the first start of a day. None when they were current.
+/// calendar): the first start of a day, or the first start of a build whose
+/// churn model format differs. None when they were current.
 pub fn bring_up_to_date(conn: &mut Connection, today: NaiveDate) -> Result<Option<Changes>> {
     let on = |key: &str| -> Result<Option<NaiveDate>> {
         Ok(conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     };
-    if on("assessed_on")? == Some(today) && on("rollups_on")? == Some(today) {
+    // A model stored by an older build is retrained at once, never misread.
+    let outdated = matches!(churn::stored(conn)?, churn::Stored::Outdated);
+    if on("assessed_on")? == Some(today) && on("rollups_on")? == Some(today) && !outdated {
         return Ok(None);
     }
     let started = std::time::Instant::now();
     let ((), changes) = crate::write::run(conn, today, |w| {
         crate::rollup::refresh_all(w)?;
+        if outdated {
+            churn::retrain(w, &mut crate::progress::ignore)?;
+        }
         // A book assessed before gets playbooks for what is new since.
         w.touch_book();
         Ok(())
@@ -302,11 +309,26 @@ pub fn stored_risk(conn: &Connection, account_id: i64) -> Result<Option<Risk>> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(p, factors)| {
-        p.map(|probability| Risk {
-            probability,
-            factors: serde_json::from_str(&factors).unwrap_or_default(),
-        })
+    let Some((Some(probability), factors)) = row else {
+        return Ok(None);
+    };
+    let horizon_days: i64 = conn
+        .query_row(
+            "SELECT json_extract(definition, '$.horizon_days') FROM churn_models ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(churn::DEFAULT_HORIZON);
+    // What raises it and what lowers it; older builds stored the first only.
+    let (raises, lowers): (Vec<String>, Vec<String>) = serde_json::from_str(&factors)
+        .or_else(|_| serde_json::from_str::<Vec<String>>(&factors).map(|r| (r, Vec::new())))
+        .unwrap_or_default();
+    Ok(Some(Risk {
+        probability,
+        raises,
+        lowers,
+        horizon_days,
     }))
 }
 

@@ -85,12 +85,22 @@ fn demo_book_is_deterministic_and_realistic() {
         "some accounts churned within the usage history: {}",
         declines.len()
     );
-    for (last, before) in &declines {
-        assert!(
-            last < &(before * 0.6),
-            "usage fell before churn: {last} vs {before}"
-        );
-    }
+    // How far they fall varies (with noise and seasons), but they fall.
+    let mut ratios: Vec<f64> = declines
+        .iter()
+        .map(|(last, before)| last / before)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    assert!(
+        median < 0.7,
+        "usage fell before churn: median ratio {median:.2} of {ratios:?}"
+    );
+    let fell = ratios.iter().filter(|r| **r < 0.85).count();
+    assert!(
+        fell * 5 >= ratios.len() * 4,
+        "most fell by 15% or more: {ratios:?}"
+    );
     assert_eq!(demo.truth.len(), 80);
     let truth_tables: i64 = conn
         .query_row(

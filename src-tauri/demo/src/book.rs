@@ -171,13 +171,16 @@ impl<'c> Writer<'c> {
             .then(|| today - Duration::days(rng.range(20, 365 * years - 60)));
         let contract_start = match (scenario, churn_date) {
             (Scenario::Onboarding, _) => today - Duration::days(rng.range(5, 80)),
-            (_, Some(churned)) => churned - Duration::days(rng.range(300, 365 * 4)),
+            // Young customers leave more often than old ones.
+            (_, Some(churned)) => {
+                churned - Duration::days(rng.range(150, 365 * 4).min(rng.range(150, 365 * 4)))
+            }
             _ => today - Duration::days(rng.range(200, 365 * 5)),
         };
         // Most churners fade first; about a third leave without warning in
         // their usage (a budget cut, a reorganisation). Some healthy
         // accounts dip for a while and recover.
-        let silent = churn_date.is_some() && rng.chance(0.35);
+        let silent = churn_date.is_some() && rng.chance(0.45);
         let decline_start = match scenario {
             Scenario::Churned if !silent => {
                 churn_date.map(|d| d - Duration::days(rng.range(100, 240)))
@@ -186,14 +189,17 @@ impl<'c> Writer<'c> {
             _ => None,
         }
         .map(|d| d.max(contract_start + Duration::days(120)));
-        let dip = (matches!(scenario, Scenario::Healthy | Scenario::Expanding) && rng.chance(0.12))
+        let dip = (matches!(scenario, Scenario::Healthy | Scenario::Expanding) && rng.chance(0.2))
             .then(|| {
                 let start = today - Duration::days(rng.range(60, 365 * years));
                 (
                     start.max(contract_start + Duration::days(90)),
-                    rng.range(40, 90),
+                    rng.range(40, 150),
+                    0.55 + rng.f64() * 0.25,
                 )
             });
+        // How far a fading account falls varies: some halve, some barely move.
+        let floor = 0.3 + rng.f64() * 0.45;
         let renewal_date = next_anniversary(contract_start, churn_date.unwrap_or(today));
         let stage = match scenario {
             Scenario::Churned => "churned",
@@ -357,8 +363,8 @@ impl<'c> Writer<'c> {
         let usage_from = contract_start.max(history_start);
         let usage_to = churn_date.unwrap_or(today);
         let base_adoption = match scenario {
-            Scenario::Healthy | Scenario::Expanding => 0.6 + rng.f64() * 0.3,
-            _ => 0.45 + rng.f64() * 0.3,
+            Scenario::Healthy | Scenario::Expanding => 0.5 + rng.f64() * 0.4,
+            _ => 0.42 + rng.f64() * 0.38,
         };
         let has_integration = rng.chance(0.6);
         let mut seats_now = seats;
@@ -378,13 +384,13 @@ impl<'c> Writer<'c> {
             if let Some(start) = decline_start {
                 if day > start {
                     let d = (day - start).num_days() as f64;
-                    level *= 0.2 + 0.8 * (-d / 70.0).exp();
+                    level *= floor + (1.0 - floor) * (-d / 70.0).exp();
                 }
             }
-            if let Some((start, days)) = dip {
+            if let Some((start, days, depth)) = dip {
                 let d = (day - start).num_days();
                 if (0..days).contains(&d) {
-                    level *= 0.65;
+                    level *= depth;
                 }
             }
             let weekday = match day.weekday() {

@@ -181,6 +181,6 @@ pub fn generate(
         done: 0,
         total: None,
     });
-    churn::retrain(w)?;
+    churn::retrain(w, progress)?;
     Ok(book)
 }

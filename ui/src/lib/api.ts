@@ -97,7 +97,8 @@ export const api = {
   rateSentiment: (accountId: number, rating: number, note: string) =>
     call<void>('sentiment_rate', { accountId, rating, note }),
   churnStatus: () => call<ModelStatus>('churn_status'),
-  retrainChurn: () => call<ModelStatus>('churn_retrain'),
+  retrainChurn: (onProgress: (p: Progress) => void) =>
+    call<ModelStatus>('churn_retrain', { onProgress: channel(onProgress) }),
   weekChanges: () => call<WeekChanges>('week_changes'),
   metrics: (query: MetricsQuery) => call<PortfolioMetrics>('portfolio_metrics', { query }),
   checklistTemplates: () => call<Template[]>('checklist_templates'),

@@ -397,7 +397,7 @@ export type SettingsVersion = {
  */
 version: number, settings: Settings, note: string | null, created_at: string | null, };
 
-export type CalibrationBin = { predicted: number, observed: number, count: number, };
+export type CalibrationBin = { from: number, to: number, predicted: number, observed: number, count: number, };
 
 export type FeatureWeight = { feature: string, 
 /**
@@ -405,15 +405,39 @@ export type FeatureWeight = { feature: string,
  */
 coefficient: number, };
 
-export type ModelQuality = { trained_on: string, horizon_days: number, snapshots: number, training_rows: number, training_churned: number, test_rows: number, test_churned: number, 
+export type TimeSplit = { 
 /**
- * Area under the ROC curve on held-out accounts (0.5 is a coin).
+ * The oldest day judged on.
  */
-auc: number, 
+from: string, auc: number, auc_low: number, auc_high: number, rows: number, churned: number, training_rows: number, };
+
+export type ModelQuality = { trained_on: string, 
+/**
+ * The model predicts churn within this many days.
+ */
+horizon_days: number, snapshots: number, training_rows: number, training_churned: number, test_rows: number, test_churned: number, 
+/**
+ * Area under the ROC curve on held-out accounts (0.5 is a coin), with a
+ * 90% bootstrap interval.
+ */
+auc: number, auc_low: number, auc_high: number, 
+/**
+ * Held out in time as well: trained only on what was known before the
+ * newest snapshot days, judged on held-out accounts on those days.
+ */
+time_split: TimeSplit | null, 
 /**
  * Mean squared error of the probabilities on held-out accounts.
  */
-brier: number, calibration: Array<CalibrationBin>, weights: Array<FeatureWeight>, train_ms: number, };
+brier: number, calibration: Array<CalibrationBin>, weights: Array<FeatureWeight>, 
+/**
+ * Enough churned test examples for the figures to mean something.
+ */
+judged: boolean, 
+/**
+ * The regularisation chosen by cross-validation.
+ */
+lambda: number, features: number, train_ms: number, };
 
 export type ModelStatus = { quality: ModelQuality | null, 
 /**
@@ -423,13 +447,21 @@ fallback_reason: string | null, };
 
 export type Risk = { 
 /**
- * Probability of churning within the horizon, 0-1.
+ * Probability of churning within the model's horizon, 0-1.
  */
 probability: number, 
 /**
- * What raises it most, in words, strongest first.
+ * What raises it for this account, in words, strongest first.
  */
-factors: Array<string>, };
+raises: Array<string>, 
+/**
+ * What lowers it for this account, strongest first.
+ */
+lowers: Array<string>, 
+/**
+ * The model predicts churn within this many days.
+ */
+horizon_days: number, };
 
 export type AlertReason = "health_red" | "health_drop" | "usage_drop" | "renewal_at_risk" | "champion_left" | "no_sponsor" | "invoice_overdue" | "urgent_ticket" | "detractor" | "touch_overdue" | "milestone_missed" | "expansion";
 

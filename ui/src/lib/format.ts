@@ -122,9 +122,16 @@ export function bytes(n: number): string {
 /** A shape per health band, so the band reads without colour too. */
 export const bandShape: Record<Band, string> = { green: '●', yellow: '▲', red: '■', unknown: '○' };
 
-/** A churn probability for people: never "100%" or "0%", which the model cannot know. */
+/**
+ * A churn probability as a person can believe it: no false precision and no
+ * certainty a churn model cannot have. Below 1% reads "<1%", up to 10% in
+ * whole points, to 90% in steps of five, above that ">90%" (the same as
+ * `churn::percent` in Rust).
+ */
 export function riskPercent(p: number): string {
-  if (p >= 0.995) return `>${percent(99)}`;
-  if (p < 0.001) return `<${percent(0.1, 1)}`;
-  return percent(p * 100, p < 0.01 ? 1 : 0);
+  const pct = p * 100;
+  if (pct < 1) return `<${percent(1)}`;
+  if (pct < 10) return percent(Math.round(pct));
+  if (pct <= 90) return percent(Math.round(pct / 5) * 5);
+  return `>${percent(90)}`;
 }

@@ -6,7 +6,9 @@ use steward_core::assess::{self, SettingsPreview, WeekChanges};
 use steward_core::churn::{self, ModelStatus};
 use steward_core::health::settings::{self, Settings, SettingsVersion};
 use steward_core::metrics::{self, MetricsQuery, PortfolioMetrics};
+use steward_core::progress::Progress;
 use steward_core::today::{self, Today};
+use tauri::ipc::Channel;
 use tauri::AppHandle;
 
 use crate::state::{long_write, read, write, CommandResult};
@@ -100,10 +102,19 @@ pub async fn churn_status(app: AppHandle) -> CommandResult<ModelStatus> {
 }
 
 /// Retrains on the book's history and rescores every account with the new
-/// model, on a connection of its own.
+/// model, on a connection of its own, reporting progress.
 #[tauri::command]
-pub async fn churn_retrain(app: AppHandle) -> CommandResult<ModelStatus> {
-    long_write(&app, RETRAIN_JOB, |w, _| churn::retrain(w)).await
+pub async fn churn_retrain(
+    app: AppHandle,
+    on_progress: Channel<Progress>,
+) -> CommandResult<ModelStatus> {
+    long_write(&app, RETRAIN_JOB, move |w, _| {
+        let mut report = |p: Progress| {
+            let _ = on_progress.send(p);
+        };
+        churn::retrain(w, &mut report)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -106,29 +106,75 @@ pub fn auc(scored: &[(f64, bool)]) -> f64 {
     (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives)
 }
 
-/// Groups predictions into `bins` equal-count bins by predicted risk and
-/// compares the mean prediction with the observed churn rate of each.
-pub fn calibration(scored: &[(f64, bool)], bins: usize) -> Vec<CalibrationBin> {
-    let mut sorted: Vec<&(f64, bool)> = scored.iter().collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let per = sorted.len().div_ceil(bins.max(1)).max(1);
-    sorted
-        .chunks(per)
-        .map(|chunk| {
-            let n = chunk.len() as f64;
-            CalibrationBin {
-                predicted: chunk.iter().map(|s| s.0).sum::<f64>() / n,
-                observed: chunk.iter().filter(|s| s.1).count() as f64 / n,
-                count: chunk.len() as u32,
-            }
+/// The fixed probability ranges calibration is reported in: equal-count
+/// bins of a book with little churn would all read "0%".
+pub const RANGES: [(f64, f64); 6] = [
+    (0.0, 0.02),
+    (0.02, 0.05),
+    (0.05, 0.1),
+    (0.1, 0.2),
+    (0.2, 0.4),
+    (0.4, 1.0),
+];
+
+/// Compares predicted with observed churn in each fixed probability range
+/// (ranges without predictions are left out).
+pub fn calibration(scored: &[(f64, bool)]) -> Vec<CalibrationBin> {
+    RANGES
+        .iter()
+        .filter_map(|&(from, to)| {
+            let inside: Vec<&(f64, bool)> = scored
+                .iter()
+                .filter(|(p, _)| *p >= from && (*p < to || (to >= 1.0 && *p <= to)))
+                .collect();
+            let n = inside.len() as f64;
+            (n > 0.0).then(|| CalibrationBin {
+                from,
+                to,
+                predicted: inside.iter().map(|s| s.0).sum::<f64>() / n,
+                observed: inside.iter().filter(|s| s.1).count() as f64 / n,
+                count: inside.len() as u32,
+            })
         })
         .collect()
+}
+
+/// A 90% interval for the AUC: the 5th and 95th percentile over bootstrap
+/// resamples of the test accounts (all rows of an account go together, as
+/// they are not independent). Deterministic: the resampling is seeded.
+pub fn auc_interval(scored: &[(i64, f64, bool)], resamples: usize) -> (f64, f64) {
+    let mut by_account: std::collections::BTreeMap<i64, Vec<(f64, bool)>> = Default::default();
+    for &(account, p, y) in scored {
+        by_account.entry(account).or_default().push((p, y));
+    }
+    let groups: Vec<&Vec<(f64, bool)>> = by_account.values().collect();
+    if groups.is_empty() {
+        return (0.5, 0.5);
+    }
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut aucs: Vec<f64> = (0..resamples.max(1))
+        .map(|_| {
+            let mut sample = Vec::with_capacity(scored.len());
+            for _ in 0..groups.len() {
+                sample.extend_from_slice(groups[next(groups.len())]);
+            }
+            auc(&sample)
+        })
+        .collect();
+    aucs.sort_by(f64::total_cmp);
+    let at = |q: f64| aucs[((aucs.len() - 1) as f64 * q).round() as usize];
+    (at(0.05), at(0.95))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::churn::held_out;
 
     #[test]
     fn auc_counts_ranked_pairs_and_ties_by_hand() {
@@ -146,14 +192,45 @@ mod tests {
     }
 
     #[test]
-    fn calibration_bins_compare_prediction_with_outcome() {
-        let scored = [(0.1, false), (0.1, false), (0.8, true), (0.6, false)];
-        let bins = calibration(&scored, 2);
-        assert_eq!(bins.len(), 2);
-        assert!((bins[0].predicted - 0.1).abs() < 1e-12);
-        assert_eq!(bins[0].observed, 0.0);
-        assert!((bins[1].predicted - 0.7).abs() < 1e-12);
+    fn calibration_compares_prediction_with_outcome_in_fixed_ranges() {
+        let scored = [
+            (0.01, false),
+            (0.015, false),
+            (0.12, true),
+            (0.18, false),
+            (0.8, true),
+            (0.6, false),
+        ];
+        let bins = calibration(&scored);
+        let ranges: Vec<(f64, f64, u32)> = bins.iter().map(|b| (b.from, b.to, b.count)).collect();
+        assert_eq!(ranges, vec![(0.0, 0.02, 2), (0.1, 0.2, 2), (0.4, 1.0, 2)]);
+        assert!((bins[1].predicted - 0.15).abs() < 1e-12);
         assert_eq!(bins[1].observed, 0.5);
+        assert_eq!(bins[2].observed, 0.5);
+    }
+
+    #[test]
+    fn the_auc_interval_widens_with_fewer_accounts() {
+        let mut scored = Vec::new();
+        for k in 0..400i64 {
+            let y = k % 5 == 0;
+            // A decent but imperfect ranking.
+            let p = if y {
+                0.3 + (k % 7) as f64 * 0.05
+            } else {
+                (k % 11) as f64 * 0.05
+            };
+            scored.push((k, p, y));
+        }
+        let (low, high) = auc_interval(&scored, 200);
+        let small: Vec<(i64, f64, bool)> = scored.iter().copied().take(40).collect();
+        let (low_s, high_s) = auc_interval(&small, 200);
+        let point = auc(&scored.iter().map(|s| (s.1, s.2)).collect::<Vec<_>>());
+        assert!(low <= point && point <= high, "{low} {point} {high}");
+        assert!(
+            high_s - low_s > high - low,
+            "fewer accounts, wider interval"
+        );
     }
 
     #[test]
@@ -170,11 +247,5 @@ mod tests {
         let beta = fit_logistic(&rows, 0.0);
         assert!((beta[0] + 1.0).abs() < 0.15, "{beta:?}");
         assert!((beta[1] - 2.0).abs() < 0.3, "{beta:?}");
-    }
-
-    #[test]
-    fn held_out_accounts_are_about_a_quarter() {
-        let n = (1..=4000).filter(|id| held_out(*id)).count();
-        assert!((800..1200).contains(&n), "{n}");
     }
 }

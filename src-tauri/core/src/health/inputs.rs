@@ -27,6 +27,8 @@ pub struct Inputs {
     /// churned account Steward learnt of only after it left with ARR 0: the
     /// CRM's zero says nothing about it before it left).
     pub arr: Option<f64>,
+    /// The currency the account's money is in.
+    pub currency: String,
     /// Contract term in months (1 is month-to-month).
     pub term_months: Option<i64>,
     /// How the customer pays, as the CRM says it.
@@ -241,6 +243,7 @@ pub fn gather(
                 tier: Some(tier),
                 stage,
                 arr,
+                currency,
                 term_months: term,
                 payment_method: value(&methods, id),
                 tenure_days: start.map(|s| (day - s).num_days()),

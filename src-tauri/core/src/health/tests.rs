@@ -299,6 +299,7 @@ proptest::proptest! {
             tier: Some(Tier::A),
             stage: Some(if onboarding { LifecycleStage::Onboarding } else { LifecycleStage::Mature }),
             arr: a,
+            currency: "USD".into(),
             term_months: Some(counts[0].clamp(1, 120)),
             payment_method: None,
             custom: Default::default(),

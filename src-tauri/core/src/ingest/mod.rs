@@ -258,13 +258,20 @@ impl<'w> Ingest<'w> {
         })
     }
 
-    /// Records the new values of the account fields this run wrote in their
-    /// history, from today and with this source. Many accounts take one
+    /// Dates churn the file left undated, and records the new values of the
+    /// account fields this run wrote in their history, from today and with
+    /// this source. Many accounts take one
     /// statement per field over the book rather than one per account.
     pub fn finish(self) -> Result<()> {
         if self.accounts_written.is_empty() {
             return Ok(());
         }
+        // A churned account without a churn date left, as far as Steward
+        // knows, on the day it learnt so.
+        self.w.conn().execute(
+            "UPDATE accounts SET churn_date = ?1 WHERE status = 'churned' AND churn_date IS NULL",
+            [self.w.today()],
+        )?;
         let only = (self.accounts_written.len() <= 64).then_some(self.accounts_written.as_slice());
         crate::history::record_changes(self.w.conn(), only, self.w.today(), &self.source)?;
         Ok(())
