@@ -54,6 +54,9 @@ pub struct AccountPage {
     pub milestones: Vec<Milestone>,
     /// The onboarding checklist, if one was applied.
     pub checklist: Option<Checklist>,
+    /// Without one: the day a checklist applied now would count from, unless
+    /// the CSM picks another (the contract start of a new customer, else today).
+    pub checklist_start: Option<NaiveDate>,
     /// For churned accounts: why they left.
     pub postmortem: Option<Postmortem>,
     pub qbr: QbrPlan,
@@ -163,6 +166,10 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
     let objectives = plans::objectives(conn, id)?;
     let milestones = plans::milestones(conn, id, today)?;
     let checklist = onboarding::checklist(conn, id, today)?;
+    let checklist_start = match checklist {
+        None => Some(onboarding::default_start(conn, id, today)?),
+        Some(_) => None,
+    };
     let postmortem = postmortem::get(conn, id)?;
     let qbr = qbr::plan(conn, id)?;
 
@@ -187,6 +194,7 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         objectives,
         milestones,
         checklist,
+        checklist_start,
         postmortem,
         qbr,
     })

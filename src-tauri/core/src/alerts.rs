@@ -101,12 +101,14 @@ pub fn evaluate(
         }
     }
     if let Some(days) = i.renewal_in_days {
-        if (0..=r.renewal_days).contains(&days) && h.band != Band::Green {
-            let band = match h.band {
-                Band::Red => "red",
-                Band::Yellow => "yellow",
-                _ => "unknown",
-            };
+        // Only a health known to be poor puts a renewal at risk; too little
+        // data to judge is not a verdict.
+        let band = match h.band {
+            Band::Red => Some("red"),
+            Band::Yellow => Some("yellow"),
+            _ => None,
+        };
+        if let Some(band) = band.filter(|_| (0..=r.renewal_days).contains(&days)) {
             out.push((
                 AlertReason::RenewalAtRisk,
                 format!("Renews in {days} days with health {band} ({:.0})", h.score),
@@ -174,9 +176,11 @@ pub fn evaluate(
         let cadence = s.tiers.cadence_days(tier);
         let overdue = match i.days_since_touch {
             Some(days) => (days > cadence).then(|| format!("Last touch {days} days ago")),
+            // Steward cannot know of touches before it knew the account.
             None => i
                 .tenure_days
-                .filter(|t| *t > cadence)
+                .zip(i.days_known)
+                .filter(|(tenure, known)| *tenure.min(known) > cadence)
                 .map(|_| "Never touched".to_string()),
         };
         if let Some(what) = overdue {

@@ -312,14 +312,7 @@ pub fn stored_risk(conn: &Connection, account_id: i64) -> Result<Option<Risk>> {
     let Some((Some(probability), factors)) = row else {
         return Ok(None);
     };
-    let horizon_days: i64 = conn
-        .query_row(
-            "SELECT json_extract(definition, '$.horizon_days') FROM churn_models ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(churn::DEFAULT_HORIZON);
+    let horizon_days = churn::horizon(conn)?.unwrap_or(churn::DEFAULT_HORIZON);
     // What raises it and what lowers it; older builds stored the first only.
     let (raises, lowers): (Vec<String>, Vec<String>) = serde_json::from_str(&factors)
         .or_else(|_| serde_json::from_str::<Vec<String>>(&factors).map(|r| (r, Vec::new())))

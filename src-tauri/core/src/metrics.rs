@@ -66,7 +66,8 @@ pub struct QuarterRenewals {
     /// ARR of those renewals with health yellow or red.
     pub at_risk: Money,
     /// ARR expected to renew: each account's ARR x (1 - churn risk); None
-    /// without a churn model.
+    /// without a churn model, and for quarters ending beyond its horizon
+    /// (a 120-day risk says nothing of a renewal eleven months away).
     pub expected: Option<Money>,
 }
 
@@ -90,6 +91,8 @@ pub struct PortfolioMetrics {
     pub retention: Retention,
     /// The four quarters starting with the one `to` falls in.
     pub renewals: Vec<QuarterRenewals>,
+    /// The churn model's horizon: quarters ending within it have an expected figure.
+    pub forecast_horizon_days: Option<i64>,
     /// Health band counts per history day within the period.
     pub bands: Vec<BandPoint>,
     /// Contract start to the first-value milestone, for every account that
@@ -226,6 +229,7 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
         from: q.from,
         to: q.to,
         renewals: renewals(conn, q.to, &currency)?,
+        forecast_horizon_days: crate::churn::horizon(conn)?,
         bands: bands(conn, q.from, q.to)?,
         currencies: currencies.iter().map(|(c, _)| c.to_string()).collect(),
         other_currency_accounts,
@@ -276,9 +280,13 @@ fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<Quar
             r.get::<_, Option<f64>>(3)?,
         ))
     })?;
+    let horizon = crate::churn::horizon(conn)?;
     for row in rows {
         let (day, arr, band, risk) = row?;
-        let Some(q) = quarters.get_mut(&crate::dates::quarter_start(day)) else {
+        let start = crate::dates::quarter_start(day);
+        let within = horizon
+            .is_some_and(|h| crate::dates::add_months(start, 3) - on <= Duration::days(h + 1));
+        let Some(q) = quarters.get_mut(&start) else {
             continue;
         };
         q.accounts += 1;
@@ -286,7 +294,7 @@ fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<Quar
         if matches!(band.as_deref(), Some("yellow" | "red")) {
             q.at_risk.minor += arr;
         }
-        if let Some(p) = risk {
+        if let Some(p) = risk.filter(|_| within) {
             let kept = (arr as f64 * (1.0 - p)).round() as i64;
             q.expected.get_or_insert_with(|| money(0)).minor += kept;
         }

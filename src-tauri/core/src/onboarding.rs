@@ -130,11 +130,15 @@ pub fn save_template(w: &Write<'_>, name: &str, phases: &[TemplatePhase]) -> Res
     })
 }
 
-/// Gives the account its own checklist from a template version; due dates
-/// count from the contract start (or `today` without one). Milestone items
-/// create their milestones. One running checklist per account.
-pub fn apply(w: &Write<'_>, account_id: i64, template_id: i64, expectations: &str) -> Result<i64> {
-    let (conn, today) = (w.conn(), w.today());
+/// A new customer's checklist counts from its contract start when that was
+/// at most this many days ago; an older customer's from today.
+pub const NEW_CUSTOMER_DAYS: i64 = 30;
+
+/// The day a checklist applied now should count from, unless the CSM says
+/// otherwise: the contract start of a new customer, today for a running one
+/// (dating a running customer's items from a start years ago would make them
+/// all late and every milestone missed at once).
+pub fn default_start(conn: &Connection, account_id: i64, today: NaiveDate) -> Result<NaiveDate> {
     let start: Option<Option<NaiveDate>> = conn
         .query_row(
             "SELECT contract_start FROM accounts WHERE id = ?1",
@@ -142,9 +146,32 @@ pub fn apply(w: &Write<'_>, account_id: i64, template_id: i64, expectations: &st
             |r| r.get(0),
         )
         .optional()?;
-    let start = start
-        .ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))?
-        .unwrap_or(today);
+    let start =
+        start.ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))?;
+    Ok(match start {
+        Some(s) if today - s <= Duration::days(NEW_CUSTOMER_DAYS) => s,
+        _ => today,
+    })
+}
+
+/// Gives the account its own checklist from a template version; due dates
+/// count from `start` (None: `default_start`). Milestone items create their
+/// milestones. One running checklist per account.
+pub fn apply(
+    w: &Write<'_>,
+    account_id: i64,
+    template_id: i64,
+    expectations: &str,
+    start: Option<NaiveDate>,
+) -> Result<i64> {
+    let (conn, today) = (w.conn(), w.today());
+    let start = match start {
+        Some(day) => {
+            crate::account::require(conn, account_id)?;
+            day
+        }
+        None => default_start(conn, account_id, today)?,
+    };
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM checklists WHERE account_id = ?1)",
         [account_id],

@@ -133,6 +133,31 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
     }
     assert!(largest > 0 && smallest > 0, "{largest} {smallest}");
 
+    // Renewals are forecast only within the model's horizon.
+    let m = steward_core::metrics::compute(
+        &conn,
+        &steward_core::metrics::MetricsQuery {
+            from: today() - Duration::days(365),
+            to: today(),
+            currency: None,
+        },
+    )
+    .expect("metrics");
+    assert_eq!(m.forecast_horizon_days, Some(q.horizon_days));
+    for quarter in &m.renewals {
+        let ends = steward_core::dates::add_months(quarter.starts_on, 3);
+        let within = (ends - today()).num_days() <= q.horizon_days + 1;
+        assert_eq!(
+            quarter.expected.is_some(),
+            within && quarter.accounts > 0,
+            "{quarter:?}"
+        );
+    }
+    assert!(m
+        .renewals
+        .iter()
+        .any(|q| q.expected.is_none() && q.accounts > 0));
+
     // A stored model from another build is retrained, never misread.
     conn.execute(
         "UPDATE churn_models SET definition = json_set(definition, '$.format', 1)",
@@ -252,6 +277,36 @@ fn an_export_without_usage_whose_churn_is_all_recent_still_trains_and_reads_no_l
     )
     .expect("import");
     assert_eq!(report.written, 3000, "{:?}", report.errors);
+    // Contracts and nothing else: not enough data to judge health, so no
+    // red, no warnings, and ten more such accounts fire no playbook.
+    let count = |conn: &rusqlite::Connection, sql: &str| -> i64 {
+        conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+    };
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM health_scores WHERE band <> 'unknown'"
+        ),
+        0
+    );
+    let more: String = (0..10)
+        .map(|k| format!("n{k},New {k},50000,2024-05-01,active,,12,Invoice,Pro,2\n"))
+        .collect();
+    support::import_bytes(
+        &mut conn,
+        dir.path(),
+        "more.csv",
+        format!("id,name,arr,contract_start,status,churn_date,contract_term,payment_method,plan,add_ons\n{more}").as_bytes(),
+        steward_core::import::Entity::Accounts,
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM alerts WHERE status <> 'resolved'"
+        ),
+        0
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM tasks"), 0);
 
     let status = write(&mut conn, |w| {
         churn::retrain(w, &mut steward_core::progress::ignore)

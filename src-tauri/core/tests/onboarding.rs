@@ -12,6 +12,39 @@ use steward_core::{account_page, store};
 use support::{d, new_account, today, try_write_on, write_on};
 
 #[test]
+fn a_running_customer_starts_its_checklist_today_a_new_one_at_its_contract_start() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let template = onboarding::templates(&conn).expect("templates")[0].clone();
+    // Contract start 31 Jan; applied on 20 Feb (20 days in): a new customer.
+    assert_eq!(
+        onboarding::default_start(&conn, id, d("2026-02-20")).expect("start"),
+        d("2026-01-31")
+    );
+    // Applied in November, ten months in: it counts from that day, so
+    // nothing is late and no milestone is missed at once.
+    let on = d("2026-11-23");
+    assert_eq!(onboarding::default_start(&conn, id, on).expect("start"), on);
+    write_on(&mut conn, on, |w| {
+        onboarding::apply(w, id, template.id, "", None)
+    });
+    let list = onboarding::checklist(&conn, id, on)
+        .expect("read")
+        .expect("checklist");
+    assert_eq!(list.overdue, 0, "{list:?}");
+    assert_eq!(list.started_on, on);
+    let missed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM alerts WHERE account_id = ?1 AND reason = 'milestone_missed'",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("alerts");
+    assert_eq!(missed, 0);
+}
+
+#[test]
 fn the_default_template_becomes_the_accounts_own_checklist() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut conn = store::open_in(dir.path()).expect("open");
@@ -26,10 +59,23 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
 
     let on = d("2026-03-05");
     write_on(&mut conn, on, |w| {
-        onboarding::apply(w, id, template.id, "Live in 30 days for the ops team")
+        onboarding::apply(
+            w,
+            id,
+            template.id,
+            "Live in 30 days for the ops team",
+            Some(d("2026-01-31")),
+        )
     });
     assert!(
-        try_write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, "")).is_err(),
+        try_write_on(&mut conn, on, |w| onboarding::apply(
+            w,
+            id,
+            template.id,
+            "",
+            None
+        ))
+        .is_err(),
         "one running checklist"
     );
     let list = onboarding::checklist(&conn, id, on)
@@ -145,7 +191,9 @@ fn the_task_list_holds_the_csms_checklist_items_too() {
     let id = new_account(&conn);
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     let on = d("2026-03-05");
-    write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, ""));
+    write_on(&mut conn, on, |w| {
+        onboarding::apply(w, id, template.id, "", Some(d("2026-01-31")))
+    });
     let list = tasks::open(&conn, on).expect("tasks");
     let all: Vec<_> = list
         .overdue
@@ -177,7 +225,9 @@ fn a_milestone_and_its_checklist_item_stay_in_step() {
     let id = new_account(&conn);
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     let on = d("2026-03-20");
-    write_on(&mut conn, on, |w| onboarding::apply(w, id, template.id, ""));
+    write_on(&mut conn, on, |w| {
+        onboarding::apply(w, id, template.id, "", Some(d("2026-01-31")))
+    });
     let first_value = |conn: &Connection| {
         let m = plans::milestones(conn, id, on)
             .expect("milestones")

@@ -140,7 +140,7 @@ fn due_and_overdue_follow_the_csms_own_calendar_day_not_utc() {
     let template = onboarding::templates(&conn).expect("templates").remove(0);
     // Signed 31 January: the kick-off call is due 7 days later, 7 February.
     write_on(&mut conn, d("2026-02-01"), |w| {
-        onboarding::apply(w, id, template.id, "")
+        onboarding::apply(w, id, template.id, "", None)
     });
     // 07:30 UTC on 7 February is still the evening of 6 February in San
     // Francisco and already the afternoon of 7 February in Sydney.

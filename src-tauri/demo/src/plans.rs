@@ -62,7 +62,7 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
         if scenario == Scenario::Onboarding {
             let lagging = rng.chance(0.35);
             let expectations = *rng.pick(EXPECTATIONS);
-            onboarding::apply(w, id, template.id, expectations)?;
+            onboarding::apply(w, id, template.id, expectations, None)?;
             let list = onboarding::checklist(conn, id, today)?;
             for item in list
                 .iter()

@@ -104,8 +104,8 @@ export const api = {
   checklistTemplates: () => call<Template[]>('checklist_templates'),
   saveTemplate: (name: string, phases: TemplatePhase[]) =>
     call<Template>('checklist_template_save', { name, phases }),
-  applyChecklist: (accountId: number, templateId: number, expectations: string) =>
-    call<number>('checklist_apply', { accountId, templateId, expectations }),
+  applyChecklist: (accountId: number, templateId: number, expectations: string, start: string | null) =>
+    call<number>('checklist_apply', { accountId, templateId, expectations, start }),
   setChecklistItem: (itemId: number, doneOn: string | null, note: string) =>
     call<void>('checklist_item_set', { itemId, doneOn, note }),
   onboardingBoard: () => call<OnboardingRow[]>('onboarding_board', { stuckDays: null }),

@@ -121,6 +121,11 @@ settings_version: number, alerts: Array<Alert>, sentiment: SentimentRating | nul
  */
 checklist: Checklist | null, 
 /**
+ * Without one: the day a checklist applied now would count from, unless
+ * the CSM picks another (the contract start of a new customer, else today).
+ */
+checklist_start: string | null, 
+/**
  * For churned accounts: why they left.
  */
 postmortem: Postmortem | null, qbr: QbrPlan, };
@@ -594,7 +599,8 @@ due: Money,
 at_risk: Money, 
 /**
  * ARR expected to renew: each account's ARR x (1 - churn risk); None
- * without a churn model.
+ * without a churn model, and for quarters ending beyond its horizon
+ * (a 120-day risk says nothing of a renewal eleven months away).
  */
 expected: Money | null, };
 
@@ -613,6 +619,10 @@ other_currency_accounts: number, retention: Retention,
  * The four quarters starting with the one `to` falls in.
  */
 renewals: Array<QuarterRenewals>, 
+/**
+ * The churn model's horizon: quarters ending within it have an expected figure.
+ */
+forecast_horizon_days: number | null, 
 /**
  * Health band counts per history day within the period.
  */

@@ -22,9 +22,10 @@ pub async fn checklist_apply(
     account_id: i64,
     template_id: i64,
     expectations: String,
+    start: Option<NaiveDate>,
 ) -> CommandResult<i64> {
     write(&app, move |w| {
-        onboarding::apply(w, account_id, template_id, &expectations)
+        onboarding::apply(w, account_id, template_id, &expectations, start)
     })
     .await
 }

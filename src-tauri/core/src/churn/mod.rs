@@ -264,6 +264,18 @@ pub fn stored(conn: &Connection) -> Result<Stored> {
     })
 }
 
+/// The horizon of the stored model, without reading all of it.
+pub fn horizon(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT json_extract(definition, '$.horizon_days') FROM churn_models ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// The model in use, if one was trained by this build's format.
 pub fn current(conn: &Connection) -> Result<Option<ChurnModel>> {
     Ok(match stored(conn)? {

@@ -3,6 +3,7 @@
 //! settings' thresholds, with the sentence behind each score and its
 //! weakest inputs named.
 
+use super::inputs::CheckIn;
 use super::{scale, Component, Inputs, Settings};
 use crate::model::LifecycleStage;
 
@@ -188,20 +189,40 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
             }
             if let (Some(days), Some(tier)) = (i.days_since_touch, i.tier) {
                 let cadence = s.tiers.cadence_days(tier) as f64;
-                parts.push(scale(days as f64, cadence * t.touch_poor_multiple, cadence));
-                words.push(format!(
-                    "last touch {days} days ago (tier {} cadence {cadence:.0} days)",
-                    tier.as_str()
-                ));
+                // The touch counts for the cadence, but a difficult call is
+                // no sign of a good relationship.
+                if matches!(i.checkin, Some((CheckIn::Negative, age)) if age == days) {
+                    parts.push(0.0);
+                    words.push(format!(
+                        "last touch {days} days ago was a difficult check-in"
+                    ));
+                } else {
+                    parts.push(scale(days as f64, cadence * t.touch_poor_multiple, cadence));
+                    words.push(format!(
+                        "last touch {days} days ago (tier {} cadence {cadence:.0} days)",
+                        tier.as_str()
+                    ));
+                }
             }
             summarise(&parts, &words)
         }
         Component::Sentiment => {
-            let (rating, age) = i.sentiment?;
-            summarise(
-                &[scale(rating as f64, 1.0, 5.0)],
-                &[format!("your rating {rating} of 5, {age} days ago")],
-            )
+            let mut parts = Vec::new();
+            let mut words = Vec::new();
+            if let Some((rating, age)) = i.sentiment {
+                parts.push(scale(rating as f64, 1.0, 5.0));
+                words.push(format!("your rating {rating} of 5, {age} days ago"));
+            }
+            if let Some((checkin, age)) = i.checkin {
+                let (points, how) = match checkin {
+                    CheckIn::Positive => (100.0, "went well"),
+                    CheckIn::Neutral => (60.0, "was neutral"),
+                    CheckIn::Negative => (0.0, "went badly"),
+                };
+                parts.push(points);
+                words.push(format!("the last check-in, {age} days ago, {how}"));
+            }
+            summarise(&parts, &words)
         }
     }
 }

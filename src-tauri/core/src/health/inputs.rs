@@ -82,6 +82,32 @@ pub struct Inputs {
     pub days_since_touch: Option<i64>,
     /// The CSM's latest rating (1-5) within its shelf life, and its age in days.
     pub sentiment: Option<(i64, i64)>,
+    /// How the latest check-in with a sentiment went, within the rating's
+    /// shelf life, and its age in days: a bad call is not good news.
+    pub checkin: Option<(CheckIn, i64)>,
+    /// Days since Steward first knew the account (None when it learnt of it
+    /// only after the day): "never touched" counts from then, not from a
+    /// contract start years before the import.
+    pub days_known: Option<i64>,
+}
+
+/// The sentiment a check-in was logged with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckIn {
+    Positive,
+    Neutral,
+    Negative,
+}
+
+impl CheckIn {
+    fn parse(s: &str) -> Option<CheckIn> {
+        match s {
+            "positive" => Some(CheckIn::Positive),
+            "neutral" => Some(CheckIn::Neutral),
+            "negative" => Some(CheckIn::Negative),
+            _ => None,
+        }
+    }
 }
 
 /// Active users over one range of days of one account.
@@ -248,11 +274,6 @@ pub fn gather(
                 payment_method: value(&methods, id),
                 tenure_days: start.map(|s| (day - s).num_days()),
                 renewal_in_days: renewal.map(|d| (d - day).num_days()),
-                // Every live account has a support and relationship record, even if empty.
-                open_urgent_tickets: Some(0),
-                tickets_90d: Some(0),
-                champion_present: Some(false),
-                sponsor_present: Some(false),
                 ..Inputs::default()
             };
             all.insert(id, inputs);
@@ -271,6 +292,21 @@ pub fn gather(
             }
         }
     }
+    // A book with tickets by the day has a support record for every account,
+    // even an empty one (no tickets is good news); a book without any has
+    // no support data at all, and zero tickets would be a made-up fact.
+    let has_tickets: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM tickets WHERE opened_at < ?1)",
+        [format!("{}T00:00:00Z", day + Duration::days(1))],
+        |r| r.get(0),
+    )?;
+    if has_tickets {
+        for i in all.values_mut() {
+            i.open_urgent_tickets = Some(0);
+            i.tickets_90d = Some(0);
+        }
+    }
+
     let mut merge =
         |sql: &str,
          params: &[&dyn rusqlite::ToSql],
@@ -387,12 +423,14 @@ pub fn gather(
         },
     )?;
     // Who was there on the day: joined by then (or undated) and not yet left.
+    // An account without any contact by then has no relationship record
+    // (nothing known), not a missing champion.
     merge(
         "SELECT account_id, max(role = 'champion' AND there), max(role = 'executive_sponsor' AND there),
                 coalesce(max(role = 'champion' AND left_on <= ?1), 0)
          FROM (SELECT account_id, role, left_on,
-                      coalesce(started_on <= ?1, 1) AND coalesce(left_on > ?1, 1) AS there
-               FROM contacts WHERE role IN ('champion', 'executive_sponsor') {ONE})
+                      coalesce(left_on > ?1, 1) AS there
+               FROM contacts WHERE coalesce(started_on <= ?1, 1) {ONE})
          GROUP BY account_id",
         &[&day],
         &|r, i| {
@@ -402,17 +440,37 @@ pub fn gather(
             Ok(())
         },
     )?;
-    // One index seek per live account rather than a scan of every activity.
+    // One index seek per live account rather than a scan of every activity:
+    // the last touch, and the last check-in logged with a sentiment.
     merge(
         &format!(
             "SELECT a.id AS account_id,
-                (SELECT max(occurred_on) FROM activities t WHERE t.account_id = a.id AND t.occurred_on <= ?1)
+                (SELECT max(occurred_on) FROM activities t WHERE t.account_id = a.id AND t.occurred_on <= ?1),
+                (SELECT sentiment || ' ' || occurred_on FROM activities t
+                 WHERE t.account_id = a.id AND t.occurred_on <= ?1 AND t.occurred_on > ?2
+                   AND t.sentiment IS NOT NULL
+                 ORDER BY t.occurred_on DESC, t.id DESC LIMIT 1)
              FROM accounts a WHERE {LIVE_ON} {{ONE}}"
         ),
-        &[&day],
+        &[&day, &d(sentiment_valid_days)],
         &|r, i| {
             let last: Option<NaiveDate> = r.get(1)?;
             i.days_since_touch = last.map(|t| (day - t).num_days());
+            let checkin: Option<String> = r.get(2)?;
+            i.checkin = checkin.and_then(|c| {
+                let (sentiment, on) = c.split_once(' ')?;
+                Some((CheckIn::parse(sentiment)?, (day - on.parse::<NaiveDate>().ok()?).num_days()))
+            });
+            Ok(())
+        },
+    )?;
+    // When Steward first knew each account (its first recorded tier).
+    merge(
+        "SELECT account_id, min(valid_from) FROM account_history WHERE field = 'tier' {ONE} GROUP BY account_id",
+        &[],
+        &|r, i| {
+            let first: NaiveDate = r.get(1)?;
+            i.days_known = (first <= day).then(|| (day - first).num_days());
             Ok(())
         },
     )?;

@@ -133,6 +133,16 @@ pub fn scale(value: f64, poor: f64, good: f64) -> f64 {
     ((value - poor) / (good - poor) * 100.0).clamp(0.0, 100.0)
 }
 
+/// Whether the components with data say enough to judge an account: its
+/// usage, or at least two other things. An account imported with only a
+/// contact list (or nothing) is "not enough data yet", never red.
+pub fn enough_data(components: &[ComponentScore]) -> bool {
+    components
+        .iter()
+        .any(|c| c.component == Component::Adoption)
+        || components.len() >= 2
+}
+
 /// Scores one account from its inputs.
 pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
     let profile = if is_onboarding(inputs) {
@@ -174,11 +184,13 @@ pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
             detail: part.detail,
         })
         .collect();
-    let score = (components.iter().map(|c| c.points).sum::<f64>() * 10.0).round() / 10.0;
-    let band = if components.is_empty() {
-        Band::Unknown
-    } else {
+    // One rounding, to the whole points the app shows, and the band from
+    // that: a score shown as 85 with green from 85 is green everywhere.
+    let score = components.iter().map(|c| c.points).sum::<f64>().round();
+    let band = if enough_data(&components) {
         Band::of(score, settings)
+    } else {
+        Band::Unknown
     };
     Health {
         account_id,

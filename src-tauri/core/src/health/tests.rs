@@ -1,5 +1,6 @@
 //! Scoring by hand-checked cases, and a property: any inputs score 0-100.
 
+use super::inputs::CheckIn;
 use super::*;
 use crate::model::{LifecycleStage, Tier};
 
@@ -60,8 +61,8 @@ fn hand_checked_score_and_the_input_that_drags_it_down() {
     let adoption = component_of(&h, Component::Adoption);
     assert!((adoption.score - 11.0).abs() < 1e-9);
     assert!((adoption.weight - 0.30).abs() < 1e-9);
-    // Total: 0.30 x 11 + 0.70 x 100 = 73.3.
-    assert_eq!(h.score, 73.3);
+    // Total: 0.30 x 11 + 0.70 x 100 = 73.3, shown and banded as 73.
+    assert_eq!(h.score, 73.0);
     assert_eq!(h.band, Band::Green);
     let drag = h.biggest_drag.expect("a drag");
     assert!(
@@ -81,7 +82,7 @@ fn the_csms_rating_counts_and_says_when_it_was_given() {
     assert_eq!(s.score, 25.0);
     assert_eq!(s.detail, "your rating 2 of 5, 12 days ago");
     // 0.10 x 25 + 0.90 x 100.
-    assert_eq!(h.score, 92.5);
+    assert_eq!(h.score, 93.0, "92.5 in whole points");
     let unrated = score(
         1,
         &Inputs {
@@ -101,13 +102,108 @@ fn edited_weights_and_thresholds_change_the_score() {
     };
     let mut settings = Settings::default();
     let before = score(1, &inputs, &settings).score;
-    // Adoption (50 + 100) / 2 = 75 at weight 0.3: 92.5.
-    assert_eq!(before, 92.5);
+    // Adoption (50 + 100) / 2 = 75 at weight 0.3: 92.5, in whole points 93.
+    assert_eq!(before, 93.0);
     settings.weights.adoption = 90.0;
-    // Adoption weight 90 of 160: 75 x 90/160 + 100 x 70/160 = 85.9.
-    assert_eq!(score(1, &inputs, &settings).score, 85.9);
+    // Adoption weight 90 of 160: 75 x 90/160 + 100 x 70/160 = 85.9, so 86.
+    assert_eq!(score(1, &inputs, &settings).score, 86.0);
     settings.thresholds.seats_good_pct = 55.0;
     assert_eq!(score(1, &inputs, &settings).score, 100.0);
+}
+
+#[test]
+fn the_band_follows_the_score_as_shown() {
+    // 85.9 shows as 86; with green from 86 it is green, not yellow.
+    let inputs = Inputs {
+        seats_used_pct: Some(55.0),
+        ..healthy()
+    };
+    let mut settings = Settings::default();
+    settings.weights.adoption = 90.0;
+    settings.green_from = 86.0;
+    let h = score(1, &inputs, &settings);
+    assert_eq!((h.score, h.band), (86.0, Band::Green));
+    settings.green_from = 87.0;
+    assert_eq!(score(1, &inputs, &settings).band, Band::Yellow);
+}
+
+#[test]
+fn a_bad_check_in_is_not_good_news() {
+    // An account in the red, last touched long ago.
+    let struggling = Inputs {
+        seats_used_pct: Some(20.0),
+        usage_trend_pct: Some(-40.0),
+        days_since_touch: Some(120),
+        champion_present: Some(false),
+        nps_avg_12m: Some(5.0),
+        tickets_90d: Some(8),
+        sentiment: None,
+        ..healthy()
+    };
+    let settings = Settings::default();
+    let before = score(1, &struggling, &settings);
+    assert_eq!(before.band, Band::Red, "{before:?}");
+    let after_call = |checkin| {
+        score(
+            1,
+            &Inputs {
+                days_since_touch: Some(0),
+                checkin: Some((checkin, 0)),
+                ..struggling.clone()
+            },
+            &settings,
+        )
+    };
+    let bad = after_call(CheckIn::Negative);
+    assert!(
+        bad.score <= before.score,
+        "{} -> {}",
+        before.score,
+        bad.score
+    );
+    assert_eq!(bad.band, Band::Red);
+    let sentiment = bad
+        .components
+        .iter()
+        .find(|c| c.component == Component::Sentiment)
+        .expect("the call counts as sentiment");
+    assert!(
+        sentiment.detail.contains("went badly"),
+        "{}",
+        sentiment.detail
+    );
+    // A good call is good news.
+    assert!(after_call(CheckIn::Positive).score > before.score);
+}
+
+#[test]
+fn an_account_with_too_little_data_is_not_judged() {
+    // Imported with a contract and nothing else: no usage, no contacts,
+    // no tickets, no surveys.
+    let bare = Inputs {
+        tier: Some(Tier::B),
+        tenure_days: Some(400),
+        renewal_in_days: Some(60),
+        ..Inputs::default()
+    };
+    let h = score(1, &bare, &Settings::default());
+    assert_eq!(h.band, Band::Unknown, "{h:?}");
+    // A contact list alone is one thing known, still not enough.
+    let contacts_only = Inputs {
+        champion_present: Some(false),
+        sponsor_present: Some(false),
+        ..bare.clone()
+    };
+    assert_eq!(
+        score(1, &contacts_only, &Settings::default()).band,
+        Band::Unknown
+    );
+    // With usage it is judged.
+    let with_usage = Inputs {
+        seats_used_pct: Some(10.0),
+        ..contacts_only
+    };
+    assert_eq!(score(1, &with_usage, &Settings::default()).band, Band::Red);
 }
 
 #[test]
@@ -167,7 +263,7 @@ fn missing_inputs_are_left_out_and_their_weight_shared() {
     let weights: f64 = h.components.iter().map(|c| c.weight).sum();
     assert!((weights - 1.0).abs() < 1e-9);
     // Adoption 0 with weight 30/65, support and relationship 100 with 35/65.
-    assert_eq!(h.score, (35.0 / 65.0 * 1000.0_f64).round() / 10.0);
+    assert_eq!(h.score, (35.0 / 65.0 * 100.0_f64).round());
     assert_eq!(h.band, Band::Yellow);
 }
 
@@ -331,6 +427,8 @@ proptest::proptest! {
             sponsor_present: flags[2],
             days_since_touch: Some(counts[3]),
             sentiment,
+            checkin: None,
+            days_known: Some(counts[1]),
         };
         let h = score(1, &inputs, &Settings::default());
         proptest::prop_assert!((0.0..=100.0).contains(&h.score), "{h:?}");
