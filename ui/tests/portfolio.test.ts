@@ -29,6 +29,7 @@ function row(id: number, name: string, tier: 'A' | 'B' | 'C', minor: number, wee
     domain: `${name.toLowerCase()}.example`,
     tier,
     arr: { minor, currency: 'USD' },
+    arr_reporting: null,
     renewal_date: '2027-01-15',
     lifecycle_stage: 'mature',
     status: 'active',

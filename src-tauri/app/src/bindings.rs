@@ -7,7 +7,8 @@ use ts_rs::{Config, TS};
 
 use steward_core::{
     account, account_page, alerts, assess, checkin, churn, error, health, import, metrics, model,
-    onboarding, plans, portfolio, postmortem, progress, qbr, search, store, tasks, today, write,
+    onboarding, plans, portfolio, postmortem, progress, qbr, rates, search, store, tasks, today,
+    write,
 };
 use steward_demo as demo;
 
@@ -25,7 +26,7 @@ fn generate() -> String {
         model::ActivityKind, model::Sentiment, model::InvoiceStatus, model::TicketPriority,
         model::TicketStatus, model::SurveyKind, model::SubscriptionStatus, model::Money,
         progress::Progress,
-        portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow,
+        portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow, rates::Rate, rates::Reporting,
         account::Account, account::CustomValue, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
         account::SurveyResponse, account::Activity, account_page::AccountPage,
         tasks::TaskKind, tasks::Task, tasks::TaskList,

@@ -70,3 +70,16 @@ CREATE TABLE custom_fields (
     kind       TEXT NOT NULL CHECK (kind IN ('number', 'category')),
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- The rates the CSM sets for totals across currencies: units of the
+-- reporting currency per unit of `currency`, each valid from a day, as they
+-- wrote it. Accounts keep their own currency; only totals and sorting by
+-- size are converted.
+CREATE TABLE exchange_rates (
+    reporting  TEXT NOT NULL,
+    currency   TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    rate       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (reporting, currency, valid_from)
+) WITHOUT ROWID;

@@ -32,6 +32,7 @@ pub mod portfolio;
 pub mod postmortem;
 pub mod progress;
 pub mod qbr;
+pub mod rates;
 pub mod rollup;
 pub mod search;
 pub mod store;

@@ -47,6 +47,9 @@ pub struct PortfolioRow {
     pub domain: Option<String>,
     pub tier: Tier,
     pub arr: Money,
+    /// ARR in the reporting currency at today's rate; None without a
+    /// reporting currency or a rate for the account's currency.
+    pub arr_reporting: Option<Money>,
     pub renewal_date: Option<NaiveDate>,
     pub lifecycle_stage: LifecycleStage,
     pub status: AccountStatus,
@@ -70,6 +73,7 @@ pub fn list(
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>> {
     let tiers = settings::current(conn)?.settings.tiers;
+    let converter = crate::rates::converter(conn, today)?;
     let mut sql = String::from(
         "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
                 a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct,
@@ -103,10 +107,25 @@ pub fn list(
         "a.lifecycle_stage",
         query.stages.iter().map(|s| s.as_str()),
     );
+    let arr_order;
     let column = match query.sort {
         PortfolioSort::Name => "a.name COLLATE NOCASE",
         PortfolioSort::Tier => "a.tier",
-        PortfolioSort::Arr => "a.arr_minor",
+        // Sizes compare across currencies: in the reporting currency when
+        // there is one (accounts without a rate last), else in major units.
+        PortfolioSort::Arr => {
+            arr_order = match &converter {
+                Some(c) => {
+                    let value = c.sql_major("a.arr_minor", "a.currency");
+                    format!("{value} IS NULL, {value}")
+                }
+                None => format!(
+                    "a.arr_minor * 1.0 / {}",
+                    crate::currency::sql_minor_per_major("a.currency")
+                ),
+            };
+            arr_order.as_str()
+        }
         PortfolioSort::Renewal => "a.renewal_date IS NULL, a.renewal_date",
         PortfolioSort::Stage => "a.lifecycle_stage",
         // Later last touch means fewer days since touch; never-touched sorts last.
@@ -133,6 +152,12 @@ pub fn list(
                 name: r.get(1)?,
                 domain: r.get(2)?,
                 tier: r.get(3)?,
+                arr_reporting: converter.as_ref().and_then(|c| {
+                    c.convert(&Money {
+                        minor: r.get(4).ok()?,
+                        currency: r.get(5).ok()?,
+                    })
+                }),
                 arr: Money {
                     minor: r.get(4)?,
                     currency: r.get(5)?,

@@ -200,11 +200,21 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
         }
     }
 
+    let converter = crate::rates::converter(conn, today)?;
     let mut all: Vec<TodayItem> = items.into_values().collect();
     for it in &mut all {
         it.reasons
             .sort_by(|a, b| b.reason.severity().total_cmp(&a.reason.severity()));
-        let size = 1.0 + (1.0 + it.arr.minor.max(0) as f64 / 1_000_000.0).ln();
+        // Size in the reporting currency when there is a rate, else in the
+        // account's own major units: yen are not a hundred times more.
+        let major = converter
+            .as_ref()
+            .and_then(|c| c.convert(&it.arr))
+            .map_or_else(
+                || crate::currency::to_major(it.arr.minor, &it.arr.currency),
+                |m| crate::currency::to_major(m.minor, &m.currency),
+            );
+        let size = 1.0 + (1.0 + major.max(0.0) / 10_000.0).ln();
         let days_to_renewal = it.renewal_date.map(|d| (d - today).num_days());
         it.priority = match it.section {
             Section::Risk => {

@@ -92,6 +92,33 @@ fn a_schema_4_portfolio_opens_with_every_row() {
 }
 
 #[test]
-fn a_schema_5_portfolio_opens_with_every_row() {
+fn a_schema_5_portfolio_opens_with_every_row_and_history_begins() {
     opens_with_every_row(5);
+    // Schema 6 starts each account's field history from the day it was
+    // recorded, so "as of" reads have something to read.
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/portfolio-v5.sqlite3");
+    std::fs::copy(&fixture, dir.path().join(store::DB_FILE)).expect("copy fixture");
+    let conn = store::open_in(dir.path()).expect("open");
+    let (accounts, fields): (i64, i64) = conn
+        .query_row(
+            "SELECT count(DISTINCT account_id), count(DISTINCT field) FROM account_history",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("history");
+    assert_eq!((accounts, fields), (6, 5));
+    let undated: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM accounts WHERE status = 'churned' AND churn_date IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("churn dates");
+    assert_eq!(undated, 0);
+}
+
+#[test]
+fn a_schema_6_portfolio_opens_with_every_row() {
+    opens_with_every_row(6);
 }

@@ -16,6 +16,7 @@ import type {
   PortfolioStatus,
   PortfolioRow,
   Progress,
+  Reporting,
   ReadOptions,
   SearchHit,
   TaskList,
@@ -97,6 +98,10 @@ export const api = {
   rateSentiment: (accountId: number, rating: number, note: string) =>
     call<void>('sentiment_rate', { accountId, rating, note }),
   churnStatus: () => call<ModelStatus>('churn_status'),
+  reporting: () => call<Reporting>('reporting_get'),
+  setReportingCurrency: (currency: string) => call<void>('reporting_set_currency', { currency }),
+  setRate: (currency: string, validFrom: string, rate: string) => call<void>('rate_set', { currency, validFrom, rate }),
+  deleteRate: (currency: string, validFrom: string) => call<void>('rate_delete', { currency, validFrom }),
   retrainChurn: (onProgress: (p: Progress) => void) =>
     call<ModelStatus>('churn_retrain', { onProgress: channel(onProgress) }),
   weekChanges: () => call<WeekChanges>('week_changes'),

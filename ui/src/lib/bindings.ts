@@ -43,7 +43,12 @@ text: string, tiers: Array<Tier>, stages: Array<LifecycleStage>,
  */
 include_churned: boolean, sort: PortfolioSort, descending: boolean, };
 
-export type PortfolioRow = { id: number, name: string, domain: string | null, tier: Tier, arr: Money, renewal_date: string | null, lifecycle_stage: LifecycleStage, status: AccountStatus, days_since_touch: number | null, 
+export type PortfolioRow = { id: number, name: string, domain: string | null, tier: Tier, arr: Money, 
+/**
+ * ARR in the reporting currency at today's rate; None without a
+ * reporting currency or a rate for the account's currency.
+ */
+arr_reporting: Money | null, renewal_date: string | null, lifecycle_stage: LifecycleStage, status: AccountStatus, days_since_touch: number | null, 
 /**
  * Weekly average active users, last 12 weeks, oldest first.
  */
@@ -60,6 +65,34 @@ health_change_7d: number | null,
  * The tier's touch cadence under the CSM's settings.
  */
 touch_cadence_days: number, };
+
+export type Rate = { currency: string, valid_from: string, 
+/**
+ * Units of the reporting currency per unit of `currency`, as written.
+ */
+rate: string, };
+
+export type Reporting = { 
+/**
+ * None until the CSM picks one.
+ */
+currency: string | null, 
+/**
+ * Every rate for the reporting currency, newest first per currency.
+ */
+rates: Array<Rate>, 
+/**
+ * The book's currencies, most accounts first.
+ */
+book_currencies: Array<string>, 
+/**
+ * Book currencies other than the reporting one with no rate valid today.
+ */
+missing: Array<string>, 
+/**
+ * The newest day a rate in use today took effect.
+ */
+rates_of: string | null, };
 
 export type Account = { id: number, name: string, domain: string | null, industry: string | null, employees: number | null, arr: Money, tier: Tier, lifecycle_stage: LifecycleStage, owner: string | null, contract_start: string | null, renewal_date: string | null, status: AccountStatus, churn_date: string | null, churn_reason: string | null, 
 /**

@@ -1,7 +1,9 @@
+use chrono::NaiveDate;
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioRow};
+use steward_core::rates::{self, Reporting};
 use tauri::AppHandle;
 
-use crate::state::{read, CommandResult};
+use crate::state::{read, write, CommandResult};
 
 #[tauri::command]
 pub async fn portfolio_list(
@@ -12,4 +14,36 @@ pub async fn portfolio_list(
         portfolio::list(c, &query, steward_core::today())
     })
     .await
+}
+
+#[tauri::command]
+pub async fn reporting_get(app: AppHandle) -> CommandResult<Reporting> {
+    read(&app, |c| rates::get(c, steward_core::today())).await
+}
+
+#[tauri::command]
+pub async fn reporting_set_currency(app: AppHandle, currency: String) -> CommandResult<()> {
+    write(&app, move |w| rates::set_currency(w, &currency)).await
+}
+
+#[tauri::command]
+pub async fn rate_set(
+    app: AppHandle,
+    currency: String,
+    valid_from: NaiveDate,
+    rate: String,
+) -> CommandResult<()> {
+    write(&app, move |w| {
+        rates::set_rate(w, &currency, valid_from, &rate)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn rate_delete(
+    app: AppHandle,
+    currency: String,
+    valid_from: NaiveDate,
+) -> CommandResult<()> {
+    write(&app, move |w| rates::delete_rate(w, &currency, valid_from)).await
 }
