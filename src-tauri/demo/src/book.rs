@@ -200,12 +200,15 @@ impl<'c> Writer<'c> {
             });
         // How far a fading account falls varies: some halve, some barely move.
         let floor = 0.3 + rng.f64() * 0.45;
-        let renewal_date = next_anniversary(contract_start, churn_date.unwrap_or(today));
+        // A contract renews at the end of each term; a month-to-month one has
+        // no renewal to prepare (every month is one), so no date.
+        let renewal_date =
+            (term > 1).then(|| next_renewal(contract_start, term, churn_date.unwrap_or(today)));
         let stage = match scenario {
             Scenario::Churned => "churned",
             Scenario::Onboarding => "onboarding",
             Scenario::Declining => "at_risk",
-            _ if renewal_date - today <= Duration::days(90) => "renewal",
+            _ if renewal_date.is_some_and(|r| r - today <= Duration::days(90)) => "renewal",
             _ if today - contract_start < Duration::days(365) => "adopting",
             _ => "mature",
         };
@@ -247,17 +250,30 @@ impl<'c> Writer<'c> {
             .execute(params![format!("demo-{}", n + 1), id])?;
         // The CRM has known the contract since it started; the stage moved
         // with the account's life.
-        let first_renewal = add_months(contract_start, 12);
         for (field, value) in [
             ("crm_arr_minor", arr_minor.to_string()),
             ("arr_minor", arr_minor.to_string()),
             ("tier", tier.as_str().to_string()),
             ("contract_term_months", term.to_string()),
             ("payment_method", payment.to_string()),
-            ("renewal_date", first_renewal.to_string()),
         ] {
             self.history
                 .execute(params![id, field, value, contract_start, self.now])?;
+        }
+        // Each renewal moved the renewal date to the end of the next term.
+        if term > 1 {
+            let mut from = contract_start;
+            while from <= churn_date.unwrap_or(today) {
+                let next = add_months(from, term as u32);
+                self.history.execute(params![
+                    id,
+                    "renewal_date",
+                    next.to_string(),
+                    from,
+                    self.now
+                ])?;
+                from = next;
+            }
         }
         let end = churn_date.unwrap_or(today);
         let mut stages = vec![(contract_start, "onboarding")];
@@ -708,14 +724,15 @@ fn roman(n: usize) -> String {
 }
 
 /// The first anniversary of `start` on or after `after`.
-fn next_anniversary(start: NaiveDate, after: NaiveDate) -> NaiveDate {
-    let mut years = 1;
+/// The first end of a term on or after `after`.
+fn next_renewal(start: NaiveDate, term: i64, after: NaiveDate) -> NaiveDate {
+    let mut terms = 1;
     loop {
-        let candidate = add_months(start, 12 * years);
+        let candidate = add_months(start, (term * terms) as u32);
         if candidate >= after {
             return candidate;
         }
-        years += 1;
+        terms += 1;
     }
 }
 

@@ -46,6 +46,9 @@ pub async fn today_health_model_and_metrics(client: &Client) {
     wait_for_text(client, "[data-testid=account-name]", &risky).await;
     wait_for(client, "[data-testid=health-drag]").await;
     wait_for(client, "[data-testid=alerts] [data-testid=alert]").await;
+    // Its risk says what raises it, in words.
+    wait_for(client, "[data-testid=churn-risk]").await;
+    wait_for(client, "[data-testid=risk-raises] li").await;
     // Adoption's share of the score, as the breakdown shows it ("x of y
     // points"): a new adoption weight must change it. (The total can stay
     // the same by coincidence when adoption scores like the rest.)
@@ -56,7 +59,8 @@ pub async fn today_health_model_and_metrics(client: &Client) {
     .await;
     screenshot(client, "02b-account-at-risk").await;
 
-    // Snoozing it on Today hides it there.
+    // Snoozing it on Today for two weeks hides it there, and the count of
+    // snoozed warnings follows at once.
     click(client, "[data-testid=nav-today]").await;
     wait_for_text(
         client,
@@ -64,9 +68,17 @@ pub async fn today_health_model_and_metrics(client: &Client) {
         &risky,
     )
     .await;
+    let snoozed_before = snoozed(client).await;
     click(
         client,
         "[data-testid=today-risk] [data-testid=today-snooze]",
+    )
+    .await;
+    wait_for(client, "[data-testid=today-snooze-menu]").await;
+    screenshot(client, "02a2-today-snooze-menu").await;
+    click(
+        client,
+        "[data-testid=today-snooze-menu] [data-testid=today-snooze-14]",
     )
     .await;
     wait_for_no_text(
@@ -76,10 +88,38 @@ pub async fn today_health_model_and_metrics(client: &Client) {
     )
     .await;
     wait_for_text(client, "[role=status]", "Snoozed until").await;
+    let after_one = wait_for_count(client, |n| n > snoozed_before).await;
+
+    // Two more picked with x-style checkboxes and snoozed together for a month.
+    let picks = client
+        .find_all(fantoccini::Locator::Css(
+            "[data-testid=today-risk] [data-testid=today-pick]",
+        ))
+        .await
+        .expect("checkboxes");
+    assert!(picks.len() >= 2, "risks to pick");
+    for pick in picks.iter().take(2) {
+        pick.click().await.expect("pick");
+    }
+    wait_for_text(client, "[data-testid=today-bulk]", "2 selected").await;
+    screenshot(client, "02a3-today-bulk").await;
+    click(client, "[data-testid=today-bulk] [data-testid=bulk-snooze]").await;
+    click(
+        client,
+        "[data-testid=bulk-snooze-menu] [data-testid=bulk-snooze-30]",
+    )
+    .await;
+    wait_for_text(client, "[role=status]", "warnings snoozed until").await;
+    wait_for_count(client, |n| n >= after_one + 2).await;
 
     // Giving adoption far more weight changes that account's breakdown after saving.
     click(client, "[data-testid=nav-health]").await;
     wait_for(client, "[data-testid=churn-model] [data-testid=model-auc]").await;
+    wait_for_text(client, "[data-testid=model-auc-interval]", "90% interval").await;
+    wait_for(client, "[data-testid=calibration] rect.obs").await;
+    // Retraining reports its progress and rescoring follows.
+    click(client, "[data-testid=retrain]").await;
+    wait_for_text(client, "[role=status]", "Churn model retrained").await;
     type_into(client, "[data-testid=weight-adoption]", "90").await;
     wait_for_text(
         client,
@@ -135,4 +175,36 @@ pub async fn today_health_model_and_metrics(client: &Client) {
     wait_for(client, "[data-testid=bands-chart] rect.green").await;
     wait_for(client, "[data-testid=time-to-value] rect").await;
     screenshot(client, "02d-metrics").await;
+}
+
+/// The number of snoozed warnings Today shows (0 when it shows none).
+async fn snoozed(client: &Client) -> u32 {
+    match client
+        .find(fantoccini::Locator::Css("[data-testid=today-snoozed]"))
+        .await
+    {
+        Ok(el) => text_content(client, &el)
+            .await
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.replace(',', "").parse().ok())
+            .unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+/// Waits until the snoozed count satisfies `ok`; returns it.
+async fn wait_for_count(client: &Client, ok: impl Fn(u32) -> bool) -> u32 {
+    let started = std::time::Instant::now();
+    loop {
+        let n = snoozed(client).await;
+        if ok(n) {
+            return n;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the snoozed count stayed at {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

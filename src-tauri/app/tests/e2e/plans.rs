@@ -47,6 +47,14 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
         "Ops team live within 30 days",
     )
     .await;
+    // A customer 40 days in counts from today unless the CSM says otherwise;
+    // this CSM dates it from the contract start.
+    let start = wait_for(client, "[data-testid=checklist-start]").await;
+    assert_eq!(
+        start.prop("value").await.expect("value").as_deref(),
+        Some(today.to_string().as_str())
+    );
+    click(client, "[data-testid=checklist-from-contract]").await;
     click(client, "[data-testid=checklist-apply]").await;
     // Started 40 days ago: the items due on days 7, 10, 14, 21 and 30 are late.
     wait_for_text(client, "[data-testid=checklist-overdue]", "5 overdue").await;

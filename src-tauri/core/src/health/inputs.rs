@@ -177,21 +177,25 @@ fn seat_use_percentiles(
 const LIVE_ON: &str =
     "coalesce(a.contract_start, '') <= ?1 AND (a.status = 'active' OR a.churn_date > ?1)";
 
-/// The renewal that was next on `day`: `date` moved by whole terms (a year
-/// unless the contract says otherwise) until it is the first on or after the
-/// day. A renewal recorded later describes a later cycle of the same contract.
-fn renewal_on_or_after(date: NaiveDate, term_months: i64, day: NaiveDate) -> NaiveDate {
+/// The renewal that was next on `day`: a date that had passed moves on by
+/// whole terms (a year unless the contract says otherwise): the contract
+/// renewed. With `back`, a date recorded only after the day (a later cycle
+/// of the same contract) also moves back to the first on or after the day;
+/// a date known on the day stands as the CSM had it.
+fn renewal_on_or_after(date: NaiveDate, term_months: i64, day: NaiveDate, back: bool) -> NaiveDate {
     let term = term_months.clamp(1, 120) as u32;
     let mut d = date;
     // Bounded steps: a date far from the day is a data error, not a loop.
     for _ in 0..400 {
         if d < day {
             d = crate::dates::add_months(d, term);
-        } else {
+        } else if back {
             match d.checked_sub_months(chrono::Months::new(term)) {
                 Some(earlier) if earlier >= day => d = earlier,
                 _ => break,
             }
+        } else {
+            break;
         }
     }
     d
@@ -262,9 +266,13 @@ pub fn gather(
                 Some(crate::currency::to_major(minor, &currency))
             });
             let term = value(&terms, id).and_then(|t| t.parse::<i64>().ok());
-            let renewal = value(&renewals, id)
-                .and_then(|d| d.parse::<NaiveDate>().ok())
-                .map(|d| renewal_on_or_after(d, term.unwrap_or(12), day));
+            // A month-to-month contract has no renewal to prepare: every
+            // month is one, and the churn model reads the term itself.
+            let renewal = renewals
+                .get(&id)
+                .filter(|_| term != Some(1))
+                .and_then(|k| Some((k.value.as_deref()?.parse::<NaiveDate>().ok()?, k.by_then)))
+                .map(|(d, by_then)| renewal_on_or_after(d, term.unwrap_or(12), day, !by_then));
             let inputs = Inputs {
                 tier: Some(tier),
                 stage,

@@ -108,9 +108,16 @@ pub async fn wait_for(client: &Client, css: &str) -> Element {
 
 /// Waits for an element and clicks it.
 pub async fn click(client: &Client, css: &str) {
-    wait_for(client, css)
-        .await
-        .click()
+    let el = wait_for(client, css).await;
+    // Into the middle of the window, as a person would scroll: at an edge a
+    // passing notice can cover it.
+    let _ = client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&el).unwrap_or_default()],
+        )
+        .await;
+    el.click()
         .await
         .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
 }
