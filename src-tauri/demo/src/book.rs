@@ -180,16 +180,16 @@ impl<'c> Writer<'c> {
         // Most churners fade first; about a third leave without warning in
         // their usage (a budget cut, a reorganisation). Some healthy
         // accounts dip for a while and recover.
-        let silent = churn_date.is_some() && rng.chance(0.45);
+        let silent = churn_date.is_some() && rng.chance(0.5);
         let decline_start = match scenario {
             Scenario::Churned if !silent => {
-                churn_date.map(|d| d - Duration::days(rng.range(100, 240)))
+                churn_date.map(|d| d - Duration::days(rng.range(40, 240)))
             }
             Scenario::Declining => Some(today - Duration::days(rng.range(45, 200))),
             _ => None,
         }
         .map(|d| d.max(contract_start + Duration::days(120)));
-        let dip = (matches!(scenario, Scenario::Healthy | Scenario::Expanding) && rng.chance(0.2))
+        let dip = (matches!(scenario, Scenario::Healthy | Scenario::Expanding) && rng.chance(0.3))
             .then(|| {
                 let start = today - Duration::days(rng.range(60, 365 * years));
                 (
@@ -199,7 +199,7 @@ impl<'c> Writer<'c> {
                 )
             });
         // How far a fading account falls varies: some halve, some barely move.
-        let floor = 0.3 + rng.f64() * 0.45;
+        let floor = 0.4 + rng.f64() * 0.45;
         // A contract renews at the end of each term; a month-to-month one has
         // no renewal to prepare (every month is one), so no date.
         let renewal_date =

@@ -102,6 +102,7 @@ export const api = {
   setReportingCurrency: (currency: string) => call<void>('reporting_set_currency', { currency }),
   setRate: (currency: string, validFrom: string, rate: string) => call<void>('rate_set', { currency, validFrom, rate }),
   deleteRate: (currency: string, validFrom: string) => call<void>('rate_delete', { currency, validFrom }),
+  setContactLeft: (contactId: number, on: string | null) => call<number>('contact_set_left', { contactId, on }),
   retrainChurn: (onProgress: (p: Progress) => void) =>
     call<ModelStatus>('churn_retrain', { onProgress: channel(onProgress) }),
   weekChanges: () => call<WeekChanges>('week_changes'),

@@ -1,3 +1,5 @@
+use chrono::NaiveDate;
+use steward_core::account;
 use steward_core::account_page::{self, AccountPage};
 use steward_core::checkin::{self, NewCheckIn};
 use tauri::AppHandle;
@@ -20,4 +22,13 @@ pub async fn account_page(
 #[tauri::command]
 pub async fn log_check_in(app: AppHandle, input: NewCheckIn) -> CommandResult<i64> {
     write(&app, move |w| checkin::log(w, &input)).await
+}
+
+#[tauri::command]
+pub async fn contact_set_left(
+    app: AppHandle,
+    contact_id: i64,
+    on: Option<NaiveDate>,
+) -> CommandResult<i64> {
+    write(&app, move |w| account::set_contact_left(w, contact_id, on)).await
 }

@@ -82,8 +82,8 @@ pub struct Inputs {
     pub days_since_touch: Option<i64>,
     /// The CSM's latest rating (1-5) within its shelf life, and its age in days.
     pub sentiment: Option<(i64, i64)>,
-    /// How the latest check-in with a sentiment went, within the rating's
-    /// shelf life, and its age in days: a bad call is not good news.
+    /// How the last touch went, when it was logged with a sentiment within
+    /// the rating's shelf life, and its age in days: a bad call is not good news.
     pub checkin: Option<(CheckIn, i64)>,
     /// Days since Steward first knew the account (None when it learnt of it
     /// only after the day): "never touched" counts from then, not from a
@@ -432,56 +432,74 @@ pub fn gather(
     )?;
     // Who was there on the day: joined by then (or undated) and not yet left.
     // An account without any contact by then has no relationship record
-    // (nothing known), not a missing champion.
+    // (nothing known), not a missing champion: one index seek per account
+    // says which have one, and the champions and sponsors (a fraction of
+    // all contacts) say who.
+    merge(
+        &format!(
+            "SELECT a.id AS account_id FROM accounts a WHERE {LIVE_ON} {{ONE}}
+               AND EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id AND coalesce(c.started_on <= ?1, 1))"
+        ),
+        &[&day],
+        &|_, i| {
+            i.champion_present = Some(false);
+            i.sponsor_present = Some(false);
+            Ok(())
+        },
+    )?;
     merge(
         "SELECT account_id, max(role = 'champion' AND there), max(role = 'executive_sponsor' AND there),
                 coalesce(max(role = 'champion' AND left_on <= ?1), 0)
          FROM (SELECT account_id, role, left_on,
-                      coalesce(left_on > ?1, 1) AS there
-               FROM contacts WHERE coalesce(started_on <= ?1, 1) {ONE})
+                      coalesce(started_on <= ?1, 1) AND coalesce(left_on > ?1, 1) AS there
+               FROM contacts WHERE role IN ('champion', 'executive_sponsor') {ONE})
          GROUP BY account_id",
         &[&day],
         &|r, i| {
-            i.champion_present = Some(r.get(1)?);
-            i.sponsor_present = Some(r.get(2)?);
-            i.champion_left = r.get(3)?;
+            if i.champion_present.is_some() {
+                i.champion_present = Some(r.get(1)?);
+                i.sponsor_present = Some(r.get(2)?);
+                i.champion_left = r.get(3)?;
+            }
             Ok(())
         },
     )?;
     // One index seek per live account rather than a scan of every activity:
-    // the last touch, and the last check-in logged with a sentiment.
+    // the last touch and how it went (its sentiment, when logged and within
+    // the shelf life of a rating).
     merge(
         &format!(
-            "SELECT a.id AS account_id,
-                (SELECT max(occurred_on) FROM activities t WHERE t.account_id = a.id AND t.occurred_on <= ?1),
-                (SELECT sentiment || ' ' || occurred_on FROM activities t
-                 WHERE t.account_id = a.id AND t.occurred_on <= ?1 AND t.occurred_on > ?2
-                   AND t.sentiment IS NOT NULL
-                 ORDER BY t.occurred_on DESC, t.id DESC LIMIT 1)
-             FROM accounts a WHERE {LIVE_ON} {{ONE}}"
+            "SELECT a.id AS account_id, t.occurred_on, t.sentiment
+             FROM accounts a LEFT JOIN activities t ON t.id = (
+                 SELECT id FROM activities u WHERE u.account_id = a.id AND u.occurred_on <= ?1
+                 ORDER BY u.occurred_on DESC, u.id DESC LIMIT 1)
+             WHERE {LIVE_ON} {{ONE}}"
         ),
-        &[&day, &d(sentiment_valid_days)],
+        &[&day],
         &|r, i| {
             let last: Option<NaiveDate> = r.get(1)?;
             i.days_since_touch = last.map(|t| (day - t).num_days());
-            let checkin: Option<String> = r.get(2)?;
-            i.checkin = checkin.and_then(|c| {
-                let (sentiment, on) = c.split_once(' ')?;
-                Some((CheckIn::parse(sentiment)?, (day - on.parse::<NaiveDate>().ok()?).num_days()))
-            });
+            let sentiment: Option<String> = r.get(2)?;
+            i.checkin = sentiment
+                .as_deref()
+                .and_then(CheckIn::parse)
+                .zip(i.days_since_touch)
+                .filter(|(_, age)| *age < sentiment_valid_days);
             Ok(())
         },
     )?;
-    // When Steward first knew each account (its first recorded tier).
-    merge(
-        "SELECT account_id, min(valid_from) FROM account_history WHERE field = 'tier' {ONE} GROUP BY account_id",
-        &[],
-        &|r, i| {
-            let first: NaiveDate = r.get(1)?;
-            i.days_known = (first <= day).then(|| (day - first).num_days());
-            Ok(())
-        },
-    )?;
+    if depth != Depth::ChurnFeatures {
+        // When Steward first knew each account (its first recorded tier).
+        merge(
+            "SELECT account_id, min(valid_from) FROM account_history WHERE field = 'tier' {ONE} GROUP BY account_id",
+            &[],
+            &|r, i| {
+                let first: NaiveDate = r.get(1)?;
+                i.days_known = (first <= day).then(|| (day - first).num_days());
+                Ok(())
+            },
+        )?;
+    }
     // The latest rating per account: max(rated_on, id) picks its row.
     merge(
         "SELECT account_id, rating, rated_on FROM sentiment_ratings s
