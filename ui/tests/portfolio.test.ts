@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
-import type { PortfolioQuery, PortfolioRow } from '../src/lib/bindings';
+import type { PortfolioQuery, PortfolioRow, Reporting } from '../src/lib/bindings';
 
 const calls: PortfolioQuery[] = [];
-const rows: PortfolioRow[] = [
-  row(1, 'Acme', 'A', 50_000_000, [10, 12, 14], 12),
-  row(2, 'Globex', 'B', 8_000_000, [20, 15, 9], -40),
-  row(3, 'Initech', 'C', 1_200_000, [], null),
-];
+let rows: PortfolioRow[] = [];
+const noCurrency: Reporting = { currency: null, rates: [], book_currencies: ['USD'], missing: [], rates_of: null };
+let reporting: Reporting = noCurrency;
 
 vi.mock('../src/lib/api', () => ({
   api: {
@@ -15,6 +13,7 @@ vi.mock('../src/lib/api', () => ({
       calls.push(q);
       return q.tiers.length ? rows.filter((r) => q.tiers.includes(r.tier)) : rows;
     },
+    reporting: async () => reporting,
   },
   toErrorPayload: (e: unknown) => ({ code: 'internal', message: String(e) }),
 }));
@@ -54,17 +53,28 @@ async function settle() {
   flushSync();
 }
 
+async function show() {
+  app = mount(Portfolio, { target, props: { today: '2026-11-23' } }) as Record<string, unknown>;
+  await settle();
+}
+
 beforeEach(async () => {
   calls.length = 0;
+  reporting = noCurrency;
+  rows = [
+    row(1, 'Acme', 'A', 50_000_000, [10, 12, 14], 12),
+    row(2, 'Globex', 'B', 8_000_000, [20, 15, 9], -40),
+    row(3, 'Initech', 'C', 1_200_000, [], null),
+  ];
   router.reset({ name: 'portfolio' });
   target = document.createElement('div');
   document.body.appendChild(target);
-  app = mount(Portfolio, { target, props: { today: '2026-11-23' } }) as Record<string, unknown>;
-  await settle();
+  await show();
 });
 
 afterEach(() => {
   if (app) unmount(app);
+  app = null;
   document.body.innerHTML = '';
 });
 
@@ -104,5 +114,32 @@ describe('Portfolio', () => {
     expect(selected?.textContent).toBe('Globex');
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
     expect(router.current).toEqual({ name: 'account', id: 2 });
+  });
+
+  it('adds a mixed-currency book up in the reporting currency and says what it left out', async () => {
+    unmount(app!);
+    const [acme, globex, initech] = rows as [PortfolioRow, PortfolioRow, PortfolioRow];
+    rows = [
+      { ...acme, arr_reporting: acme.arr },
+      { ...globex, arr: { minor: 9_000_000, currency: 'EUR' }, arr_reporting: { minor: 9_720_000, currency: 'USD' } },
+      { ...initech, arr: { minor: 10_000_000, currency: 'CHF' } },
+    ];
+    reporting = { currency: 'USD', rates: [], book_currencies: ['USD', 'EUR', 'CHF'], missing: ['CHF'], rates_of: '2026-11-01' };
+    await show();
+    const total = target.querySelector('[data-testid=portfolio-total]');
+    // 500,000 USD + 97,200 USD converted from EUR; the CHF account has no rate.
+    expect(total?.textContent).toContain('$597K');
+    expect(total?.getAttribute('title')).toContain('€90K');
+    expect(target.querySelector('[data-testid=portfolio-count]')?.textContent).toMatch(/· 1 \w* ?without a rate left out/);
+  });
+
+  it('shows each currency on its own until a reporting currency is picked', async () => {
+    unmount(app!);
+    rows = rows.map((r) => (r.name === 'Globex' ? { ...r, arr: { minor: 9_000_000, currency: 'EUR' } } : r));
+    await show();
+    expect(target.querySelector('[data-testid=portfolio-total]')).toBeNull();
+    const count = target.querySelector('[data-testid=portfolio-count]')?.textContent ?? '';
+    expect(count).toContain('$512K');
+    expect(count).toContain('€90K');
   });
 });

@@ -159,11 +159,15 @@ pub fn as_of(
 
 /// The current value of every custom field of an account, by key.
 pub fn custom_values(conn: &Connection, account_id: i64) -> Result<Vec<(String, Option<String>)>> {
+    // One index seek per registered field (there are few): a scan for the
+    // account's custom rows would read every account's history.
     let mut stmt = conn.prepare_cached(
-        "SELECT substr(field, 8), value FROM (
-             SELECT field, value, row_number() OVER (PARTITION BY field ORDER BY valid_from DESC, id DESC) AS k
-             FROM account_history WHERE account_id = ?1 AND field LIKE 'custom:%')
-         WHERE k = 1 ORDER BY field",
+        "SELECT f.key, h.value FROM custom_fields f
+         JOIN account_history h ON h.id = (
+             SELECT id FROM account_history
+             WHERE field = 'custom:' || f.key AND account_id = ?1
+             ORDER BY valid_from DESC, id DESC LIMIT 1)
+         ORDER BY f.key",
     )?;
     let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -469,19 +469,20 @@ pub fn gather(
     // the shelf life of a rating).
     merge(
         &format!(
-            "SELECT a.id AS account_id, t.occurred_on, t.sentiment
-             FROM accounts a LEFT JOIN activities t ON t.id = (
-                 SELECT id FROM activities u WHERE u.account_id = a.id AND u.occurred_on <= ?1
+            "SELECT a.id AS account_id,
+                (SELECT u.occurred_on || ' ' || coalesce(u.sentiment, '') FROM activities u
+                 WHERE u.account_id = a.id AND u.occurred_on <= ?1
                  ORDER BY u.occurred_on DESC, u.id DESC LIMIT 1)
-             WHERE {LIVE_ON} {{ONE}}"
+             FROM accounts a WHERE {LIVE_ON} {{ONE}}"
         ),
         &[&day],
         &|r, i| {
-            let last: Option<NaiveDate> = r.get(1)?;
-            i.days_since_touch = last.map(|t| (day - t).num_days());
-            let sentiment: Option<String> = r.get(2)?;
+            let last: Option<String> = r.get(1)?;
+            let (on, sentiment) = last.as_deref().and_then(|l| l.split_once(' ')).unzip();
+            i.days_since_touch = on
+                .and_then(|d| d.parse::<NaiveDate>().ok())
+                .map(|t| (day - t).num_days());
             i.checkin = sentiment
-                .as_deref()
                 .and_then(CheckIn::parse)
                 .zip(i.days_since_touch)
                 .filter(|(_, age)| *age < sentiment_valid_days);
