@@ -21,6 +21,32 @@ pub async fn portfolio_account_and_check_in(client: &Client) -> String {
     );
     screenshot(client, "02-portfolio").await;
 
+    // The demo book holds USD, EUR and GBP accounts: with USD as the
+    // reporting currency and a rate for EUR only, the total is in dollars
+    // and says how many GBP accounts it leaves out.
+    click(client, "[data-testid=portfolio-currencies]").await;
+    wait_for(client, "[data-testid=currency-panel]").await;
+    wait_for(client, "[data-testid=fx-reporting]")
+        .await
+        .select_by_value("USD")
+        .await
+        .expect("reporting currency");
+    type_into(client, "[data-testid=fx-rate-EUR]", "1.08").await;
+    click(client, "[data-testid=fx-save-EUR]").await;
+    wait_for_text(client, "[data-testid=fx-row-EUR]", "1 EUR = 1.08 USD").await;
+    let total = wait_for_text(client, "[data-testid=portfolio-total]", "in USD").await;
+    assert!(
+        text_content(client, &total).await.starts_with("ARR $"),
+        "a dollar total"
+    );
+    wait_for_text(
+        client,
+        "[data-testid=portfolio-count]",
+        "without a rate left out",
+    )
+    .await;
+    screenshot(client, "02-portfolio-currencies").await;
+
     // Filter to one account and open it.
     let first_name = text_content(
         client,
@@ -48,6 +74,15 @@ pub async fn portfolio_account_and_check_in(client: &Client) -> String {
         "health score shown: {score}"
     );
     screenshot(client, "03-account").await;
+
+    // A contact who left is marked from a day, and can be brought back.
+    click(client, "[data-testid=contact-leave]").await;
+    wait_for(client, "[data-testid=contact-leave-form]").await;
+    screenshot(client, "03b-contact-leave").await;
+    click(client, "[data-testid=contact-left-save]").await;
+    wait_for_text(client, ".contacts .badge.bad", "Left on").await;
+    click(client, "[data-testid=contact-back]").await;
+    wait_for_text(client, "[role=status]", "Back on the account").await;
 
     // Log a check-in with a next step.
     click(client, "[data-testid=log-checkin]").await;
