@@ -213,6 +213,41 @@ pub fn require(conn: &Connection, id: i64) -> Result<AccountStatus> {
     .ok_or_else(|| Error::NotFound(format!("Account {id} does not exist.")))
 }
 
+/// The account a person means by `text`: its id, else its exact name
+/// (any case), else the one name that contains it. More than one match is
+/// an error that lists them, never a guess.
+pub fn find(conn: &Connection, text: &str) -> Result<i64> {
+    let text = text.trim();
+    if let Ok(id) = text.parse::<i64>() {
+        if require(conn, id).is_ok() {
+            return Ok(id);
+        }
+    }
+    let matches = |sql: &str| -> Result<Vec<(i64, String)>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let mut found = matches("SELECT id, name FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 6")?;
+    if found.is_empty() {
+        found = matches(
+            "SELECT id, name FROM accounts WHERE instr(lower(name), lower(?1)) > 0 ORDER BY name, id LIMIT 6",
+        )?;
+    }
+    match found.as_slice() {
+        [] => Err(Error::NotFound(format!("No account is called \"{text}\"."))),
+        [(id, _)] => Ok(*id),
+        many => {
+            let names: Vec<String> = many.iter().take(5).map(|(id, n)| format!("{n} ({id})")).collect();
+            Err(Error::InvalidInput(format!(
+                "\"{text}\" matches more than one account: {}{}. Use the id or the whole name.",
+                names.join(", "),
+                if many.len() > 5 { ", ..." } else { "" }
+            )))
+        }
+    }
+}
+
 /// Like `require`, and the account must still be a customer: `what` says
 /// what a churned account cannot have ("QBRs are for current customers").
 pub fn require_live(conn: &Connection, id: i64, what: &str) -> Result<()> {

@@ -96,6 +96,31 @@ pub fn sql_minor_per_major(column: &str) -> String {
     )
 }
 
+/// A short amount for sentences: "$436K", "€12.5K", "1,200 JPY".
+pub fn compact(major: f64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let (value, unit) = match major.abs() {
+        v if v >= 1e6 => (major / 1e6, "M"),
+        v if v >= 1e3 => (major / 1e3, "K"),
+        _ => (major, ""),
+    };
+    let number = if value.abs() >= 100.0 || value.fract().abs() < 0.05 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    if symbol.is_empty() {
+        format!("{number}{unit} {currency}")
+    } else {
+        format!("{symbol}{number}{unit}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +142,13 @@ mod tests {
             .map(|&n| codes_with_digits(n).len())
             .sum();
         assert!(all > 150, "{all}");
+    }
+
+    #[test]
+    fn amounts_read_short_with_their_currency() {
+        assert_eq!(compact(436_000.0, "USD"), "$436K");
+        assert_eq!(compact(12_500.0, "EUR"), "€12.5K");
+        assert_eq!(compact(1_200.0, "JPY"), "1.2K JPY");
+        assert_eq!(compact(2_400_000.0, "GBP"), "£2.4M");
     }
 }

@@ -45,6 +45,22 @@ fn require_live(conn: &Connection, account_id: i64) -> Result<()> {
     crate::account::require_live(conn, account_id, "QBRs are for current customers")
 }
 
+/// QBRs planned from `from` to `to` (inclusive) for current customers:
+/// (account id, account name, day), soonest first.
+pub fn planned_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, String, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, q.scheduled_on FROM qbrs q JOIN accounts a ON a.id = q.account_id
+         WHERE q.held_on IS NULL AND q.scheduled_on >= ?1 AND q.scheduled_on <= ?2 AND a.status = 'active'
+         ORDER BY q.scheduled_on, a.name",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The account's planned QBR, if any.
 fn planned(conn: &Connection, account_id: i64) -> Result<Option<i64>> {
     Ok(conn

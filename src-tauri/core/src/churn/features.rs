@@ -74,30 +74,6 @@ fn flag(b: bool) -> f64 {
     f64::from(u8::from(b))
 }
 
-/// A short amount for sentences: "$436K", "€12.5K", "1,200 JPY".
-fn money(major: f64, currency: &str) -> String {
-    let symbol = match currency {
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        _ => "",
-    };
-    let (value, unit) = match major.abs() {
-        v if v >= 1e6 => (major / 1e6, "M"),
-        v if v >= 1e3 => (major / 1e3, "K"),
-        _ => (major, ""),
-    };
-    let number = if value.abs() >= 100.0 || value.fract().abs() < 0.05 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    };
-    if symbol.is_empty() {
-        format!("{number}{unit} {currency}")
-    } else {
-        format!("{symbol}{number}{unit}")
-    }
-}
 
 impl Feature {
     /// The feature's value for an account (None when the input is missing:
@@ -175,7 +151,7 @@ impl Feature {
         match self {
             Feature::ContractValue => format!(
                 "contract {}{}",
-                money(i.arr.unwrap_or_default(), &i.currency),
+                crate::currency::compact(i.arr.unwrap_or_default(), &i.currency),
                 among("among the book's smallest", "among the book's largest")
             ),
             Feature::Tenure => match i.tenure_days.unwrap_or_default() {
@@ -278,15 +254,3 @@ pub(super) fn cadence(i: &Inputs, settings: &Settings) -> i64 {
     i.tier.map(|t| settings.tiers.cadence_days(t)).unwrap_or(30)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_read_short_with_their_currency() {
-        assert_eq!(money(436_000.0, "USD"), "$436K");
-        assert_eq!(money(12_500.0, "EUR"), "€12.5K");
-        assert_eq!(money(1_200.0, "JPY"), "1.2K JPY");
-        assert_eq!(money(2_400_000.0, "GBP"), "£2.4M");
-    }
-}
