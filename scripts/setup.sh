@@ -15,7 +15,9 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 packages=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev)
 if [ "$want_tests" = 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 sqlite3)
+  # LibreOffice and poppler read the QBR decks back as independent readers.
+  packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 sqlite3 libreoffice-impress-nogui
+    fonts-crosextra-carlito poppler-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -228,7 +228,9 @@ pub fn find(conn: &Connection, text: &str) -> Result<i64> {
         let rows = stmt.query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
-    let mut found = matches("SELECT id, name FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 6")?;
+    let mut found = matches(
+        "SELECT id, name FROM accounts WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 6",
+    )?;
     if found.is_empty() {
         found = matches(
             "SELECT id, name FROM accounts WHERE instr(lower(name), lower(?1)) > 0 ORDER BY name, id LIMIT 6",
@@ -238,7 +240,11 @@ pub fn find(conn: &Connection, text: &str) -> Result<i64> {
         [] => Err(Error::NotFound(format!("No account is called \"{text}\"."))),
         [(id, _)] => Ok(*id),
         many => {
-            let names: Vec<String> = many.iter().take(5).map(|(id, n)| format!("{n} ({id})")).collect();
+            let names: Vec<String> = many
+                .iter()
+                .take(5)
+                .map(|(id, n)| format!("{n} ({id})"))
+                .collect();
             Err(Error::InvalidInput(format!(
                 "\"{text}\" matches more than one account: {}{}. Use the id or the whole name.",
                 names.join(", "),

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
+use rusqlite::OptionalExtension;
 use steward_core::error::{Error, Result};
 use steward_core::write::Write;
 use steward_core::{onboarding, plans, qbr};
@@ -97,20 +98,47 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
                 },
             )?;
             plans::achieve(w, m, value_day, "")?;
+            backdate(conn, "milestones", m, start)?;
         }
         let goal = rng.pick(GOALS);
+        // The plan was written some months ago (never before the contract):
+        // a deck as of a past day shows what was planned by then.
+        let planned_on = (today - Duration::days(rng.range(60, 240))).max(start);
+        // A goal about daily users is measured by the product's own usage,
+        // from where it stood when the plan was written; the customer's own
+        // measures (reports, tickets) have no figure in the book.
+        let (usage_metric, baseline, target) = if goal.1 == "daily active users" {
+            let (users, seats): (Option<f64>, Option<f64>) = conn
+                .query_row(
+                    "SELECT active_users, licensed_seats FROM usage_daily WHERE account_id = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
+                    rusqlite::params![id, planned_on],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((None, None));
+            let baseline = users.map(f64::round);
+            let target = seats.or(users.map(|u| u * 1.5)).map(|t| (t * 0.8).round());
+            (Some(plans::UsageMetric::ActiveUsers), baseline, target)
+        } else {
+            (
+                None,
+                Some(rng.range(5, 20) as f64),
+                Some(rng.range(40, 120) as f64),
+            )
+        };
         let objective = plans::add_objective(
             w,
             &plans::ObjectiveInput {
                 account_id: id,
                 title: goal.0.into(),
                 metric: Some(goal.1.into()),
-                usage_metric: Some(plans::UsageMetric::ActiveUsers),
-                baseline: Some(rng.range(5, 20) as f64),
-                target: Some(rng.range(40, 120) as f64),
+                usage_metric,
+                baseline,
+                target,
                 target_date: Some(today + Duration::days(rng.range(30, 200))),
             },
         )?;
+        backdate(conn, "objectives", objective, planned_on)?;
         for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
             let m = plans::add_milestone(
                 w,
@@ -127,7 +155,19 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
                 let on = today + Duration::days(offset + rng.range(-7, 3));
                 plans::achieve(w, m, on.min(today), "")?;
             }
+            backdate(conn, "milestones", m, planned_on)?;
         }
     }
+    Ok(())
+}
+
+/// Records a plan row as written on `on` (the core stamps the moment it is
+/// called, which for a generated history is "now").
+fn backdate(conn: &rusqlite::Connection, table: &str, id: i64, on: NaiveDate) -> Result<()> {
+    // `table` is one of this module's literals.
+    conn.execute(
+        &format!("UPDATE {table} SET created_at = ?2 WHERE id = ?1"),
+        rusqlite::params![id, format!("{on}T09:00:00+00:00")],
+    )?;
     Ok(())
 }

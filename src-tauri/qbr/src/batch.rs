@@ -49,17 +49,26 @@ pub fn file_name(account: &str, day: NaiveDate, extension: &str) -> String {
     name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     let name = name.trim_matches(|c: char| c == '.' || c == ' ');
     let name: String = name.chars().take(80).collect();
-    let name = if name.is_empty() { "Account".to_string() } else { name };
+    let name = if name.is_empty() {
+        "Account".to_string()
+    } else {
+        name
+    };
     format!("{name} QBR {day}.{extension}")
 }
 
 /// Writes `bytes` to `path` whole: into a temporary file beside it, then
 /// renamed over it, so a crash leaves the old file or the new one.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.part",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     ));
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))
@@ -79,7 +88,8 @@ pub fn write_decks(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<Report> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("Cannot create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("Cannot create {}", dir.display()), e))?;
     let mut report = Report::default();
     let total = accounts.len() as u64;
     for (k, (id, name)) in accounts.iter().enumerate() {
@@ -145,9 +155,18 @@ mod tests {
     #[test]
     fn file_names_are_safe_everywhere() {
         let d = NaiveDate::from_ymd_opt(2026, 12, 2).expect("day");
-        assert_eq!(file_name("Acme, Inc.", d, "pptx"), "Acme, Inc QBR 2026-12-02.pptx");
-        assert_eq!(file_name("R&D / EMEA: \"North\"", d, "pptx"), "R&D - EMEA- -North- QBR 2026-12-02.pptx");
+        assert_eq!(
+            file_name("Acme, Inc.", d, "pptx"),
+            "Acme, Inc QBR 2026-12-02.pptx"
+        );
+        assert_eq!(
+            file_name("R&D / EMEA: \"North\"", d, "pptx"),
+            "R&D - EMEA- -North- QBR 2026-12-02.pptx"
+        );
         assert_eq!(file_name("..", d, "md"), "Account QBR 2026-12-02.md");
-        assert_eq!(file_name("a\u{0}b\nc", d, "pptx"), "a b c QBR 2026-12-02.pptx");
+        assert_eq!(
+            file_name("a\u{0}b\nc", d, "pptx"),
+            "a b c QBR 2026-12-02.pptx"
+        );
     }
 }

@@ -13,7 +13,10 @@ fn paragraph_text(p: &Paragraph) -> String {
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
             out.push('\\');
         }
         if c == '\n' || c == '\r' {
@@ -34,7 +37,11 @@ pub fn markdown(deck: &Deck) -> String {
         let body: &[crate::slides::Placed] = match slide.kind {
             crate::slides::SlideKind::Title => &slide.items[1.min(slide.items.len())..],
             _ => {
-                let end = slide.items.len().saturating_sub(2).max(1.min(slide.items.len()));
+                let end = slide
+                    .items
+                    .len()
+                    .saturating_sub(2)
+                    .max(1.min(slide.items.len()));
                 &slide.items[1.min(slide.items.len())..end]
             }
         };
@@ -59,14 +66,30 @@ pub fn markdown(deck: &Deck) -> String {
                 }
                 Block::Table(t) => {
                     out.push('\n');
-                    let _ = writeln!(out, "| {} |", t.header.iter().map(|h| md(h)).collect::<Vec<_>>().join(" | "));
+                    let _ = writeln!(
+                        out,
+                        "| {} |",
+                        t.header
+                            .iter()
+                            .map(|h| md(h))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
                     let _ = writeln!(
                         out,
                         "|{}|",
-                        t.numeric.iter().map(|n| if *n { " ---: " } else { " --- " }).collect::<Vec<_>>().join("|")
+                        t.numeric
+                            .iter()
+                            .map(|n| if *n { " ---: " } else { " --- " })
+                            .collect::<Vec<_>>()
+                            .join("|")
                     );
                     for row in &t.rows {
-                        let _ = writeln!(out, "| {} |", row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | "));
+                        let _ = writeln!(
+                            out,
+                            "| {} |",
+                            row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ")
+                        );
                     }
                     out.push('\n');
                 }
@@ -79,7 +102,13 @@ pub fn markdown(deck: &Deck) -> String {
                         let cells: Vec<String> = c
                             .series
                             .iter()
-                            .map(|s| s.values.get(i).copied().flatten().map_or(String::new(), |v| crate::words::number(v, 1)))
+                            .map(|s| {
+                                s.values
+                                    .get(i)
+                                    .copied()
+                                    .flatten()
+                                    .map_or(String::new(), |v| crate::words::number(v, 1))
+                            })
                             .collect();
                         let _ = writeln!(out, "| {} | {} |", md(cat), cells.join(" | "));
                     }

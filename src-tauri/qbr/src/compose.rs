@@ -92,9 +92,17 @@ fn tile_row(x: f64, y: f64, w: f64, h: f64, n: usize) -> Vec<Area> {
         .collect()
 }
 
-fn table(area_: Area, header: &[&str], rows: Vec<Vec<String>>, numeric: &[bool], widths: &[f64]) -> Placed {
+fn table(
+    area_: Area,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    numeric: &[bool],
+    widths: &[f64],
+) -> Placed {
     let row_height = 26.0;
-    let fits = ((area_.h / row_height) as usize).saturating_sub(1).clamp(1, MAX_ROWS);
+    let fits = ((area_.h / row_height) as usize)
+        .saturating_sub(1)
+        .clamp(1, MAX_ROWS);
     let mut rows = rows;
     if rows.len() > fits {
         let more = rows.len() - (fits - 1);
@@ -176,10 +184,16 @@ fn usage_now_then(f: &Facts) -> Option<(f64, f64, Option<i64>)> {
 pub fn draft_summary(f: &Facts) -> String {
     let mut out = Vec::new();
     if let Some((now, then, seats)) = usage_now_then(f) {
-        let mut s = format!("{} active users a day in the last full week", number(now, 0));
+        let mut s = format!(
+            "{} active users a day in the last full week",
+            number(now, 0)
+        );
         if f.usage.len() > 1 {
             if let Some(c) = change(now, then) {
-                s.push_str(&format!(" ({c} since the week of {})", day_month(f.usage[0].start)));
+                s.push_str(&format!(
+                    " ({c} since the week of {})",
+                    day_month(f.usage[0].start)
+                ));
             }
         }
         if let Some(seats) = seats.filter(|s| *s > 0) {
@@ -234,7 +248,10 @@ pub fn deck(f: &Facts, choices: &Choices) -> Deck {
         }
         s.items.push(text(
             area(MARGIN, 500.0, BODY_W - 60.0, 22.0),
-            vec![line(format!("{} · {}", f.account, period_label), Tone::Muted)],
+            vec![line(
+                format!("{} · {}", f.account, period_label),
+                Tone::Muted,
+            )],
             9.0,
         ));
         s.items.push(text(
@@ -290,7 +307,11 @@ fn title_slide(f: &Facts) -> Slide {
     let mut items = vec![
         fitted(
             area(MARGIN + 20.0, 160.0, BODY_W - 40.0, 70.0),
-            vec![Paragraph::of(vec![Run::toned(f.account.clone(), Tone::Accent, true)])],
+            vec![Paragraph::of(vec![Run::toned(
+                f.account.clone(),
+                Tone::Accent,
+                true,
+            )])],
             40.0,
             24.0,
         ),
@@ -338,7 +359,12 @@ fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
             .map(|l| Paragraph::bullet(vec![Run::plain(l)]))
             .collect()
     };
-    let mut items = vec![fitted(area(MARGIN, BODY_TOP, 560.0, BODY_H), paragraphs, 18.0, 11.0)];
+    let mut items = vec![fitted(
+        area(MARGIN, BODY_TOP, 560.0, BODY_H),
+        paragraphs,
+        18.0,
+        11.0,
+    )];
     let tiles: Vec<Area> = (0..3)
         .map(|k| area(640.0, BODY_TOP + k as f64 * 124.0, 280.0, 108.0))
         .collect();
@@ -433,7 +459,15 @@ fn objectives_slide(f: &Facts) -> Option<Slide> {
         .collect();
     let mut items = vec![table(
         area(MARGIN, BODY_TOP, BODY_W, 300.0),
-        &["Objective", "Measure", "Baseline", "Target", "Now", "Progress", "By"],
+        &[
+            "Objective",
+            "Measure",
+            "Baseline",
+            "Target",
+            "Now",
+            "Progress",
+            "By",
+        ],
         rows,
         &[false, false, true, true, true, true, true],
         &[0.30, 0.18, 0.09, 0.09, 0.09, 0.10, 0.15],
@@ -459,13 +493,20 @@ fn milestones_slide(f: &Facts) -> Option<Slide> {
     let mut items = Vec::new();
     items.push(text(
         area(MARGIN, BODY_TOP, 540.0, 26.0),
-        vec![Paragraph::of(vec![Run::toned("Reached this period", Tone::Accent, true)])],
+        vec![Paragraph::of(vec![Run::toned(
+            "Reached this period",
+            Tone::Accent,
+            true,
+        )])],
         14.0,
     ));
     if f.achieved.is_empty() {
         items.push(text(
             area(MARGIN, BODY_TOP + 30.0, 540.0, 40.0),
-            vec![line("No milestone was reached in this period.", Tone::Muted)],
+            vec![line(
+                "No milestone was reached in this period.",
+                Tone::Muted,
+            )],
             14.0,
         ));
     } else {
@@ -494,7 +535,10 @@ fn milestones_slide(f: &Facts) -> Option<Slide> {
         14.0,
     ));
     let paragraphs: Vec<Paragraph> = if next.is_empty() {
-        vec![line("No open milestone: plan the next ones together.", Tone::Muted)]
+        vec![line(
+            "No open milestone: plan the next ones together.",
+            Tone::Muted,
+        )]
     } else {
         next.iter()
             .map(|m| {
@@ -503,7 +547,11 @@ fn milestones_slide(f: &Facts) -> Option<Slide> {
                     let late = d < f.day;
                     runs.push(Run::toned(
                         format!(" · {}{}", if late { "was due " } else { "by " }, date(d)),
-                        if late || m.at_risk { Tone::Bad } else { Tone::Muted },
+                        if late || m.at_risk {
+                            Tone::Bad
+                        } else {
+                            Tone::Muted
+                        },
                         false,
                     ));
                 }
@@ -511,7 +559,12 @@ fn milestones_slide(f: &Facts) -> Option<Slide> {
             })
             .collect()
     };
-    items.push(fitted(area(610.0, BODY_TOP + 30.0, 310.0, BODY_H - 30.0), paragraphs, 14.0, 10.0));
+    items.push(fitted(
+        area(610.0, BODY_TOP + 30.0, 310.0, BODY_H - 30.0),
+        paragraphs,
+        14.0,
+        10.0,
+    ));
     Some(titled(SlideKind::Milestones, "Milestones", items))
 }
 
@@ -525,7 +578,11 @@ fn usage_slide(f: &Facts) -> Option<Slide> {
     let has_seats = f.usage.iter().any(|w| w.seats.is_some());
     let mut series = vec![Series {
         name: "Active users a day (weekly average)".into(),
-        values: f.usage.iter().map(|w| Some((w.active_users * 10.0).round() / 10.0)).collect(),
+        values: f
+            .usage
+            .iter()
+            .map(|w| Some((w.active_users * 10.0).round() / 10.0))
+            .collect(),
         tone: Tone::Accent,
         dashed: false,
     }];
@@ -566,7 +623,11 @@ fn usage_slide(f: &Facts) -> Option<Slide> {
             tiles[1],
             "Seats in use",
             format!("{pct}%"),
-            Some(format!("{} of {} seats", number(now, 0), number(s as f64, 0))),
+            Some(format!(
+                "{} of {} seats",
+                number(now, 0),
+                number(s as f64, 0)
+            )),
             if pct >= 70 { Tone::Good } else { Tone::Normal },
         ));
     }
@@ -609,7 +670,10 @@ fn health_slide(f: &Facts) -> Option<Slide> {
     } else {
         items.push(text(
             area(MARGIN, BODY_TOP, 520.0, 60.0),
-            vec![line("Scores for fewer than two weeks of this period: no trend to draw yet.", Tone::Muted)],
+            vec![line(
+                "Scores for fewer than two weeks of this period: no trend to draw yet.",
+                Tone::Muted,
+            )],
             14.0,
         ));
     }
@@ -627,7 +691,8 @@ fn health_slide(f: &Facts) -> Option<Slide> {
         .iter()
         .filter(|c| c.component != Component::Sentiment)
         .map(|c| {
-            let before = then.and_then(|t| t.components.iter().find(|x| x.component == c.component));
+            let before =
+                then.and_then(|t| t.components.iter().find(|x| x.component == c.component));
             let delta = before.map(|b| (c.score - b.score).round() as i64);
             (
                 delta.map_or(-1, i64::abs),
@@ -660,20 +725,41 @@ fn support_slide(f: &Facts) -> Option<Slide> {
     }
     let tiles = tile_row(MARGIN, BODY_TOP, BODY_W, 100.0, 4);
     let mut items = vec![
-        kpi(tiles[0], "Tickets opened", number(s.opened as f64, 0), Some("this period".into()), Tone::Normal),
-        kpi(tiles[1], "Tickets solved", number(s.solved as f64, 0), Some(format!("{} still open", s.open)), Tone::Normal),
+        kpi(
+            tiles[0],
+            "Tickets opened",
+            number(s.opened as f64, 0),
+            Some("this period".into()),
+            Tone::Normal,
+        ),
+        kpi(
+            tiles[1],
+            "Tickets solved",
+            number(s.solved as f64, 0),
+            Some(format!("{} still open", s.open)),
+            Tone::Normal,
+        ),
         kpi(
             tiles[2],
             "Median time to resolve",
             s.median_hours.map_or("—".into(), duration_hours),
-            Some(if s.median_hours.is_some() { "tickets solved this period".into() } else { "none solved this period".into() }),
+            Some(if s.median_hours.is_some() {
+                "tickets solved this period".into()
+            } else {
+                "none solved this period".into()
+            }),
             Tone::Normal,
         ),
         kpi(
             tiles[3],
             "Support CSAT",
-            s.csat.map_or("—".into(), |c| format!("{} / 5", number(c, 1))),
-            Some(if s.csat_count > 0 { format!("{} ratings", s.csat_count) } else { "no ratings this period".into() }),
+            s.csat
+                .map_or("—".into(), |c| format!("{} / 5", number(c, 1))),
+            Some(if s.csat_count > 0 {
+                format!("{} ratings", s.csat_count)
+            } else {
+                "no ratings this period".into()
+            }),
             Tone::Normal,
         ),
     ];
@@ -686,7 +772,11 @@ fn support_slide(f: &Facts) -> Option<Slide> {
     } else {
         items.push(text(
             area(MARGIN, BODY_TOP + 118.0, BODY_W, 26.0),
-            vec![Paragraph::of(vec![Run::toned("Open escalations", Tone::Accent, true)])],
+            vec![Paragraph::of(vec![Run::toned(
+                "Open escalations",
+                Tone::Accent,
+                true,
+            )])],
             14.0,
         ));
         let rows = s
@@ -721,7 +811,13 @@ fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
             "NPS",
             nps.to_string(),
             Some(format!("{} answers this period", v.nps_count)),
-            if nps >= 30 { Tone::Good } else if nps < 0 { Tone::Bad } else { Tone::Normal },
+            if nps >= 30 {
+                Tone::Good
+            } else if nps < 0 {
+                Tone::Bad
+            } else {
+                Tone::Normal
+            },
         ));
         k += 1;
     }
@@ -739,14 +835,27 @@ fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
         None => v.verbatims.iter().take(4).collect(),
     };
     let quotes: Vec<Paragraph> = if picked.is_empty() {
-        vec![line("No comments came with this period's answers.", Tone::Muted)]
+        vec![line(
+            "No comments came with this period's answers.",
+            Tone::Muted,
+        )]
     } else {
         picked
             .iter()
             .flat_map(|q| {
                 let who = match &q.who {
-                    Some(w) => format!("{w}, {} {} · {}", q.kind.to_uppercase(), q.score, day_month(q.on)),
-                    None => format!("{} {} · {}", q.kind.to_uppercase(), q.score, day_month(q.on)),
+                    Some(w) => format!(
+                        "{w}, {} {} · {}",
+                        q.kind.to_uppercase(),
+                        q.score,
+                        day_month(q.on)
+                    ),
+                    None => format!(
+                        "{} {} · {}",
+                        q.kind.to_uppercase(),
+                        q.score,
+                        day_month(q.on)
+                    ),
                 };
                 [
                     Paragraph::of(vec![Run::plain(format!("“{}”", clip(&q.comment, 400)))]),
@@ -755,7 +864,12 @@ fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
             })
             .collect()
     };
-    items.push(fitted(area(310.0, BODY_TOP, 610.0, BODY_H), quotes, 16.0, 10.0));
+    items.push(fitted(
+        area(310.0, BODY_TOP, 610.0, BODY_H),
+        quotes,
+        16.0,
+        10.0,
+    ));
     Some(titled(SlideKind::Voice, "Voice of the customer", items))
 }
 
@@ -830,27 +944,50 @@ fn next_slide(f: &Facts) -> Option<Slide> {
     }
     items.push(text(
         area(MARGIN, BODY_TOP, 430.0, 26.0),
-        vec![Paragraph::of(vec![Run::toned("Milestones", Tone::Accent, true)])],
+        vec![Paragraph::of(vec![Run::toned(
+            "Milestones",
+            Tone::Accent,
+            true,
+        )])],
         14.0,
     ));
     if paragraphs.is_empty() {
-        paragraphs.push(line("None planned yet: propose them in this review.", Tone::Muted));
+        paragraphs.push(line(
+            "None planned yet: propose them in this review.",
+            Tone::Muted,
+        ));
     }
-    items.push(fitted(area(MARGIN, BODY_TOP + 30.0, 430.0, BODY_H - 30.0), paragraphs, 16.0, 10.0));
+    items.push(fitted(
+        area(MARGIN, BODY_TOP + 30.0, 430.0, BODY_H - 30.0),
+        paragraphs,
+        16.0,
+        10.0,
+    ));
     items.push(text(
         area(500.0, BODY_TOP, 420.0, 26.0),
-        vec![Paragraph::of(vec![Run::toned("Objectives due", Tone::Accent, true)])],
+        vec![Paragraph::of(vec![Run::toned(
+            "Objectives due",
+            Tone::Accent,
+            true,
+        )])],
         14.0,
     ));
     let goals: Vec<Paragraph> = if objectives.is_empty() {
-        vec![line("No objective falls due in the next quarter.", Tone::Muted)]
+        vec![line(
+            "No objective falls due in the next quarter.",
+            Tone::Muted,
+        )]
     } else {
         objectives
             .iter()
             .map(|o| {
                 let mut runs = vec![Run::plain(o.title.clone())];
                 if let Some(t) = o.target {
-                    runs.push(Run::toned(format!(" · target {}", number(t, 1)), Tone::Muted, false));
+                    runs.push(Run::toned(
+                        format!(" · target {}", number(t, 1)),
+                        Tone::Muted,
+                        false,
+                    ));
                 }
                 if let Some(d) = o.target_date {
                     runs.push(Run::toned(format!(" by {}", date(d)), Tone::Muted, false));
@@ -859,8 +996,17 @@ fn next_slide(f: &Facts) -> Option<Slide> {
             })
             .collect()
     };
-    items.push(fitted(area(500.0, BODY_TOP + 30.0, 420.0, BODY_H - 30.0), goals, 16.0, 10.0));
-    Some(titled(SlideKind::NextQuarter, "Plan for next quarter", items))
+    items.push(fitted(
+        area(500.0, BODY_TOP + 30.0, 420.0, BODY_H - 30.0),
+        goals,
+        16.0,
+        10.0,
+    ));
+    Some(titled(
+        SlideKind::NextQuarter,
+        "Plan for next quarter",
+        items,
+    ))
 }
 
 fn renewal_slide(f: &Facts) -> Option<Slide> {
@@ -881,10 +1027,18 @@ fn renewal_slide(f: &Facts) -> Option<Slide> {
         k += 1;
     }
     if let Some(a) = f.arr.filter(|a| *a > 0.0) {
-        items.push(kpi(tiles[k], "Annual contract value", money(f, a), None, Tone::Normal));
+        items.push(kpi(
+            tiles[k],
+            "Annual contract value",
+            money(f, a),
+            None,
+            Tone::Normal,
+        ));
         k += 1;
     }
-    if let Some((now, _, Some(seats))) = usage_now_then(f).filter(|(_, _, s)| s.is_some_and(|s| s > 0)) {
+    if let Some((now, _, Some(seats))) =
+        usage_now_then(f).filter(|(_, _, s)| s.is_some_and(|s| s > 0))
+    {
         let pct = (now / seats as f64 * 100.0).round() as i64;
         items.push(kpi(
             tiles[k],
@@ -895,7 +1049,10 @@ fn renewal_slide(f: &Facts) -> Option<Slide> {
         ));
         k += 1;
         let room = if pct >= 85 {
-            ("At capacity".to_string(), Some("more seats would let more teams in".to_string()))
+            (
+                "At capacity".to_string(),
+                Some("more seats would let more teams in".to_string()),
+            )
         } else {
             (
                 format!("{} seats", number((seats as f64 - now).max(0.0), 0)),

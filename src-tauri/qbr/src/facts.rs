@@ -305,12 +305,7 @@ fn timestamp(text: &str) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f"))
         .ok()
-        .or_else(|| {
-            t.get(..10)?
-                .parse::<NaiveDate>()
-                .ok()?
-                .and_hms_opt(0, 0, 0)
-        })
+        .or_else(|| t.get(..10)?.parse::<NaiveDate>().ok()?.and_hms_opt(0, 0, 0))
 }
 
 fn median(sorted: &[f64]) -> Option<f64> {
@@ -343,7 +338,10 @@ fn voice(conn: &Connection, id: i64, from: NaiveDate, day: NaiveDate) -> Result<
             v.csat_count += 1;
             csat_sum += score;
         }
-        if let Some(comment) = r.get::<_, Option<String>>(2)?.filter(|c| !c.trim().is_empty()) {
+        if let Some(comment) = r
+            .get::<_, Option<String>>(2)?
+            .filter(|c| !c.trim().is_empty())
+        {
             v.verbatims.push(Verbatim {
                 kind,
                 score,

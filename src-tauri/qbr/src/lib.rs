@@ -22,7 +22,12 @@ pub use compose::Choices;
 pub use slides::Deck;
 
 /// The deck for one account as of `day`.
-pub fn build(conn: &Connection, account_id: i64, day: NaiveDate, choices: &Choices) -> Result<Deck> {
+pub fn build(
+    conn: &Connection,
+    account_id: i64,
+    day: NaiveDate,
+    choices: &Choices,
+) -> Result<Deck> {
     let facts = facts::read(conn, account_id, day)?;
     Ok(compose::deck(&facts, choices))
 }

@@ -230,7 +230,13 @@ pub fn fit(mut paragraphs: Vec<Paragraph>, area: Area, size: f64, min_size: f64)
     }
     let s = s.max(min_size);
     if text_height(&paragraphs, area.w, s) <= area.h {
-        return (Text { paragraphs, size: s }, false);
+        return (
+            Text {
+                paragraphs,
+                size: s,
+            },
+            false,
+        );
     }
     while paragraphs.len() > 1 && text_height(&paragraphs, area.w, s) > area.h {
         paragraphs.pop();
@@ -265,7 +271,13 @@ pub fn fit(mut paragraphs: Vec<Paragraph>, area: Area, size: f64, min_size: f64)
     } else {
         paragraphs.push(Paragraph::of(vec![Run::plain("…")]));
     }
-    (Text { paragraphs, size: s }, true)
+    (
+        Text {
+            paragraphs,
+            size: s,
+        },
+        true,
+    )
 }
 
 #[cfg(test)]

@@ -84,7 +84,10 @@ mod tests {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
         assert_eq!(date(d(2026, 12, 2)), "Dec 2, 2026");
         assert_eq!(period(d(2026, 9, 2), d(2026, 12, 2)), "Sep 2 – Dec 2, 2026");
-        assert_eq!(period(d(2025, 11, 20), d(2026, 2, 1)), "Nov 20, 2025 – Feb 1, 2026");
+        assert_eq!(
+            period(d(2025, 11, 20), d(2026, 2, 1)),
+            "Nov 20, 2025 – Feb 1, 2026"
+        );
         assert_eq!(number(1234.54, 1), "1,234.5");
         assert_eq!(number(1234.0, 1), "1,234");
         assert_eq!(number(0.25, 2), "0.25");

@@ -74,7 +74,6 @@ fn flag(b: bool) -> f64 {
     f64::from(u8::from(b))
 }
 
-
 impl Feature {
     /// The feature's value for an account (None when the input is missing:
     /// the model then uses the book's mean, which adds nothing to the score).
@@ -253,4 +252,3 @@ impl Feature {
 pub(super) fn cadence(i: &Inputs, settings: &Settings) -> i64 {
     i.tier.map(|t| settings.tiers.cadence_days(t)).unwrap_or(30)
 }
-

@@ -68,7 +68,11 @@ pub fn chart_xml(chart: &Chart, colors: &Colors) -> String {
         );
         match chart.kind {
             ChartKind::Line => {
-                let dash = if s.dashed { r#"<a:prstDash val="dash"/>"# } else { "" };
+                let dash = if s.dashed {
+                    r#"<a:prstDash val="dash"/>"#
+                } else {
+                    ""
+                };
                 let _ = write!(
                     x,
                     r#"<c:spPr><a:ln w="28575" cap="rnd"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>{dash}<a:round/></a:ln></c:spPr><c:marker><c:symbol val="none"/></c:marker>"#
@@ -145,7 +149,10 @@ pub fn workbook(chart: &Chart) -> Result<Vec<u8>> {
     let mut sheet = String::with_capacity(4096);
     sheet.push_str(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
     let inline = |cell: &str, text: &str| {
-        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{}</t></is></c>"#, run_text(text))
+        format!(
+            r#"<c r="{cell}" t="inlineStr"><is><t>{}</t></is></c>"#,
+            run_text(text)
+        )
     };
     sheet.push_str(r#"<row r="1">"#);
     for (k, s) in chart.series.iter().enumerate() {
@@ -157,7 +164,12 @@ pub fn workbook(chart: &Chart) -> Result<Vec<u8>> {
         let _ = write!(sheet, r#"<row r="{r}">{}"#, inline(&format!("A{r}"), c));
         for (k, s) in chart.series.iter().enumerate() {
             if let Some(Some(v)) = s.values.get(i) {
-                let _ = write!(sheet, r#"<c r="{}{r}"><v>{}</v></c>"#, column(k + 1), number(*v));
+                let _ = write!(
+                    sheet,
+                    r#"<c r="{}{r}"><v>{}</v></c>"#,
+                    column(k + 1),
+                    number(*v)
+                );
             }
         }
         sheet.push_str("</row>");

@@ -116,8 +116,8 @@ pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec
             r#"<Relationship Id="rId1" Type="{REL}/slideLayout" Target="../slideLayouts/slideLayout1.xml"/>"#
         )];
         let mut shapes = String::new();
-        let mut id = 2u32;
-        for placed in &slide.items {
+        // Shape id 1 is the slide's own group.
+        for (id, placed) in (2u32..).zip(&slide.items) {
             match &placed.block {
                 Block::Text(t) => shapes.push_str(&text_box(id, placed.area, t, colors)),
                 Block::Kpi(kpi) => shapes.push_str(&kpi_tile(id, placed.area, kpi, colors)),
@@ -129,7 +129,10 @@ pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec
                         r#"<Relationship Id="{rid}" Type="{REL}/chart" Target="../charts/chart{charts}.xml"/>"#
                     ));
                     shapes.push_str(&chart_frame(id, placed.area, &rid));
-                    zip.add(&format!("ppt/charts/chart{charts}.xml"), &chart::chart_xml(c, colors))?;
+                    zip.add(
+                        &format!("ppt/charts/chart{charts}.xml"),
+                        &chart::chart_xml(c, colors),
+                    )?;
                     zip.add(
                         &format!("ppt/charts/_rels/chart{charts}.xml.rels"),
                         &format!(
@@ -147,7 +150,6 @@ pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec
                     );
                 }
             }
-            id += 1;
         }
         let xml = format!(
             r#"{XML_HEAD}<p:sld xmlns:a="{A_NS}" xmlns:r="{R_NS}" xmlns:p="{P_NS}"><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>{shapes}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"#
@@ -223,7 +225,9 @@ pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec
     )?;
     zip.add(
         "ppt/presProps.xml",
-        &format!(r#"{XML_HEAD}<p:presentationPr xmlns:a="{A_NS}" xmlns:r="{R_NS}" xmlns:p="{P_NS}"/>"#),
+        &format!(
+            r#"{XML_HEAD}<p:presentationPr xmlns:a="{A_NS}" xmlns:r="{R_NS}" xmlns:p="{P_NS}"/>"#
+        ),
     )?;
     zip.add(
         "ppt/viewProps.xml",
@@ -287,7 +291,9 @@ fn content_types(overrides: &str) -> String {
 fn theme(colors: &Colors) -> String {
     let fills = r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#;
     let line = |w: u32| {
-        format!(r#"<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>"#)
+        format!(
+            r#"<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>"#
+        )
     };
     let effect = "<a:effectStyle><a:effectLst/></a:effectStyle>";
     format!(
@@ -335,7 +341,11 @@ fn paragraphs(ps: &[Paragraph], size: f64, colors: &Colors, align: Option<&str>)
         } else {
             "<a:buNone/>"
         };
-        let _ = write!(x, r#"<a:p><a:pPr{attrs}><a:spcBef><a:spcPts val="{}"/></a:spcBef>{bullet}</a:pPr>"#, (size * 30.0).round() as i64);
+        let _ = write!(
+            x,
+            r#"<a:p><a:pPr{attrs}><a:spcBef><a:spcPts val="{}"/></a:spcBef>{bullet}</a:pPr>"#,
+            (size * 30.0).round() as i64
+        );
         for r in &p.runs {
             let b = if r.bold { r#" b="1""# } else { "" };
             let _ = write!(
@@ -345,7 +355,10 @@ fn paragraphs(ps: &[Paragraph], size: f64, colors: &Colors, align: Option<&str>)
                 text = run_text(&r.text)
             );
         }
-        let _ = write!(x, r#"<a:endParaRPr lang="en-US" sz="{sz}" dirty="0"/></a:p>"#);
+        let _ = write!(
+            x,
+            r#"<a:endParaRPr lang="en-US" sz="{sz}" dirty="0"/></a:p>"#
+        );
     }
     if ps.is_empty() {
         x.push_str("<a:p><a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p>");
@@ -402,14 +415,21 @@ fn table(id: u32, area: Area, t: &Table, colors: &Colors) -> String {
     let h = emu(t.row_height);
     let cell = |text: &str, header: bool, numeric: bool| {
         let algn = if numeric { r#" algn="r""# } else { "" };
-        let rtl = if right_to_left(text) { r#" rtl="1""# } else { "" };
+        let rtl = if right_to_left(text) {
+            r#" rtl="1""#
+        } else {
+            ""
+        };
         let (b, color) = if header {
             (r#" b="1""#, colors.muted.as_str())
         } else {
             ("", colors.text.as_str())
         };
         let fill = if header {
-            format!(r#"<a:solidFill><a:srgbClr val="{}"/></a:solidFill>"#, colors.tile)
+            format!(
+                r#"<a:solidFill><a:srgbClr val="{}"/></a:solidFill>"#,
+                colors.tile
+            )
         } else {
             "<a:noFill/>".to_string()
         };
@@ -422,14 +442,22 @@ fn table(id: u32, area: Area, t: &Table, colors: &Colors) -> String {
     let mut rows = String::new();
     let _ = write!(rows, r#"<a:tr h="{h}">"#);
     for (k, head) in t.header.iter().enumerate() {
-        rows.push_str(&cell(head, true, t.numeric.get(k).copied().unwrap_or(false)));
+        rows.push_str(&cell(
+            head,
+            true,
+            t.numeric.get(k).copied().unwrap_or(false),
+        ));
     }
     rows.push_str("</a:tr>");
     for row in &t.rows {
         let _ = write!(rows, r#"<a:tr h="{h}">"#);
         for k in 0..cols {
             let text = row.get(k).map_or("", String::as_str);
-            rows.push_str(&cell(text, false, t.numeric.get(k).copied().unwrap_or(false)));
+            rows.push_str(&cell(
+                text,
+                false,
+                t.numeric.get(k).copied().unwrap_or(false),
+            ));
         }
         rows.push_str("</a:tr>");
     }

@@ -26,7 +26,13 @@ pub fn escape(text: &str) -> String {
 pub fn run_text(text: &str) -> String {
     let flat: String = text
         .chars()
-        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     escape(&flat)
 }
@@ -36,9 +42,7 @@ pub fn run_text(text: &str) -> String {
 pub fn right_to_left(text: &str) -> bool {
     text.chars()
         .find(|c| c.is_alphabetic())
-        .is_some_and(|c| {
-            matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
-        })
+        .is_some_and(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
 }
 
 /// Points to English Metric Units (12,700 per point).
