@@ -11,6 +11,7 @@ use steward_core::{
     write,
 };
 use steward_demo as demo;
+use steward_qbr::{batch as qbr_batch, prep as qbr_prep, slides};
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),+ $(,)?) => {
@@ -54,9 +55,14 @@ fn generate() -> String {
         onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
         postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,
         write::Changes,
+        slides::SlideKind, slides::Area, slides::Tone, slides::Run, slides::Paragraph, slides::Text,
+        slides::Kpi, slides::Table, slides::ChartKind, slides::Series, slides::Chart, slides::Block,
+        slides::Placed, slides::Slide, slides::Deck,
+        qbr_prep::DeckChoices, qbr_prep::Quote, qbr_prep::DeckView, qbr_prep::DeckFormat, qbr_prep::DeckFile,
+        qbr_batch::Written, qbr_batch::Skipped, qbr_batch::Report,
     );
     let mut out = String::from(
-        "// Generated from the Rust types in src-tauri/core and src-tauri/demo by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
+        "// Generated from the Rust types in src-tauri/core, src-tauri/demo and src-tauri/qbr by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
     );
     for decl in decls {
         out.push_str(&decl);

@@ -20,6 +20,9 @@ pub struct Qbr {
     pub scheduled_on: NaiveDate,
     pub held_on: Option<NaiveDate>,
     pub note: Option<String>,
+    /// The last deck file written for this QBR, and when (UTC).
+    pub deck_file: Option<String>,
+    pub deck_written_at: Option<String>,
 }
 
 /// An account's QBR calendar: the planned one, the last one held, and how
@@ -38,6 +41,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Qbr> {
         scheduled_on: r.get(1)?,
         held_on: r.get(2)?,
         note: r.get(3)?,
+        deck_file: r.get(4)?,
+        deck_written_at: r.get(5)?,
     })
 }
 
@@ -59,6 +64,37 @@ pub fn planned_between(
     )?;
     let rows = stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The planned QBR's deck choices as the deck module stored them (JSON).
+pub fn deck_choices(conn: &Connection, account_id: i64) -> Result<Option<(i64, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, deck FROM qbrs WHERE account_id = ?1 AND held_on IS NULL")?
+        .query_row([account_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Keeps the deck choices (JSON) with the account's planned QBR. Without a
+/// planned QBR there is nothing to keep them with: plan one first.
+pub fn save_deck_choices(w: &Write<'_>, account_id: i64, json: &str) -> Result<i64> {
+    let conn = w.conn();
+    require_live(conn, account_id)?;
+    let id = planned(conn, account_id)?.ok_or_else(|| {
+        Error::invalid("Plan the QBR first: the deck's choices are kept with the planned QBR.")
+    })?;
+    conn.execute("UPDATE qbrs SET deck = ?2 WHERE id = ?1", params![id, json])?;
+    Ok(id)
+}
+
+/// Records the file a deck was last written to, on the planned QBR (if any).
+pub fn record_deck_file(w: &Write<'_>, account_id: i64, path: &str) -> Result<()> {
+    if let Some(id) = planned(w.conn(), account_id)? {
+        w.conn().execute(
+            "UPDATE qbrs SET deck_file = ?2, deck_written_at = ?3 WHERE id = ?1",
+            params![id, path, Utc::now().to_rfc3339()],
+        )?;
+    }
+    Ok(())
 }
 
 /// The account's planned QBR, if any.
@@ -171,13 +207,13 @@ pub fn cancel(w: &Write<'_>, account_id: i64) -> Result<()> {
 pub fn plan(conn: &Connection, account_id: i64) -> Result<QbrPlan> {
     let next = conn
         .prepare_cached(
-            "SELECT id, scheduled_on, held_on, note FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
+            "SELECT id, scheduled_on, held_on, note, deck_file, deck_written_at FROM qbrs WHERE account_id = ?1 AND held_on IS NULL",
         )?
         .query_row([account_id], row)
         .optional()?;
     let last_held = conn
         .prepare_cached(
-            "SELECT id, scheduled_on, held_on, note FROM qbrs
+            "SELECT id, scheduled_on, held_on, note, deck_file, deck_written_at FROM qbrs
              WHERE account_id = ?1 AND held_on IS NOT NULL ORDER BY held_on DESC, id DESC LIMIT 1",
         )?
         .query_row([account_id], row)

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_qbrs.sql")),
     (5, include_str!("../migrations/0005_demo_truth_out.sql")),
     (6, include_str!("../migrations/0006_history.sql")),
+    (7, include_str!("../migrations/0007_qbr_decks.sql")),
 ];
 
 /// The schema version this build writes.

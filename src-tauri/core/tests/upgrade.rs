@@ -122,3 +122,8 @@ fn a_schema_5_portfolio_opens_with_every_row_and_history_begins() {
 fn a_schema_6_portfolio_opens_with_every_row() {
     opens_with_every_row(6);
 }
+
+#[test]
+fn a_schema_7_portfolio_opens_with_every_row() {
+    opens_with_every_row(7);
+}

@@ -2,32 +2,37 @@
 //! whole or not at all (a temporary file renamed into place), with progress,
 //! Cancel, and a report of what was skipped and why.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
 
 use steward_core::error::{Error, Result};
 use steward_core::progress::{CancelToken, Progress, ProgressSink};
 
 use crate::slides::SlideKind;
-use crate::{build, pptx, Choices};
+use crate::{build, pptx};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Written {
+    #[ts(type = "number")]
+    pub account_id: i64,
     pub account: String,
-    pub path: PathBuf,
-    pub bytes: usize,
-    pub slides: usize,
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub slides: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Skipped {
     pub account: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct Report {
     pub written: Vec<Written>,
     pub skipped: Vec<Skipped>,
@@ -78,7 +83,8 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
         })
 }
 
-/// One deck per (account id, name) as of `day` into `dir`.
+/// One deck per (account id, name) as of `day` into `dir`, each with the
+/// choices kept with its planned QBR.
 pub fn write_decks(
     conn: &Connection,
     accounts: &[(i64, String)],
@@ -102,7 +108,9 @@ pub fn write_decks(
             done: k as u64,
             total: Some(total),
         });
-        let deck = match build(conn, *id, day, &Choices::default()) {
+        // The choices kept with the QBR, if the CSM prepared it.
+        let kept = crate::prep::saved(conn, *id)?.unwrap_or_default();
+        let deck = match build(conn, *id, kept.as_of.unwrap_or(day), &kept.compose()) {
             Ok(d) => d,
             Err(e) => {
                 report.skipped.push(Skipped {
@@ -129,10 +137,11 @@ pub fn write_decks(
         let bytes = pptx(&deck, accent, Utc::now())?;
         match write_whole(&path, &bytes) {
             Ok(()) => report.written.push(Written {
+                account_id: *id,
                 account: name.clone(),
-                path,
-                bytes: bytes.len(),
-                slides: deck.slides.len(),
+                path: path.display().to_string(),
+                bytes: bytes.len() as u64,
+                slides: deck.slides.len() as u32,
             }),
             Err(e) => report.skipped.push(Skipped {
                 account: name.clone(),

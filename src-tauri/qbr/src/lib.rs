@@ -10,6 +10,7 @@ pub mod brief;
 pub mod compose;
 pub mod facts;
 pub mod pptx;
+pub mod prep;
 pub mod slides;
 pub mod words;
 
@@ -35,4 +36,19 @@ pub fn build(
 /// The deck as .pptx bytes in the given accent colour (hex, e.g. "0F766E").
 pub fn pptx(deck: &Deck, accent: &str, created: DateTime<Utc>) -> Result<Vec<u8>> {
     pptx::write(deck, &pptx::Colors::with_accent(accent), created)
+}
+
+/// Steward's own accent, until the CSM's branding sets another.
+pub const DEFAULT_ACCENT: &str = "0F766E";
+
+/// The deck accent the CSM chose (six hex digits), or Steward's.
+pub fn accent(conn: &Connection) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = 'qbr_accent'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .filter(|v| v.len() == 6 && v.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| DEFAULT_ACCENT.to_string()))
 }

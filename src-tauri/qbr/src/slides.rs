@@ -3,7 +3,7 @@
 //! PowerPoint file and the text brief show the same words in the same
 //! places. Renderers only translate; they never lay out or shorten text.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Slide width and height in points (13.333 × 7.5 inches, 16:9).
@@ -20,7 +20,7 @@ pub struct Deck {
 }
 
 /// What a slide is about; the CSM picks and orders slides by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SlideKind {
     Title,

@@ -644,7 +644,7 @@ fn an_account_with_nothing_recorded_gets_a_plain_deck_and_is_skipped_in_a_batch(
     )
     .expect("batch");
     assert_eq!(report.written.len(), 1);
-    assert!(report.written[0].path.exists());
+    assert!(std::path::Path::new(&report.written[0].path).exists());
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].account, "Empty Co");
     assert!(report.skipped[0].reason.contains("nothing recorded"));

@@ -38,6 +38,11 @@ import type {
   Postmortem,
   ReasonSummary,
   PortfolioMetrics,
+  DeckChoices,
+  DeckView,
+  DeckFormat,
+  DeckFile,
+  Report as DeckBatchReport,
 } from './bindings';
 
 
@@ -132,4 +137,12 @@ export const api = {
     call<number>('calendar_export', { path, accountId }),
   savePostmortem: (postmortem: Postmortem) => call<void>('postmortem_save', { postmortem }),
   churnReasons: () => call<ReasonSummary>('churn_reasons'),
+  qbrDeck: (accountId: number, choices: DeckChoices) => call<DeckView>('qbr_deck', { accountId, choices }),
+  saveQbrDeck: (accountId: number, choices: DeckChoices) => call<void>('qbr_deck_save', { accountId, choices }),
+  exportQbrDeck: (accountId: number, choices: DeckChoices, folder: string, format: DeckFormat) =>
+    call<DeckFile>('qbr_deck_export', { accountId, choices, folder, format }),
+  qbrFolder: () => call<string>('qbr_folder'),
+  qbrBatch: (days: number, folder: string, job: number, onProgress: (p: Progress) => void) =>
+    call<DeckBatchReport>('qbr_batch', { days, folder, job, onProgress: channel(onProgress) }),
+  qbrBatchCancel: (job: number) => call<void>('qbr_batch_cancel', { job }),
 };

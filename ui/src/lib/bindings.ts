@@ -1,4 +1,4 @@
-// Generated from the Rust types in src-tauri/core and src-tauri/demo by `cargo test -p steward-app bindings`.
+// Generated from the Rust types in src-tauri/core, src-tauri/demo and src-tauri/qbr by `cargo test -p steward-app bindings`.
 // Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.
 
 export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "database_damaged" | "storage" | "io" | "cancelled" | "internal";
@@ -696,7 +696,11 @@ export type MilestoneInput = { account_id: number, objective_id: number | null, 
 
 export type Milestone = { id: number, objective_id: number | null, title: string, target_date: string | null, achieved_on: string | null, status: MilestoneStatus, evidence: string | null, first_value: boolean, for_qbr: boolean, };
 
-export type Qbr = { id: number, scheduled_on: string, held_on: string | null, note: string | null, };
+export type Qbr = { id: number, scheduled_on: string, held_on: string | null, note: string | null, 
+/**
+ * The last deck file written for this QBR, and when (UTC).
+ */
+deck_file: string | null, deck_written_at: string | null, };
 
 export type QbrPlan = { next: Qbr | null, last_held: Qbr | null, milestones_to_report: number, };
 
@@ -761,3 +765,109 @@ accounts: number[],
  * The whole book was reassessed (settings, an import, a new day).
  */
 book: boolean, };
+
+export type SlideKind = "title" | "summary" | "objectives" | "milestones" | "usage" | "health" | "support" | "voice" | "renewal" | "risks" | "next_quarter";
+
+export type Area = { x: number, y: number, w: number, h: number, };
+
+export type Tone = "normal" | "muted" | "good" | "bad" | "accent" | "inverse";
+
+export type Run = { text: string, bold: boolean, tone: Tone, };
+
+export type Paragraph = { runs: Array<Run>, bullet: boolean, };
+
+export type Text = { paragraphs: Array<Paragraph>, 
+/**
+ * Font size in points.
+ */
+size: number, };
+
+export type Kpi = { label: string, value: string, note: string | null, tone: Tone, };
+
+export type Table = { header: Array<string>, rows: Array<Array<string>>, 
+/**
+ * Per column: right-aligned figures.
+ */
+numeric: Array<boolean>, 
+/**
+ * Per column: its share of the table's width (they add up to 1).
+ */
+widths: Array<number>, 
+/**
+ * Row height in points (the header's too).
+ */
+row_height: number, };
+
+export type ChartKind = "line" | "column";
+
+export type Series = { name: string, 
+/**
+ * One per category; None is a gap, never a zero.
+ */
+values: Array<number | null>, tone: Tone, dashed: boolean, };
+
+export type Chart = { kind: ChartKind, categories: Array<string>, series: Array<Series>, 
+/**
+ * Excel number format of the values axis, e.g. `#,##0`.
+ */
+number_format: string, y_min: number | null, y_max: number | null, };
+
+export type Block = { "type": "text" } & Text | { "type": "kpi" } & Kpi | { "type": "table" } & Table | { "type": "chart" } & Chart;
+
+export type Placed = { area: Area, block: Block, };
+
+export type Slide = { kind: SlideKind, title: string, items: Array<Placed>, };
+
+export type Deck = { 
+/**
+ * "Acme · QBR Q3 2026", the file's title.
+ */
+title: string, 
+/**
+ * Who made it (the CSM), for the file's properties.
+ */
+author: string, slides: Array<Slide>, };
+
+export type DeckChoices = { as_of: string | null, summary: string | null, slides: Array<SlideKind> | null, 
+/**
+ * Positions in the period's list of comments (newest first).
+ */
+quotes: Array<number> | null, };
+
+export type Quote = { index: number, text: string, 
+/**
+ * "Dana Kim · NPS 9 · Nov 3".
+ */
+source: string, };
+
+export type DeckView = { deck: Deck, as_of: string, 
+/**
+ * "Sep 2 – Dec 2, 2026".
+ */
+period: string, since_last_qbr: boolean, 
+/**
+ * The summary drafted from the book, to start from or go back to.
+ */
+draft_summary: string, 
+/**
+ * Slides the book has data for, in the usual order.
+ */
+available: Array<SlideKind>, quotes: Array<Quote>, 
+/**
+ * The choices kept with the planned QBR, if any.
+ */
+saved: DeckChoices | null, planned: Qbr | null, };
+
+export type DeckFormat = "pptx" | "markdown";
+
+export type DeckFile = { path: string, bytes: number, slides: number, };
+
+export type Written = { account_id: number, account: string, path: string, bytes: number, slides: number, };
+
+export type Skipped = { account: string, reason: string, };
+
+export type Report = { written: Array<Written>, skipped: Array<Skipped>, 
+/**
+ * Cancelled before every deck was written; those written stay.
+ */
+cancelled: boolean, };

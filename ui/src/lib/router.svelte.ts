@@ -7,6 +7,7 @@ export type Route =
   | { name: 'onboarding' }
   | { name: 'portfolio' }
   | { name: 'account'; id: number }
+  | { name: 'qbr'; id: number }
   | { name: 'tasks' }
   | { name: 'import' };
 

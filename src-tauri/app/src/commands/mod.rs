@@ -9,5 +9,6 @@ pub mod health;
 pub mod import;
 pub mod plans;
 pub mod portfolio;
+pub mod qbr;
 pub mod search;
 pub mod tasks;

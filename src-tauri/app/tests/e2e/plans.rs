@@ -6,8 +6,8 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 
 use crate::support::{
-    click, open_account, screenshot, text_content, type_into, wait_for, wait_for_no_text,
-    wait_for_text,
+    click, open_account, screenshot, scroll_to_top, text_content, type_into, wait_for,
+    wait_for_no_text, wait_for_text,
 };
 
 pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
@@ -284,6 +284,72 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
     assert!(lines.contains(&format!("DTSTART;VALUE=DATE:{renewal_day}").as_str()));
     screenshot(client, "09e-tasks-calendar").await;
 
+    // The QBR's deck: prepared from the account page, the summary in the
+    // CSM's words, kept with the planned QBR and written as PowerPoint.
+    open_account(client, "Quokka Labs").await;
+    click(client, "[data-testid=qbr-prepare]").await;
+    wait_for(client, "[data-testid=slide-preview]").await;
+    let summary = "Quokka rollout on track; the EU team starts in January";
+    type_into(client, "[data-testid=deck-summary]", summary).await;
+    wait_for_text(client, "[data-testid=deck-previews]", summary).await;
+    let decks = home.join("decks");
+    std::fs::create_dir_all(&decks).expect("decks folder");
+    type_into(
+        client,
+        "[data-testid=deck-folder]",
+        &decks.display().to_string(),
+    )
+    .await;
+    click(client, "[data-testid=deck-save]").await;
+    wait_for_text(client, "[role=status]", "Choices kept with the QBR").await;
+    click(client, "[data-testid=deck-export]").await;
+    wait_for_text(client, "[role=status]", "slides written to").await;
+    scroll_to_top(client).await;
+    screenshot(client, "09e1-qbr-deck").await;
+    let deck = std::fs::read_dir(&decks)
+        .expect("decks")
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("Quokka Labs QBR")
+        })
+        .expect("the deck file");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(deck.path()).expect("open deck")).expect("a zip");
+    let mut slide = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("ppt/slides/slide2.xml").expect("summary slide"),
+        &mut slide,
+    )
+    .expect("read slide");
+    assert!(slide.contains(summary), "the edited summary is in the deck");
+    // Every QBR planned in the next 30 days, in one go.
+    click(client, "[data-testid=deck-batch]").await;
+    let report = wait_for_text(client, "[data-testid=deck-batch-report]", "decks written").await;
+    let written: usize = text_content(client, &report)
+        .await
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(written >= 2, "{written} decks");
+    let files = std::fs::read_dir(&decks).expect("decks").count();
+    assert!(files >= written, "{files} files for {written} decks");
+    // The batch wrote Quokka's deck again with the choices kept with its QBR.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(deck.path()).expect("open deck")).expect("a zip");
+    let mut slide = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("ppt/slides/slide2.xml").expect("summary slide"),
+        &mut slide,
+    )
+    .expect("read slide");
+    assert!(
+        slide.contains(summary),
+        "the kept summary is in the batch's deck"
+    );
+
     // The QBR takes place: marked held with what was agreed, it reports the
     // achieved milestone and leaves nothing planned.
     open_account(client, "Quokka Labs").await;
@@ -305,6 +371,7 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
         "QBR held. EU rollout agreed for Q1",
     )
     .await;
+    wait_for_text(client, "[data-testid=qbr-held-deck]", "Quokka Labs QBR").await;
     screenshot(client, "09e2-qbr-held").await;
 
     // A churned account's post-mortem feeds the churn reasons on Metrics.

@@ -3,7 +3,9 @@
 
 use fantoccini::Client;
 
-use crate::support::{click, screenshot, text_content, type_into, wait_for, wait_for_text};
+use crate::support::{
+    click, screenshot, scroll_to_top, text_content, type_into, wait_for, wait_for_text,
+};
 
 pub async fn portfolio_account_and_check_in(client: &Client) -> String {
     click(client, "[data-testid=nav-portfolio]").await;
@@ -83,6 +85,14 @@ pub async fn portfolio_account_and_check_in(client: &Client) -> String {
     wait_for_text(client, ".contacts .badge.bad", "Left on").await;
     click(client, "[data-testid=contact-back]").await;
     wait_for_text(client, "[role=status]", "Back on the account").await;
+
+    // The account's QBR deck, previewed from its data (charts included).
+    click(client, "[data-testid=qbr-prepare]").await;
+    wait_for(client, "[data-testid=slide-preview] svg.chart path").await;
+    scroll_to_top(client).await;
+    screenshot(client, "03c-qbr-deck").await;
+    click(client, "[data-testid=deck-back]").await;
+    wait_for_text(client, "[data-testid=account-name]", &first_name).await;
 
     // Log a check-in with a next step.
     click(client, "[data-testid=log-checkin]").await;

@@ -186,6 +186,16 @@ pub fn artifacts() -> PathBuf {
     dir
 }
 
+/// Scrolls the window and the main pane back to their tops.
+pub async fn scroll_to_top(client: &Client) {
+    let _ = client
+        .execute(
+            "window.scrollTo(0, 0); document.querySelector('main')?.scrollTo(0, 0);",
+            vec![],
+        )
+        .await;
+}
+
 pub async fn screenshot(client: &Client, name: &str) {
     // An element in the DOM is not yet a painted frame; give WebKit a moment.
     tokio::time::sleep(Duration::from_millis(700)).await;

@@ -1,0 +1,108 @@
+//! QBR decks: the preview the QBR screen shows, the CSM's choices kept with
+//! the planned QBR, a deck written to a folder, and a whole window of
+//! planned QBRs written at once with progress and Cancel.
+
+use steward_core::progress::Progress;
+use steward_qbr::batch::{self, Report};
+use steward_qbr::prep::{self, DeckChoices, DeckFile, DeckFormat, DeckView};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+
+use crate::state::{long_write, read, write, CommandResult};
+
+#[tauri::command]
+pub async fn qbr_deck(
+    app: AppHandle,
+    account_id: i64,
+    choices: DeckChoices,
+) -> CommandResult<DeckView> {
+    read(&app, move |c| {
+        prep::view(c, account_id, &choices, steward_core::today())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn qbr_deck_save(
+    app: AppHandle,
+    account_id: i64,
+    choices: DeckChoices,
+) -> CommandResult<()> {
+    write(&app, move |w| prep::save(w, account_id, &choices)).await
+}
+
+#[tauri::command]
+pub async fn qbr_deck_export(
+    app: AppHandle,
+    account_id: i64,
+    choices: DeckChoices,
+    folder: String,
+    format: DeckFormat,
+) -> CommandResult<DeckFile> {
+    write(&app, move |w| {
+        prep::export(w, account_id, &choices, &folder, format)
+    })
+    .await
+}
+
+/// The folder decks went to last time, else the user's Documents folder.
+#[tauri::command]
+pub async fn qbr_folder(app: AppHandle) -> CommandResult<String> {
+    let documents = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    read(
+        &app,
+        move |c| Ok(prep::last_folder(c)?.unwrap_or(documents)),
+    )
+    .await
+}
+
+/// One deck per QBR planned in the next `days` days, into `folder`.
+#[tauri::command]
+pub async fn qbr_batch(
+    app: AppHandle,
+    days: i64,
+    folder: String,
+    job: u32,
+    on_progress: Channel<Progress>,
+) -> CommandResult<Report> {
+    long_write(&app, job, move |w, cancel| {
+        let today = w.today();
+        let planned = steward_core::qbr::planned_between(
+            w.conn(),
+            today,
+            today + chrono::Duration::days(days.clamp(1, 366)),
+        )?;
+        let accounts: Vec<(i64, String)> = planned
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect();
+        let mut report = |p: Progress| {
+            let _ = on_progress.send(p);
+        };
+        let accent = steward_qbr::accent(w.conn())?;
+        let out = batch::write_decks(
+            w.conn(),
+            &accounts,
+            today,
+            std::path::Path::new(&folder),
+            &accent,
+            &mut report,
+            cancel,
+        )?;
+        for deck in &out.written {
+            steward_core::qbr::record_deck_file(w, deck.account_id, &deck.path)?;
+        }
+        Ok(out)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn qbr_batch_cancel(app: AppHandle, job: u32) {
+    crate::state::cancel(&app, job);
+}

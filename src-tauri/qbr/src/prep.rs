@@ -1,0 +1,210 @@
+//! Preparing a deck in the app: the CSM's choices (kept with the planned
+//! QBR so the same deck can be made again), and everything the QBR screen
+//! shows to make them: the deck itself, the drafted summary, which slides
+//! have data, and the period's quotes to pick from.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use steward_core::error::{Error, Result};
+use steward_core::qbr::{self, Qbr};
+use steward_core::write::Write;
+
+use crate::compose::{self, Choices, DEFAULT_ORDER};
+use crate::facts;
+use crate::slides::{Deck, SlideKind};
+use crate::words::{day_month, period};
+
+/// What the CSM chose; absent fields take the defaults (today, the drafted
+/// summary, every slide with data in the usual order, the newest quotes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct DeckChoices {
+    pub as_of: Option<NaiveDate>,
+    pub summary: Option<String>,
+    pub slides: Option<Vec<SlideKind>>,
+    /// Positions in the period's list of comments (newest first).
+    pub quotes: Option<Vec<u32>>,
+}
+
+impl DeckChoices {
+    pub fn compose(&self) -> Choices {
+        Choices {
+            summary: self.summary.clone(),
+            slides: self.slides.clone(),
+            verbatims: self
+                .quotes
+                .as_ref()
+                .map(|q| q.iter().map(|i| *i as usize).collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Quote {
+    pub index: u32,
+    pub text: String,
+    /// "Dana Kim · NPS 9 · Nov 3".
+    pub source: String,
+}
+
+/// Everything the QBR screen shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeckView {
+    pub deck: Deck,
+    pub as_of: NaiveDate,
+    /// "Sep 2 – Dec 2, 2026".
+    pub period: String,
+    pub since_last_qbr: bool,
+    /// The summary drafted from the book, to start from or go back to.
+    pub draft_summary: String,
+    /// Slides the book has data for, in the usual order.
+    pub available: Vec<SlideKind>,
+    pub quotes: Vec<Quote>,
+    /// The choices kept with the planned QBR, if any.
+    pub saved: Option<DeckChoices>,
+    pub planned: Option<Qbr>,
+}
+
+/// The deck and what the screen needs to change it.
+pub fn view(
+    conn: &Connection,
+    account_id: i64,
+    choices: &DeckChoices,
+    today: NaiveDate,
+) -> Result<DeckView> {
+    let as_of = choices.as_of.unwrap_or(today);
+    if as_of > today {
+        return Err(Error::invalid(
+            "A deck reads the book as it is or was: pick today or an earlier day.",
+        ));
+    }
+    let f = facts::read(conn, account_id, as_of)?;
+    let everything = compose::deck(&f, &Choices::default());
+    let available = DEFAULT_ORDER
+        .iter()
+        .copied()
+        .filter(|k| everything.slides.iter().any(|s| s.kind == *k))
+        .collect();
+    let quotes = f
+        .voice
+        .verbatims
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Quote {
+            index: i as u32,
+            text: v.comment.clone(),
+            source: [
+                v.who.clone(),
+                Some(format!("{} {}", v.kind.to_uppercase(), v.score)),
+                Some(day_month(v.on)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        })
+        .collect();
+    Ok(DeckView {
+        deck: compose::deck(&f, &choices.compose()),
+        as_of,
+        period: period(f.from, f.day),
+        since_last_qbr: f.since_last_qbr,
+        draft_summary: compose::draft_summary(&f),
+        available,
+        quotes,
+        saved: saved(conn, account_id)?,
+        planned: qbr::plan(conn, account_id)?.next,
+    })
+}
+
+/// The choices kept with the account's planned QBR.
+pub fn saved(conn: &Connection, account_id: i64) -> Result<Option<DeckChoices>> {
+    Ok(qbr::deck_choices(conn, account_id)?
+        .and_then(|(_, json)| json)
+        .and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// Keeps the choices with the planned QBR.
+pub fn save(w: &Write<'_>, account_id: i64, choices: &DeckChoices) -> Result<()> {
+    let json = serde_json::to_string(choices)
+        .map_err(|e| Error::Internal(format!("Could not keep the deck's choices: {e}")))?;
+    qbr::save_deck_choices(w, account_id, &json).map(|_| ())
+}
+
+/// The kinds of file a deck is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeckFormat {
+    /// PowerPoint, with native charts.
+    Pptx,
+    /// The brief: the same words as Markdown, for an email.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeckFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub slides: u32,
+}
+
+const FOLDER_KEY: &str = "qbr_folder";
+
+/// The folder the CSM last wrote a deck to.
+pub fn last_folder(conn: &Connection) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [FOLDER_KEY], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Writes the deck for these choices into `folder` as
+/// "<Account> QBR <day>.<ext>", records the file with the planned QBR and
+/// remembers the folder.
+pub fn export(
+    w: &Write<'_>,
+    account_id: i64,
+    choices: &DeckChoices,
+    folder: &str,
+    format: DeckFormat,
+) -> Result<DeckFile> {
+    let conn = w.conn();
+    let folder = folder.trim();
+    if folder.is_empty() {
+        return Err(Error::invalid("Choose the folder the deck goes into."));
+    }
+    let dir = std::path::Path::new(folder);
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "The folder {folder} does not exist."
+        )));
+    }
+    let v = view(conn, account_id, choices, w.today())?;
+    let name: String = conn.query_row(
+        "SELECT name FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )?;
+    let (ext, bytes) = match format {
+        DeckFormat::Pptx => (
+            "pptx",
+            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
+        ),
+        DeckFormat::Markdown => ("md", crate::brief::markdown(&v.deck).into_bytes()),
+    };
+    let path = dir.join(crate::batch::file_name(&name, v.as_of, ext));
+    crate::batch::write_whole(&path, &bytes)?;
+    let shown = path.display().to_string();
+    qbr::record_deck_file(w, account_id, &shown)?;
+    steward_core::store::set_meta(conn, FOLDER_KEY, folder)?;
+    Ok(DeckFile {
+        path: shown,
+        bytes: bytes.len() as u64,
+        slides: v.deck.slides.len() as u32,
+    })
+}
