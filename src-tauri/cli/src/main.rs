@@ -150,6 +150,9 @@ enum Command {
         /// Also write the deck's text as Markdown to this file.
         #[arg(long)]
         brief: Option<PathBuf>,
+        /// Also write a PDF beside the deck (rendered by LibreOffice).
+        #[arg(long)]
+        pdf: bool,
         /// Read the book as it was on this day (YYYY-MM-DD; default today).
         #[arg(long)]
         as_of: Option<NaiveDate>,
@@ -580,6 +583,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             account,
             out,
             brief,
+            pdf,
             as_of,
             due_within,
             out_dir,
@@ -596,6 +600,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     let bytes = steward_qbr::pptx(&deck, &accent, chrono::Utc::now())?;
                     steward_qbr::batch::write_whole(&out, &bytes)?;
                     out!("{} slides written to {} ({} KB)", deck.slides.len(), out.display(), bytes.len().div_ceil(1024));
+                    if pdf {
+                        let path = out.with_extension("pdf");
+                        steward_qbr::pdf::write(&bytes, &path)?;
+                        out!("PDF written to {}", path.display());
+                    }
                     if let Some(path) = brief {
                         steward_qbr::batch::write_whole(&path, steward_qbr::brief::markdown(&deck).as_bytes())?;
                         out!("brief written to {}", path.display());

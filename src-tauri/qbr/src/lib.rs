@@ -1,14 +1,15 @@
 //! QBR decks. `facts` reads what a quarterly business review reports from
 //! the book as it was on the review's day; `compose` turns those facts into
 //! positioned slides (`slides`), leaving out what the book does not hold;
-//! `pptx` writes them as an editable PowerPoint file with native charts and
-//! `brief` as Markdown. The app, the CLI and the tests all go through
+//! `pptx` writes them as an editable PowerPoint file with native charts,
+//! `pdf` has LibreOffice render that file, and `brief` writes Markdown. The app, the CLI and the tests all go through
 //! [`build`], so a preview and a file never disagree.
 
 pub mod batch;
 pub mod brief;
 pub mod compose;
 pub mod facts;
+pub mod pdf;
 pub mod pptx;
 pub mod prep;
 pub mod slides;

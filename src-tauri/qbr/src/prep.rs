@@ -141,6 +141,8 @@ pub enum DeckFormat {
     Pptx,
     /// The brief: the same words as Markdown, for an email.
     Markdown,
+    /// The PowerPoint file rendered by LibreOffice.
+    Pdf,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -163,17 +165,49 @@ pub fn last_folder(conn: &Connection) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Writes the deck for these choices into `folder` as
-/// "<Account> QBR <day>.<ext>", records the file with the planned QBR and
-/// remembers the folder.
-pub fn export(
-    w: &Write<'_>,
+/// A deck ready to be written: its file name and content (for a PDF, the
+/// PowerPoint file LibreOffice will render).
+pub struct Rendered {
+    pub file_name: String,
+    pub content: Vec<u8>,
+    pub slides: u32,
+}
+
+/// Makes the deck for these choices in `format` (reads only).
+pub fn render(
+    conn: &Connection,
     account_id: i64,
     choices: &DeckChoices,
-    folder: &str,
+    today: NaiveDate,
     format: DeckFormat,
-) -> Result<DeckFile> {
-    let conn = w.conn();
+) -> Result<Rendered> {
+    let v = view(conn, account_id, choices, today)?;
+    let name: String = conn.query_row(
+        "SELECT name FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )?;
+    let (ext, content) = match format {
+        DeckFormat::Pptx => (
+            "pptx",
+            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
+        ),
+        DeckFormat::Pdf => (
+            "pdf",
+            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
+        ),
+        DeckFormat::Markdown => ("md", crate::brief::markdown(&v.deck).into_bytes()),
+    };
+    Ok(Rendered {
+        file_name: crate::batch::file_name(&name, v.as_of, ext),
+        content,
+        slides: v.deck.slides.len() as u32,
+    })
+}
+
+/// Writes a rendered deck into `folder`, whole (no database involved: a
+/// PDF takes LibreOffice a second or two, and nothing waits on it).
+pub fn write_file(rendered: &Rendered, folder: &str, format: DeckFormat) -> Result<DeckFile> {
     let folder = folder.trim();
     if folder.is_empty() {
         return Err(Error::invalid("Choose the folder the deck goes into."));
@@ -184,27 +218,27 @@ pub fn export(
             "The folder {folder} does not exist."
         )));
     }
-    let v = view(conn, account_id, choices, w.today())?;
-    let name: String = conn.query_row(
-        "SELECT name FROM accounts WHERE id = ?1",
-        [account_id],
-        |r| r.get(0),
-    )?;
-    let (ext, bytes) = match format {
-        DeckFormat::Pptx => (
-            "pptx",
-            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
-        ),
-        DeckFormat::Markdown => ("md", crate::brief::markdown(&v.deck).into_bytes()),
-    };
-    let path = dir.join(crate::batch::file_name(&name, v.as_of, ext));
-    crate::batch::write_whole(&path, &bytes)?;
-    let shown = path.display().to_string();
-    qbr::record_deck_file(w, account_id, &shown)?;
-    steward_core::store::set_meta(conn, FOLDER_KEY, folder)?;
+    let path = dir.join(&rendered.file_name);
+    if format == DeckFormat::Pdf {
+        crate::pdf::write(&rendered.content, &path)?;
+    } else {
+        crate::batch::write_whole(&path, &rendered.content)?;
+    }
     Ok(DeckFile {
-        path: shown,
-        bytes: bytes.len() as u64,
-        slides: v.deck.slides.len() as u32,
+        path: path.display().to_string(),
+        bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+        slides: rendered.slides,
     })
+}
+
+/// Records a written deck with the planned QBR (a brief is not a deck) and
+/// remembers its folder for next time.
+pub fn record(w: &Write<'_>, account_id: i64, file: &DeckFile, format: DeckFormat) -> Result<()> {
+    if format != DeckFormat::Markdown {
+        qbr::record_deck_file(w, account_id, &file.path)?;
+    }
+    if let Some(folder) = std::path::Path::new(&file.path).parent() {
+        steward_core::store::set_meta(w.conn(), FOLDER_KEY, &folder.display().to_string())?;
+    }
+    Ok(())
 }

@@ -858,7 +858,7 @@ available: Array<SlideKind>, quotes: Array<Quote>,
  */
 saved: DeckChoices | null, planned: Qbr | null, };
 
-export type DeckFormat = "pptx" | "markdown";
+export type DeckFormat = "pptx" | "markdown" | "pdf";
 
 export type DeckFile = { path: string, bytes: number, slides: number, };
 

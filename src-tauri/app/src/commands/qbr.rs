@@ -31,6 +31,8 @@ pub async fn qbr_deck_save(
     write(&app, move |w| prep::save(w, account_id, &choices)).await
 }
 
+/// Renders on a reader, writes the file with no lock held (a PDF takes
+/// LibreOffice a second or two), then records it with the planned QBR.
 #[tauri::command]
 pub async fn qbr_deck_export(
     app: AppHandle,
@@ -39,10 +41,20 @@ pub async fn qbr_deck_export(
     folder: String,
     format: DeckFormat,
 ) -> CommandResult<DeckFile> {
-    write(&app, move |w| {
-        prep::export(w, account_id, &choices, &folder, format)
+    let rendered = read(&app, move |c| {
+        prep::render(c, account_id, &choices, steward_core::today(), format)
     })
-    .await
+    .await?;
+    let file =
+        tauri::async_runtime::spawn_blocking(move || prep::write_file(&rendered, &folder, format))
+            .await
+            .map_err(|e| steward_core::Error::Internal(e.to_string()))??;
+    let recorded = file.clone();
+    write(&app, move |w| {
+        prep::record(w, account_id, &recorded, format)
+    })
+    .await?;
+    Ok(file)
 }
 
 /// The folder decks went to last time, else the user's Documents folder.
