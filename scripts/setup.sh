@@ -17,7 +17,7 @@ packages=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev 
 if [ "$want_tests" = 1 ]; then
   # LibreOffice and poppler read the QBR decks back as independent readers.
   packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 sqlite3 libreoffice-impress-nogui
-    fonts-crosextra-carlito poppler-utils)
+    fonts-crosextra-carlito poppler-utils python3-venv)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -62,4 +62,13 @@ fi
 if [ "$want_tests" = 1 ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "==> installing tauri-driver"
   cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+# openxml-audit checks the QBR decks against the Office Open XML schemas
+# (element order included, which PowerPoint enforces); a venv of its own.
+audit_venv="${STEWARD_TOOLS_DIR:-$HOME/.cache/steward-tools}/venv"
+if [ "$want_tests" = 1 ] && [ ! -x "$audit_venv/bin/openxml-audit" ]; then
+  echo "==> installing openxml-audit (Office Open XML schema checks)"
+  python3 -m venv "$audit_venv"
+  "$audit_venv/bin/pip" install --quiet --disable-pip-version-check 'openxml-audit==0.8.0'
 fi

@@ -8,7 +8,7 @@ use ts_rs::{Config, TS};
 use steward_core::{
     account, account_page, alerts, assess, checkin, churn, error, health, import, metrics, model,
     onboarding, plans, portfolio, postmortem, progress, qbr, rates, search, store, tasks, today,
-    write,
+    value, write,
 };
 use steward_demo as demo;
 use steward_qbr::{batch as qbr_batch, prep as qbr_prep, slides};
@@ -55,6 +55,7 @@ fn generate() -> String {
         onboarding::ChecklistItem, onboarding::PhaseProgress, onboarding::Checklist, onboarding::OnboardingRow,
         postmortem::ChurnReason, postmortem::Postmortem, postmortem::ReasonTotal, postmortem::ReasonSummary,
         write::Changes,
+        value::Cell, value::Verdict, value::Proof, value::MeasuresReport, value::ValueMeasures,
         slides::SlideKind, slides::Area, slides::Tone, slides::Run, slides::Paragraph, slides::Text,
         slides::Kpi, slides::Table, slides::ChartKind, slides::Series, slides::Chart, slides::Block,
         slides::Placed, slides::Slide, slides::Deck,

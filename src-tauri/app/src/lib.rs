@@ -83,6 +83,8 @@ pub fn run() {
             commands::plans::qbr_schedule,
             commands::plans::qbr_hold,
             commands::plans::qbr_cancel,
+            commands::plans::value_measures,
+            commands::plans::value_measures_set,
             commands::qbr::qbr_deck,
             commands::qbr::qbr_deck_save,
             commands::qbr::qbr_deck_export,

@@ -38,6 +38,7 @@ pub mod search;
 pub mod store;
 pub mod tasks;
 pub mod today;
+pub mod value;
 pub mod write;
 
 pub use dates::{day_in, today};

@@ -509,3 +509,65 @@ fn the_demo_book_runs_checklists_and_plans() {
         .count() as i64;
     assert_eq!(qbr_events, top);
 }
+
+#[test]
+fn value_measurements_are_read_line_by_line_and_prove_the_objective() {
+    use steward_core::value::{self, Verdict};
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let today = today();
+    // Hours to close the books: lower is better.
+    let objective = write_on(&mut conn, today, |w| {
+        plans::add_objective(
+            w,
+            &ObjectiveInput {
+                account_id: id,
+                title: "Close the books faster".into(),
+                metric: Some("hours to close".into()),
+                usage_metric: None,
+                baseline: Some(40.0),
+                target: Some(20.0),
+                target_date: None,
+            },
+        )
+    });
+    let text = "group;phase;value;label\n\
+                target;before;40;North\ntarget;before;44;East\ntarget;before;42;West\n\
+                target;after;30;North\ntarget;after;32;East\ntarget;after;31;West\n\
+                control;before;41\ncontrol;before;43\ncontrol;before;42\n\
+                control;after;41\ncontrol;after;40\ncontrol;after;42\n\
+                \n\
+                pilot;before;3\n\
+                target;during;3\n\
+                target;after;1,5\n\
+                target;after\n";
+    let report = write_on(&mut conn, today, |w| {
+        value::replace_measures(w, objective, text)
+    });
+    assert_eq!(report.kept, 12, "the good rows go in");
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [15, 16, 17, 18], "each bad row with its line");
+    assert!(report.errors[0]
+        .reason
+        .contains("neither target nor control"));
+    assert!(report.errors[2].reason.contains("not a number"));
+    let p = value::proof(&conn, objective, today)
+        .expect("proof")
+        .expect("measured");
+    // Target 42 -> 31 (-11), control 42 -> 41 (-1): ten hours fewer.
+    assert!((p.effect + 10.0).abs() < 1e-9, "{}", p.effect);
+    assert!(!p.higher_is_better);
+    assert_eq!(p.verdict, Verdict::Better);
+    // Saving again replaces; the text reads back in the same form.
+    let again = value::measures(&conn, objective, today).expect("read").text;
+    assert_eq!(again.lines().count(), 12);
+    let report = write_on(&mut conn, today, |w| {
+        value::replace_measures(w, objective, &again)
+    });
+    assert_eq!((report.kept, report.errors.len()), (12, 0));
+    // Nothing recorded by an earlier day.
+    assert!(value::proof(&conn, objective, today - Duration::days(400))
+        .expect("proof")
+        .is_none());
+}

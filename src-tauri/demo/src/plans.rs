@@ -139,6 +139,9 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
             },
         )?;
         backdate(conn, "objectives", objective, planned_on)?;
+        if usage_metric.is_none() && rng.chance(0.6) {
+            value_proof(w, &mut rng, objective, baseline.unwrap_or(10.0), today)?;
+        }
         for (title, offset) in [(goal.2, rng.range(-40, -5)), (goal.3, rng.range(10, 120))] {
             let m = plans::add_milestone(
                 w,
@@ -158,6 +161,62 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
             backdate(conn, "milestones", m, planned_on)?;
         }
     }
+    Ok(())
+}
+
+/// The customer's own measure for teams using the product and a comparison
+/// group, before and after: most rollouts help, some make no difference,
+/// and a few customers keep no comparison group.
+fn value_proof(
+    w: &Write<'_>,
+    rng: &mut Rng,
+    objective: i64,
+    baseline: f64,
+    today: NaiveDate,
+) -> Result<()> {
+    let helps = rng.chance(0.7);
+    let with_control = rng.chance(0.8);
+    let drift = baseline * rng.range(0, 10) as f64 / 100.0;
+    let lift = if helps {
+        baseline * rng.range(25, 80) as f64 / 100.0
+    } else {
+        0.0
+    };
+    let mut lines = vec!["group,phase,value,label".to_string()];
+    let teams = rng.range(3, 7);
+    for team in 0..teams {
+        let noise = |rng: &mut Rng| baseline * (rng.range(-15, 15) as f64) / 100.0;
+        let before = baseline + noise(rng);
+        lines.push(format!("target,before,{before:.1},Team {}", team + 1));
+        lines.push(format!(
+            "target,after,{:.1},Team {}",
+            baseline + drift + lift + noise(rng),
+            team + 1
+        ));
+        if with_control {
+            lines.push(format!(
+                "control,before,{:.1},Other team {}",
+                baseline + noise(rng),
+                team + 1
+            ));
+            lines.push(format!(
+                "control,after,{:.1},Other team {}",
+                baseline + drift + noise(rng),
+                team + 1
+            ));
+        }
+    }
+    steward_core::value::replace_measures(w, objective, &lines.join("\n"))?;
+    w.conn().execute(
+        "UPDATE value_measures SET created_at = ?2 WHERE objective_id = ?1",
+        rusqlite::params![
+            objective,
+            format!(
+                "{}T09:00:00+00:00",
+                today - Duration::days(rng.range(5, 30))
+            )
+        ],
+    )?;
     Ok(())
 }
 

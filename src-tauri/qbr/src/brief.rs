@@ -48,13 +48,22 @@ pub fn markdown(deck: &Deck) -> String {
         for item in body {
             match &item.block {
                 Block::Text(t) => {
+                    let mut in_list = false;
                     for p in &t.paragraphs {
                         let text = md(&paragraph_text(p));
                         if p.bullet {
                             let _ = writeln!(out, "- {text}");
                         } else {
+                            // A paragraph right after a list item would join it.
+                            if in_list {
+                                out.push('\n');
+                            }
                             let _ = writeln!(out, "{text}\n");
                         }
+                        in_list = p.bullet;
+                    }
+                    if in_list {
+                        out.push('\n');
                     }
                 }
                 Block::Kpi(k) => {

@@ -12,6 +12,7 @@ use crate::slides::{
 use crate::words::{change, date, day_month, duration_hours, number, period};
 use steward_core::currency;
 use steward_core::health::{Band, Component};
+use steward_core::value::{Proof, Verdict};
 
 const MARGIN: f64 = 40.0;
 const BODY_TOP: f64 = 92.0;
@@ -34,11 +35,12 @@ pub struct Choices {
 }
 
 /// The full order of a deck when the CSM has not chosen one.
-pub const DEFAULT_ORDER: [SlideKind; 11] = [
+pub const DEFAULT_ORDER: [SlideKind; 12] = [
     SlideKind::Title,
     SlideKind::Summary,
     SlideKind::Objectives,
     SlideKind::Milestones,
+    SlideKind::Value,
     SlideKind::Usage,
     SlideKind::Health,
     SlideKind::Support,
@@ -293,6 +295,7 @@ fn slide(kind: SlideKind, f: &Facts, choices: &Choices) -> Option<Slide> {
         SlideKind::Summary => Some(summary_slide(f, choices)),
         SlideKind::Objectives => objectives_slide(f),
         SlideKind::Milestones => milestones_slide(f),
+        SlideKind::Value => value_slide(f),
         SlideKind::Usage => usage_slide(f),
         SlideKind::Health => health_slide(f),
         SlideKind::Support => support_slide(f),
@@ -1062,4 +1065,147 @@ fn renewal_slide(f: &Facts) -> Option<Slide> {
         items.push(kpi(tiles[k], "Room to grow", room.0, room.1, Tone::Accent));
     }
     Some(titled(SlideKind::Renewal, "Renewal and growth", items))
+}
+
+/// "+4.0", "−1.5".
+fn delta(v: f64) -> String {
+    if v >= 0.05 {
+        format!("+{}", number(v, 1))
+    } else if v <= -0.05 {
+        format!("−{}", number(-v, 1))
+    } else {
+        "±0".into()
+    }
+}
+
+/// The sentences that say what the measurements show, and whether to
+/// propose the objective as an area to improve.
+fn proof_text(title: &str, metric: Option<&str>, p: &Proof) -> Vec<Paragraph> {
+    let mut out = vec![Paragraph::of(vec![Run::toned(title, Tone::Normal, true)])];
+    if let Some(m) = metric {
+        out.push(line(format!("Measured by {m}"), Tone::Muted));
+    }
+    let change = |b: f64, a: f64| format!("{} → {} ({})", number(b, 1), number(a, 1), delta(a - b));
+    out.push(Paragraph::bullet(vec![Run::plain(format!(
+        "Teams using it: {}",
+        change(p.target_before.mean, p.target_after.mean)
+    ))]));
+    let interval = match (p.low, p.high) {
+        (Some(l), Some(h)) => format!(" (90% interval {} to {})", delta(l), delta(h)),
+        _ => String::new(),
+    };
+    match (&p.control_before, &p.control_after) {
+        (Some(cb), Some(ca)) => {
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Comparison group: {}",
+                change(cb.mean, ca.mean)
+            ))]));
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Difference in differences: {}{interval}",
+                delta(p.effect)
+            ))]));
+        }
+        _ => {
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Change: {}{interval}",
+                delta(p.effect)
+            ))]));
+            out.push(line(
+                "Before and after only: without a comparison group, other causes are not ruled out.",
+                Tone::Muted,
+            ));
+        }
+    }
+    let (verdict, tone) = match (p.verdict, p.low.is_some()) {
+        (Verdict::Better, _) if p.control_before.is_some() => (
+            "The teams using it did better than the comparison group.",
+            Tone::Good,
+        ),
+        (Verdict::Better, _) => ("The measure moved the right way.", Tone::Good),
+        (Verdict::Worse, _) => ("The teams using it did worse on this measure.", Tone::Bad),
+        (Verdict::NotClear, true) => ("No clear difference yet.", Tone::Normal),
+        (Verdict::NotClear, false) => (
+            "One measurement per group: too few to tell a difference from chance.",
+            Tone::Muted,
+        ),
+    };
+    out.push(Paragraph::of(vec![Run::toned(verdict, tone, true)]));
+    if p.verdict != Verdict::Better && p.low.is_some() {
+        out.push(line(
+            "Proposed for next quarter: make this an area to improve together: agree what holds it back, who acts, and when to measure again.",
+            Tone::Accent,
+        ));
+    }
+    out
+}
+
+fn value_slide(f: &Facts) -> Option<Slide> {
+    let proven: Vec<_> = f
+        .objectives
+        .iter()
+        .filter_map(|o| o.proof.as_ref().map(|p| (o, p)))
+        .take(2)
+        .collect();
+    if proven.is_empty() {
+        return None;
+    }
+    let mut items = Vec::new();
+    let columns = proven.len();
+    let width = (BODY_W - 24.0 * (columns - 1) as f64) / columns as f64;
+    for (k, (o, p)) in proven.iter().enumerate() {
+        let x = MARGIN + k as f64 * (width + 24.0);
+        let mut series = vec![Series {
+            name: "Teams using it".into(),
+            values: vec![
+                Some(round1(p.target_before.mean)),
+                Some(round1(p.target_after.mean)),
+            ],
+            tone: Tone::Accent,
+            dashed: false,
+        }];
+        if let (Some(cb), Some(ca)) = (&p.control_before, &p.control_after) {
+            series.push(Series {
+                name: "Comparison group".into(),
+                values: vec![Some(round1(cb.mean)), Some(round1(ca.mean))],
+                tone: Tone::Muted,
+                dashed: false,
+            });
+        }
+        let (chart_area, text_area) = if columns == 1 {
+            (
+                area(x, BODY_TOP, 420.0, BODY_H),
+                area(x + 450.0, BODY_TOP, BODY_W - 450.0, BODY_H),
+            )
+        } else {
+            (
+                area(x, BODY_TOP, width, 200.0),
+                area(x, BODY_TOP + 210.0, width, BODY_H - 210.0),
+            )
+        };
+        items.push(Placed {
+            area: chart_area,
+            block: Block::Chart(Chart {
+                kind: ChartKind::Column,
+                categories: vec!["Before".into(), "After".into()],
+                series,
+                number_format: "#,##0.0".into(),
+                y_min: (p.target_before.mean.min(p.target_after.mean) >= 0.0
+                    && p.control_before.as_ref().is_none_or(|c| c.mean >= 0.0)
+                    && p.control_after.as_ref().is_none_or(|c| c.mean >= 0.0))
+                .then_some(0.0),
+                y_max: None,
+            }),
+        });
+        items.push(fitted(
+            text_area,
+            proof_text(&o.title, o.metric.as_deref(), p),
+            14.0,
+            9.0,
+        ));
+    }
+    Some(titled(SlideKind::Value, "Value delivered", items))
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }

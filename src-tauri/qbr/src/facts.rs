@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use steward_core::error::{Error, Result};
 use steward_core::health::{self, Health};
-use steward_core::{currency, history};
+use steward_core::{currency, history, value};
 
 /// One week of usage (weeks start on Monday).
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +68,7 @@ pub struct Voice {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectiveFact {
+    pub id: i64,
     pub title: String,
     pub metric: Option<String>,
     pub baseline: Option<f64>,
@@ -75,6 +76,8 @@ pub struct ObjectiveFact {
     /// For a usage metric: its daily average over the 7 days up to the day.
     pub current: Option<f64>,
     pub target_date: Option<NaiveDate>,
+    /// The customer's own measurements of it, as recorded by the day.
+    pub proof: Option<value::Proof>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -362,7 +365,7 @@ fn voice(conn: &Connection, id: i64, from: NaiveDate, day: NaiveDate) -> Result<
 
 fn objectives(conn: &Connection, id: i64, day: NaiveDate) -> Result<Vec<ObjectiveFact>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT title, metric, usage_metric, baseline, target, target_date FROM objectives
+        "SELECT id, title, metric, usage_metric, baseline, target, target_date FROM objectives
          WHERE account_id = ?1 AND substr(created_at, 1, 10) <= ?2
          ORDER BY coalesce(target_date, '9999'), id",
     )?;
@@ -370,19 +373,22 @@ fn objectives(conn: &Connection, id: i64, day: NaiveDate) -> Result<Vec<Objectiv
         .query_map(rusqlite::params![id, day], |r| {
             Ok((
                 ObjectiveFact {
-                    title: r.get(0)?,
-                    metric: r.get(1)?,
-                    baseline: r.get(3)?,
-                    target: r.get(4)?,
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    metric: r.get(2)?,
+                    baseline: r.get(4)?,
+                    target: r.get(5)?,
                     current: None,
-                    target_date: r.get(5)?,
+                    target_date: r.get(6)?,
+                    proof: None,
                 },
-                r.get(2)?,
+                r.get(3)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
         .map(|(mut o, metric)| {
+            o.proof = value::proof(conn, o.id, day)?;
             if let Some(col) = metric.as_deref().and_then(usage_column) {
                 // The column name comes from a closed set, never from user text.
                 let sql = format!(

@@ -12,7 +12,7 @@ pub const SLIDE_H: f64 = 540.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Deck {
-    /// "Acme · QBR Q3 2026", the file's title.
+    /// "Acme · Quarterly business review", the file's title.
     pub title: String,
     /// Who made it (the CSM), for the file's properties.
     pub author: String,
@@ -27,6 +27,7 @@ pub enum SlideKind {
     Summary,
     Objectives,
     Milestones,
+    Value,
     Usage,
     Health,
     Support,
@@ -43,6 +44,7 @@ impl SlideKind {
             SlideKind::Summary => "summary",
             SlideKind::Objectives => "objectives",
             SlideKind::Milestones => "milestones",
+            SlideKind::Value => "value",
             SlideKind::Usage => "usage",
             SlideKind::Health => "health",
             SlideKind::Support => "support",

@@ -433,6 +433,45 @@ fn check_chart(
     }
 }
 
+/// Checks every deck in `dir` against the Office Open XML schemas with
+/// openxml-audit (strict: any finding fails), where it is installed
+/// (scripts/setup.sh --test puts it in a venv; scripts/test.sh names it in
+/// STEWARD_OPENXML_AUDIT and sets STEWARD_FULL_CHECKS so a missing one
+/// fails). Returns whether it ran.
+fn schema_check(dir: &std::path::Path) -> bool {
+    let program =
+        std::env::var_os("STEWARD_OPENXML_AUDIT").unwrap_or_else(|| "openxml-audit".into());
+    let out = match std::process::Command::new(&program)
+        .args([
+            "--policy",
+            "strict",
+            "--quiet",
+            "--max-errors",
+            "20",
+            "--recursive",
+        ])
+        .arg(dir)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => {
+            assert!(
+                std::env::var_os("STEWARD_FULL_CHECKS").is_none(),
+                "openxml-audit is needed for this check ({program:?})"
+            );
+            eprintln!("skipped: openxml-audit is not installed");
+            return false;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "the decks break the Office Open XML schema:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
 #[test]
 fn every_account_of_the_demo_book_gets_a_deck_a_strict_reader_accepts() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -446,12 +485,15 @@ fn every_account_of_the_demo_book_gets_a_deck_a_strict_reader_accepts() {
         .expect("ids");
     let mut kinds: HashSet<SlideKind> = HashSet::new();
     let mut charts = 0;
+    let decks = dir.path().join("decks");
+    std::fs::create_dir_all(&decks).expect("decks folder");
     for id in &ids {
         let deck = build(&conn, *id, today(), &Choices::default()).expect("deck");
         assert_eq!(deck.slides[0].kind, SlideKind::Title);
         kinds.extend(deck.slides.iter().map(|s| s.kind));
         let bytes = steward_qbr::pptx(&deck, "0F766E", fixed_time()).expect("pptx");
         charts += check_package(&bytes, &deck);
+        std::fs::write(decks.join(format!("{id}.pptx")), &bytes).expect("write deck");
         // Identical input, identical file: a deck can be made again.
         assert_eq!(
             bytes,
@@ -468,6 +510,7 @@ fn every_account_of_the_demo_book_gets_a_deck_a_strict_reader_accepts() {
     for k in compose::DEFAULT_ORDER {
         assert!(kinds.contains(&k), "some demo account has a {k:?} slide");
     }
+    schema_check(&decks);
 }
 
 #[test]
@@ -514,6 +557,10 @@ fn hostile_text_is_escaped_cut_to_fit_and_never_breaks_the_file() {
     .expect("deck");
     let bytes = steward_qbr::pptx(&deck, "not a colour", fixed_time()).expect("pptx");
     check_package(&bytes, &deck);
+    let hostile_dir = dir.path().join("hostile");
+    std::fs::create_dir_all(&hostile_dir).expect("folder");
+    std::fs::write(hostile_dir.join("hostile.pptx"), &bytes).expect("write deck");
+    schema_check(&hostile_dir);
     let parts = unzip(&bytes);
     let all_slides: String = (1..=deck.slides.len())
         .map(|k| String::from_utf8_lossy(&parts[&format!("ppt/slides/slide{k}.xml")]).into_owned())

@@ -43,6 +43,8 @@ import type {
   DeckFormat,
   DeckFile,
   Report as DeckBatchReport,
+  ValueMeasures,
+  MeasuresReport,
 } from './bindings';
 
 
@@ -145,4 +147,7 @@ export const api = {
   qbrBatch: (days: number, folder: string, job: number, onProgress: (p: Progress) => void) =>
     call<DeckBatchReport>('qbr_batch', { days, folder, job, onProgress: channel(onProgress) }),
   qbrBatchCancel: (job: number) => call<void>('qbr_batch_cancel', { job }),
+  valueMeasures: (objectiveId: number) => call<ValueMeasures>('value_measures', { objectiveId }),
+  setValueMeasures: (objectiveId: number, text: string) =>
+    call<MeasuresReport>('value_measures_set', { objectiveId, text }),
 };

@@ -766,7 +766,29 @@ accounts: number[],
  */
 book: boolean, };
 
-export type SlideKind = "title" | "summary" | "objectives" | "milestones" | "usage" | "health" | "support" | "voice" | "renewal" | "risks" | "next_quarter";
+export type Cell = { n: number, mean: number, 
+/**
+ * Sample standard deviation; None with a single measurement.
+ */
+sd: number | null, };
+
+export type Verdict = "better" | "worse" | "not_clear";
+
+export type Proof = { target_before: Cell, target_after: Cell, control_before: Cell | null, control_after: Cell | null, higher_is_better: boolean, 
+/**
+ * Target's change minus control's (or the target's change alone).
+ */
+effect: number, 
+/**
+ * 90% interval of the effect; None when a group has one measurement.
+ */
+low: number | null, high: number | null, verdict: Verdict, measures: number, };
+
+export type MeasuresReport = { kept: number, errors: Array<RowError>, };
+
+export type ValueMeasures = { text: string, proof: Proof | null, };
+
+export type SlideKind = "title" | "summary" | "objectives" | "milestones" | "value" | "usage" | "health" | "support" | "voice" | "renewal" | "risks" | "next_quarter";
 
 export type Area = { x: number, y: number, w: number, h: number, };
 
@@ -820,7 +842,7 @@ export type Slide = { kind: SlideKind, title: string, items: Array<Placed>, };
 
 export type Deck = { 
 /**
- * "Acme · QBR Q3 2026", the file's title.
+ * "Acme · Quarterly business review", the file's title.
  */
 title: string, 
 /**

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use steward_core::onboarding::{self, OnboardingRow, Template, TemplatePhase};
 use steward_core::plans::{self, MilestoneInput, MilestonePlan, ObjectiveInput};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
-use steward_core::{calendar, qbr, Error};
+use steward_core::{calendar, qbr, value, Error};
 use tauri::AppHandle;
 
 use crate::state::{read, write, CommandResult};
@@ -177,4 +177,27 @@ pub async fn checklist_template_save(
     phases: Vec<TemplatePhase>,
 ) -> CommandResult<Template> {
     write(&app, move |w| onboarding::save_template(w, &name, &phases)).await
+}
+
+#[tauri::command]
+pub async fn value_measures(
+    app: AppHandle,
+    objective_id: i64,
+) -> CommandResult<value::ValueMeasures> {
+    read(&app, move |c| {
+        value::measures(c, objective_id, steward_core::today())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn value_measures_set(
+    app: AppHandle,
+    objective_id: i64,
+    text: String,
+) -> CommandResult<value::MeasuresReport> {
+    write(&app, move |w| {
+        value::replace_measures(w, objective_id, &text)
+    })
+    .await
 }

@@ -163,6 +163,29 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
         "Every shift handover in the product",
     )
     .await;
+    // Its value proof: the customer's measure for teams using the product
+    // and a comparison group, before and after, typed as lines.
+    click(client, "[data-testid=value-open]").await;
+    type_into(
+        client,
+        "[data-testid=value-text]",
+        "group,phase,value\ntarget,before,10\ntarget,before,12\ntarget,before,11\n\
+         target,after,15\ntarget,after,17\ntarget,after,16\n\
+         control,before,10\ncontrol,before,11\ncontrol,before,12\n\
+         control,after,11\ncontrol,after,12\ncontrol,after,13\nsomeone,after,3",
+    )
+    .await;
+    click(client, "[data-testid=value-save]").await;
+    wait_for_text(client, "[role=status]", "12 measurements saved").await;
+    wait_for_text(client, "[data-testid=value-proof]", "Line 14: group").await;
+    wait_for_text(
+        client,
+        "[data-testid=value-result]",
+        "+4 (90% interval +0.6 to +7.4)",
+    )
+    .await;
+    wait_for_text(client, "[data-testid=value-result]", "did better").await;
+    screenshot(client, "09c2b-value-proof").await;
     click(client, "[data-testid=objective-edit]").await;
     click(client, "[data-testid=objective-delete]").await;
     click(client, "[data-testid=objective-delete]").await;
