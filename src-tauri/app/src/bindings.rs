@@ -11,7 +11,7 @@ use steward_core::{
     value, write,
 };
 use steward_demo as demo;
-use steward_qbr::{batch as qbr_batch, prep as qbr_prep, slides};
+use steward_qbr::{batch as qbr_batch, brand as qbr_brand, prep as qbr_prep, slides};
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),+ $(,)?) => {
@@ -60,7 +60,7 @@ fn generate() -> String {
         slides::Kpi, slides::Table, slides::ChartKind, slides::Series, slides::Chart, slides::Block,
         slides::Placed, slides::Slide, slides::Deck,
         qbr_prep::DeckChoices, qbr_prep::Quote, qbr_prep::DeckView, qbr_prep::DeckFormat, qbr_prep::DeckFile,
-        qbr_batch::Written, qbr_batch::Skipped, qbr_batch::Report,
+        qbr_batch::Written, qbr_batch::Skipped, qbr_batch::Report, qbr_brand::Branding,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core, src-tauri/demo and src-tauri/qbr by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

@@ -89,6 +89,8 @@ pub fn run() {
             commands::qbr::qbr_deck_save,
             commands::qbr::qbr_deck_export,
             commands::qbr::qbr_folder,
+            commands::qbr::qbr_branding_set,
+            commands::qbr::qbr_logo_set,
             commands::qbr::qbr_batch,
             commands::qbr::qbr_batch_cancel,
             commands::plans::calendar_export,

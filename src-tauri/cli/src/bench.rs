@@ -422,11 +422,12 @@ pub fn run(
         .collect::<rusqlite::Result<_>>()?;
     let mut k = 0;
     let (mut deck_bytes, mut deck_slides) = (0u64, 0u64);
+    let look = steward_qbr::Look::of(&conn)?;
     let deck_latency = measure_n(50, || {
         let (id, name) = &biggest[k % biggest.len()];
         k += 1;
         let deck = steward_qbr::build(&conn, *id, today, &steward_qbr::Choices::default())?;
-        let bytes = steward_qbr::pptx(&deck, steward_qbr::DEFAULT_ACCENT, chrono::Utc::now())?;
+        let bytes = steward_qbr::pptx(&deck, &look, chrono::Utc::now())?;
         steward_qbr::batch::write_whole(
             &deck_dir.join(steward_qbr::batch::file_name(name, today, "pptx")),
             &bytes,
@@ -441,7 +442,7 @@ pub fn run(
         &biggest[..25.min(biggest.len())],
         today,
         &dir.join("batch"),
-        steward_qbr::DEFAULT_ACCENT,
+        &look,
         &mut steward_core::progress::ignore,
         &steward_core::progress::CancelToken::default(),
     )?;

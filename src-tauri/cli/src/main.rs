@@ -162,9 +162,10 @@ enum Command {
         /// Where --due-within writes its decks.
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
-        /// Accent colour of the deck, six hex digits.
-        #[arg(long, default_value = "0F766E")]
-        accent: String,
+        /// Accent colour of the deck, six hex digits (default: the branding
+        /// kept in the portfolio, else Steward's).
+        #[arg(long)]
+        accent: Option<String>,
     },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
@@ -591,13 +592,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let conn = store::open_in(&data_dir)?;
             let day = as_of.unwrap_or(today);
+            let mut look = steward_qbr::Look::of(&conn)?;
+            if let Some(accent) = accent {
+                look.accent = accent;
+            }
             match (account, due_within) {
                 (Some(text), None) => {
                     let id = steward_core::account::find(&conn, &text)?;
                     let deck = steward_qbr::build(&conn, id, day, &steward_qbr::Choices::default())?;
                     let name: String = conn.query_row("SELECT name FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
                     let out = out.unwrap_or_else(|| PathBuf::from(steward_qbr::batch::file_name(&name, day, "pptx")));
-                    let bytes = steward_qbr::pptx(&deck, &accent, chrono::Utc::now())?;
+                    let bytes = steward_qbr::pptx(&deck, &look, chrono::Utc::now())?;
                     steward_qbr::batch::write_whole(&out, &bytes)?;
                     out!("{} slides written to {} ({} KB)", deck.slides.len(), out.display(), bytes.len().div_ceil(1024));
                     if pdf {
@@ -619,7 +624,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         &accounts,
                         day,
                         &out_dir,
-                        &accent,
+                        &look,
                         &mut print_progress,
                         &CancelToken::default(),
                     )?;

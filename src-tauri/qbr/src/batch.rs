@@ -90,7 +90,7 @@ pub fn write_decks(
     accounts: &[(i64, String)],
     day: NaiveDate,
     dir: &Path,
-    accent: &str,
+    look: &crate::Look,
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<Report> {
@@ -134,7 +134,7 @@ pub fn write_decks(
             continue;
         }
         let path = dir.join(file_name(name, day, "pptx"));
-        let bytes = pptx(&deck, accent, Utc::now())?;
+        let bytes = pptx(&deck, look, Utc::now())?;
         match write_whole(&path, &bytes) {
             Ok(()) => report.written.push(Written {
                 account_id: *id,

@@ -102,6 +102,7 @@ pub fn markdown(deck: &Deck) -> String {
                     }
                     out.push('\n');
                 }
+                Block::Logo => {}
                 Block::Chart(c) => {
                     out.push('\n');
                     let names: Vec<String> = c.series.iter().map(|s| md(&s.name)).collect();

@@ -251,7 +251,10 @@ pub fn deck(f: &Facts, choices: &Choices) -> Deck {
         s.items.push(text(
             area(MARGIN, 500.0, BODY_W - 60.0, 22.0),
             vec![line(
-                format!("{} · {}", f.account, period_label),
+                match &f.company {
+                    Some(c) => format!("{c} · {} · {}", f.account, period_label),
+                    None => format!("{} · {}", f.account, period_label),
+                },
                 Tone::Muted,
             )],
             9.0,
@@ -327,10 +330,18 @@ fn title_slide(f: &Facts) -> Slide {
             20.0,
         ),
     ];
-    let by = match &f.csm {
-        Some(csm) => format!("Prepared by {csm} · {}", date(f.day)),
-        None => date(f.day),
+    let by = match (&f.csm, &f.company) {
+        (Some(csm), Some(company)) => format!("Prepared by {csm}, {company} · {}", date(f.day)),
+        (Some(csm), None) => format!("Prepared by {csm} · {}", date(f.day)),
+        (None, Some(company)) => format!("{company} · {}", date(f.day)),
+        (None, None) => date(f.day),
     };
+    if f.logo.is_some() {
+        items.push(Placed {
+            area: area(MARGIN + 20.0, 56.0, 220.0, 80.0),
+            block: Block::Logo,
+        });
+    }
     items.push(text(
         area(MARGIN + 20.0, 290.0, BODY_W - 40.0, 28.0),
         vec![line(by, Tone::Muted)],

@@ -103,6 +103,9 @@ pub struct Facts {
     pub account_id: i64,
     pub account: String,
     pub csm: Option<String>,
+    /// The CSM's company and logo size (pixels), from their branding.
+    pub company: Option<String>,
+    pub logo: Option<(u32, u32)>,
     pub currency: String,
     pub day: NaiveDate,
     pub from: NaiveDate,
@@ -163,10 +166,13 @@ pub fn read(conn: &Connection, account_id: i64, day: NaiveDate) -> Result<Facts>
         .and_then(|v| v.parse::<NaiveDate>().ok())
         .filter(|d| *d >= day);
     let settings = health::settings::current(conn)?.settings;
+    let brand = crate::brand::load(conn)?;
     Ok(Facts {
         account_id,
         account,
         csm,
+        company: brand.company,
+        logo: crate::brand::logo(conn)?.map(|l| (l.width, l.height)),
         arr: arr_minor.map(|m| currency::to_major(m, &currency)),
         currency,
         day,

@@ -6,6 +6,7 @@
 //! [`build`], so a preview and a file never disagree.
 
 pub mod batch;
+pub mod brand;
 pub mod brief;
 pub mod compose;
 pub mod facts;
@@ -34,9 +35,39 @@ pub fn build(
     Ok(compose::deck(&facts, choices))
 }
 
-/// The deck as .pptx bytes in the given accent colour (hex, e.g. "0F766E").
-pub fn pptx(deck: &Deck, accent: &str, created: DateTime<Utc>) -> Result<Vec<u8>> {
-    pptx::write(deck, &pptx::Colors::with_accent(accent), created)
+/// How a deck looks: its accent colour and the CSM's logo.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    pub accent: String,
+    pub logo: Option<brand::Logo>,
+}
+
+impl Look {
+    /// An accent colour (hex, e.g. "0F766E") and no logo.
+    pub fn accent(hex: &str) -> Look {
+        Look {
+            accent: hex.to_string(),
+            logo: None,
+        }
+    }
+
+    /// The branding kept in the portfolio.
+    pub fn of(conn: &Connection) -> Result<Look> {
+        Ok(Look {
+            accent: accent(conn)?,
+            logo: brand::logo(conn)?,
+        })
+    }
+}
+
+/// The deck as .pptx bytes.
+pub fn pptx(deck: &Deck, look: &Look, created: DateTime<Utc>) -> Result<Vec<u8>> {
+    pptx::write(
+        deck,
+        &pptx::Colors::with_accent(&look.accent),
+        look.logo.as_ref(),
+        created,
+    )
 }
 
 /// Steward's own accent, until the CSM's branding sets another.

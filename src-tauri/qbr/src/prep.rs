@@ -65,6 +65,8 @@ pub struct DeckView {
     /// The choices kept with the planned QBR, if any.
     pub saved: Option<DeckChoices>,
     pub planned: Option<Qbr>,
+    /// How the deck looks: company, accent, logo (as a data URL).
+    pub branding: crate::brand::Branding,
 }
 
 /// The deck and what the screen needs to change it.
@@ -116,6 +118,7 @@ pub fn view(
         quotes,
         saved: saved(conn, account_id)?,
         planned: qbr::plan(conn, account_id)?.next,
+        branding: crate::brand::load(conn)?,
     })
 }
 
@@ -190,11 +193,11 @@ pub fn render(
     let (ext, content) = match format {
         DeckFormat::Pptx => (
             "pptx",
-            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
+            crate::pptx(&v.deck, &crate::Look::of(conn)?, chrono::Utc::now())?,
         ),
         DeckFormat::Pdf => (
             "pdf",
-            crate::pptx(&v.deck, &crate::accent(conn)?, chrono::Utc::now())?,
+            crate::pptx(&v.deck, &crate::Look::of(conn)?, chrono::Utc::now())?,
         ),
         DeckFormat::Markdown => ("md", crate::brief::markdown(&v.deck).into_bytes()),
     };

@@ -85,6 +85,8 @@ pub enum Block {
     Kpi(Kpi),
     Table(Table),
     Chart(Chart),
+    /// The CSM's logo (from their branding), fitted to its area.
+    Logo,
 }
 
 /// How a piece of text or a line is coloured; renderers map tones to the

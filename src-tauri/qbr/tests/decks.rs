@@ -17,7 +17,7 @@ use steward_core::progress::{self, CancelToken};
 use steward_core::{store, write};
 use steward_demo::DemoSpec;
 use steward_qbr::slides::{Block, Deck, SlideKind};
-use steward_qbr::{batch, brief, build, compose, facts, Choices};
+use steward_qbr::{batch, brief, build, compose, facts, Choices, Look};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
@@ -168,7 +168,7 @@ fn model_texts(deck: &Deck, k: usize) -> Vec<String> {
                     out.extend(row.iter().map(|c| clean(c)));
                 }
             }
-            Block::Chart(_) => {}
+            Block::Chart(_) | Block::Logo => {}
         }
     }
     // Empty cells write an empty run the XML reader reports as no text.
@@ -491,13 +491,13 @@ fn every_account_of_the_demo_book_gets_a_deck_a_strict_reader_accepts() {
         let deck = build(&conn, *id, today(), &Choices::default()).expect("deck");
         assert_eq!(deck.slides[0].kind, SlideKind::Title);
         kinds.extend(deck.slides.iter().map(|s| s.kind));
-        let bytes = steward_qbr::pptx(&deck, "0F766E", fixed_time()).expect("pptx");
+        let bytes = steward_qbr::pptx(&deck, &Look::accent("0F766E"), fixed_time()).expect("pptx");
         charts += check_package(&bytes, &deck);
         std::fs::write(decks.join(format!("{id}.pptx")), &bytes).expect("write deck");
         // Identical input, identical file: a deck can be made again.
         assert_eq!(
             bytes,
-            steward_qbr::pptx(&deck, "0F766E", fixed_time()).expect("pptx")
+            steward_qbr::pptx(&deck, &Look::accent("0F766E"), fixed_time()).expect("pptx")
         );
         // Every slide's title is in the brief.
         let md = brief::markdown(&deck);
@@ -555,7 +555,8 @@ fn hostile_text_is_escaped_cut_to_fit_and_never_breaks_the_file() {
         },
     )
     .expect("deck");
-    let bytes = steward_qbr::pptx(&deck, "not a colour", fixed_time()).expect("pptx");
+    let bytes =
+        steward_qbr::pptx(&deck, &Look::accent("not a colour"), fixed_time()).expect("pptx");
     check_package(&bytes, &deck);
     let hostile_dir = dir.path().join("hostile");
     std::fs::create_dir_all(&hostile_dir).expect("folder");
@@ -685,7 +686,7 @@ fn an_account_with_nothing_recorded_gets_a_plain_deck_and_is_skipped_in_a_batch(
         &[busy.clone(), (empty, "Empty Co".into())],
         today(),
         &out,
-        "0F766E",
+        &Look::accent("0F766E"),
         &mut |_| reports += 1,
         &CancelToken::default(),
     )
@@ -706,7 +707,7 @@ fn an_account_with_nothing_recorded_gets_a_plain_deck_and_is_skipped_in_a_batch(
         &[busy],
         today(),
         &out,
-        "0F766E",
+        &Look::accent("0F766E"),
         &mut |_| {},
         &cancel,
     )
@@ -752,7 +753,7 @@ fn the_pdf_export_has_a_page_per_slide_and_the_edited_summary() {
     let pdf = dir.path().join("deck.pdf");
     // Steward's own PDF export: LibreOffice renders the .pptx it wrote.
     steward_qbr::pdf::write(
-        &steward_qbr::pptx(&deck, "0F766E", fixed_time()).expect("pptx"),
+        &steward_qbr::pptx(&deck, &Look::accent("0F766E"), fixed_time()).expect("pptx"),
         &pdf,
     )
     .expect("pdf");
@@ -778,4 +779,89 @@ fn the_pdf_export_has_a_page_per_slide_and_the_edited_summary() {
         text.contains("Rollout to the Quokka team finished early."),
         "{text}"
     );
+}
+
+/// An 8 × 2 PNG in the accent colour (a wide logo).
+const LOGO: [u8; 75] = [
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x02, 0x08, 0x06, 0x00, 0x00, 0x00, 0x65, 0x94, 0x9D,
+    0xED, 0x00, 0x00, 0x00, 0x12, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xE0, 0x2F, 0xCB, 0xFB,
+    0x8F, 0x0F, 0x33, 0x10, 0x52, 0x00, 0x00, 0xED, 0x4F, 0x1F, 0x21, 0x77, 0x1B, 0x3B, 0x15, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+#[test]
+fn a_branded_deck_carries_the_company_colour_and_logo() {
+    use steward_qbr::brand;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(&dir.path().join("book"), 8, 4);
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, LOGO).expect("logo");
+    let svg = dir.path().join("logo.svg");
+    std::fs::write(&svg, "<svg xmlns='http://www.w3.org/2000/svg'/>").expect("svg");
+    let run =
+        |conn: &mut Connection,
+         f: &dyn Fn(&steward_core::write::Write<'_>) -> steward_core::Result<()>| {
+            write::run(conn, today(), |w| f(w)).map(|_| ())
+        };
+    let refused = run(&mut conn, &|w| {
+        brand::set_logo(w, Some(&svg.display().to_string()))
+    });
+    assert!(refused
+        .expect_err("svg")
+        .to_string()
+        .contains("export the SVG as a PNG"));
+    let refused = run(&mut conn, &|w| brand::save(w, "Quokka CS", "teal"));
+    assert!(refused
+        .expect_err("colour")
+        .to_string()
+        .contains("six hex digits"));
+    run(&mut conn, &|w| {
+        brand::save(w, "Quokka CS", "#1d4ed8")?;
+        brand::set_logo(w, Some(&logo.display().to_string()))
+    })
+    .expect("branding");
+    let branding = brand::load(&conn).expect("load");
+    assert_eq!(branding.accent, "1D4ED8");
+    assert!(branding
+        .logo
+        .expect("logo")
+        .starts_with("data:image/png;base64,iVBOR"));
+
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM accounts WHERE status = 'active' ORDER BY arr_minor DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("account");
+    let deck = build(&conn, id, today(), &Choices::default()).expect("deck");
+    let look = Look::of(&conn).expect("look");
+    let bytes = steward_qbr::pptx(&deck, &look, fixed_time()).expect("pptx");
+    check_package(&bytes, &deck);
+    let parts = unzip(&bytes);
+    assert_eq!(parts["ppt/media/logo.png"], LOGO.to_vec());
+    let title = String::from_utf8_lossy(&parts["ppt/slides/slide1.xml"]).into_owned();
+    assert!(title.contains("<p:pic>") && title.contains("Quokka CS"));
+    // 8 × 2 pixels in a 220 × 80 pt box: 220 pt wide, 55 pt high.
+    assert!(
+        title.contains(&format!(
+            r#"<a:ext cx="{}" cy="{}"/>"#,
+            220 * 12_700,
+            55 * 12_700
+        )),
+        "{title}"
+    );
+    assert!(String::from_utf8_lossy(&parts["ppt/theme/theme1.xml"]).contains("1D4ED8"));
+    let branded = dir.path().join("branded");
+    std::fs::create_dir_all(&branded).expect("folder");
+    std::fs::write(branded.join("deck.pptx"), &bytes).expect("write");
+    schema_check(&branded);
+    // Taken away again, the deck has no picture.
+    run(&mut conn, &|w| brand::set_logo(w, None)).expect("remove");
+    let deck = build(&conn, id, today(), &Choices::default()).expect("deck");
+    assert!(!deck.slides[0]
+        .items
+        .iter()
+        .any(|p| matches!(p.block, Block::Logo)));
 }

@@ -144,6 +144,8 @@ export const api = {
   exportQbrDeck: (accountId: number, choices: DeckChoices, folder: string, format: DeckFormat) =>
     call<DeckFile>('qbr_deck_export', { accountId, choices, folder, format }),
   qbrFolder: () => call<string>('qbr_folder'),
+  setBranding: (company: string, accent: string) => call<void>('qbr_branding_set', { company, accent }),
+  setLogo: (path: string | null) => call<void>('qbr_logo_set', { path }),
   qbrBatch: (days: number, folder: string, job: number, onProgress: (p: Progress) => void) =>
     call<DeckBatchReport>('qbr_batch', { days, folder, job, onProgress: channel(onProgress) }),
   qbrBatchCancel: (job: number) => call<void>('qbr_batch_cancel', { job }),

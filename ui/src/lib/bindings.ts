@@ -834,7 +834,7 @@ export type Chart = { kind: ChartKind, categories: Array<string>, series: Array<
  */
 number_format: string, y_min: number | null, y_max: number | null, };
 
-export type Block = { "type": "text" } & Text | { "type": "kpi" } & Kpi | { "type": "table" } & Table | { "type": "chart" } & Chart;
+export type Block = { "type": "text" } & Text | { "type": "kpi" } & Kpi | { "type": "table" } & Table | { "type": "chart" } & Chart | { "type": "logo" };
 
 export type Placed = { area: Area, block: Block, };
 
@@ -878,7 +878,11 @@ available: Array<SlideKind>, quotes: Array<Quote>,
 /**
  * The choices kept with the planned QBR, if any.
  */
-saved: DeckChoices | null, planned: Qbr | null, };
+saved: DeckChoices | null, planned: Qbr | null, 
+/**
+ * How the deck looks: company, accent, logo (as a data URL).
+ */
+branding: Branding, };
 
 export type DeckFormat = "pptx" | "markdown" | "pdf";
 
@@ -893,3 +897,13 @@ export type Report = { written: Array<Written>, skipped: Array<Skipped>,
  * Cancelled before every deck was written; those written stay.
  */
 cancelled: boolean, };
+
+export type Branding = { company: string | null, 
+/**
+ * Six hex digits.
+ */
+accent: string, 
+/**
+ * The logo as a data URL for previews.
+ */
+logo: string | null, };

@@ -57,6 +57,28 @@ pub async fn qbr_deck_export(
     Ok(file)
 }
 
+/// Keeps the company name and accent colour decks use.
+#[tauri::command]
+pub async fn qbr_branding_set(
+    app: AppHandle,
+    company: String,
+    accent: String,
+) -> CommandResult<()> {
+    write(&app, move |w| {
+        steward_qbr::brand::save(w, &company, &accent)
+    })
+    .await
+}
+
+/// Takes the decks' logo from a PNG file, or removes it (no path).
+#[tauri::command]
+pub async fn qbr_logo_set(app: AppHandle, path: Option<String>) -> CommandResult<()> {
+    write(&app, move |w| {
+        steward_qbr::brand::set_logo(w, path.as_deref())
+    })
+    .await
+}
+
 /// The folder decks went to last time, else the user's Documents folder.
 #[tauri::command]
 pub async fn qbr_folder(app: AppHandle) -> CommandResult<String> {
@@ -96,13 +118,13 @@ pub async fn qbr_batch(
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        let accent = steward_qbr::accent(w.conn())?;
+        let look = steward_qbr::Look::of(w.conn())?;
         let out = batch::write_decks(
             w.conn(),
             &accounts,
             today,
             std::path::Path::new(&folder),
-            &accent,
+            &look,
             &mut report,
             cancel,
         )?;

@@ -315,6 +315,16 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
     let summary = "Quokka rollout on track; the EU team starts in January";
     type_into(client, "[data-testid=deck-summary]", summary).await;
     wait_for_text(client, "[data-testid=deck-previews]", summary).await;
+    // The CSM's company goes on every slide once saved as branding.
+    type_into(client, "[data-testid=brand-company]", "Northwind Success").await;
+    click(client, "[data-testid=brand-save]").await;
+    wait_for_text(client, "[role=status]", "Branding saved").await;
+    wait_for_text(
+        client,
+        "[data-testid=deck-previews]",
+        "Northwind Success · Quokka Labs",
+    )
+    .await;
     let decks = home.join("decks");
     std::fs::create_dir_all(&decks).expect("decks folder");
     type_into(

@@ -105,8 +105,14 @@ impl Zip {
 
 /// Writes the deck as a .pptx file's bytes. `created` goes into the file's
 /// properties (pass a fixed time to get identical files).
-pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec<u8>> {
+pub fn write(
+    deck: &Deck,
+    colors: &Colors,
+    logo: Option<&crate::brand::Logo>,
+    created: DateTime<Utc>,
+) -> Result<Vec<u8>> {
     let mut zip = Zip::new();
+    let mut logo_written = false;
     let mut overrides = String::new();
     let mut charts = 0usize;
 
@@ -122,6 +128,19 @@ pub fn write(deck: &Deck, colors: &Colors, created: DateTime<Utc>) -> Result<Vec
                 Block::Text(t) => shapes.push_str(&text_box(id, placed.area, t, colors)),
                 Block::Kpi(kpi) => shapes.push_str(&kpi_tile(id, placed.area, kpi, colors)),
                 Block::Table(t) => shapes.push_str(&table(id, placed.area, t, colors)),
+                Block::Logo => {
+                    // A deck without a logo has no picture to place.
+                    let Some(logo) = logo else { continue };
+                    if !logo_written {
+                        zip.add_bytes("ppt/media/logo.png", &logo.png, CompressionMethod::Stored)?;
+                        logo_written = true;
+                    }
+                    let rid = format!("rId{}", rels.len() + 1);
+                    rels.push(format!(
+                        r#"<Relationship Id="{rid}" Type="{REL}/image" Target="../media/logo.png"/>"#
+                    ));
+                    shapes.push_str(&picture(id, placed.area, logo, &rid));
+                }
                 Block::Chart(c) => {
                     charts += 1;
                     let rid = format!("rId{}", rels.len() + 1);
@@ -272,6 +291,7 @@ fn content_types(overrides: &str) -> String {
             r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
             r#"<Default Extension="xml" ContentType="application/xml"/>"#,
             r#"<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>"#,
+            r#"<Default Extension="png" ContentType="image/png"/>"#,
             r#"<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>"#,
             r#"<Override PartName="/ppt/slideMasters/slideMaster1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideMaster+xml"/>"#,
             r#"<Override PartName="/ppt/slideLayouts/slideLayout1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideLayout+xml"/>"#,
@@ -468,6 +488,22 @@ fn table(id: u32, area: Area, t: &Table, colors: &Colors) -> String {
     format!(
         r#"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{id}" name="Table {id}"/><p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>{xfrm}<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table"><a:tbl><a:tblPr firstRow="1" bandRow="0"/><a:tblGrid>{grid}</a:tblGrid>{rows}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"#,
         xfrm = xfrm(height, "p:xfrm")
+    )
+}
+
+/// The logo, as large as fits its area with its proportions kept, at the
+/// area's top left.
+fn picture(id: u32, area: Area, logo: &crate::brand::Logo, rid: &str) -> String {
+    let ratio = f64::from(logo.width) / f64::from(logo.height);
+    let (w, h) = if area.w / area.h > ratio {
+        (area.h * ratio, area.h)
+    } else {
+        (area.w, area.w / ratio)
+    };
+    let fitted = Area { w, h, ..area };
+    format!(
+        r#"<p:pic><p:nvPicPr><p:cNvPr id="{id}" name="Logo {id}"/><p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>{xfrm}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>"#,
+        xfrm = xfrm(fitted, "a:xfrm")
     )
 }
 
