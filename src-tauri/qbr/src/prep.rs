@@ -129,9 +129,15 @@ pub fn saved(conn: &Connection, account_id: i64) -> Result<Option<DeckChoices>> 
         .and_then(|json| serde_json::from_str(&json).ok()))
 }
 
-/// Keeps the choices with the planned QBR.
+/// Keeps the choices with the planned QBR. The day the book is read as of
+/// is pinned (today when none was picked), so the same deck comes out when
+/// it is made again later.
 pub fn save(w: &Write<'_>, account_id: i64, choices: &DeckChoices) -> Result<()> {
-    let json = serde_json::to_string(choices)
+    let pinned = DeckChoices {
+        as_of: Some(choices.as_of.unwrap_or(w.today())),
+        ..choices.clone()
+    };
+    let json = serde_json::to_string(&pinned)
         .map_err(|e| Error::Internal(format!("Could not keep the deck's choices: {e}")))?;
     qbr::save_deck_choices(w, account_id, &json).map(|_| ())
 }

@@ -633,6 +633,18 @@ fn a_deck_as_of_a_past_day_shows_only_what_was_known_then() {
             .open_escalations
             .iter()
             .all(|t| t.opened_on <= day));
+        // The usage chart's figures are the book's: each week's average of
+        // daily active users, as SQL computes it from the rows.
+        for w in &f.usage {
+            let avg: f64 = conn
+                .query_row(
+                    "SELECT avg(coalesce(active_users, 0)) FROM usage_daily WHERE account_id = ?1 AND day >= ?2 AND day <= ?3",
+                    rusqlite::params![id, w.start, w.start + Duration::days(6)],
+                    |r| r.get(0),
+                )
+                .expect("avg");
+            assert!((avg - w.active_users).abs() < 1e-9, "week of {}", w.start);
+        }
         // A milestone reached after the day is still ahead on that day.
         let later: Vec<String> = conn
             .prepare("SELECT title FROM milestones WHERE account_id = ?1 AND achieved_on > ?2 AND substr(created_at, 1, 10) <= ?2")
