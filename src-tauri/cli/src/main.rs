@@ -167,6 +167,22 @@ enum Command {
         #[arg(long)]
         accent: Option<String>,
     },
+    /// Store a connection to a vendor (hubspot) and where it answers.
+    Connect {
+        vendor: String,
+        /// The vendor's API address (a sandbox, a self-hosted one, a test server).
+        #[arg(long, default_value = "https://api.hubapi.com")]
+        base_url: String,
+    },
+    /// Sync from a connected vendor (hubspot): companies into accounts.
+    /// The token comes from STEWARD_HUBSPOT_TOKEN for this run only.
+    /// `steward sync status` lists the last runs.
+    Sync {
+        vendor: String,
+        /// Walk everything again instead of what changed.
+        #[arg(long)]
+        full: bool,
+    },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -646,6 +662,62 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     )
                     .into())
                 }
+            }
+        }
+        Command::Connect { vendor, base_url } => {
+            if vendor != steward_sync::hubspot::VENDOR {
+                return Err(Error::invalid(format!(
+                    "Steward syncs from hubspot so far, not \"{vendor}\"."
+                ))
+                .into());
+            }
+            let conn = store::open_in(&data_dir)?;
+            steward_sync::connect(&conn, &vendor, &base_url)?;
+            out!("{vendor} connected at {base_url}; sync with STEWARD_HUBSPOT_TOKEN=... steward sync {vendor}");
+        }
+        Command::Sync { vendor, full } => {
+            let mut conn = store::open_in(&data_dir)?;
+            if vendor == "status" {
+                for (started, outcome, written, unchanged, rejected, requests, waited, error) in
+                    steward_sync::runs(&conn, steward_sync::hubspot::VENDOR, 10)?
+                {
+                    out!(
+                        "{started}  {outcome:<9} {written} written, {unchanged} unchanged, {rejected} rejected; {requests} requests, {:.1} s waiting{}",
+                        waited as f64 / 1000.0,
+                        error.map(|e| format!("; {e}")).unwrap_or_default()
+                    );
+                }
+                return Ok(());
+            }
+            if vendor != steward_sync::hubspot::VENDOR {
+                return Err(Error::invalid(format!(
+                    "Steward syncs from hubspot so far, not \"{vendor}\"."
+                ))
+                .into());
+            }
+            let base = steward_sync::base_url(&conn, &vendor)?;
+            let token = std::env::var("STEWARD_HUBSPOT_TOKEN").map_err(|_| {
+                Error::invalid("Set STEWARD_HUBSPOT_TOKEN to a HubSpot private app token (scope crm.objects.companies.read) for this run.")
+            })?;
+            let mut http = steward_sync::http::Http::new(
+                &base,
+                &token,
+                steward_sync::http::Patience::hubspot(),
+            )
+            .map_err(|e| Error::invalid(e.to_string()))?;
+            let report = steward_sync::run_hubspot(&mut conn, &mut http, today, full)?;
+            out!(
+                "{} written, {} unchanged, {} rejected; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
+                report.counts.written,
+                report.counts.unchanged,
+                report.counts.rejected,
+                report.traffic.requests,
+                report.traffic.retries,
+                report.traffic.waited_ms as f64 / 1000.0,
+                report.seconds
+            );
+            for r in &report.counts.reasons {
+                out!("  rejected: {r}");
             }
         }
         Command::Bench {

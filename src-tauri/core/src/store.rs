@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_demo_truth_out.sql")),
     (6, include_str!("../migrations/0006_history.sql")),
     (7, include_str!("../migrations/0007_qbr_decks.sql")),
+    (8, include_str!("../migrations/0008_sync.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,290 @@
+//! The HTTP client every connector uses: JSON in and out, a client-side
+//! throttle that keeps a vendor under its documented rate, and retries of
+//! what is worth retrying (429, 502, 503, 504, dropped connections and
+//! timeouts) with capped exponential backoff and jitter, honouring
+//! Retry-After in seconds or as an HTTP date. A 401 stops at once and asks
+//! to reconnect; a 2xx whose body is not JSON (an HTML error page, a cut-off
+//! body) is an error, so the caller never moves its cursor past it. The
+//! token never appears in an error or a log.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Why a request failed, in words a CSM can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The token was refused: reconnect with a new one. Never retried.
+    Unauthorized(String),
+    /// The vendor's daily cap is spent; try again tomorrow. Never retried.
+    DailyLimit(String),
+    /// Still failing after every retry, or an error worth no retry.
+    Vendor { status: u16, message: String },
+    /// The body of a successful answer was not the JSON it should be.
+    Malformed(String),
+    /// No answer: offline, DNS, refused connection, timeout.
+    Network(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Unauthorized(m)
+            | Failure::DailyLimit(m)
+            | Failure::Malformed(m)
+            | Failure::Network(m) => f.write_str(m),
+            Failure::Vendor { status, message } => write!(f, "{message} (HTTP {status})"),
+        }
+    }
+}
+
+/// How patient the client is.
+#[derive(Debug, Clone, Copy)]
+pub struct Patience {
+    /// Attempts per request, the first included.
+    pub attempts: u32,
+    /// First backoff; doubles per retry up to `cap`.
+    pub base: Duration,
+    pub cap: Duration,
+    /// The longest Retry-After obeyed; a longer one fails the request.
+    pub longest_wait: Duration,
+    /// Least time between two requests (the vendor's rate limit).
+    pub spacing: Duration,
+    pub timeout: Duration,
+}
+
+impl Patience {
+    /// HubSpot's documented limit for the smallest plan: 100 requests in
+    /// 10 seconds.
+    pub fn hubspot() -> Patience {
+        Patience {
+            attempts: 6,
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(30),
+            longest_wait: Duration::from_secs(120),
+            spacing: Duration::from_millis(100),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Counts a sync reports: requests made and time spent waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Traffic {
+    pub requests: u64,
+    pub retries: u64,
+    pub waited_ms: u64,
+}
+
+pub struct Http {
+    client: reqwest::blocking::Client,
+    base: String,
+    token: String,
+    pub patience: Patience,
+    pub traffic: Traffic,
+    last: Option<Instant>,
+    jitter: u64,
+}
+
+/// What a 429 or 503 asked for: seconds, or an HTTP date.
+pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let ms = (when.with_timezone(&chrono::Utc) - now)
+        .num_milliseconds()
+        .max(0);
+    Some(Duration::from_millis(ms as u64))
+}
+
+impl Http {
+    pub fn new(base: &str, token: &str, patience: Patience) -> Result<Http, Failure> {
+        // rustls needs one crypto provider for the process; a second
+        // install is refused harmlessly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::blocking::Client::builder()
+            .timeout(patience.timeout)
+            .user_agent(concat!("Steward/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Failure::Network(format!("Cannot start an HTTP client: {e}")))?;
+        Ok(Http {
+            client,
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            patience,
+            traffic: Traffic::default(),
+            last: None,
+            jitter: 0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()),
+        })
+    }
+
+    fn pause(&mut self, d: Duration) {
+        if d > Duration::ZERO {
+            std::thread::sleep(d);
+            self.traffic.waited_ms += d.as_millis() as u64;
+        }
+    }
+
+    /// A factor between 0.8 and 1.2 (xorshift; no need for more).
+    fn jitter(&mut self) -> f64 {
+        self.jitter ^= self.jitter << 13;
+        self.jitter ^= self.jitter >> 7;
+        self.jitter ^= self.jitter << 17;
+        0.8 + (self.jitter % 1000) as f64 / 2500.0
+    }
+
+    pub fn get(&mut self, path: &str) -> Result<Value, Failure> {
+        self.send(reqwest::Method::GET, path, None)
+    }
+
+    pub fn post(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
+        self.send(reqwest::Method::POST, path, Some(body))
+    }
+
+    fn send(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, Failure> {
+        let url = format!("{}{}", self.base, path);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(last) = self.last {
+                let since = last.elapsed();
+                if since < self.patience.spacing {
+                    self.pause(self.patience.spacing - since);
+                }
+            }
+            self.last = Some(Instant::now());
+            self.traffic.requests += 1;
+            let mut request = self
+                .client
+                .request(method.clone(), &url)
+                .bearer_auth(&self.token)
+                .header("Accept", "application/json");
+            if let Some(b) = body {
+                request = request.json(b);
+            }
+            let backoff = {
+                let exp = self.patience.base.as_millis() as f64 * 2f64.powi(attempt as i32 - 1);
+                let ms = exp.min(self.patience.cap.as_millis() as f64) * self.jitter();
+                Duration::from_millis(ms as u64)
+            };
+            let last_try = attempt >= self.patience.attempts;
+            let response = match request.send() {
+                Ok(r) => r,
+                Err(e) => {
+                    let what = if e.is_timeout() {
+                        "timed out"
+                    } else {
+                        "could not connect"
+                    };
+                    if last_try {
+                        return Err(Failure::Network(format!(
+                            "{} {what} after {attempt} tries; the last good data is kept.",
+                            self.base
+                        )));
+                    }
+                    self.traffic.retries += 1;
+                    self.pause(backoff);
+                    continue;
+                }
+            };
+            let status = response.status().as_u16();
+            let wait = response
+                .headers()
+                .get("Retry-After")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry_after(v, chrono::Utc::now()));
+            let text = match response.text() {
+                Ok(t) => t,
+                Err(_) if !last_try => {
+                    // The connection dropped mid-body: worth another try.
+                    self.traffic.retries += 1;
+                    self.pause(backoff);
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Failure::Network(format!(
+                        "The answer from {} broke off: {e}",
+                        self.base
+                    )))
+                }
+            };
+            match status {
+                200..=299 => {
+                    return serde_json::from_str::<Value>(&text).map_err(|_| {
+                        let start: String = text.trim_start().chars().take(60).collect();
+                        Failure::Malformed(format!(
+                            "{} answered {status} with something that is not JSON (\"{}…\"); nothing was changed.",
+                            self.base,
+                            start.replace(['\n', '\r'], " ")
+                        ))
+                    })
+                }
+                401 => {
+                    return Err(Failure::Unauthorized(
+                        "The token was refused (HTTP 401): reconnect with a new one. Nothing was changed.".into(),
+                    ))
+                }
+                429 if text.contains("\"DAILY\"") => {
+                    return Err(Failure::DailyLimit(
+                        "The vendor's daily request limit is spent; sync again tomorrow. What was synced is kept.".into(),
+                    ))
+                }
+                429 | 502 | 503 | 504 if !last_try => {
+                    let wait = wait.unwrap_or(backoff);
+                    if wait > self.patience.longest_wait {
+                        return Err(Failure::Vendor {
+                            status,
+                            message: format!("{} asked to wait {} s", self.base, wait.as_secs()),
+                        });
+                    }
+                    self.traffic.retries += 1;
+                    self.pause(wait);
+                }
+                _ => {
+                    return Err(Failure::Vendor {
+                        status,
+                        message: vendor_message(&text).unwrap_or_else(|| format!("{} refused the request", self.base)),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// The vendor's own sentence from an error body, when it has one.
+fn vendor_message(text: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    v.get("message")
+        .or_else(|| v.get("error").and_then(|e| e.get("message")))
+        .and_then(Value::as_str)
+        .map(|m| m.chars().take(300).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:27:58Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        assert_eq!(retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon", now), None);
+    }
+}

@@ -1,0 +1,315 @@
+//! HubSpot companies into accounts. A first sync walks the list endpoint
+//! page by page; later syncs search on the modified-date property from the
+//! last run's start (less a minute: search lags writes), sorted ascending.
+//! Search cannot page past 10,000 results, so a window holding more is
+//! halved until it fits, and a single millisecond holding more is walked by
+//! object id. Every page's rows and the cursor that follows them commit in
+//! one transaction: a crash repeats at most that page, which the upsert
+//! makes harmless, and never skips one.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as Sql;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use steward_core::error::{Error, Result};
+use steward_core::ingest::{Entity, Ingest, Outcome, Record};
+use steward_core::write;
+
+use crate::http::{Failure, Http};
+use crate::Counts;
+
+pub const VENDOR: &str = "hubspot";
+pub const SOURCE: &str = "sync:hubspot";
+const PROPERTIES: &str = "name,domain,industry,numberofemployees,hs_lastmodifieddate";
+/// Search lags writes by up to a minute: each run looks back this far.
+pub const OVERLAP_MS: i64 = 60_000;
+/// Search refuses to page past this many results.
+pub const SEARCH_CAP: i64 = 10_000;
+const SEARCH_PAGE: i64 = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Cursor {
+    /// Walking the list; `started_ms` is when, so changes during the walk
+    /// are searched for afterwards.
+    Full {
+        after: Option<String>,
+        started_ms: i64,
+    },
+    /// Searching modification times from `since_ms`. Within a run, the
+    /// window is `since_ms..=until_ms` and the run ends at `end_ms`;
+    /// `after` is the offset in the window, or with `tie`, the last object
+    /// id within the one millisecond `since_ms`.
+    Incremental {
+        since_ms: i64,
+        until_ms: Option<i64>,
+        end_ms: Option<i64>,
+        after: Option<i64>,
+        tie: bool,
+    },
+}
+
+fn load_cursor(conn: &Connection) -> Result<Option<Cursor>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT cursor FROM sync_cursors WHERE vendor = ?1 AND object = 'companies'",
+            [VENDOR],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+fn save_cursor(conn: &Connection, cursor: &Cursor) -> Result<()> {
+    let text = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, 'companies', ?2, ?3)
+         ON CONFLICT(vendor, object) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        params![VENDOR, text, chrono::Utc::now().to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// A company as an accounts record, or why it cannot be one.
+fn record(company: &Value) -> std::result::Result<Record, String> {
+    let id = match company.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("a company without an id".into()),
+    };
+    let props = company.get("properties").cloned().unwrap_or(Value::Null);
+    let text = |k: &str| {
+        props
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let name = text("name").ok_or_else(|| format!("company {id} has no name"))?;
+    let employees = match text("numberofemployees") {
+        None => Sql::Null,
+        Some(n) => match n.parse::<i64>() {
+            Ok(v) if (0..=10_000_000).contains(&v) => Sql::Integer(v),
+            _ => return Err(format!("company {id}: employees \"{n}\" is not a count")),
+        },
+    };
+    Ok(Record {
+        external_id: Some(id),
+        account_id: None,
+        values: vec![
+            Sql::Null,
+            Sql::Text(name),
+            text("domain").map_or(Sql::Null, |d| Sql::Text(d.to_lowercase())),
+            text("industry").map_or(Sql::Null, Sql::Text),
+            employees,
+        ],
+    })
+}
+
+/// Writes one page of companies and the cursor after it, in one transaction.
+fn commit(
+    conn: &mut Connection,
+    today: NaiveDate,
+    companies: &[Value],
+    next: &Cursor,
+    counts: &mut Counts,
+) -> Result<()> {
+    let fields: Vec<_> = ["id", "name", "domain", "industry", "employees"]
+        .iter()
+        .filter_map(|k| Entity::Accounts.field(k))
+        .collect();
+    let (page, _) = write::run(conn, today, |w| {
+        let mut page = Counts::default();
+        let mut ingest = Ingest::new(w, Entity::Accounts, SOURCE, &fields)?;
+        for c in companies {
+            if c.get("archived").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            match record(c).map(|r| ingest.upsert(&r)) {
+                Ok(Ok(Ok(Outcome::Written))) => page.written += 1,
+                Ok(Ok(Ok(Outcome::Unchanged))) => page.unchanged += 1,
+                Ok(Ok(Err(reason))) | Err(reason) => {
+                    page.rejected += 1;
+                    page.reasons.push(reason);
+                }
+                Ok(Err(e)) => return Err(e),
+            }
+        }
+        ingest.finish()?;
+        save_cursor(w.conn(), next)?;
+        Ok(page)
+    })?;
+    counts.add(page);
+    Ok(())
+}
+
+fn failure(f: Failure) -> Error {
+    Error::invalid(format!("HubSpot: {f}"))
+}
+
+fn results(page: &Value) -> std::result::Result<Vec<Value>, Error> {
+    page.get("results")
+        .and_then(Value::as_array)
+        .cloned()
+        .ok_or_else(|| Error::invalid("HubSpot: an answer without results; nothing was changed."))
+}
+
+/// Syncs companies: resumes where the last run stopped, or starts a full
+/// walk when there is no cursor or `full` is asked for.
+pub fn sync_companies(
+    conn: &mut Connection,
+    http: &mut Http,
+    today: NaiveDate,
+    full: bool,
+    now_ms: impl Fn() -> i64,
+) -> Result<Counts> {
+    let mut counts = Counts::default();
+    let mut cursor = match load_cursor(conn)? {
+        Some(c) if !full => c,
+        _ => Cursor::Full {
+            after: None,
+            started_ms: now_ms(),
+        },
+    };
+    loop {
+        match cursor.clone() {
+            Cursor::Full { after, started_ms } => {
+                let mut path =
+                    format!("/crm/v3/objects/companies?limit=100&properties={PROPERTIES}");
+                if let Some(a) = &after {
+                    path.push_str(&format!("&after={a}"));
+                }
+                let page = http.get(&path).map_err(failure)?;
+                let companies = results(&page)?;
+                let next_after = page.pointer("/paging/next/after").and_then(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .or_else(|| v.as_i64().map(|n| n.to_string()))
+                });
+                let next = match next_after {
+                    Some(a) => Cursor::Full {
+                        after: Some(a),
+                        started_ms,
+                    },
+                    // Whatever changed during the walk is searched for next.
+                    None => Cursor::Incremental {
+                        since_ms: started_ms - OVERLAP_MS,
+                        until_ms: None,
+                        end_ms: None,
+                        after: None,
+                        tie: false,
+                    },
+                };
+                commit(conn, today, &companies, &next, &mut counts)?;
+                let done = matches!(next, Cursor::Incremental { .. });
+                cursor = next;
+                if done {
+                    return Ok(counts);
+                }
+            }
+            Cursor::Incremental {
+                since_ms,
+                until_ms,
+                end_ms,
+                after,
+                tie,
+            } => {
+                let end = end_ms.unwrap_or_else(&now_ms);
+                let until = until_ms.unwrap_or(end);
+                let body = if tie {
+                    // One millisecond holds more than the cap: walk it by id.
+                    json!({
+                        "filterGroups": [{"filters": [
+                            {"propertyName": "hs_lastmodifieddate", "operator": "EQ", "value": since_ms.to_string()},
+                            {"propertyName": "hs_object_id", "operator": "GT", "value": after.unwrap_or(0).to_string()},
+                        ]}],
+                        "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+                        "properties": PROPERTIES.split(',').collect::<Vec<_>>(),
+                        "limit": SEARCH_PAGE,
+                    })
+                } else {
+                    let mut b = json!({
+                        "filterGroups": [{"filters": [
+                            {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": since_ms.to_string()},
+                            {"propertyName": "hs_lastmodifieddate", "operator": "LTE", "value": until.to_string()},
+                        ]}],
+                        "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
+                        "properties": PROPERTIES.split(',').collect::<Vec<_>>(),
+                        "limit": SEARCH_PAGE,
+                    });
+                    if let Some(a) = after {
+                        b["after"] = json!(a.to_string());
+                    }
+                    b
+                };
+                let page = http
+                    .post("/crm/v3/objects/companies/search", &body)
+                    .map_err(failure)?;
+                let total = page.get("total").and_then(Value::as_i64).unwrap_or(0);
+                if !tie && after.is_none() && total > SEARCH_CAP {
+                    // Too many for one window: halve it, down to one
+                    // millisecond, which is then walked by id.
+                    cursor = Cursor::Incremental {
+                        since_ms,
+                        until_ms: Some(if until > since_ms {
+                            since_ms + (until - since_ms) / 2
+                        } else {
+                            since_ms
+                        }),
+                        end_ms: Some(end),
+                        after: None,
+                        tie: until <= since_ms,
+                    };
+                    continue;
+                }
+                let companies = results(&page)?;
+                let more = page.pointer("/paging/next/after").is_some() && !companies.is_empty();
+                let window_done = Cursor::Incremental {
+                    since_ms: until + 1,
+                    until_ms: None,
+                    end_ms: Some(end),
+                    after: None,
+                    tie: false,
+                };
+                let next = if more {
+                    let after = if tie {
+                        companies.last().and_then(|c| c.get("id")).and_then(|v| {
+                            v.as_str()
+                                .and_then(|s| s.parse().ok())
+                                .or_else(|| v.as_i64())
+                        })
+                    } else {
+                        Some(after.unwrap_or(0) + companies.len() as i64)
+                    };
+                    Cursor::Incremental {
+                        since_ms,
+                        until_ms: Some(until),
+                        end_ms: Some(end),
+                        after,
+                        tie,
+                    }
+                } else if until < end {
+                    window_done
+                } else {
+                    // The run is complete; the next one looks back a minute.
+                    Cursor::Incremental {
+                        since_ms: (end - OVERLAP_MS).max(since_ms.min(end)),
+                        until_ms: None,
+                        end_ms: None,
+                        after: None,
+                        tie: false,
+                    }
+                };
+                let finished = matches!(next, Cursor::Incremental { end_ms: None, .. });
+                commit(conn, today, &companies, &next, &mut counts)?;
+                cursor = next;
+                if finished {
+                    return Ok(counts);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The HubSpot connector against a fake HubSpot: a full sync brings exactly
+//! the fake's companies, later syncs bring what changed, faults and rate
+//! limits converge to the same book, a run that fails leaves its cursor where
+//! the last committed page put it, and a search window over HubSpot's
+//! 10,000-result cap is split rather than cut short.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::Connection;
+use steward_core::store;
+use steward_sync::http::{Http, Patience};
+use steward_sync::run_hubspot;
+use support::{companies, Fake, Fault, TOKEN};
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Retries without the real waits.
+fn quick() -> Patience {
+    Patience {
+        attempts: 6,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+        longest_wait: Duration::from_secs(2),
+        spacing: Duration::ZERO,
+        timeout: Duration::from_secs(10),
+    }
+}
+
+fn book(dir: &std::path::Path) -> Connection {
+    store::open_in(dir).expect("open")
+}
+
+/// The synced accounts as (external id, name, domain, employees).
+fn synced(conn: &Connection) -> Vec<(String, String, Option<String>, Option<i64>)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT e.external_id, a.name, a.domain, a.employees FROM accounts a
+             JOIN account_external_ids e ON e.account_id = a.id AND e.source = 'sync:hubspot'
+             ORDER BY CAST(e.external_id AS INTEGER)",
+        )
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn expected(fake: &Fake) -> Vec<(String, String, Option<String>, Option<i64>)> {
+    let mut out: Vec<_> = fake
+        .state
+        .lock()
+        .expect("state")
+        .companies
+        .iter()
+        .filter(|c| !c.archived)
+        .map(|c| {
+            (
+                c.id.to_string(),
+                c.name.clone(),
+                c.domain.clone(),
+                c.employees.as_ref().and_then(|e| e.parse().ok()),
+            )
+        })
+        .collect();
+    out.sort_by_key(|r| r.0.parse::<i64>().unwrap_or(0));
+    out
+}
+
+fn sync(
+    conn: &mut Connection,
+    fake: &Fake,
+    full: bool,
+) -> steward_core::Result<steward_sync::RunReport> {
+    let mut http = Http::new(&fake.url, TOKEN, quick()).expect("client");
+    run_hubspot(conn, &mut http, today(), full)
+}
+
+#[test]
+fn a_full_sync_brings_exactly_the_companies_and_a_later_one_what_changed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 450));
+    let report = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(report.counts.written, 450);
+    assert_eq!(synced(&conn), expected(&fake));
+    // 5 list pages; what changed during the walk is searched for next time.
+    assert_eq!(report.traffic.requests, 5, "{:?}", report.traffic);
+
+    // Nothing changed: nothing written.
+    let again = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(again.counts.written, 0);
+
+    // Three renamed, two new, then a sync brings exactly those five.
+    let now = Utc::now().timestamp_millis();
+    fake.edit(|cs| {
+        for c in cs.iter_mut().filter(|c| [3, 99, 400].contains(&c.id)) {
+            c.name = format!("{} (renamed)", c.name);
+            c.modified_ms = now;
+        }
+        for mut c in companies(1000, 2) {
+            c.modified_ms = now;
+            cs.push(c);
+        }
+    });
+    let changed = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(changed.counts.written, 5, "{:?}", changed.counts);
+    assert_eq!(synced(&conn), expected(&fake));
+    // A full sync changes nothing more and duplicates nothing.
+    let full = sync(&mut conn, &fake, true).expect("sync");
+    assert_eq!(full.counts.written, 0);
+    assert_eq!(synced(&conn).len(), 452);
+}
+
+#[test]
+fn rate_limits_and_gateway_errors_are_waited_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 250));
+    fake.fail_next(&[
+        Fault::TooMany,
+        Fault::TooMany,
+        Fault::BadGateway,
+        Fault::TooMany,
+    ]);
+    let report = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(report.traffic.retries, 4);
+    assert_eq!(synced(&conn), expected(&fake));
+}
+
+#[test]
+fn a_broken_answer_stops_the_run_keeps_what_was_committed_and_the_next_run_converges() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 650));
+    // The third page comes back as an HTML page with status 200, after a
+    // retried 502; then a body cut short on a later run's first page.
+    fake.state.lock().expect("state").fail_on = vec![(3, Fault::BadGateway), (4, Fault::Html)];
+    let err = sync(&mut conn, &fake, false).expect_err("the HTML page stops the run");
+    assert!(err.to_string().contains("not JSON"), "{err}");
+    assert_eq!(synced(&conn).len(), 200, "the two pages before it are kept");
+    fake.fail_next(&[Fault::Truncated]);
+    let err = sync(&mut conn, &fake, false).expect_err("a cut-off body stops it too");
+    assert!(err.to_string().contains("not JSON"), "{err}");
+    assert_eq!(synced(&conn).len(), 200);
+    // The next run resumes at the third page and converges: every company
+    // once, nothing written twice.
+    let report = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(report.counts.written, 450);
+    assert_eq!(synced(&conn), expected(&fake));
+    let runs: Vec<String> = steward_sync::runs(&conn, "hubspot", 10)
+        .expect("runs")
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(runs, ["done", "failed", "failed"]);
+}
+
+#[test]
+fn a_refused_token_stops_at_once_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 50));
+    let mut http = Http::new(&fake.url, "pat-revoked", quick()).expect("client");
+    let err = run_hubspot(&mut conn, &mut http, today(), false).expect_err("401");
+    assert!(err.to_string().contains("reconnect"), "{err}");
+    assert_eq!(fake.requests(), 1, "no retries of a 401");
+    assert!(synced(&conn).is_empty());
+    let cursors: i64 = conn
+        .query_row("SELECT count(*) FROM sync_cursors", [], |r| r.get(0))
+        .expect("q");
+    assert_eq!(cursors, 0);
+    let (outcome, error): (String, String) = conn
+        .query_row("SELECT outcome, error FROM sync_runs", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("logged");
+    assert_eq!(outcome, "failed");
+    assert!(
+        !error.contains("pat-revoked"),
+        "the token is never in a message"
+    );
+}
+
+#[test]
+fn more_changes_than_search_can_page_are_split_and_all_arrive() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 20));
+    sync(&mut conn, &fake, false).expect("first sync");
+    // A bulk update: 10,050 companies share one modification millisecond,
+    // and 300 more are spread over the 300 ms after it (all in the past).
+    let now = Utc::now().timestamp_millis() - 10_000;
+    fake.edit(|cs| {
+        for mut c in companies(100_000, 10_050) {
+            c.modified_ms = now;
+            cs.push(c);
+        }
+        for (k, mut c) in companies(200_000, 300).into_iter().enumerate() {
+            c.modified_ms = now + 1 + k as i64;
+            cs.push(c);
+        }
+    });
+    let report = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(report.counts.written, 10_350, "{:?}", report.counts);
+    assert_eq!(synced(&conn), expected(&fake));
+}

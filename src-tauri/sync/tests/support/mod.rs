@@ -1,0 +1,292 @@
+//! A fake HubSpot written for these tests from the documented wire format
+//! (docs in ../shared/docs/vendor-apis.md): companies listed 100 a page with
+//! an opaque `after`, search by modification time with a `total`, ascending
+//! sorts, a numeric offset and the 10,000-result cap (400 past it), bearer
+//! tokens (401 otherwise), and faults on demand: 429s with HubSpot's body,
+//! 502s, an HTML page with status 200, a body cut short.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+
+pub const TOKEN: &str = "pat-test-123";
+
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub employees: Option<String>,
+    pub modified_ms: i64,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    TooMany,
+    BadGateway,
+    Html,
+    Truncated,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub companies: Vec<Company>,
+    pub faults: VecDeque<Fault>,
+    /// Faults for given request numbers (counted from the start).
+    pub fail_on: Vec<(u64, Fault)>,
+    pub requests: u64,
+    pub searches: u64,
+}
+
+pub struct Fake {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    server: Arc<tiny_http::Server>,
+}
+
+impl Drop for Fake {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
+fn render(c: &Company) -> Value {
+    json!({
+        "id": c.id.to_string(),
+        "properties": {
+            "name": c.name,
+            "domain": c.domain,
+            "industry": c.industry,
+            "numberofemployees": c.employees,
+            "hs_lastmodifieddate": iso(c.modified_ms),
+            "hs_object_id": c.id.to_string(),
+        },
+        "createdAt": iso(c.modified_ms),
+        "updatedAt": iso(c.modified_ms),
+        "archived": c.archived,
+    })
+}
+
+fn number(v: &Value) -> i64 {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn respond(
+    state: &Mutex<State>,
+    method: &str,
+    url: &str,
+    auth: Option<String>,
+    body: &str,
+) -> (u16, String, Vec<(String, String)>) {
+    let mut s = state.lock().expect("state");
+    s.requests += 1;
+    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+        return (401, json!({"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION"}).to_string(), vec![]);
+    }
+    let numbered = s
+        .fail_on
+        .iter()
+        .position(|(n, _)| *n == s.requests)
+        .map(|i| s.fail_on.remove(i).1);
+    match numbered.or_else(|| s.faults.pop_front()) {
+        Some(Fault::TooMany) => {
+            return (
+                429,
+                json!({"status": "error", "message": "You have reached your ten_secondly_rolling limit.", "errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"}).to_string(),
+                vec![],
+            )
+        }
+        Some(Fault::BadGateway) => return (502, "<html><body>Bad gateway</body></html>".into(), vec![]),
+        Some(Fault::Html) => return (200, "<!DOCTYPE html><html><body>Maintenance</body></html>".into(), vec![]),
+        Some(Fault::Truncated) => return (200, "{\"results\": [{\"id\": \"1\", \"prop".into(), vec![]),
+        None => {}
+    }
+    let mut live: Vec<Company> = s
+        .companies
+        .iter()
+        .filter(|c| !c.archived)
+        .cloned()
+        .collect();
+    if method == "GET" && url.starts_with("/crm/v3/objects/companies") {
+        live.sort_by_key(|c| c.id);
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let param = |k: &str| {
+            query
+                .split('&')
+                .find_map(|p| p.strip_prefix(&format!("{k}=")))
+        };
+        let limit = param("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(10usize)
+            .min(100);
+        // The opaque cursor is the next id, written backwards.
+        let from: i64 = param("after")
+            .map(|a| a.chars().rev().collect::<String>().parse().unwrap_or(0))
+            .unwrap_or(0);
+        let page: Vec<&Company> = live
+            .iter()
+            .filter(|c| c.id >= from)
+            .take(limit + 1)
+            .collect();
+        let mut out =
+            json!({"results": page.iter().take(limit).map(|c| render(c)).collect::<Vec<_>>()});
+        if page.len() > limit {
+            out["paging"] = json!({"next": {"after": page[limit].id.to_string().chars().rev().collect::<String>(), "link": "..."}});
+        }
+        return (200, out.to_string(), vec![]);
+    }
+    if method == "POST" && url == "/crm/v3/objects/companies/search" {
+        s.searches += 1;
+        let q: Value = match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(_) => {
+                return (
+                    400,
+                    json!({"status": "error", "message": "Invalid input JSON"}).to_string(),
+                    vec![],
+                )
+            }
+        };
+        let filters = q
+            .pointer("/filterGroups/0/filters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut hits: Vec<Company> = live
+            .into_iter()
+            .filter(|c| {
+                filters.iter().all(|f| {
+                    let v = number(&f["value"]);
+                    let have = match f["propertyName"].as_str() {
+                        Some("hs_lastmodifieddate") => c.modified_ms,
+                        Some("hs_object_id") => c.id,
+                        _ => return true,
+                    };
+                    match f["operator"].as_str() {
+                        Some("GTE") => have >= v,
+                        Some("LTE") => have <= v,
+                        Some("GT") => have > v,
+                        Some("EQ") => have == v,
+                        _ => true,
+                    }
+                })
+            })
+            .collect();
+        match q.pointer("/sorts/0/propertyName").and_then(Value::as_str) {
+            Some("hs_object_id") => hits.sort_by_key(|c| c.id),
+            // Ties come back in no promised order: reversed ids here.
+            _ => hits.sort_by_key(|c| (c.modified_ms, -c.id)),
+        }
+        let limit = q["limit"].as_i64().unwrap_or(10).min(200);
+        let after = q.get("after").map(number).unwrap_or(0);
+        if after + limit > 10_000 {
+            return (
+                400,
+                json!({"status": "error", "message": "There was a problem with the request.", "category": "VALIDATION_ERROR"}).to_string(),
+                vec![],
+            );
+        }
+        let total = hits.len() as i64;
+        let page: Vec<Value> = hits
+            .iter()
+            .skip(after as usize)
+            .take(limit as usize)
+            .map(render)
+            .collect();
+        let mut out = json!({"total": total, "results": page});
+        if after + limit < total {
+            out["paging"] = json!({"next": {"after": (after + limit).to_string()}});
+        }
+        return (200, out.to_string(), vec![]);
+    }
+    (
+        404,
+        json!({"status": "error", "message": "Not found"}).to_string(),
+        vec![],
+    )
+}
+
+impl Fake {
+    pub fn start(companies: Vec<Company>) -> Fake {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake server"));
+        let url = format!("http://{}", server.server_addr().to_ip().expect("address"));
+        let state = Arc::new(Mutex::new(State {
+            companies,
+            ..State::default()
+        }));
+        let (srv, st) = (server.clone(), state.clone());
+        std::thread::spawn(move || {
+            for mut request in srv.incoming_requests() {
+                let mut body = String::new();
+                let _ = std::io::Read::read_to_string(request.as_reader(), &mut body);
+                let auth = request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Authorization"))
+                    .map(|h| h.value.to_string());
+                let (status, text, headers) =
+                    respond(&st, request.method().as_str(), request.url(), auth, &body);
+                let kind = if text.starts_with('<') {
+                    "text/html"
+                } else {
+                    "application/json"
+                };
+                let mut response = tiny_http::Response::from_string(text).with_status_code(status);
+                if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", kind) {
+                    response.add_header(h);
+                }
+                for (k, v) in headers {
+                    if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+                        response.add_header(h);
+                    }
+                }
+                let _ = request.respond(response);
+            }
+        });
+        Fake { url, state, server }
+    }
+
+    pub fn fail_next(&self, faults: &[Fault]) {
+        self.state
+            .lock()
+            .expect("state")
+            .faults
+            .extend(faults.iter().copied());
+    }
+
+    pub fn edit(&self, f: impl FnOnce(&mut Vec<Company>)) {
+        f(&mut self.state.lock().expect("state").companies);
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.state.lock().expect("state").requests
+    }
+}
+
+/// `n` companies, ids from `first`, modified long ago.
+pub fn companies(first: i64, n: i64) -> Vec<Company> {
+    (first..first + n)
+        .map(|id| Company {
+            id,
+            name: format!("Company {id}"),
+            domain: Some(format!("company{id}.example")),
+            industry: (id % 3 == 0).then(|| "Software".to_string()),
+            employees: (id % 4 != 0).then(|| (id * 7 % 5000).to_string()),
+            modified_ms: 1_700_000_000_000 + id,
+            archived: false,
+        })
+        .collect()
+}
