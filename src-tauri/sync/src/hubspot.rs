@@ -1,4 +1,5 @@
-//! HubSpot companies into accounts. A first sync walks the list endpoint
+//! HubSpot companies into accounts and contacts into their company's
+//! account (associations read in batches). A first sync walks the list endpoint
 //! page by page; later syncs search on the modified-date property from the
 //! last run's start (less a minute: search lags writes), sorted ascending.
 //! Search cannot page past 10,000 results, so a window holding more is
@@ -22,7 +23,34 @@ use crate::Counts;
 
 pub const VENDOR: &str = "hubspot";
 pub const SOURCE: &str = "sync:hubspot";
-const PROPERTIES: &str = "name,domain,industry,numberofemployees,hs_lastmodifieddate";
+/// A HubSpot object Steward brings in, and how.
+pub struct Object {
+    /// Its name in HubSpot's paths and in Steward's cursors.
+    pub name: &'static str,
+    /// The property search filters and sorts on.
+    pub modified: &'static str,
+    pub properties: &'static str,
+    pub entity: Entity,
+    /// The entity's fields the records fill, in order.
+    pub fields: &'static [&'static str],
+}
+
+pub const COMPANIES: Object = Object {
+    name: "companies",
+    modified: "hs_lastmodifieddate",
+    properties: "name,domain,industry,numberofemployees,hs_lastmodifieddate",
+    entity: Entity::Accounts,
+    fields: &["id", "name", "domain", "industry", "employees"],
+};
+
+/// Contacts belong to the account of their (first) associated company.
+pub const CONTACTS: Object = Object {
+    name: "contacts",
+    modified: "lastmodifieddate",
+    properties: "firstname,lastname,email,jobtitle,lastmodifieddate",
+    entity: Entity::Contacts,
+    fields: &["id", "account", "name", "email", "title"],
+};
 /// Search lags writes by up to a minute: each run looks back this far.
 pub const OVERLAP_MS: i64 = 60_000;
 /// Search refuses to page past this many results.
@@ -51,29 +79,122 @@ pub enum Cursor {
     },
 }
 
-fn load_cursor(conn: &Connection) -> Result<Option<Cursor>> {
+fn load_cursor(conn: &Connection, object: &Object) -> Result<Option<Cursor>> {
     let text: Option<String> = conn
         .query_row(
-            "SELECT cursor FROM sync_cursors WHERE vendor = ?1 AND object = 'companies'",
-            [VENDOR],
+            "SELECT cursor FROM sync_cursors WHERE vendor = ?1 AND object = ?2",
+            [VENDOR, object.name],
             |r| r.get(0),
         )
         .optional()?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
-fn save_cursor(conn: &Connection, cursor: &Cursor) -> Result<()> {
+fn save_cursor(conn: &Connection, object: &Object, cursor: &Cursor) -> Result<()> {
     let text = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
     conn.execute(
-        "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, 'companies', ?2, ?3)
+        "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(vendor, object) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-        params![VENDOR, text, chrono::Utc::now().to_rfc3339()],
+        params![VENDOR, object.name, text, chrono::Utc::now().to_rfc3339()],
     )?;
     Ok(())
 }
 
+fn id_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A contact as a contacts record for the account its company became.
+fn contact(
+    c: &Value,
+    company: Option<&String>,
+    ingest: &Ingest<'_>,
+) -> std::result::Result<Record, String> {
+    let id = id_of(c.get("id")).ok_or("a contact without an id")?;
+    let props = c.get("properties").cloned().unwrap_or(Value::Null);
+    let text = |k: &str| {
+        props
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let company =
+        company.ok_or_else(|| format!("contact {id} is not associated with a company"))?;
+    let account = ingest
+        .accounts
+        .find(company)
+        .map_err(|_| format!("contact {id}: its company {company} has not been synced"))?;
+    let name = [text("firstname"), text("lastname")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = if name.is_empty() {
+        text("email").ok_or_else(|| format!("contact {id} has neither a name nor an email"))?
+    } else {
+        name
+    };
+    Ok(Record {
+        external_id: Some(id),
+        account_id: Some(account),
+        values: vec![
+            Sql::Null,
+            Sql::Null,
+            Sql::Text(name),
+            text("email").map_or(Sql::Null, |e| Sql::Text(e.to_lowercase())),
+            text("jobtitle").map_or(Sql::Null, Sql::Text),
+        ],
+    })
+}
+
+/// The company each contact is associated with (its first), by contact id.
+fn companies_of(
+    http: &mut Http,
+    contacts: &[Value],
+) -> Result<std::collections::HashMap<String, String>> {
+    let inputs: Vec<Value> = contacts
+        .iter()
+        .filter_map(|c| id_of(c.get("id")))
+        .map(|id| json!({"id": id}))
+        .collect();
+    let mut links = std::collections::HashMap::new();
+    if inputs.is_empty() {
+        return Ok(links);
+    }
+    let answer = http
+        .post(
+            "/crm/v4/associations/contacts/companies/batch/read",
+            &json!({"inputs": inputs}),
+        )
+        .map_err(failure)?;
+    for r in answer
+        .get("results")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let from = id_of(r.pointer("/from/id"));
+        // toObjectId comes as a number or a string.
+        let to = r
+            .get("to")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .and_then(|t| id_of(t.get("toObjectId")));
+        if let (Some(f), Some(t)) = (from, to) {
+            links.insert(f, t);
+        }
+    }
+    Ok(links)
+}
+
 /// A company as an accounts record, or why it cannot be one.
-fn record(company: &Value) -> std::result::Result<Record, String> {
+fn company(company: &Value) -> std::result::Result<Record, String> {
     let id = match company.get("id") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -109,26 +230,35 @@ fn record(company: &Value) -> std::result::Result<Record, String> {
     })
 }
 
-/// Writes one page of companies and the cursor after it, in one transaction.
+/// Writes one page and the cursor after it, in one transaction.
 fn commit(
     conn: &mut Connection,
     today: NaiveDate,
-    companies: &[Value],
+    object: &Object,
+    rows: &[Value],
+    links: &std::collections::HashMap<String, String>,
     next: &Cursor,
     counts: &mut Counts,
 ) -> Result<()> {
-    let fields: Vec<_> = ["id", "name", "domain", "industry", "employees"]
+    let fields: Vec<_> = object
+        .fields
         .iter()
-        .filter_map(|k| Entity::Accounts.field(k))
+        .filter_map(|k| object.entity.field(k))
         .collect();
     let (page, _) = write::run(conn, today, |w| {
         let mut page = Counts::default();
-        let mut ingest = Ingest::new(w, Entity::Accounts, SOURCE, &fields)?;
-        for c in companies {
-            if c.get("archived").and_then(Value::as_bool) == Some(true) {
+        let mut ingest = Ingest::new(w, object.entity, SOURCE, &fields)?;
+        for row in rows {
+            if row.get("archived").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
-            match record(c).map(|r| ingest.upsert(&r)) {
+            let record = if object.entity == Entity::Contacts {
+                let key = id_of(row.get("id")).unwrap_or_default();
+                contact(row, links.get(&key), &ingest)
+            } else {
+                company(row)
+            };
+            match record.map(|r| ingest.upsert(&r)) {
                 Ok(Ok(Ok(Outcome::Written))) => page.written += 1,
                 Ok(Ok(Ok(Outcome::Unchanged))) => page.unchanged += 1,
                 Ok(Ok(Err(reason))) | Err(reason) => {
@@ -139,7 +269,7 @@ fn commit(
             }
         }
         ingest.finish()?;
-        save_cursor(w.conn(), next)?;
+        save_cursor(w.conn(), object, next)?;
         Ok(page)
     })?;
     counts.add(page);
@@ -166,8 +296,21 @@ pub fn sync_companies(
     full: bool,
     now_ms: impl Fn() -> i64,
 ) -> Result<Counts> {
+    sync_object(conn, http, today, full, now_ms, &COMPANIES)
+}
+
+/// Syncs one object the same way (companies before contacts: a contact
+/// needs its company's account).
+pub fn sync_object(
+    conn: &mut Connection,
+    http: &mut Http,
+    today: NaiveDate,
+    full: bool,
+    now_ms: impl Fn() -> i64,
+    object: &Object,
+) -> Result<Counts> {
     let mut counts = Counts::default();
-    let mut cursor = match load_cursor(conn)? {
+    let mut cursor = match load_cursor(conn, object)? {
         Some(c) if !full => c,
         _ => Cursor::Full {
             after: None,
@@ -177,8 +320,10 @@ pub fn sync_companies(
     loop {
         match cursor.clone() {
             Cursor::Full { after, started_ms } => {
-                let mut path =
-                    format!("/crm/v3/objects/companies?limit=100&properties={PROPERTIES}");
+                let mut path = format!(
+                    "/crm/v3/objects/{}?limit=100&properties={}",
+                    object.name, object.properties
+                );
                 if let Some(a) = &after {
                     path.push_str(&format!("&after={a}"));
                 }
@@ -203,7 +348,12 @@ pub fn sync_companies(
                         tie: false,
                     },
                 };
-                commit(conn, today, &companies, &next, &mut counts)?;
+                let links = if object.entity == Entity::Contacts {
+                    companies_of(http, &companies)?
+                } else {
+                    Default::default()
+                };
+                commit(conn, today, object, &companies, &links, &next, &mut counts)?;
                 let done = matches!(next, Cursor::Incremental { .. });
                 cursor = next;
                 if done {
@@ -223,21 +373,21 @@ pub fn sync_companies(
                     // One millisecond holds more than the cap: walk it by id.
                     json!({
                         "filterGroups": [{"filters": [
-                            {"propertyName": "hs_lastmodifieddate", "operator": "EQ", "value": since_ms.to_string()},
+                            {"propertyName": object.modified, "operator": "EQ", "value": since_ms.to_string()},
                             {"propertyName": "hs_object_id", "operator": "GT", "value": after.unwrap_or(0).to_string()},
                         ]}],
                         "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-                        "properties": PROPERTIES.split(',').collect::<Vec<_>>(),
+                        "properties": object.properties.split(',').collect::<Vec<_>>(),
                         "limit": SEARCH_PAGE,
                     })
                 } else {
                     let mut b = json!({
                         "filterGroups": [{"filters": [
-                            {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": since_ms.to_string()},
-                            {"propertyName": "hs_lastmodifieddate", "operator": "LTE", "value": until.to_string()},
+                            {"propertyName": object.modified, "operator": "GTE", "value": since_ms.to_string()},
+                            {"propertyName": object.modified, "operator": "LTE", "value": until.to_string()},
                         ]}],
-                        "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
-                        "properties": PROPERTIES.split(',').collect::<Vec<_>>(),
+                        "sorts": [{"propertyName": object.modified, "direction": "ASCENDING"}],
+                        "properties": object.properties.split(',').collect::<Vec<_>>(),
                         "limit": SEARCH_PAGE,
                     });
                     if let Some(a) = after {
@@ -246,7 +396,7 @@ pub fn sync_companies(
                     b
                 };
                 let page = http
-                    .post("/crm/v3/objects/companies/search", &body)
+                    .post(&format!("/crm/v3/objects/{}/search", object.name), &body)
                     .map_err(failure)?;
                 let total = page.get("total").and_then(Value::as_i64).unwrap_or(0);
                 if !tie && after.is_none() && total > SEARCH_CAP {
@@ -304,7 +454,12 @@ pub fn sync_companies(
                     }
                 };
                 let finished = matches!(next, Cursor::Incremental { end_ms: None, .. });
-                commit(conn, today, &companies, &next, &mut counts)?;
+                let links = if object.entity == Entity::Contacts {
+                    companies_of(http, &companies)?
+                } else {
+                    Default::default()
+                };
+                commit(conn, today, object, &companies, &links, &next, &mut counts)?;
                 cursor = next;
                 if finished {
                     return Ok(counts);

@@ -1,6 +1,6 @@
 //! Sync: the book fills itself from the systems a company runs. `http` is
 //! the one client every connector uses (throttle, retries, honest errors);
-//! each connector (HubSpot companies so far) turns the vendor's pages into
+//! each connector (HubSpot companies and contacts so far) turns the vendor's pages into
 //! records for the core's ingest path, the same one file import uses, with
 //! the source `sync:<vendor>` on every row; each page's rows and the cursor
 //! after them commit in one transaction through the core's write path.
@@ -93,7 +93,21 @@ pub fn run_hubspot(
         params![hubspot::VENDOR, Utc::now().to_rfc3339()],
     )?;
     let run = conn.last_insert_rowid();
-    let result = hubspot::sync_companies(conn, http, today, full, || Utc::now().timestamp_millis());
+    let now = || Utc::now().timestamp_millis();
+    // Companies first: a contact lands on its company's account.
+    let result = hubspot::sync_object(conn, http, today, full, now, &hubspot::COMPANIES).and_then(
+        |mut counts| {
+            counts.add(hubspot::sync_object(
+                conn,
+                http,
+                today,
+                full,
+                now,
+                &hubspot::CONTACTS,
+            )?);
+            Ok(counts)
+        },
+    );
     let (outcome, counts, error) = match &result {
         Ok(c) => ("done", c.clone(), None),
         Err(e) => ("failed", Counts::default(), Some(e.to_string())),

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use steward_core::store;
 use steward_sync::http::{Http, Patience};
 use steward_sync::run_hubspot;
-use support::{companies, Fake, Fault, TOKEN};
+use support::{companies, contacts, Fake, Fault, TOKEN};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -88,8 +88,9 @@ fn a_full_sync_brings_exactly_the_companies_and_a_later_one_what_changed() {
     let report = sync(&mut conn, &fake, false).expect("sync");
     assert_eq!(report.counts.written, 450);
     assert_eq!(synced(&conn), expected(&fake));
-    // 5 list pages; what changed during the walk is searched for next time.
-    assert_eq!(report.traffic.requests, 5, "{:?}", report.traffic);
+    // 5 pages of companies and one (empty) of contacts; what changed during
+    // the walk is searched for next time.
+    assert_eq!(report.traffic.requests, 6, "{:?}", report.traffic);
 
     // Nothing changed: nothing written.
     let again = sync(&mut conn, &fake, false).expect("sync");
@@ -208,4 +209,67 @@ fn more_changes_than_search_can_page_are_split_and_all_arrive() {
     let report = sync(&mut conn, &fake, false).expect("sync");
     assert_eq!(report.counts.written, 10_350, "{:?}", report.counts);
     assert_eq!(synced(&conn), expected(&fake));
+}
+
+#[test]
+fn contacts_land_on_their_companys_account_and_unlinked_ones_are_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 40));
+    fake.state.lock().expect("state").contacts = contacts(1, 230, 40);
+    let report = sync(&mut conn, &fake, false).expect("sync");
+    // Every tenth contact has no company: 23 reported, 207 in.
+    assert_eq!(report.counts.written, 40 + 207, "{:?}", report.counts);
+    assert_eq!(report.counts.rejected, 23);
+    assert!(
+        report.counts.reasons[0].contains("not associated with a company"),
+        "{:?}",
+        report.counts.reasons
+    );
+    let rows: Vec<(String, String, Option<String>, String)> = conn
+        .prepare(
+            "SELECT c.external_id, c.name, c.email, e.external_id FROM contacts c
+             JOIN account_external_ids e ON e.account_id = c.account_id AND e.source = 'sync:hubspot'
+             WHERE c.source = 'sync:hubspot' ORDER BY CAST(c.external_id AS INTEGER)",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows.len(), 207);
+    for (id, name, email, company) in &rows {
+        let n: i64 = id.parse().expect("id");
+        // Associations came as numbers and as strings; both found the account.
+        assert_eq!(company, &(1 + n % 40).to_string(), "contact {id}");
+        assert_eq!(name, &format!("Dana{n} Kim"));
+        assert_eq!(
+            email.as_deref(),
+            Some(format!("dana{n}@example.com").as_str())
+        );
+    }
+    // A contact who changed moves with the next sync; nothing else is written.
+    let now = Utc::now().timestamp_millis() - 5_000;
+    {
+        let mut s = fake.state.lock().expect("state");
+        let c = s
+            .contacts
+            .iter_mut()
+            .find(|c| c.id == 7)
+            .expect("contact 7");
+        c.title = Some("VP Operations".into());
+        c.company = Some(12);
+        c.modified_ms = now;
+    }
+    let again = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(again.counts.written, 1, "{:?}", again.counts);
+    let company: String = conn
+        .query_row(
+            "SELECT e.external_id FROM contacts c JOIN account_external_ids e ON e.account_id = c.account_id AND e.source = 'sync:hubspot'
+             WHERE c.source = 'sync:hubspot' AND c.external_id = '7'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("contact 7");
+    assert_eq!(company, "12");
 }

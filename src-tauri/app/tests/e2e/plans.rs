@@ -348,14 +348,7 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
                 .starts_with("Quokka Labs QBR")
         })
         .expect("the deck file");
-    let mut zip =
-        zip::ZipArchive::new(std::fs::File::open(deck.path()).expect("open deck")).expect("a zip");
-    let mut slide = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("ppt/slides/slide2.xml").expect("summary slide"),
-        &mut slide,
-    )
-    .expect("read slide");
+    let slide = slide_xml(&deck.path(), 2);
     assert!(slide.contains(summary), "the edited summary is in the deck");
     // Every QBR planned in the next 30 days, in one go.
     click(client, "[data-testid=deck-batch]").await;
@@ -370,14 +363,7 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
     let files = std::fs::read_dir(&decks).expect("decks").count();
     assert!(files >= written, "{files} files for {written} decks");
     // The batch wrote Quokka's deck again with the choices kept with its QBR.
-    let mut zip =
-        zip::ZipArchive::new(std::fs::File::open(deck.path()).expect("open deck")).expect("a zip");
-    let mut slide = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("ppt/slides/slide2.xml").expect("summary slide"),
-        &mut slide,
-    )
-    .expect("read slide");
+    let slide = slide_xml(&deck.path(), 2);
     assert!(
         slide.contains(summary),
         "the kept summary is in the batch's deck"
@@ -437,4 +423,19 @@ pub async fn onboarding_plans_qbrs_and_calendar(client: &Client, home: &Path) {
     screenshot(client, "09f-postmortem").await;
     click(client, "[data-testid=nav-metrics]").await;
     wait_for_text(client, "[data-testid=churn-reasons]", "Competitor").await;
+}
+
+/// The XML of slide `n` of a .pptx file.
+fn slide_xml(path: &Path, n: usize) -> String {
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(path).expect("open deck")).expect("a zip");
+    let mut slide = String::new();
+    std::io::Read::read_to_string(
+        &mut zip
+            .by_name(&format!("ppt/slides/slide{n}.xml"))
+            .expect("the slide"),
+        &mut slide,
+    )
+    .expect("read slide");
+    slide
 }

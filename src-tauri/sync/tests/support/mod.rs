@@ -25,6 +25,17 @@ pub struct Company {
     pub archived: bool,
 }
 
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: i64,
+    pub first: String,
+    pub last: String,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<i64>,
+    pub modified_ms: i64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fault {
     TooMany,
@@ -36,6 +47,7 @@ pub enum Fault {
 #[derive(Default)]
 pub struct State {
     pub companies: Vec<Company>,
+    pub contacts: Vec<Contact>,
     pub faults: VecDeque<Fault>,
     /// Faults for given request numbers (counted from the start).
     pub fail_on: Vec<(u64, Fault)>,
@@ -78,6 +90,55 @@ fn render(c: &Company) -> Value {
     })
 }
 
+fn render_contact(c: &Contact) -> Value {
+    json!({
+        "id": c.id.to_string(),
+        "properties": {
+            "firstname": c.first,
+            "lastname": c.last,
+            "email": c.email,
+            "jobtitle": c.title,
+            "lastmodifieddate": iso(c.modified_ms),
+            "hs_object_id": c.id.to_string(),
+        },
+        "createdAt": iso(c.modified_ms),
+        "updatedAt": iso(c.modified_ms),
+        "archived": false,
+    })
+}
+
+/// One listable thing: its id, modification time and JSON.
+struct Item {
+    id: i64,
+    modified_ms: i64,
+    json: Value,
+}
+
+fn items(s: &State, object: &str) -> Vec<Item> {
+    match object {
+        "companies" => s
+            .companies
+            .iter()
+            .filter(|c| !c.archived)
+            .map(|c| Item {
+                id: c.id,
+                modified_ms: c.modified_ms,
+                json: render(c),
+            })
+            .collect(),
+        "contacts" => s
+            .contacts
+            .iter()
+            .map(|c| Item {
+                id: c.id,
+                modified_ms: c.modified_ms,
+                json: render_contact(c),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn number(v: &Value) -> i64 {
     v.as_i64()
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
@@ -114,13 +175,35 @@ fn respond(
         Some(Fault::Truncated) => return (200, "{\"results\": [{\"id\": \"1\", \"prop".into(), vec![]),
         None => {}
     }
-    let mut live: Vec<Company> = s
-        .companies
-        .iter()
-        .filter(|c| !c.archived)
-        .cloned()
-        .collect();
-    if method == "GET" && url.starts_with("/crm/v3/objects/companies") {
+    if method == "POST" && url == "/crm/v4/associations/contacts/companies/batch/read" {
+        let q: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let results: Vec<Value> = q["inputs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| {
+                let id = number(&i["id"]);
+                let c = s.contacts.iter().find(|c| c.id == id)?;
+                let company = c.company?;
+                // toObjectId comes as a number, or for some as a string.
+                let to = if company % 2 == 0 { json!(company.to_string()) } else { json!(company) };
+                Some(json!({"from": {"id": id.to_string()}, "to": [{"toObjectId": to, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": null}]}]}))
+            })
+            .collect();
+        return (
+            200,
+            json!({"status": "COMPLETE", "results": results}).to_string(),
+            vec![],
+        );
+    }
+    let path = url.split('?').next().unwrap_or("");
+    let object = path
+        .strip_prefix("/crm/v3/objects/")
+        .map(|rest| rest.trim_end_matches("/search"))
+        .unwrap_or("")
+        .to_string();
+    let mut live = items(&s, &object);
+    if method == "GET" && !object.is_empty() && !path.ends_with("/search") {
         live.sort_by_key(|c| c.id);
         let query = url.split_once('?').map_or("", |(_, q)| q);
         let param = |k: &str| {
@@ -136,19 +219,19 @@ fn respond(
         let from: i64 = param("after")
             .map(|a| a.chars().rev().collect::<String>().parse().unwrap_or(0))
             .unwrap_or(0);
-        let page: Vec<&Company> = live
+        let page: Vec<&Item> = live
             .iter()
             .filter(|c| c.id >= from)
             .take(limit + 1)
             .collect();
         let mut out =
-            json!({"results": page.iter().take(limit).map(|c| render(c)).collect::<Vec<_>>()});
+            json!({"results": page.iter().take(limit).map(|c| c.json.clone()).collect::<Vec<_>>()});
         if page.len() > limit {
             out["paging"] = json!({"next": {"after": page[limit].id.to_string().chars().rev().collect::<String>(), "link": "..."}});
         }
         return (200, out.to_string(), vec![]);
     }
-    if method == "POST" && url == "/crm/v3/objects/companies/search" {
+    if method == "POST" && path.ends_with("/search") {
         s.searches += 1;
         let q: Value = match serde_json::from_str(body) {
             Ok(v) => v,
@@ -160,20 +243,26 @@ fn respond(
                 )
             }
         };
+        let modified = if object == "contacts" {
+            "lastmodifieddate"
+        } else {
+            "hs_lastmodifieddate"
+        };
         let filters = q
             .pointer("/filterGroups/0/filters")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let mut hits: Vec<Company> = live
+        let mut hits: Vec<Item> = live
             .into_iter()
             .filter(|c| {
                 filters.iter().all(|f| {
                     let v = number(&f["value"]);
                     let have = match f["propertyName"].as_str() {
-                        Some("hs_lastmodifieddate") => c.modified_ms,
+                        Some(p) if p == modified => c.modified_ms,
                         Some("hs_object_id") => c.id,
-                        _ => return true,
+                        // A property this object does not have matches nothing.
+                        _ => return false,
                     };
                     match f["operator"].as_str() {
                         Some("GTE") => have >= v,
@@ -204,7 +293,7 @@ fn respond(
             .iter()
             .skip(after as usize)
             .take(limit as usize)
-            .map(render)
+            .map(|c| c.json.clone())
             .collect();
         let mut out = json!({"total": total, "results": page});
         if after + limit < total {
@@ -287,6 +376,22 @@ pub fn companies(first: i64, n: i64) -> Vec<Company> {
             employees: (id % 4 != 0).then(|| (id * 7 % 5000).to_string()),
             modified_ms: 1_700_000_000_000 + id,
             archived: false,
+        })
+        .collect()
+}
+
+/// `n` contacts from `first`, spread over companies `1..=companies`
+/// (every tenth without a company), modified long ago.
+pub fn contacts(first: i64, n: i64, companies: i64) -> Vec<Contact> {
+    (first..first + n)
+        .map(|id| Contact {
+            id,
+            first: format!("Dana{id}"),
+            last: "Kim".into(),
+            email: Some(format!("Dana{id}@Example.com")),
+            title: (id % 2 == 0).then(|| "Head of Ops".to_string()),
+            company: (id % 10 != 0).then_some(1 + id % companies),
+            modified_ms: 1_700_000_000_000 + id,
         })
         .collect()
 }
