@@ -1,0 +1,101 @@
+//! `steward sync hubspot` killed at any moment against a fake HubSpot (the
+//! sync crate's, shared by path): every killed file is intact, holds each
+//! company at most once, and the runs that follow resume and converge on
+//! exactly the fake's companies and contacts.
+
+#[path = "../../sync/tests/support/mod.rs"]
+mod fake;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn steward(data: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("STEWARD_HUBSPOT_TOKEN", fake::TOKEN);
+    cmd
+}
+
+fn counts(db: &Path) -> (String, i64, i64, i64) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    let accounts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM account_external_ids WHERE source = 'sync:hubspot'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("accounts");
+    let distinct: i64 = conn
+        .query_row("SELECT count(DISTINCT account_id) FROM account_external_ids WHERE source = 'sync:hubspot'", [], |r| r.get(0))
+        .expect("distinct");
+    let contacts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM contacts WHERE source = 'sync:hubspot'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("contacts");
+    assert_eq!(accounts, distinct, "one account per company");
+    (check, accounts, contacts, distinct)
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_resumes_and_converges() {
+    let server = fake::Fake::start(fake::companies(1, 600));
+    server.state.lock().expect("state").contacts = fake::contacts(1, 900, 600);
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    let connected = steward(&data, &["connect", "hubspot", "--base-url", &server.url])
+        .output()
+        .expect("connect");
+    assert!(
+        connected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&connected.stderr)
+    );
+    let db = data.join("portfolio.sqlite3");
+    // About 24 requests at HubSpot's pace (100 ms apart): kills across them.
+    let mut partial = 0;
+    for after in [150u64, 700, 1_300, 1_900] {
+        let mut child = steward(&data, &["sync", "hubspot"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(after));
+        let _ = child.kill();
+        let _ = child.wait();
+        let (check, accounts, contacts, _) = counts(&db);
+        assert_eq!(check, "ok", "killed after {after} ms");
+        assert!(
+            accounts <= 600,
+            "killed after {after} ms: {accounts} accounts"
+        );
+        partial += i32::from(accounts + contacts < 600 + 810);
+    }
+    assert!(partial > 0, "some kill landed in the middle of a sync");
+    let done = steward(&data, &["sync", "hubspot"]).output().expect("sync");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let (check, accounts, contacts, _) = counts(&db);
+    assert_eq!(
+        (check.as_str(), accounts, contacts),
+        ("ok", 600, 810),
+        "every company once, 810 linked contacts"
+    );
+    // And once more: nothing new.
+    let again = steward(&data, &["sync", "hubspot"]).output().expect("sync");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).starts_with("0 written"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
