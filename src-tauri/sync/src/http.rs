@@ -50,6 +50,9 @@ pub struct Patience {
     pub longest_wait: Duration,
     /// Least time between two requests (the vendor's rate limit).
     pub spacing: Duration,
+    /// Least time before a search request (HubSpot's search allows about
+    /// five a second and sends no rate headers to go by).
+    pub search_spacing: Duration,
     pub timeout: Duration,
 }
 
@@ -63,6 +66,7 @@ impl Patience {
             cap: Duration::from_secs(30),
             longest_wait: Duration::from_secs(120),
             spacing: Duration::from_millis(100),
+            search_spacing: Duration::from_millis(220),
             timeout: Duration::from_secs(30),
         }
     }
@@ -136,11 +140,22 @@ impl Http {
     }
 
     pub fn get(&mut self, path: &str) -> Result<Value, Failure> {
-        self.send(reqwest::Method::GET, path, None)
+        self.send(reqwest::Method::GET, path, None, self.patience.spacing)
     }
 
     pub fn post(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
-        self.send(reqwest::Method::POST, path, Some(body))
+        self.send(
+            reqwest::Method::POST,
+            path,
+            Some(body),
+            self.patience.spacing,
+        )
+    }
+
+    /// A search request, kept to the search endpoint's slower pace.
+    pub fn search(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
+        let spacing = self.patience.spacing.max(self.patience.search_spacing);
+        self.send(reqwest::Method::POST, path, Some(body), spacing)
     }
 
     fn send(
@@ -148,6 +163,7 @@ impl Http {
         method: reqwest::Method,
         path: &str,
         body: Option<&Value>,
+        spacing: Duration,
     ) -> Result<Value, Failure> {
         let url = format!("{}{}", self.base, path);
         let mut attempt = 0;
@@ -155,8 +171,8 @@ impl Http {
             attempt += 1;
             if let Some(last) = self.last {
                 let since = last.elapsed();
-                if since < self.patience.spacing {
-                    self.pause(self.patience.spacing - since);
+                if since < spacing {
+                    self.pause(spacing - since);
                 }
             }
             self.last = Some(Instant::now());

@@ -396,7 +396,7 @@ pub fn sync_object(
                     b
                 };
                 let page = http
-                    .post(&format!("/crm/v3/objects/{}/search", object.name), &body)
+                    .search(&format!("/crm/v3/objects/{}/search", object.name), &body)
                     .map_err(failure)?;
                 let total = page.get("total").and_then(Value::as_i64).unwrap_or(0);
                 if !tie && after.is_none() && total > SEARCH_CAP {

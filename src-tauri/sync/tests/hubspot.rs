@@ -27,6 +27,7 @@ fn quick() -> Patience {
         cap: Duration::from_millis(5),
         longest_wait: Duration::from_secs(2),
         spacing: Duration::ZERO,
+        search_spacing: Duration::ZERO,
         timeout: Duration::from_secs(10),
     }
 }
@@ -272,4 +273,44 @@ fn contacts_land_on_their_companys_account_and_unlinked_ones_are_reported() {
         )
         .expect("contact 7");
     assert_eq!(company, "12");
+}
+
+#[test]
+fn searches_keep_to_hubspots_pace_of_about_five_a_second() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 30));
+    sync(&mut conn, &fake, false).expect("first sync");
+    let now = Utc::now().timestamp_millis() - 5_000;
+    fake.edit(|cs| {
+        for c in cs.iter_mut() {
+            c.modified_ms = now;
+        }
+    });
+    fake.state.lock().expect("state").contacts = contacts(1, 10, 30)
+        .into_iter()
+        .map(|mut c| {
+            c.modified_ms = now;
+            c
+        })
+        .collect();
+    let mut http = Http::new(
+        &fake.url,
+        TOKEN,
+        Patience {
+            search_spacing: Duration::from_millis(220),
+            ..quick()
+        },
+    )
+    .expect("client");
+    let started = std::time::Instant::now();
+    run_hubspot(&mut conn, &mut http, today(), false).expect("sync");
+    // Two searches (companies, contacts) and one association read: the
+    // second search waited for its turn.
+    assert_eq!(fake.state.lock().expect("state").searches, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(220),
+        "{:?}",
+        started.elapsed()
+    );
 }
