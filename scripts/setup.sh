@@ -66,7 +66,7 @@ fi
 
 # openxml-audit checks the QBR decks against the Office Open XML schemas
 # (element order included, which PowerPoint enforces); a venv of its own.
-audit_venv="${STEWARD_TOOLS_DIR:-$HOME/.cache/steward-tools}/venv"
+audit_venv="${STEWARD_TOOLS_DIR:-${HOME:-/tmp}/.cache/steward-tools}/venv"
 if [ "$want_tests" = 1 ] && [ ! -x "$audit_venv/bin/openxml-audit" ]; then
   echo "==> installing openxml-audit (Office Open XML schema checks)"
   python3 -m venv "$audit_venv"

@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR=never
 # Checks that need an outside reader (LibreOffice for the QBR decks) fail
 # rather than skip when it is missing: setup.sh --test installed it.
 export STEWARD_FULL_CHECKS=1
-export STEWARD_OPENXML_AUDIT="${STEWARD_TOOLS_DIR:-$HOME/.cache/steward-tools}/venv/bin/openxml-audit"
+export STEWARD_OPENXML_AUDIT="${STEWARD_TOOLS_DIR:-${HOME:-/tmp}/.cache/steward-tools}/venv/bin/openxml-audit"
 
 step() { printf '\n==> %s\n' "$*"; }
 
