@@ -616,10 +616,42 @@ fn usage_slide(f: &Facts) -> Option<Slide> {
         y_min: Some(0.0),
         y_max: None,
     };
+    // Feature use gets a chart of its own below when the book records it:
+    // its scale is far from the users' and would flatten them.
+    let feature_use: Vec<Option<f64>> = f
+        .usage
+        .iter()
+        .map(|w| (w.days > 0).then(|| (w.feature_events as f64 / f64::from(w.days)).round()))
+        .collect();
+    let has_features = f.usage.iter().any(|w| w.feature_events > 0);
+    let users_height = if has_features { 236.0 } else { BODY_H };
     let mut items = vec![Placed {
-        area: area(MARGIN, BODY_TOP, 600.0, BODY_H),
+        area: area(MARGIN, BODY_TOP, 600.0, users_height),
         block: Block::Chart(chart),
     }];
+    if has_features {
+        items.push(Placed {
+            area: area(
+                MARGIN,
+                BODY_TOP + users_height + 8.0,
+                600.0,
+                BODY_H - users_height - 8.0,
+            ),
+            block: Block::Chart(Chart {
+                kind: ChartKind::Column,
+                categories: week_labels(f.usage.iter().map(|w| w.start)),
+                series: vec![Series {
+                    name: "Feature use a day (weekly average)".into(),
+                    values: feature_use,
+                    tone: Tone::Muted,
+                    dashed: false,
+                }],
+                number_format: "#,##0".into(),
+                y_min: Some(0.0),
+                y_max: None,
+            }),
+        });
+    }
     let tiles: Vec<Area> = (0..3)
         .map(|k| area(660.0, BODY_TOP + k as f64 * 124.0, 260.0, 108.0))
         .collect();
