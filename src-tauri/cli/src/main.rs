@@ -1,6 +1,7 @@
 //! `steward`, the headless command line over steward-core: generate the demo
-//! book, import files, list the portfolio, search, and run the benchmarks
-//! recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
+//! book, import files, list the portfolio, search, write QBR decks
+//! (`decks`), connect and sync vendors (`vendors`), report the churn model
+//! (`churn_report`), and run the benchmarks recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
 //! line of product logic with the desktop app, and writes through the same
 //! one write path. A reader that stops reading (`steward info | head -5`)
 //! ends a command quietly.
@@ -15,6 +16,10 @@ macro_rules! out {
         writeln!(std::io::stdout().lock(), $($arg)*).map_err(CliError::Output)?;
     }};
 }
+
+mod churn_report;
+mod decks;
+mod vendors;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -141,48 +146,13 @@ enum Command {
     },
     /// Write an account's QBR deck (.pptx, native charts) and its Markdown
     /// brief, or one deck per QBR planned within a window (--due-within).
-    Qbr {
-        /// The account: its id or name (or a part of the name that only it has).
-        account: Option<String>,
-        /// The deck to write (default: "<Account> QBR <day>.pptx" here).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Also write the deck's text as Markdown to this file.
-        #[arg(long)]
-        brief: Option<PathBuf>,
-        /// Also write a PDF beside the deck (rendered by LibreOffice).
-        #[arg(long)]
-        pdf: bool,
-        /// Read the book as it was on this day (YYYY-MM-DD; default today).
-        #[arg(long)]
-        as_of: Option<NaiveDate>,
-        /// Every QBR planned within this window: "30d", "6w" or days.
-        #[arg(long)]
-        due_within: Option<String>,
-        /// Where --due-within writes its decks.
-        #[arg(long, default_value = ".")]
-        out_dir: PathBuf,
-        /// Accent colour of the deck, six hex digits (default: the branding
-        /// kept in the portfolio, else Steward's).
-        #[arg(long)]
-        accent: Option<String>,
-    },
+    Qbr(decks::QbrArgs),
     /// Store a connection to a vendor (hubspot) and where it answers.
-    Connect {
-        vendor: String,
-        /// The vendor's API address (a sandbox, a self-hosted one, a test server).
-        #[arg(long, default_value = "https://api.hubapi.com")]
-        base_url: String,
-    },
-    /// Sync from a connected vendor (hubspot): companies into accounts.
-    /// The token comes from STEWARD_HUBSPOT_TOKEN for this run only.
-    /// `steward sync status` lists the last runs.
-    Sync {
-        vendor: String,
-        /// Walk everything again instead of what changed.
-        #[arg(long)]
-        full: bool,
-    },
+    Connect(vendors::ConnectArgs),
+    /// Sync from a connected vendor (hubspot): companies into accounts and
+    /// contacts into them. The token comes from STEWARD_HUBSPOT_TOKEN for
+    /// this run only. `steward sync status` lists the last runs.
+    Sync(vendors::SyncArgs),
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -534,60 +504,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 summary.alerts.tasks_created
             );
         }
-        Command::Churn { retrain } => {
-            let mut conn = store::open_in(&data_dir)?;
-            let status = if retrain {
-                write::run(&mut conn, today, |w| churn::retrain(w, &mut print_progress))?.0
-            } else {
-                churn::status(&conn)?
-            };
-            match (status.quality, status.fallback_reason) {
-                (Some(q), _) => {
-                    out!(
-                        "churn within {} days; {} features; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
-                        q.horizon_days, q.features, q.training_rows, q.training_churned, q.snapshots, q.train_ms
-                    );
-                    out!(
-                        "held-out accounts: {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), Brier {:.4}",
-                        q.test_rows,
-                        q.test_churned,
-                        q.auc,
-                        q.auc_low,
-                        q.auc_high,
-                        q.brier
-                    );
-                    match &q.time_split {
-                        Some(t) => out!(
-                            "held out in time: from {}, {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), trained on {} older rows",
-                            t.from, t.rows, t.churned, t.auc, t.auc_low, t.auc_high, t.training_rows
-                        ),
-                        None => out!("held out in time: the book's history is too short"),
-                    }
-                    if !q.judged {
-                        out!(
-                            "too young to judge: {} churned test examples (about {} needed); the figures above mean little",
-                            q.test_churned,
-                            churn::MIN_JUDGED
-                        );
-                    }
-                    out!("calibration (range: predicted -> observed, n):");
-                    for b in &q.calibration {
-                        out!(
-                            "  {:>8}: {:>5.1}% -> {:>5.1}%  {}",
-                            format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
-                            b.predicted * 100.0,
-                            b.observed * 100.0,
-                            b.count
-                        );
-                    }
-                    out!("weights (log-odds per standard deviation; + raises risk):");
-                    for w in &q.weights {
-                        out!("  {:<40} {:+.3}", w.feature, w.coefficient);
-                    }
-                }
-                (None, reason) => out!("{}", reason.unwrap_or_default()),
-            }
-        }
+        Command::Churn { retrain } => churn_report::run(&data_dir, today, retrain)?,
         Command::Calendar { out, account } => {
             let conn = store::open_in(&data_dir)?;
             let events = steward_core::calendar::events(&conn, account, today)?;
@@ -596,130 +513,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| Error::io(format!("Cannot write {}", out.display()), e))?;
             out!("{} events written to {}", events.len(), out.display());
         }
-        Command::Qbr {
-            account,
-            out,
-            brief,
-            pdf,
-            as_of,
-            due_within,
-            out_dir,
-            accent,
-        } => {
-            let conn = store::open_in(&data_dir)?;
-            let day = as_of.unwrap_or(today);
-            let mut look = steward_qbr::Look::of(&conn)?;
-            if let Some(accent) = accent {
-                look.accent = accent;
-            }
-            match (account, due_within) {
-                (Some(text), None) => {
-                    let id = steward_core::account::find(&conn, &text)?;
-                    let deck = steward_qbr::build(&conn, id, day, &steward_qbr::Choices::default())?;
-                    let name: String = conn.query_row("SELECT name FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
-                    let out = out.unwrap_or_else(|| PathBuf::from(steward_qbr::batch::file_name(&name, day, "pptx")));
-                    let bytes = steward_qbr::pptx(&deck, &look, chrono::Utc::now())?;
-                    steward_qbr::batch::write_whole(&out, &bytes)?;
-                    out!("{} slides written to {} ({} KB)", deck.slides.len(), out.display(), bytes.len().div_ceil(1024));
-                    if pdf {
-                        let path = out.with_extension("pdf");
-                        steward_qbr::pdf::write(&bytes, &path)?;
-                        out!("PDF written to {}", path.display());
-                    }
-                    if let Some(path) = brief {
-                        steward_qbr::batch::write_whole(&path, steward_qbr::brief::markdown(&deck).as_bytes())?;
-                        out!("brief written to {}", path.display());
-                    }
-                }
-                (None, Some(window)) => {
-                    let days = window_days(&window)?;
-                    let planned = steward_core::qbr::planned_between(&conn, today, today + chrono::Duration::days(days))?;
-                    let accounts: Vec<(i64, String)> = planned.iter().map(|(id, name, _)| (*id, name.clone())).collect();
-                    let report = steward_qbr::batch::write_decks(
-                        &conn,
-                        &accounts,
-                        day,
-                        &out_dir,
-                        &look,
-                        &mut print_progress,
-                        &CancelToken::default(),
-                    )?;
-                    end_progress();
-                    out!(
-                        "{} QBRs planned in the next {days} days: {} decks written to {}, {} skipped",
-                        planned.len(),
-                        report.written.len(),
-                        out_dir.display(),
-                        report.skipped.len()
-                    );
-                    for s in &report.skipped {
-                        out!("  skipped {}: {}", s.account, s.reason);
-                    }
-                }
-                _ => {
-                    return Err(Error::invalid(
-                        "Name one account (steward qbr \"Acme\" --out deck.pptx) or a window (steward qbr --due-within 30d --out-dir decks), not both.",
-                    )
-                    .into())
-                }
-            }
-        }
-        Command::Connect { vendor, base_url } => {
-            if vendor != steward_sync::hubspot::VENDOR {
-                return Err(Error::invalid(format!(
-                    "Steward syncs from hubspot so far, not \"{vendor}\"."
-                ))
-                .into());
-            }
-            let conn = store::open_in(&data_dir)?;
-            steward_sync::connect(&conn, &vendor, &base_url)?;
-            out!("{vendor} connected at {base_url}; sync with STEWARD_HUBSPOT_TOKEN=... steward sync {vendor}");
-        }
-        Command::Sync { vendor, full } => {
-            let mut conn = store::open_in(&data_dir)?;
-            if vendor == "status" {
-                for (started, outcome, written, unchanged, rejected, requests, waited, error) in
-                    steward_sync::runs(&conn, steward_sync::hubspot::VENDOR, 10)?
-                {
-                    out!(
-                        "{started}  {outcome:<9} {written} written, {unchanged} unchanged, {rejected} rejected; {requests} requests, {:.1} s waiting{}",
-                        waited as f64 / 1000.0,
-                        error.map(|e| format!("; {e}")).unwrap_or_default()
-                    );
-                }
-                return Ok(());
-            }
-            if vendor != steward_sync::hubspot::VENDOR {
-                return Err(Error::invalid(format!(
-                    "Steward syncs from hubspot so far, not \"{vendor}\"."
-                ))
-                .into());
-            }
-            let base = steward_sync::base_url(&conn, &vendor)?;
-            let token = std::env::var("STEWARD_HUBSPOT_TOKEN").map_err(|_| {
-                Error::invalid("Set STEWARD_HUBSPOT_TOKEN to a HubSpot private app token (scope crm.objects.companies.read) for this run.")
-            })?;
-            let mut http = steward_sync::http::Http::new(
-                &base,
-                &token,
-                steward_sync::http::Patience::hubspot(),
-            )
-            .map_err(|e| Error::invalid(e.to_string()))?;
-            let report = steward_sync::run_hubspot(&mut conn, &mut http, today, full)?;
-            out!(
-                "{} written, {} unchanged, {} rejected; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
-                report.counts.written,
-                report.counts.unchanged,
-                report.counts.rejected,
-                report.traffic.requests,
-                report.traffic.retries,
-                report.traffic.waited_ms as f64 / 1000.0,
-                report.seconds
-            );
-            for r in &report.counts.reasons {
-                out!("  rejected: {r}");
-            }
-        }
+        Command::Qbr(args) => decks::run(&data_dir, today, args)?,
+        Command::Connect(args) => vendors::connect(&data_dir, args)?,
+        Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
         Command::Bench {
             accounts,
             years,
@@ -754,21 +550,6 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Progress on one terminal line; a closed stderr is no reason to stop.
-/// Days in a window written "30d", "6w" or "30".
-fn window_days(text: &str) -> Result<i64, Error> {
-    let t = text.trim().to_ascii_lowercase();
-    let (number, unit) = match t.strip_suffix('w') {
-        Some(n) => (n, 7),
-        None => (t.strip_suffix('d').unwrap_or(&t), 1),
-    };
-    match number.trim().parse::<i64>() {
-        Ok(n) if (1..=3650).contains(&n) => Ok(n * unit),
-        _ => Err(Error::invalid(format!(
-            "\"{text}\" is not a window: write days (\"30d\" or \"30\") or weeks (\"6w\"), up to ten years."
-        ))),
-    }
-}
-
 fn print_progress(p: Progress) {
     use std::io::Write as _;
     let mut err = std::io::stderr().lock();

@@ -64,9 +64,14 @@ pub fn logo(conn: &Connection) -> Result<Option<Logo>> {
     Ok(png_size(&png).map(|(width, height)| Logo { png, width, height }))
 }
 
+/// The CSM's company name, if they gave one.
+pub fn company(conn: &Connection) -> Result<Option<String>> {
+    Ok(meta(conn, COMPANY)?.filter(|c| !c.trim().is_empty()))
+}
+
 pub fn load(conn: &Connection) -> Result<Branding> {
     Ok(Branding {
-        company: meta(conn, COMPANY)?.filter(|c| !c.trim().is_empty()),
+        company: company(conn)?,
         accent: crate::accent(conn)?,
         logo: meta(conn, LOGO)?.map(|b| format!("data:image/png;base64,{b}")),
     })

@@ -166,12 +166,11 @@ pub fn read(conn: &Connection, account_id: i64, day: NaiveDate) -> Result<Facts>
         .and_then(|v| v.parse::<NaiveDate>().ok())
         .filter(|d| *d >= day);
     let settings = health::settings::current(conn)?.settings;
-    let brand = crate::brand::load(conn)?;
     Ok(Facts {
         account_id,
         account,
         csm,
-        company: brand.company,
+        company: crate::brand::company(conn)?,
         logo: crate::brand::logo(conn)?.map(|l| (l.width, l.height)),
         arr: arr_minor.map(|m| currency::to_major(m, &currency)),
         currency,

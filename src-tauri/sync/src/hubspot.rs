@@ -108,6 +108,16 @@ fn id_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// A property's text, trimmed; None when missing or blank.
+fn property(object: &Value, key: &str) -> Option<String> {
+    object
+        .pointer(&format!("/properties/{key}"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// A contact as a contacts record for the account its company became.
 fn contact(
     c: &Value,
@@ -115,15 +125,7 @@ fn contact(
     ingest: &Ingest<'_>,
 ) -> std::result::Result<Record, String> {
     let id = id_of(c.get("id")).ok_or("a contact without an id")?;
-    let props = c.get("properties").cloned().unwrap_or(Value::Null);
-    let text = |k: &str| {
-        props
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let text = |k: &str| property(c, k);
     let company =
         company.ok_or_else(|| format!("contact {id} is not associated with a company"))?;
     let account = ingest
@@ -195,20 +197,8 @@ fn companies_of(
 
 /// A company as an accounts record, or why it cannot be one.
 fn company(company: &Value) -> std::result::Result<Record, String> {
-    let id = match company.get("id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err("a company without an id".into()),
-    };
-    let props = company.get("properties").cloned().unwrap_or(Value::Null);
-    let text = |k: &str| {
-        props
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let id = id_of(company.get("id")).ok_or("a company without an id")?;
+    let text = |k: &str| property(company, k);
     let name = text("name").ok_or_else(|| format!("company {id} has no name"))?;
     let employees = match text("numberofemployees") {
         None => Sql::Null,
@@ -287,20 +277,9 @@ fn results(page: &Value) -> std::result::Result<Vec<Value>, Error> {
         .ok_or_else(|| Error::invalid("HubSpot: an answer without results; nothing was changed."))
 }
 
-/// Syncs companies: resumes where the last run stopped, or starts a full
-/// walk when there is no cursor or `full` is asked for.
-pub fn sync_companies(
-    conn: &mut Connection,
-    http: &mut Http,
-    today: NaiveDate,
-    full: bool,
-    now_ms: impl Fn() -> i64,
-) -> Result<Counts> {
-    sync_object(conn, http, today, full, now_ms, &COMPANIES)
-}
-
-/// Syncs one object the same way (companies before contacts: a contact
-/// needs its company's account).
+/// Syncs one object: resumes where the last run stopped, or starts a full
+/// walk when there is no cursor or `full` is asked for. Companies go before
+/// contacts: a contact needs its company's account.
 pub fn sync_object(
     conn: &mut Connection,
     http: &mut Http,

@@ -4,7 +4,6 @@
 //! and search as the app runs them (query plus JSON serialisation).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -16,6 +15,11 @@ use steward_core::progress::{self, CancelToken};
 use steward_core::{search, store, write, Error};
 use steward_demo::rng::Rng;
 use steward_demo::{self as demo, DemoSpec};
+
+mod decks;
+mod processes;
+
+use processes::{export_usage, timed};
 
 const ITERATIONS: usize = 300;
 
@@ -411,74 +415,7 @@ pub fn run(
         );
     }
 
-    // QBR decks: one deck from the book to a file, a batch in process, and
-    // the command line's batch of every QBR planned in two weeks.
-    eprintln!("measuring QBR decks...");
-    let deck_dir = dir.join("decks");
-    std::fs::create_dir_all(&deck_dir).map_err(io("Cannot create the decks folder"))?;
-    let biggest: Vec<(i64, String)> = conn
-        .prepare("SELECT id, name FROM accounts WHERE status = 'active' ORDER BY arr_minor DESC LIMIT 50")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut k = 0;
-    let (mut deck_bytes, mut deck_slides) = (0u64, 0u64);
-    let look = steward_qbr::Look::of(&conn)?;
-    let deck_latency = measure_n(50, || {
-        let (id, name) = &biggest[k % biggest.len()];
-        k += 1;
-        let deck = steward_qbr::build(&conn, *id, today, &steward_qbr::Choices::default())?;
-        let bytes = steward_qbr::pptx(&deck, &look, chrono::Utc::now())?;
-        steward_qbr::batch::write_whole(
-            &deck_dir.join(steward_qbr::batch::file_name(name, today, "pptx")),
-            &bytes,
-        )?;
-        deck_bytes += bytes.len() as u64;
-        deck_slides += deck.slides.len() as u64;
-        Ok(())
-    })?;
-    let started = Instant::now();
-    let batch = steward_qbr::batch::write_decks(
-        &conn,
-        &biggest[..25.min(biggest.len())],
-        today,
-        &dir.join("batch"),
-        &look,
-        &mut steward_core::progress::ignore,
-        &steward_core::progress::CancelToken::default(),
-    )?;
-    let batch_secs = started.elapsed().as_secs_f64();
-    let exe = std::env::current_exe().map_err(io("Cannot find the steward binary"))?;
-    let mut cli = Command::new(exe);
-    cli.arg("--data-dir")
-        .arg(&book_dir)
-        .arg("--today")
-        .arg(today.to_string())
-        .args(["qbr", "--due-within", "14d", "--out-dir"])
-        .arg(dir.join("batch-cli"));
-    let (cli_secs, cli_peak) = timed(cli)?;
-    let cli_decks = std::fs::read_dir(dir.join("batch-cli"))
-        .map(|d| d.count())
-        .unwrap_or(0);
-    let runs = (k as u64).max(1);
-    let _ = writeln!(out, "\n## QBR decks\n");
-    let _ = writeln!(
-        out,
-        "| work | p50 ms | p95 ms | max ms | target p95 ms |\n| --- | ---: | ---: | ---: | ---: |\n| one deck of a large account: read as of today, lay out, write .pptx with charts and workbooks, save the file | {:.2} | {:.2} | {:.2} | 150 |",
-        deck_latency.p50, deck_latency.p95, deck_latency.max
-    );
-    let _ = writeln!(
-        out,
-        "\nA deck holds {:.1} slides and {:.0} KB on average. {} decks of the 25 largest accounts in one batch: **{:.2} s** ({:.1} decks/s; target 25 in under 3 s). `steward qbr --due-within 14d`: {} decks in {:.2} s ({:.1} decks/s, the process included), peak RSS {:.0} MB.",
-        deck_slides as f64 / runs as f64,
-        deck_bytes as f64 / runs as f64 / 1024.0,
-        batch.written.len(),
-        batch_secs,
-        batch.written.len() as f64 / batch_secs,
-        cli_decks,
-        cli_secs,
-        cli_decks as f64 / cli_secs,
-        cli_peak as f64 / 1_048_576.0
-    );
+    decks::measure(&conn, dir, &book_dir, today, &mut out)?;
 
     // Usage import: our importer against sqlite3's .import of the same file.
     if import_rows > 0 {
@@ -549,102 +486,6 @@ pub fn run(
         }
     }
     Ok(out)
-}
-
-/// Runs a command to completion; returns wall seconds and the peak resident
-/// memory seen while polling /proc (Linux; 0 elsewhere).
-fn timed(mut cmd: Command) -> Result<(f64, u64), Error> {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(io("Cannot start a benchmark process"))?;
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb * 1024);
-            }
-        }
-        if let Some(status) = child.try_wait().map_err(io("Benchmark process"))? {
-            if !status.success() {
-                let mut err = String::new();
-                if let Some(mut e) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
-                }
-                return Err(Error::Internal(format!("benchmark step failed: {err}")));
-            }
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    Ok((start.elapsed().as_secs_f64(), peak))
-}
-
-/// Writes up to `limit` usage rows as a CSV keyed by account external id, and
-/// the accounts they belong to.
-fn export_usage(
-    conn: &rusqlite::Connection,
-    usage: &Path,
-    accounts: &Path,
-    limit: u64,
-) -> Result<u64, Error> {
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(accounts).map_err(io("Cannot write accounts.csv"))?,
-    );
-    writeln!(file, "id,name").map_err(io("write"))?;
-    let mut stmt = conn.prepare("SELECT e.external_id, a.name FROM accounts a JOIN account_external_ids e ON e.account_id = a.id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        writeln!(
-            file,
-            "{},\"{}\"",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?
-        )
-        .map_err(io("write"))?;
-    }
-    file.flush().map_err(io("write"))?;
-
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(usage).map_err(io("Cannot write usage.csv"))?,
-    );
-    writeln!(
-        file,
-        "account,day,active_users,logins,feature_events,api_calls,licensed_seats"
-    )
-    .map_err(io("write"))?;
-    let mut stmt = conn.prepare(
-        "SELECT e.external_id, u.day, u.active_users, u.logins, u.feature_events, u.api_calls, u.licensed_seats
-         FROM usage_daily u JOIN account_external_ids e ON e.account_id = u.account_id
-         ORDER BY u.account_id, u.day LIMIT ?1",
-    )?;
-    let mut rows = stmt.query([limit as i64])?;
-    let mut n = 0;
-    while let Some(r) = rows.next()? {
-        writeln!(
-            file,
-            "{},{},{},{},{},{},{}",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, i64>(6)?
-        )
-        .map_err(io("write"))?;
-        n += 1;
-    }
-    file.flush().map_err(io("write"))?;
-    Ok(n)
 }
 
 fn machine() -> String {

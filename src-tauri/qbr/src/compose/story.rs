@@ -1,0 +1,590 @@
+//! The slides that tell the account's story in the CSM's and the
+//! customer's words: title, summary, objectives, milestones, value
+//! delivered, risks, the plan for next quarter, renewal.
+
+use super::*;
+
+pub(super) fn title_slide(f: &Facts) -> Slide {
+    let mut items = vec![
+        fitted(
+            area(MARGIN + 20.0, 160.0, BODY_W - 40.0, 70.0),
+            vec![Paragraph::of(vec![Run::toned(
+                f.account.clone(),
+                Tone::Accent,
+                true,
+            )])],
+            40.0,
+            24.0,
+        ),
+        text(
+            area(MARGIN + 20.0, 236.0, BODY_W - 40.0, 34.0),
+            vec![line(
+                format!("Quarterly business review · {}", period(f.from, f.day)),
+                Tone::Normal,
+            )],
+            20.0,
+        ),
+    ];
+    let by = match (&f.csm, &f.company) {
+        (Some(csm), Some(company)) => format!("Prepared by {csm}, {company} · {}", date(f.day)),
+        (Some(csm), None) => format!("Prepared by {csm} · {}", date(f.day)),
+        (None, Some(company)) => format!("{company} · {}", date(f.day)),
+        (None, None) => date(f.day),
+    };
+    if f.logo.is_some() {
+        items.push(Placed {
+            area: area(MARGIN + 20.0, 56.0, 220.0, 80.0),
+            block: Block::Logo,
+        });
+    }
+    items.push(text(
+        area(MARGIN + 20.0, 290.0, BODY_W - 40.0, 28.0),
+        vec![line(by, Tone::Muted)],
+        14.0,
+    ));
+    Slide {
+        kind: SlideKind::Title,
+        title: f.account.clone(),
+        items,
+    }
+}
+
+pub(super) fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
+    let summary = choices
+        .summary
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| draft_summary(f));
+    let paragraphs: Vec<Paragraph> = if summary.trim().is_empty() {
+        vec![line(
+            "Nothing recorded for this period yet: write the summary in Steward's QBR screen.",
+            Tone::Muted,
+        )]
+    } else {
+        summary
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Paragraph::bullet(vec![Run::plain(l)]))
+            .collect()
+    };
+    let mut items = vec![fitted(
+        area(MARGIN, BODY_TOP, 560.0, BODY_H),
+        paragraphs,
+        18.0,
+        11.0,
+    )];
+    let tiles: Vec<Area> = (0..3)
+        .map(|k| area(640.0, BODY_TOP + k as f64 * 124.0, 280.0, 108.0))
+        .collect();
+    let mut k = 0;
+    if let Some(h) = f.health_now.as_ref().filter(|h| h.band != Band::Unknown) {
+        let note = f
+            .health_then
+            .as_ref()
+            .filter(|t| t.band != Band::Unknown)
+            .map(|t| {
+                let d = (h.score - t.score).round() as i64;
+                format!("{} since {}", signed(d, "points"), day_month(f.from))
+            });
+        items.push(kpi(
+            tiles[k],
+            "Health",
+            format!("{} · {}", h.score.round() as i64, band_word(h.band)),
+            note,
+            band_tone(h.band),
+        ));
+        k += 1;
+    }
+    if let Some((now, _, seats)) = usage_now_then(f) {
+        items.push(kpi(
+            tiles[k],
+            "Active users a day",
+            number(now, 0),
+            seats.map(|s| format!("of {} licensed seats", number(s as f64, 0))),
+            Tone::Normal,
+        ));
+        k += 1;
+    }
+    if let Some(r) = f.renewal {
+        items.push(kpi(
+            tiles[k],
+            "Renewal",
+            date(r),
+            f.arr.map(|a| format!("{} a year", money(f, a))),
+            Tone::Normal,
+        ));
+    }
+    titled(SlideKind::Summary, "Executive summary", items)
+}
+
+pub(super) fn objectives_slide(f: &Facts) -> Option<Slide> {
+    if f.objectives.is_empty() {
+        return None;
+    }
+    let fmt = |v: Option<f64>| v.map_or("—".to_string(), |v| number(v, 1));
+    let rows = f
+        .objectives
+        .iter()
+        .map(|o| {
+            let progress = match (o.baseline, o.target, o.current) {
+                (Some(b), Some(t), Some(c)) if (t - b).abs() > f64::EPSILON => {
+                    format!("{}%", ((c - b) / (t - b) * 100.0).round() as i64)
+                }
+                _ => "—".into(),
+            };
+            vec![
+                o.title.clone(),
+                o.metric.clone().unwrap_or_default(),
+                fmt(o.baseline),
+                fmt(o.target),
+                fmt(o.current),
+                progress,
+                o.target_date.map(date).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut items = vec![table(
+        area(MARGIN, BODY_TOP, BODY_W, 300.0),
+        &[
+            "Objective",
+            "Measure",
+            "Baseline",
+            "Target",
+            "Now",
+            "Progress",
+            "By",
+        ],
+        rows,
+        &[false, false, true, true, true, true, true],
+        &[0.30, 0.18, 0.09, 0.09, 0.09, 0.10, 0.15],
+    )];
+    if f.objectives.iter().any(|o| o.current.is_none()) {
+        items.push(text(
+            area(MARGIN, BODY_TOP + 320.0, BODY_W, 40.0),
+            vec![line(
+                "“—” under Now: the measure is not one Steward tracks; bring the customer's figure to the review.",
+                Tone::Muted,
+            )],
+            12.0,
+        ));
+    }
+    Some(titled(SlideKind::Objectives, "Objectives", items))
+}
+
+pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
+    let next: Vec<&MilestoneFact> = f.upcoming.iter().take(6).collect();
+    if f.achieved.is_empty() && next.is_empty() {
+        return None;
+    }
+    let mut items = Vec::new();
+    items.push(text(
+        area(MARGIN, BODY_TOP, 540.0, 26.0),
+        vec![Paragraph::of(vec![Run::toned(
+            "Reached this period",
+            Tone::Accent,
+            true,
+        )])],
+        14.0,
+    ));
+    if f.achieved.is_empty() {
+        items.push(text(
+            area(MARGIN, BODY_TOP + 30.0, 540.0, 40.0),
+            vec![line(
+                "No milestone was reached in this period.",
+                Tone::Muted,
+            )],
+            14.0,
+        ));
+    } else {
+        let rows = f
+            .achieved
+            .iter()
+            .map(|m| {
+                vec![
+                    m.title.clone(),
+                    m.achieved_on.map(day_month).unwrap_or_default(),
+                    m.evidence.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        items.push(table(
+            area(MARGIN, BODY_TOP + 30.0, 540.0, BODY_H - 30.0),
+            &["Milestone", "Reached", "Evidence"],
+            rows,
+            &[false, false, false],
+            &[0.42, 0.16, 0.42],
+        ));
+    }
+    items.push(text(
+        area(610.0, BODY_TOP, 310.0, 26.0),
+        vec![Paragraph::of(vec![Run::toned("Next", Tone::Accent, true)])],
+        14.0,
+    ));
+    let paragraphs: Vec<Paragraph> = if next.is_empty() {
+        vec![line(
+            "No open milestone: plan the next ones together.",
+            Tone::Muted,
+        )]
+    } else {
+        next.iter()
+            .map(|m| {
+                let mut runs = vec![Run::plain(m.title.clone())];
+                if let Some(d) = m.target_date {
+                    let late = d < f.day;
+                    runs.push(Run::toned(
+                        format!(" · {}{}", if late { "was due " } else { "by " }, date(d)),
+                        if late || m.at_risk {
+                            Tone::Bad
+                        } else {
+                            Tone::Muted
+                        },
+                        false,
+                    ));
+                }
+                Paragraph::bullet(runs)
+            })
+            .collect()
+    };
+    items.push(fitted(
+        area(610.0, BODY_TOP + 30.0, 310.0, BODY_H - 30.0),
+        paragraphs,
+        14.0,
+        10.0,
+    ));
+    Some(titled(SlideKind::Milestones, "Milestones", items))
+}
+
+fn risk_title(reason: &str) -> &'static str {
+    match reason {
+        "usage_drop" => "Usage has fallen",
+        "champion_left" => "Our main contact has left",
+        "no_sponsor" => "No executive sponsor",
+        "urgent_ticket" => "An urgent ticket is waiting",
+        "detractor" => "An unhappy survey answer",
+        "milestone_missed" => "A milestone is overdue",
+        _ => "Risk",
+    }
+}
+
+pub(super) fn risks_slide(f: &Facts) -> Option<Slide> {
+    if f.risks.is_empty() {
+        return None;
+    }
+    let rows = f
+        .risks
+        .iter()
+        .map(|r| {
+            vec![
+                risk_title(&r.reason).to_string(),
+                r.detail.clone(),
+                if r.mitigation.is_empty() {
+                    "To agree in this review".to_string()
+                } else {
+                    r.mitigation.join("; ")
+                },
+            ]
+        })
+        .collect();
+    Some(titled(
+        SlideKind::Risks,
+        "Risks and what we do about them",
+        vec![table(
+            area(MARGIN, BODY_TOP, BODY_W, BODY_H),
+            &["Risk", "What we see", "Mitigation"],
+            rows,
+            &[false, false, false],
+            &[0.24, 0.38, 0.38],
+        )],
+    ))
+}
+
+pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
+    let horizon = f.day + Duration::days(120);
+    let milestones: Vec<&MilestoneFact> = f
+        .upcoming
+        .iter()
+        .filter(|m| m.target_date.is_none_or(|d| d <= horizon))
+        .take(6)
+        .collect();
+    let objectives: Vec<_> = f
+        .objectives
+        .iter()
+        .filter(|o| o.target_date.is_some_and(|d| d > f.day && d <= horizon))
+        .collect();
+    if milestones.is_empty() && objectives.is_empty() {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut paragraphs = Vec::new();
+    for m in &milestones {
+        let mut runs = vec![Run::plain(m.title.clone())];
+        if let Some(d) = m.target_date {
+            runs.push(Run::toned(format!(" · by {}", date(d)), Tone::Muted, false));
+        }
+        paragraphs.push(Paragraph::bullet(runs));
+    }
+    items.push(text(
+        area(MARGIN, BODY_TOP, 430.0, 26.0),
+        vec![Paragraph::of(vec![Run::toned(
+            "Milestones",
+            Tone::Accent,
+            true,
+        )])],
+        14.0,
+    ));
+    if paragraphs.is_empty() {
+        paragraphs.push(line(
+            "None planned yet: propose them in this review.",
+            Tone::Muted,
+        ));
+    }
+    items.push(fitted(
+        area(MARGIN, BODY_TOP + 30.0, 430.0, BODY_H - 30.0),
+        paragraphs,
+        16.0,
+        10.0,
+    ));
+    items.push(text(
+        area(500.0, BODY_TOP, 420.0, 26.0),
+        vec![Paragraph::of(vec![Run::toned(
+            "Objectives due",
+            Tone::Accent,
+            true,
+        )])],
+        14.0,
+    ));
+    let goals: Vec<Paragraph> = if objectives.is_empty() {
+        vec![line(
+            "No objective falls due in the next quarter.",
+            Tone::Muted,
+        )]
+    } else {
+        objectives
+            .iter()
+            .map(|o| {
+                let mut runs = vec![Run::plain(o.title.clone())];
+                if let Some(t) = o.target {
+                    runs.push(Run::toned(
+                        format!(" · target {}", number(t, 1)),
+                        Tone::Muted,
+                        false,
+                    ));
+                }
+                if let Some(d) = o.target_date {
+                    runs.push(Run::toned(format!(" by {}", date(d)), Tone::Muted, false));
+                }
+                Paragraph::bullet(runs)
+            })
+            .collect()
+    };
+    items.push(fitted(
+        area(500.0, BODY_TOP + 30.0, 420.0, BODY_H - 30.0),
+        goals,
+        16.0,
+        10.0,
+    ));
+    Some(titled(
+        SlideKind::NextQuarter,
+        "Plan for next quarter",
+        items,
+    ))
+}
+
+pub(super) fn renewal_slide(f: &Facts) -> Option<Slide> {
+    if f.renewal.is_none() && f.arr.is_none_or(|a| a <= 0.0) {
+        return None;
+    }
+    let tiles = tile_row(MARGIN, BODY_TOP, BODY_W, 110.0, 4);
+    let mut items = Vec::new();
+    let mut k = 0;
+    if let Some(r) = f.renewal {
+        items.push(kpi(
+            tiles[k],
+            "Renewal",
+            date(r),
+            Some(format!("in {} days", (r - f.day).num_days())),
+            Tone::Normal,
+        ));
+        k += 1;
+    }
+    if let Some(a) = f.arr.filter(|a| *a > 0.0) {
+        items.push(kpi(
+            tiles[k],
+            "Annual contract value",
+            money(f, a),
+            None,
+            Tone::Normal,
+        ));
+        k += 1;
+    }
+    if let Some((now, _, Some(seats))) =
+        usage_now_then(f).filter(|(_, _, s)| s.is_some_and(|s| s > 0))
+    {
+        let pct = (now / seats as f64 * 100.0).round() as i64;
+        items.push(kpi(
+            tiles[k],
+            "Seats in use",
+            format!("{pct}%"),
+            Some(format!("{} of {}", number(now, 0), number(seats as f64, 0))),
+            Tone::Normal,
+        ));
+        k += 1;
+        let room = if pct >= 85 {
+            (
+                "At capacity".to_string(),
+                Some("more seats would let more teams in".to_string()),
+            )
+        } else {
+            (
+                format!("{} seats", number((seats as f64 - now).max(0.0), 0)),
+                Some("licensed and not yet in daily use".to_string()),
+            )
+        };
+        items.push(kpi(tiles[k], "Room to grow", room.0, room.1, Tone::Accent));
+    }
+    Some(titled(SlideKind::Renewal, "Renewal and growth", items))
+}
+
+/// "+4.0", "−1.5".
+fn delta(v: f64) -> String {
+    if v >= 0.05 {
+        format!("+{}", number(v, 1))
+    } else if v <= -0.05 {
+        format!("−{}", number(-v, 1))
+    } else {
+        "±0".into()
+    }
+}
+
+/// The sentences that say what the measurements show, and whether to
+/// propose the objective as an area to improve.
+fn proof_text(title: &str, metric: Option<&str>, p: &Proof) -> Vec<Paragraph> {
+    let mut out = vec![Paragraph::of(vec![Run::toned(title, Tone::Normal, true)])];
+    if let Some(m) = metric {
+        out.push(line(format!("Measured by {m}"), Tone::Muted));
+    }
+    let change = |b: f64, a: f64| format!("{} → {} ({})", number(b, 1), number(a, 1), delta(a - b));
+    out.push(Paragraph::bullet(vec![Run::plain(format!(
+        "Teams using it: {}",
+        change(p.target_before.mean, p.target_after.mean)
+    ))]));
+    let interval = match (p.low, p.high) {
+        (Some(l), Some(h)) => format!(" (90% interval {} to {})", delta(l), delta(h)),
+        _ => String::new(),
+    };
+    match (&p.control_before, &p.control_after) {
+        (Some(cb), Some(ca)) => {
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Comparison group: {}",
+                change(cb.mean, ca.mean)
+            ))]));
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Difference in differences: {}{interval}",
+                delta(p.effect)
+            ))]));
+        }
+        _ => {
+            out.push(Paragraph::bullet(vec![Run::plain(format!(
+                "Change: {}{interval}",
+                delta(p.effect)
+            ))]));
+            out.push(line(
+                "Before and after only: without a comparison group, other causes are not ruled out.",
+                Tone::Muted,
+            ));
+        }
+    }
+    let (verdict, tone) = match (p.verdict, p.low.is_some()) {
+        (Verdict::Better, _) if p.control_before.is_some() => (
+            "The teams using it did better than the comparison group.",
+            Tone::Good,
+        ),
+        (Verdict::Better, _) => ("The measure moved the right way.", Tone::Good),
+        (Verdict::Worse, _) => ("The teams using it did worse on this measure.", Tone::Bad),
+        (Verdict::NotClear, true) => ("No clear difference yet.", Tone::Normal),
+        (Verdict::NotClear, false) => (
+            "One measurement per group: too few to tell a difference from chance.",
+            Tone::Muted,
+        ),
+    };
+    out.push(Paragraph::of(vec![Run::toned(verdict, tone, true)]));
+    if p.verdict != Verdict::Better && p.low.is_some() {
+        out.push(line(
+            "Proposed for next quarter: make this an area to improve together: agree what holds it back, who acts, and when to measure again.",
+            Tone::Accent,
+        ));
+    }
+    out
+}
+
+pub(super) fn value_slide(f: &Facts) -> Option<Slide> {
+    let proven: Vec<_> = f
+        .objectives
+        .iter()
+        .filter_map(|o| o.proof.as_ref().map(|p| (o, p)))
+        .take(2)
+        .collect();
+    if proven.is_empty() {
+        return None;
+    }
+    let mut items = Vec::new();
+    let columns = proven.len();
+    let width = (BODY_W - 24.0 * (columns - 1) as f64) / columns as f64;
+    for (k, (o, p)) in proven.iter().enumerate() {
+        let x = MARGIN + k as f64 * (width + 24.0);
+        let mut series = vec![Series {
+            name: "Teams using it".into(),
+            values: vec![
+                Some(round1(p.target_before.mean)),
+                Some(round1(p.target_after.mean)),
+            ],
+            tone: Tone::Accent,
+            dashed: false,
+        }];
+        if let (Some(cb), Some(ca)) = (&p.control_before, &p.control_after) {
+            series.push(Series {
+                name: "Comparison group".into(),
+                values: vec![Some(round1(cb.mean)), Some(round1(ca.mean))],
+                tone: Tone::Muted,
+                dashed: false,
+            });
+        }
+        let (chart_area, text_area) = if columns == 1 {
+            (
+                area(x, BODY_TOP, 420.0, BODY_H),
+                area(x + 450.0, BODY_TOP, BODY_W - 450.0, BODY_H),
+            )
+        } else {
+            (
+                area(x, BODY_TOP, width, 200.0),
+                area(x, BODY_TOP + 210.0, width, BODY_H - 210.0),
+            )
+        };
+        items.push(Placed {
+            area: chart_area,
+            block: Block::Chart(Chart {
+                kind: ChartKind::Column,
+                categories: vec!["Before".into(), "After".into()],
+                series,
+                number_format: "#,##0.0".into(),
+                y_min: (p.target_before.mean.min(p.target_after.mean) >= 0.0
+                    && p.control_before.as_ref().is_none_or(|c| c.mean >= 0.0)
+                    && p.control_after.as_ref().is_none_or(|c| c.mean >= 0.0))
+                .then_some(0.0),
+                y_max: None,
+            }),
+        });
+        items.push(fitted(
+            text_area,
+            proof_text(&o.title, o.metric.as_deref(), p),
+            14.0,
+            9.0,
+        ));
+    }
+    Some(titled(SlideKind::Value, "Value delivered", items))
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
