@@ -147,11 +147,17 @@ enum Command {
     /// Write an account's QBR deck (.pptx, native charts) and its Markdown
     /// brief, or one deck per QBR planned within a window (--due-within).
     Qbr(decks::QbrArgs),
-    /// Store a connection to a vendor (hubspot) and where it answers.
+    /// Store a connection to a vendor (hubspot, stripe, zendesk, posthog):
+    /// where it answers, its settings, and its secret (read from stdin)
+    /// in the system keychain.
     Connect(vendors::ConnectArgs),
-    /// Sync from a connected vendor (hubspot): companies into accounts and
-    /// contacts into them. The token comes from STEWARD_HUBSPOT_TOKEN for
-    /// this run only. `steward sync status` lists the last runs.
+    /// Remove a vendor's connection and its stored secret (the data stays).
+    Disconnect { vendor: String },
+    /// Sync from one connected vendor or all of them. The secret comes from
+    /// the keychain, or for one headless run from the vendor's environment
+    /// variable (STEWARD_HUBSPOT_TOKEN, STEWARD_STRIPE_KEY, ...).
+    /// `steward sync status` lists the last runs, `steward sync review` what
+    /// waits for a decision, `steward sync link VENDOR ID ACCOUNT|new` decides.
     Sync(vendors::SyncArgs),
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
@@ -515,6 +521,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Qbr(args) => decks::run(&data_dir, today, args)?,
         Command::Connect(args) => vendors::connect(&data_dir, args)?,
+        Command::Disconnect { vendor } => vendors::disconnect(&data_dir, &vendor)?,
         Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
         Command::Bench {
             accounts,

@@ -1,85 +1,263 @@
-//! `steward connect` and `steward sync`: a vendor's connection, a sync
-//! run with its counts, and the log of the last runs.
+//! `steward connect`, `steward disconnect` and `steward sync`: a vendor's
+//! connection with its secret in the keychain, sync runs with their counts,
+//! the log of the last runs, and the review list of records Steward would
+//! not link on its own.
 
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde_json::{Map, Value};
 use steward_core::{store, Error};
+use steward_sync::review::{self, Decision};
+use steward_sync::{secrets, Vendor};
 
 use crate::CliError;
 
 #[derive(clap::Args)]
 pub(crate) struct ConnectArgs {
     vendor: String,
-    /// The vendor's API address (a sandbox, a self-hosted one, a test server).
-    #[arg(long, default_value = "https://api.hubapi.com")]
-    base_url: String,
+    /// The vendor's API address (a sandbox, a self-hosted one, a Zendesk
+    /// subdomain, a test server); the vendor's own when left out.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// A setting, KEY=VALUE (PostHog: project=ID, query=HOGQL; Stripe:
+    /// account_metadata=KEY). Repeat for more.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    settings: Vec<String>,
+    /// Store no secret: each run takes it from the environment variable.
+    #[arg(long)]
+    no_secret: bool,
 }
 
 #[derive(clap::Args)]
 pub(crate) struct SyncArgs {
-    vendor: String,
+    /// A vendor, or status, review, link; every connected vendor when left out.
+    what: Option<String>,
+    /// For link: VENDOR ID ACCOUNT_ID|new.
+    rest: Vec<String>,
     /// Walk everything again instead of what changed.
     #[arg(long)]
     full: bool,
 }
 
 pub(crate) fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), CliError> {
-    let ConnectArgs { vendor, base_url } = args;
-    known(&vendor)?;
+    let vendor = Vendor::parse(&args.vendor)?;
+    let base_url = match (&args.base_url, vendor.default_base_url()) {
+        (Some(u), _) => u.clone(),
+        (None, Some(u)) => u.to_string(),
+        (None, None) => return Err(Error::invalid(format!(
+            "{} needs --base-url (your company's address, e.g. https://yourcompany.zendesk.com).",
+            vendor.title()
+        ))
+        .into()),
+    };
+    let mut settings = Map::new();
+    for pair in &args.settings {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| Error::invalid(format!("--set wants KEY=VALUE, not \"{pair}\".")))?;
+        settings.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
+    }
     let conn = store::open_in(data_dir)?;
-    steward_sync::connect(&conn, &vendor, &base_url)?;
-    out!("{vendor} connected at {base_url}; sync with STEWARD_HUBSPOT_TOKEN=... steward sync {vendor}");
+    steward_sync::connect(&conn, vendor, &base_url, &settings)?;
+    let secret = if args.no_secret {
+        String::new()
+    } else {
+        read_secret(vendor)?
+    };
+    let base = steward_sync::base_url(&conn, vendor)?;
+    if secret.is_empty() {
+        out!(
+            "{} connected at {base}; no secret stored: give it for each run in {}.",
+            vendor.title(),
+            vendor.env_var()
+        );
+    } else {
+        secrets::store(vendor, &base, &secret)?;
+        out!(
+            "{} connected at {base}; the secret is in the system keychain. Sync with: steward sync {}",
+            vendor.title(),
+            vendor.name()
+        );
+    }
+    Ok(())
+}
+
+/// The secret from stdin: one line, asked for when a person is typing.
+fn read_secret(vendor: Vendor) -> Result<String, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!(
+            "Paste {} ({}) and press Enter; leave it empty to give it per run in {}:",
+            vendor.title(),
+            vendor.secret_help(),
+            vendor.env_var()
+        );
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("Reading the secret from stdin", e))?;
+    Ok(line.trim().to_string())
+}
+
+pub(crate) fn disconnect(data_dir: &Path, vendor: &str) -> Result<(), CliError> {
+    let vendor = Vendor::parse(vendor)?;
+    let conn = store::open_in(data_dir)?;
+    steward_sync::disconnect(&conn, vendor)?;
+    out!(
+        "{} disconnected and its secret removed; the data it brought stays.",
+        vendor.title()
+    );
     Ok(())
 }
 
 pub(crate) fn sync(data_dir: &Path, today: NaiveDate, args: SyncArgs) -> Result<(), CliError> {
-    let SyncArgs { vendor, full } = args;
     let mut conn = store::open_in(data_dir)?;
-    if vendor == "status" {
-        for (started, outcome, written, unchanged, rejected, requests, waited, error) in
-            steward_sync::runs(&conn, steward_sync::hubspot::VENDOR, 10)?
-        {
-            out!(
-                "{started}  {outcome:<9} {written} written, {unchanged} unchanged, {rejected} rejected; {requests} requests, {:.1} s waiting{}",
-                waited as f64 / 1000.0,
-                error.map(|e| format!("; {e}")).unwrap_or_default()
-            );
-        }
-        return Ok(());
+    match args.what.as_deref() {
+        Some("status") => return status(&conn),
+        Some("review") => return waiting(&conn),
+        Some("link") => return link(&mut conn, today, &args.rest),
+        _ => {}
     }
-    known(&vendor)?;
-    let base = steward_sync::base_url(&conn, &vendor)?;
-    let token = std::env::var("STEWARD_HUBSPOT_TOKEN").map_err(|_| {
-        Error::invalid("Set STEWARD_HUBSPOT_TOKEN to a HubSpot private app token (scope crm.objects.companies.read) for this run.")
-    })?;
-    let mut http =
-        steward_sync::http::Http::new(&base, &token, steward_sync::http::Patience::hubspot())
-            .map_err(|e| Error::invalid(e.to_string()))?;
-    let report = steward_sync::run_hubspot(&mut conn, &mut http, today, full)?;
+    let vendors = match &args.what {
+        Some(v) => vec![Vendor::parse(v)?],
+        None => {
+            let connected: Vec<Vendor> = Vendor::ALL
+                .into_iter()
+                .filter(|v| steward_sync::connection(&conn, *v).is_ok_and(|c| !c.paused))
+                .collect();
+            if connected.is_empty() {
+                return Err(Error::not_found(
+                    "No vendor is connected: steward connect <vendor> first.",
+                )
+                .into());
+            }
+            connected
+        }
+    };
+    let mut failed = None;
+    for vendor in vendors {
+        match sync_one(&mut conn, today, vendor, args.full) {
+            Ok(()) => {}
+            Err(CliError::Core(e)) => {
+                out!("{}: {e}", vendor.title());
+                failed = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+fn sync_one(
+    conn: &mut rusqlite::Connection,
+    today: NaiveDate,
+    vendor: Vendor,
+    full: bool,
+) -> Result<(), CliError> {
+    let base = steward_sync::base_url(conn, vendor)?;
+    let secret = secrets::for_run(vendor, &base)?;
+    let mut http = vendor.client(&base, &secret)?;
+    let report = steward_sync::run(conn, &mut http, vendor, today, full, None, None)?;
+    let c = &report.counts;
     out!(
-        "{} written, {} unchanged, {} rejected; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
-        report.counts.written,
-        report.counts.unchanged,
-        report.counts.rejected,
+        "{}: {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
+        vendor.title(),
+        c.written,
+        c.unchanged,
+        c.deleted,
+        c.rejected,
+        c.held,
         report.traffic.requests,
         report.traffic.retries,
         report.traffic.waited_ms as f64 / 1000.0,
         report.seconds
     );
-    for r in &report.counts.reasons {
+    for r in &c.reasons {
         out!("  rejected: {r}");
+    }
+    if c.held > 0 {
+        out!("  {} waiting for you: steward sync review", c.held);
     }
     Ok(())
 }
 
-/// Refuses a vendor Steward has no connector for yet.
-fn known(vendor: &str) -> Result<(), Error> {
-    if vendor == steward_sync::hubspot::VENDOR {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "Steward syncs from hubspot so far, not \"{vendor}\"."
-        )))
+fn status(conn: &rusqlite::Connection) -> Result<(), CliError> {
+    for r in steward_sync::runs(conn, None, 20)? {
+        out!(
+            "{}  {:<8} {:<9} {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests, {:.1} s waiting{}",
+            r.started_at,
+            r.vendor,
+            r.outcome,
+            r.written,
+            r.unchanged,
+            r.deleted,
+            r.rejected,
+            r.held,
+            r.requests,
+            r.waited_ms as f64 / 1000.0,
+            r.error.map(|e| format!("; {e}")).unwrap_or_default()
+        );
     }
+    Ok(())
+}
+
+fn waiting(conn: &rusqlite::Connection) -> Result<(), CliError> {
+    let list = review::waiting(conn)?;
+    if list.is_empty() {
+        out!("Nothing waits for review.");
+    }
+    for w in list {
+        let could: Vec<String> = w
+            .candidates
+            .iter()
+            .map(|(id, name)| format!("{id} {name}"))
+            .collect();
+        out!(
+            "{} {} {} \"{}\": {}{}",
+            w.vendor,
+            w.object,
+            w.external_id,
+            w.label,
+            w.reason,
+            if could.is_empty() {
+                String::new()
+            } else {
+                format!(" (could be: {})", could.join(", "))
+            }
+        );
+    }
+    Ok(())
+}
+
+fn link(
+    conn: &mut rusqlite::Connection,
+    today: NaiveDate,
+    rest: &[String],
+) -> Result<(), CliError> {
+    let [vendor, id, choice] = rest else {
+        return Err(Error::invalid("steward sync link VENDOR ID ACCOUNT_ID|new").into());
+    };
+    let vendor = Vendor::parse(vendor)?;
+    let decision = if choice == "new" {
+        Decision::New
+    } else {
+        Decision::Account(choice.parse().map_err(|_| {
+            Error::invalid(format!(
+                "\"{choice}\" is not an account id (a number) or \"new\"."
+            ))
+        })?)
+    };
+    review::decide(conn, today, vendor, id, decision)?;
+    out!(
+        "Decided; the next steward sync {} brings its data in.",
+        vendor.name()
+    );
+    Ok(())
 }

@@ -94,7 +94,7 @@ fn a_sync_killed_at_any_moment_resumes_and_converges() {
     // And once more: nothing new.
     let again = steward(&data, &["sync", "hubspot"]).output().expect("sync");
     assert!(
-        String::from_utf8_lossy(&again.stdout).starts_with("0 written"),
+        String::from_utf8_lossy(&again.stdout).starts_with("HubSpot: 0 written"),
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_history.sql")),
     (7, include_str!("../migrations/0007_qbr_decks.sql")),
     (8, include_str!("../migrations/0008_sync.sql")),
+    (9, include_str!("../migrations/0009_sync_review.sql")),
 ];
 
 /// The schema version this build writes.

@@ -132,3 +132,8 @@ fn a_schema_7_portfolio_opens_with_every_row() {
 fn a_schema_8_portfolio_opens_with_every_row() {
     opens_with_every_row(8);
 }
+
+#[test]
+fn a_schema_9_portfolio_opens_with_every_row() {
+    opens_with_every_row(9);
+}

@@ -50,9 +50,10 @@ pub struct Patience {
     pub longest_wait: Duration,
     /// Least time between two requests (the vendor's rate limit).
     pub spacing: Duration,
-    /// Least time before a search request (HubSpot's search allows about
-    /// five a second and sends no rate headers to go by).
-    pub search_spacing: Duration,
+    /// Least time before a request to a slower endpoint (HubSpot's search
+    /// allows about five a second and sends no rate headers to go by;
+    /// Zendesk's incremental exports ten a minute).
+    pub slow_spacing: Duration,
     pub timeout: Duration,
 }
 
@@ -66,8 +67,59 @@ impl Patience {
             cap: Duration::from_secs(30),
             longest_wait: Duration::from_secs(120),
             spacing: Duration::from_millis(100),
-            search_spacing: Duration::from_millis(220),
+            slow_spacing: Duration::from_millis(220),
             timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Stripe: 25 requests a second in test mode (100 live); keep under
+    /// the lower one.
+    pub fn stripe() -> Patience {
+        Patience {
+            spacing: Duration::from_millis(45),
+            slow_spacing: Duration::ZERO,
+            ..Patience::hubspot()
+        }
+    }
+
+    /// Zendesk: its incremental exports allow ten requests a minute.
+    pub fn zendesk() -> Patience {
+        Patience {
+            spacing: Duration::from_millis(100),
+            slow_spacing: Duration::from_secs(6),
+            ..Patience::hubspot()
+        }
+    }
+
+    /// PostHog: its query endpoint allows 120 queries an hour by default,
+    /// and queries can take a while.
+    pub fn posthog() -> Patience {
+        Patience {
+            spacing: Duration::from_secs(1),
+            slow_spacing: Duration::ZERO,
+            timeout: Duration::from_secs(120),
+            ..Patience::hubspot()
+        }
+    }
+}
+
+/// How a request proves who it is.
+#[derive(Clone)]
+pub enum Auth {
+    Bearer(String),
+    /// User and password (Zendesk's "email/token" and API token).
+    Basic(String, String),
+}
+
+impl Auth {
+    /// Zendesk's API token form "agent@example.com/token:SECRET" is basic
+    /// auth; anything else is a bearer token.
+    pub fn from_secret(secret: &str) -> Auth {
+        match secret.rsplit_once(':') {
+            Some((user, password)) if user.ends_with("/token") => {
+                Auth::Basic(user.to_string(), password.to_string())
+            }
+            _ => Auth::Bearer(secret.to_string()),
         }
     }
 }
@@ -83,7 +135,9 @@ pub struct Traffic {
 pub struct Http {
     client: reqwest::blocking::Client,
     base: String,
-    token: String,
+    auth: Auth,
+    /// Sent with every request (Stripe's pinned API version).
+    headers: Vec<(&'static str, String)>,
     pub patience: Patience,
     pub traffic: Traffic,
     last: Option<Instant>,
@@ -104,7 +158,7 @@ pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Du
 }
 
 impl Http {
-    pub fn new(base: &str, token: &str, patience: Patience) -> Result<Http, Failure> {
+    pub fn new(base: &str, secret: &str, patience: Patience) -> Result<Http, Failure> {
         // rustls needs one crypto provider for the process; a second
         // install is refused harmlessly.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -116,12 +170,29 @@ impl Http {
         Ok(Http {
             client,
             base: base.trim_end_matches('/').to_string(),
-            token: token.to_string(),
+            auth: Auth::from_secret(secret),
+            headers: Vec::new(),
             patience,
             traffic: Traffic::default(),
             last: None,
             jitter: 0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()),
         })
+    }
+
+    /// Sends this header with every request.
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Http {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Uses another address from now on (Salesforce's instance, after
+    /// the login).
+    pub fn set_base(&mut self, base: &str) {
+        self.base = base.trim_end_matches('/').to_string();
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     fn pause(&mut self, d: Duration) {
@@ -154,8 +225,14 @@ impl Http {
 
     /// A search request, kept to the search endpoint's slower pace.
     pub fn search(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
-        let spacing = self.patience.spacing.max(self.patience.search_spacing);
+        let spacing = self.patience.spacing.max(self.patience.slow_spacing);
         self.send(reqwest::Method::POST, path, Some(body), spacing)
+    }
+
+    /// A GET to an endpoint with a slower limit (an incremental export).
+    pub fn get_slow(&mut self, path: &str) -> Result<Value, Failure> {
+        let spacing = self.patience.spacing.max(self.patience.slow_spacing);
+        self.send(reqwest::Method::GET, path, None, spacing)
     }
 
     fn send(
@@ -165,7 +242,12 @@ impl Http {
         body: Option<&Value>,
         spacing: Duration,
     ) -> Result<Value, Failure> {
-        let url = format!("{}{}", self.base, path);
+        // A vendor may hand back a whole address for the next page.
+        let url = if path.starts_with("https://") || path.starts_with("http://") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -180,8 +262,14 @@ impl Http {
             let mut request = self
                 .client
                 .request(method.clone(), &url)
-                .bearer_auth(&self.token)
                 .header("Accept", "application/json");
+            request = match &self.auth {
+                Auth::Bearer(token) => request.bearer_auth(token),
+                Auth::Basic(user, password) => request.basic_auth(user, Some(password)),
+            };
+            for (name, value) in &self.headers {
+                request = request.header(*name, value);
+            }
             if let Some(b) = body {
                 request = request.json(b);
             }
@@ -216,6 +304,12 @@ impl Http {
                 .get("Retry-After")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| retry_after(v, chrono::Utc::now()));
+            // Stripe says itself whether a request is worth another try.
+            let should_retry = response
+                .headers()
+                .get("Stripe-Should-Retry")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.eq_ignore_ascii_case("true"));
             let text = match response.text() {
                 Ok(t) => t,
                 Err(_) if !last_try => {
@@ -252,6 +346,13 @@ impl Http {
                         "The vendor's daily request limit is spent; sync again tomorrow. What was synced is kept.".into(),
                     ))
                 }
+                _ if should_retry == Some(false) => {
+                    return Err(Failure::Vendor {
+                        status,
+                        message: vendor_message(&text)
+                            .unwrap_or_else(|| format!("{} refused the request", self.base)),
+                    })
+                }
                 429 | 502 | 503 | 504 if !last_try => {
                     let wait = wait.unwrap_or(backoff);
                     if wait > self.patience.longest_wait {
@@ -262,6 +363,10 @@ impl Http {
                     }
                     self.traffic.retries += 1;
                     self.pause(wait);
+                }
+                409 | 500 if should_retry == Some(true) && !last_try => {
+                    self.traffic.retries += 1;
+                    self.pause(backoff);
                 }
                 _ => {
                     return Err(Failure::Vendor {
@@ -274,11 +379,29 @@ impl Http {
     }
 }
 
+/// `text` safe inside a query string (RFC 3986 unreserved kept).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The vendor's own sentence from an error body, when it has one.
 fn vendor_message(text: &str) -> Option<String> {
     let v: Value = serde_json::from_str(text).ok()?;
+    // HubSpot {message}, Stripe {error: {message}}, Salesforce
+    // [{message, errorCode}], Zendesk {error, description}.
     v.get("message")
         .or_else(|| v.get("error").and_then(|e| e.get("message")))
+        .or_else(|| v.get(0).and_then(|e| e.get("message")))
+        .or_else(|| v.get("description"))
+        .or_else(|| v.get("error").filter(|e| e.is_string()))
         .and_then(Value::as_str)
         .map(|m| m.chars().take(300).collect())
 }

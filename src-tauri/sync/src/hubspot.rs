@@ -8,21 +8,18 @@
 //! one transaction: a crash repeats at most that page, which the upsert
 //! makes harmless, and never skips one.
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use rusqlite::types::Value as Sql;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use steward_core::error::{Error, Result};
-use steward_core::ingest::{Entity, Ingest, Outcome, Record};
-use steward_core::write;
+use steward_core::ingest::{Entity, Ingest, Record};
 
 use crate::http::{Failure, Http};
-use crate::Counts;
+use crate::{id_of, Linked, Run, Vendor};
 
-pub const VENDOR: &str = "hubspot";
-pub const SOURCE: &str = "sync:hubspot";
 /// A HubSpot object Steward brings in, and how.
 pub struct Object {
     /// Its name in HubSpot's paths and in Steward's cursors.
@@ -79,35 +76,6 @@ pub enum Cursor {
     },
 }
 
-fn load_cursor(conn: &Connection, object: &Object) -> Result<Option<Cursor>> {
-    let text: Option<String> = conn
-        .query_row(
-            "SELECT cursor FROM sync_cursors WHERE vendor = ?1 AND object = ?2",
-            [VENDOR, object.name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-}
-
-fn save_cursor(conn: &Connection, object: &Object, cursor: &Cursor) -> Result<()> {
-    let text = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
-    conn.execute(
-        "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(vendor, object) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-        params![VENDOR, object.name, text, chrono::Utc::now().to_rfc3339()],
-    )?;
-    Ok(())
-}
-
-fn id_of(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// A property's text, trimmed; None when missing or blank.
 fn property(object: &Value, key: &str) -> Option<String> {
     object
@@ -156,16 +124,13 @@ fn contact(
 }
 
 /// The company each contact is associated with (its first), by contact id.
-fn companies_of(
-    http: &mut Http,
-    contacts: &[Value],
-) -> Result<std::collections::HashMap<String, String>> {
+fn companies_of(http: &mut Http, contacts: &[Value]) -> Result<HashMap<String, String>> {
     let inputs: Vec<Value> = contacts
         .iter()
         .filter_map(|c| id_of(c.get("id")))
         .map(|id| json!({"id": id}))
         .collect();
-    let mut links = std::collections::HashMap::new();
+    let mut links = HashMap::new();
     if inputs.is_empty() {
         return Ok(links);
     }
@@ -220,54 +185,41 @@ fn company(company: &Value) -> std::result::Result<Record, String> {
     })
 }
 
-/// Writes one page and the cursor after it, in one transaction.
+/// Writes one page and the cursor after it, in one transaction: each
+/// company linked to its account (or held for review) and upserted, or each
+/// contact upserted onto its company's account.
 fn commit(
-    conn: &mut Connection,
-    today: NaiveDate,
+    run: &mut Run<'_>,
     object: &Object,
     rows: &[Value],
-    links: &std::collections::HashMap<String, String>,
+    links: &HashMap<String, String>,
     next: &Cursor,
-    counts: &mut Counts,
 ) -> Result<()> {
-    let fields: Vec<_> = object
-        .fields
-        .iter()
-        .filter_map(|k| object.entity.field(k))
-        .collect();
-    let (page, _) = write::run(conn, today, |w| {
-        let mut page = Counts::default();
-        let mut ingest = Ingest::new(w, object.entity, SOURCE, &fields)?;
+    run.commit(object.name, object.entity, object.fields, next, |page| {
         for row in rows {
             if row.get("archived").and_then(Value::as_bool) == Some(true) {
+                page.skip();
                 continue;
             }
-            let record = if object.entity == Entity::Contacts {
-                let key = id_of(row.get("id")).unwrap_or_default();
-                contact(row, links.get(&key), &ingest)
-            } else {
-                company(row)
-            };
-            match record.map(|r| ingest.upsert(&r)) {
-                Ok(Ok(Ok(Outcome::Written))) => page.written += 1,
-                Ok(Ok(Ok(Outcome::Unchanged))) => page.unchanged += 1,
-                Ok(Ok(Err(reason))) | Err(reason) => {
-                    page.rejected += 1;
-                    page.reasons.push(reason);
-                }
-                Ok(Err(e)) => return Err(e),
+            let key = id_of(row.get("id")).unwrap_or_default();
+            if object.entity == Entity::Contacts {
+                let record = contact(row, links.get(&key), &page.ingest);
+                page.put(record)?;
+                continue;
+            }
+            let label = property(row, "name").unwrap_or_else(|| key.clone());
+            let domain = property(row, "domain");
+            match page.link(&key, &label, domain.as_deref(), true)? {
+                Linked::Held => {}
+                Linked::Account(_) | Linked::New => page.put(company(row))?,
             }
         }
-        ingest.finish()?;
-        save_cursor(w.conn(), object, next)?;
-        Ok(page)
-    })?;
-    counts.add(page);
-    Ok(())
+        Ok(())
+    })
 }
 
 fn failure(f: Failure) -> Error {
-    Error::invalid(format!("HubSpot: {f}"))
+    crate::failure(Vendor::HubSpot)(f)
 }
 
 fn results(page: &Value) -> std::result::Result<Vec<Value>, Error> {
@@ -277,25 +229,23 @@ fn results(page: &Value) -> std::result::Result<Vec<Value>, Error> {
         .ok_or_else(|| Error::invalid("HubSpot: an answer without results; nothing was changed."))
 }
 
+/// Companies, then contacts: a contact lands on its company's account.
+pub fn sync(run: &mut Run<'_>) -> Result<()> {
+    sync_object(run, &COMPANIES)?;
+    sync_object(run, &CONTACTS)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 /// Syncs one object: resumes where the last run stopped, or starts a full
-/// walk when there is no cursor or `full` is asked for. Companies go before
-/// contacts: a contact needs its company's account.
-pub fn sync_object(
-    conn: &mut Connection,
-    http: &mut Http,
-    today: NaiveDate,
-    full: bool,
-    now_ms: impl Fn() -> i64,
-    object: &Object,
-) -> Result<Counts> {
-    let mut counts = Counts::default();
-    let mut cursor = match load_cursor(conn, object)? {
-        Some(c) if !full => c,
-        _ => Cursor::Full {
-            after: None,
-            started_ms: now_ms(),
-        },
-    };
+/// walk when there is no cursor or `full` is asked for.
+fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
+    let mut cursor = run.cursor::<Cursor>(object.name)?.unwrap_or(Cursor::Full {
+        after: None,
+        started_ms: now_ms(),
+    });
     loop {
         match cursor.clone() {
             Cursor::Full { after, started_ms } => {
@@ -306,7 +256,7 @@ pub fn sync_object(
                 if let Some(a) = &after {
                     path.push_str(&format!("&after={a}"));
                 }
-                let page = http.get(&path).map_err(failure)?;
+                let page = run.http.get(&path).map_err(failure)?;
                 let companies = results(&page)?;
                 let next_after = page.pointer("/paging/next/after").and_then(|v| {
                     v.as_str()
@@ -328,15 +278,15 @@ pub fn sync_object(
                     },
                 };
                 let links = if object.entity == Entity::Contacts {
-                    companies_of(http, &companies)?
+                    companies_of(run.http, &companies)?
                 } else {
                     Default::default()
                 };
-                commit(conn, today, object, &companies, &links, &next, &mut counts)?;
+                commit(run, object, &companies, &links, &next)?;
                 let done = matches!(next, Cursor::Incremental { .. });
                 cursor = next;
                 if done {
-                    return Ok(counts);
+                    return Ok(());
                 }
             }
             Cursor::Incremental {
@@ -346,7 +296,7 @@ pub fn sync_object(
                 after,
                 tie,
             } => {
-                let end = end_ms.unwrap_or_else(&now_ms);
+                let end = end_ms.unwrap_or_else(now_ms);
                 let until = until_ms.unwrap_or(end);
                 let body = if tie {
                     // One millisecond holds more than the cap: walk it by id.
@@ -374,7 +324,8 @@ pub fn sync_object(
                     }
                     b
                 };
-                let page = http
+                let page = run
+                    .http
                     .search(&format!("/crm/v3/objects/{}/search", object.name), &body)
                     .map_err(failure)?;
                 let total = page.get("total").and_then(Value::as_i64).unwrap_or(0);
@@ -434,14 +385,14 @@ pub fn sync_object(
                 };
                 let finished = matches!(next, Cursor::Incremental { end_ms: None, .. });
                 let links = if object.entity == Entity::Contacts {
-                    companies_of(http, &companies)?
+                    companies_of(run.http, &companies)?
                 } else {
                     Default::default()
                 };
-                commit(conn, today, object, &companies, &links, &next, &mut counts)?;
+                commit(run, object, &companies, &links, &next)?;
                 cursor = next;
                 if finished {
-                    return Ok(counts);
+                    return Ok(());
                 }
             }
         }

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::Connection;
 use steward_core::store;
 use steward_sync::http::{Http, Patience};
-use steward_sync::run_hubspot;
+use steward_sync::Vendor;
 use support::{companies, contacts, Fake, Fault, TOKEN};
 
 fn today() -> NaiveDate {
@@ -27,7 +27,7 @@ fn quick() -> Patience {
         cap: Duration::from_millis(5),
         longest_wait: Duration::from_secs(2),
         spacing: Duration::ZERO,
-        search_spacing: Duration::ZERO,
+        slow_spacing: Duration::ZERO,
         timeout: Duration::from_secs(10),
     }
 }
@@ -78,7 +78,7 @@ fn sync(
     full: bool,
 ) -> steward_core::Result<steward_sync::RunReport> {
     let mut http = Http::new(&fake.url, TOKEN, quick()).expect("client");
-    run_hubspot(conn, &mut http, today(), full)
+    steward_sync::run(conn, &mut http, Vendor::HubSpot, today(), full, None, None)
 }
 
 #[test]
@@ -154,10 +154,10 @@ fn a_broken_answer_stops_the_run_keeps_what_was_committed_and_the_next_run_conve
     let report = sync(&mut conn, &fake, false).expect("sync");
     assert_eq!(report.counts.written, 450);
     assert_eq!(synced(&conn), expected(&fake));
-    let runs: Vec<String> = steward_sync::runs(&conn, "hubspot", 10)
+    let runs: Vec<String> = steward_sync::runs(&conn, Some(Vendor::HubSpot), 10)
         .expect("runs")
         .into_iter()
-        .map(|r| r.1)
+        .map(|r| r.outcome)
         .collect();
     assert_eq!(runs, ["done", "failed", "failed"]);
 }
@@ -168,7 +168,16 @@ fn a_refused_token_stops_at_once_and_changes_nothing() {
     let mut conn = book(dir.path());
     let fake = Fake::start(companies(1, 50));
     let mut http = Http::new(&fake.url, "pat-revoked", quick()).expect("client");
-    let err = run_hubspot(&mut conn, &mut http, today(), false).expect_err("401");
+    let err = steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::HubSpot,
+        today(),
+        false,
+        None,
+        None,
+    )
+    .expect_err("401");
     assert!(err.to_string().contains("reconnect"), "{err}");
     assert_eq!(fake.requests(), 1, "no retries of a 401");
     assert!(synced(&conn).is_empty());
@@ -298,13 +307,22 @@ fn searches_keep_to_hubspots_pace_of_about_five_a_second() {
         &fake.url,
         TOKEN,
         Patience {
-            search_spacing: Duration::from_millis(220),
+            slow_spacing: Duration::from_millis(220),
             ..quick()
         },
     )
     .expect("client");
     let started = std::time::Instant::now();
-    run_hubspot(&mut conn, &mut http, today(), false).expect("sync");
+    steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::HubSpot,
+        today(),
+        false,
+        None,
+        None,
+    )
+    .expect("sync");
     // Two searches (companies, contacts) and one association read: the
     // second search waited for its turn.
     assert_eq!(fake.state.lock().expect("state").searches, 2);

@@ -30,6 +30,26 @@ pub struct Accounts {
     domains: HashMap<String, Option<i64>>,
     names: HashMap<String, Option<i64>>,
     currency: HashMap<i64, String>,
+    domain_of: HashMap<i64, String>,
+}
+
+/// How an outside record (a CRM company, a billing customer, a support
+/// organization) was linked to the book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// The account this source's id already names.
+    Known(i64),
+    /// An existing account found by another source's id, its domain or its
+    /// name; from now on this source's id names it too.
+    Matched { account: i64, by: &'static str },
+    /// No account is this record.
+    Unmatched,
+    /// Several accounts could be, or the one found disagrees on the domain:
+    /// the CSM decides, because guessing merges two customers.
+    Ambiguous {
+        reason: String,
+        candidates: Vec<i64>,
+    },
 }
 
 impl Accounts {
@@ -40,6 +60,7 @@ impl Accounts {
             domains: HashMap::new(),
             names: HashMap::new(),
             currency: HashMap::new(),
+            domain_of: HashMap::new(),
         };
         let note = |map: &mut HashMap<String, Option<i64>>, key: String, id: i64| {
             map.entry(key)
@@ -60,7 +81,11 @@ impl Accounts {
                 id,
             );
             if let Some(domain) = r.get::<_, Option<String>>(2)? {
-                note(&mut index.domains, domain.trim().to_lowercase(), id);
+                let domain = domain.trim().to_lowercase();
+                if !domain.is_empty() {
+                    note(&mut index.domains, domain.clone(), id);
+                    index.domain_of.insert(id, domain);
+                }
             }
             index.currency.insert(id, r.get(3)?);
         }
@@ -256,6 +281,36 @@ impl<'w> Ingest<'w> {
             last_account: None,
             accounts_written: Vec::new(),
         })
+    }
+
+    /// The connection the run writes through (one transaction).
+    pub fn conn(&self) -> &'w Connection {
+        self.w.conn()
+    }
+
+    /// The write this run is part of (to ingest another entity in the same
+    /// transaction).
+    pub fn write(&self) -> &'w Write<'w> {
+        self.w
+    }
+
+    /// Makes this source's `external_id` name `account` from now on (an
+    /// outside record the CSM or a rule linked to an existing account).
+    pub fn adopt(&mut self, external_id: &str, account: i64) -> Result<()> {
+        self.w.conn().execute(
+            "INSERT INTO account_external_ids(source, external_id, account_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT(source, external_id) DO UPDATE SET account_id = excluded.account_id",
+            rusqlite::params![self.source, external_id, account],
+        )?;
+        let code = self.accounts.currency(account).to_string();
+        self.accounts.learn(account, external_id, &code);
+        Ok(())
+    }
+
+    /// Marks an account whose data this run changed other than by upsert
+    /// (a row deleted at its source), so it is reassessed.
+    pub fn touch(&self, account_id: i64) {
+        self.w.touch(account_id);
     }
 
     /// Dates churn the file left undated, and records the new values of the
@@ -489,6 +544,63 @@ impl<'w> Ingest<'w> {
             self.w.touch(account_id);
         }
         Ok(changed)
+    }
+
+    /// Links an outside record to the account it is: by this source's id,
+    /// then another source's id, then its domain, then its name. A match
+    /// is remembered (this source's id names the account from now on), so
+    /// the record's upsert updates that account instead of adding a twin.
+    pub fn link(
+        &mut self,
+        external_id: &str,
+        domain: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Link> {
+        if let Some(&id) = self.accounts.own_ids.get(external_id) {
+            return Ok(Link::Known(id));
+        }
+        let fold = |s: Option<&str>| s.map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty());
+        let (domain, name) = (fold(domain), fold(name));
+        let found = match (
+            self.accounts.other_ids.get(external_id).copied(),
+            domain
+                .as_ref()
+                .and_then(|d| self.accounts.domains.get(d))
+                .copied(),
+            name.as_ref()
+                .and_then(|n| self.accounts.names.get(n))
+                .copied(),
+        ) {
+            (Some(Some(id)), _, _) => Ok((id, "id")),
+            (_, Some(Some(id)), _) => Ok((id, "domain")),
+            (_, Some(None), _) => Err(format!(
+                "several accounts have the domain {}",
+                domain.clone().unwrap_or_default()
+            )),
+            (_, None, Some(Some(id))) => match (&domain, self.accounts.domain_of.get(&id)) {
+                (Some(theirs), Some(ours)) if theirs != ours => Err(format!(
+                    "an account has this name but the domain {ours}, not {theirs}"
+                )),
+                _ => Ok((id, "name")),
+            },
+            (_, None, Some(None)) => Err("several accounts have this name".to_string()),
+            _ => return Ok(Link::Unmatched),
+        };
+        match found {
+            Ok((account, by)) => {
+                self.adopt(external_id, account)?;
+                Ok(Link::Matched { account, by })
+            }
+            Err(reason) => {
+                let mut stmt = self.w.conn().prepare_cached(
+                    "SELECT id FROM accounts WHERE lower(trim(name)) = ?1 OR lower(trim(domain)) = ?2 ORDER BY id",
+                )?;
+                let candidates = stmt
+                    .query_map(rusqlite::params![name, domain], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?;
+                Ok(Link::Ambiguous { reason, candidates })
+            }
+        }
     }
 
     /// The account an account record's id already names in this source (or,

@@ -58,7 +58,7 @@ impl Entity {
         }
     }
 
-    pub(crate) fn table(self) -> &'static str {
+    pub fn table(self) -> &'static str {
         match self {
             Entity::Usage => "usage_daily",
             Entity::Surveys => "survey_responses",

@@ -7,6 +7,10 @@
 
 #![allow(dead_code)]
 
+pub mod posthog;
+pub mod stripe;
+pub mod zendesk;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -58,13 +62,7 @@ pub struct State {
 pub struct Fake {
     pub url: String,
     pub state: Arc<Mutex<State>>,
-    server: Arc<tiny_http::Server>,
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        self.server.unblock();
-    }
+    server: Server,
 }
 
 fn iso(ms: i64) -> String {
@@ -149,12 +147,12 @@ fn respond(
     state: &Mutex<State>,
     method: &str,
     url: &str,
-    auth: Option<String>,
+    auth: Option<&str>,
     body: &str,
 ) -> (u16, String, Vec<(String, String)>) {
     let mut s = state.lock().expect("state");
     s.requests += 1;
-    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+    if auth != Some(&format!("Bearer {TOKEN}")) {
         return (401, json!({"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION"}).to_string(), vec![]);
     }
     let numbered = s
@@ -310,42 +308,25 @@ fn respond(
 
 impl Fake {
     pub fn start(companies: Vec<Company>) -> Fake {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake server"));
-        let url = format!("http://{}", server.server_addr().to_ip().expect("address"));
         let state = Arc::new(Mutex::new(State {
             companies,
             ..State::default()
         }));
-        let (srv, st) = (server.clone(), state.clone());
-        std::thread::spawn(move || {
-            for mut request in srv.incoming_requests() {
-                let mut body = String::new();
-                let _ = std::io::Read::read_to_string(request.as_reader(), &mut body);
-                let auth = request
-                    .headers()
-                    .iter()
-                    .find(|h| h.field.equiv("Authorization"))
-                    .map(|h| h.value.to_string());
-                let (status, text, headers) =
-                    respond(&st, request.method().as_str(), request.url(), auth, &body);
-                let kind = if text.starts_with('<') {
-                    "text/html"
-                } else {
-                    "application/json"
-                };
-                let mut response = tiny_http::Response::from_string(text).with_status_code(status);
-                if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", kind) {
-                    response.add_header(h);
-                }
-                for (k, v) in headers {
-                    if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                        response.add_header(h);
-                    }
-                }
-                let _ = request.respond(response);
+        let st = state.clone();
+        let server = serve(move |r| {
+            let (status, body, headers) =
+                respond(&st, &r.method, &r.url, r.header("Authorization"), &r.body);
+            Reply {
+                status,
+                body,
+                headers,
             }
         });
-        Fake { url, state, server }
+        Fake {
+            url: server.url.clone(),
+            state,
+            server,
+        }
     }
 
     pub fn fail_next(&self, faults: &[Fault]) {
@@ -394,4 +375,134 @@ pub fn contacts(first: i64, n: i64, companies: i64) -> Vec<Contact> {
             modified_ms: 1_700_000_000_000 + id,
         })
         .collect()
+}
+
+/// One request as a fake sees it.
+pub struct Request {
+    pub method: String,
+    /// Path and query as sent.
+    pub url: String,
+    pub path: String,
+    /// Query parameters, decoded, in order.
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A fake's answer.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            body: body.to_string(),
+            headers: vec![],
+        }
+    }
+}
+
+/// A local HTTP server answering with `handler`, one request at a time.
+pub struct Server {
+    pub url: String,
+    inner: Arc<tiny_http::Server>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.inner.unblock();
+    }
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn serve(handler: impl Fn(&Request) -> Reply + Send + 'static) -> Server {
+    let inner = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake server"));
+    let url = format!("http://{}", inner.server_addr().to_ip().expect("address"));
+    let srv = inner.clone();
+    std::thread::spawn(move || {
+        for mut request in srv.incoming_requests() {
+            let mut body = String::new();
+            let _ = std::io::Read::read_to_string(request.as_reader(), &mut body);
+            let url = request.url().to_string();
+            let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+            let req = Request {
+                method: request.method().as_str().to_string(),
+                path: path.to_string(),
+                query: query
+                    .split('&')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                        (decode(k), decode(v))
+                    })
+                    .collect(),
+                headers: request
+                    .headers()
+                    .iter()
+                    .map(|h| (h.field.to_string(), h.value.to_string()))
+                    .collect(),
+                url: url.clone(),
+                body,
+            };
+            let reply = handler(&req);
+            let kind = if reply.body.starts_with('<') {
+                "text/html"
+            } else {
+                "application/json"
+            };
+            let mut response =
+                tiny_http::Response::from_string(reply.body).with_status_code(reply.status);
+            if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", kind) {
+                response.add_header(h);
+            }
+            for (k, v) in reply.headers {
+                if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+                    response.add_header(h);
+                }
+            }
+            let _ = request.respond(response);
+        }
+    });
+    Server { url, inner }
 }

@@ -1,0 +1,7 @@
+//! placeholder
+
+use steward_core::error::Result;
+
+pub fn sync(_run: &mut crate::Run<'_>) -> Result<()> {
+    Ok(())
+}
