@@ -16,7 +16,8 @@ packages=(build-essential pkg-config file curl libssl-dev libwebkit2gtk-4.1-dev 
   libayatana-appindicator3-dev librsvg2-dev)
 if [ "$want_tests" = 1 ]; then
   # LibreOffice and poppler read the QBR decks back as independent readers.
-  packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 sqlite3 libreoffice-impress-nogui
+  # gnome-keyring gives tests a real Secret Service keychain.
+  packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring sqlite3 libreoffice-impress-nogui
     fonts-crosextra-carlito poppler-utils python3-venv)
 fi
 missing=()

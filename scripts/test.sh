@@ -24,7 +24,9 @@ step "Rust: clippy, warnings are errors"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust: unit and integration tests (includes the TypeScript bindings drift check)"
-cargo test --workspace --quiet
+# In a private D-Bus session with an unlocked keyring: secrets go to the
+# real OS keychain in tests, as on a desktop.
+bash scripts/with-keyring.sh cargo test --workspace --quiet
 
 step "End to end: the real app under Xvfb"
 # Private XDG folders keep WebKit's state out of the user's home.

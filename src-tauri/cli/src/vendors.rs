@@ -46,11 +46,13 @@ pub(crate) fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), CliError
     let base_url = match (&args.base_url, vendor.default_base_url()) {
         (Some(u), _) => u.clone(),
         (None, Some(u)) => u.to_string(),
-        (None, None) => return Err(Error::invalid(format!(
+        (None, None) => {
+            return Err(Error::invalid(format!(
             "{} needs --base-url (your company's address, e.g. https://yourcompany.zendesk.com).",
             vendor.title()
         ))
-        .into()),
+            .into())
+        }
     };
     let mut settings = Map::new();
     for pair in &args.settings {
@@ -138,12 +140,14 @@ pub(crate) fn sync(data_dir: &Path, today: NaiveDate, args: SyncArgs) -> Result<
             connected
         }
     };
+    let many = vendors.len() > 1;
     let mut failed = None;
     for vendor in vendors {
         match sync_one(&mut conn, today, vendor, args.full) {
             Ok(()) => {}
-            Err(CliError::Core(e)) => {
-                out!("{}: {e}", vendor.title());
+            // One vendor failing does not keep the others from syncing.
+            Err(CliError::Core(e)) if many => {
+                out!("{e}");
                 failed = Some(e);
             }
             Err(e) => return Err(e),

@@ -396,11 +396,12 @@ pub fn encode(text: &str) -> String {
 fn vendor_message(text: &str) -> Option<String> {
     let v: Value = serde_json::from_str(text).ok()?;
     // HubSpot {message}, Stripe {error: {message}}, Salesforce
-    // [{message, errorCode}], Zendesk {error, description}.
+    // [{message, errorCode}], Zendesk {error, description}, PostHog {detail}.
     v.get("message")
         .or_else(|| v.get("error").and_then(|e| e.get("message")))
         .or_else(|| v.get(0).and_then(|e| e.get("message")))
         .or_else(|| v.get("description"))
+        .or_else(|| v.get("detail"))
         .or_else(|| v.get("error").filter(|e| e.is_string()))
         .and_then(Value::as_str)
         .map(|m| m.chars().take(300).collect())

@@ -618,3 +618,14 @@ pub(crate) fn id_of(v: Option<&Value>) -> Option<String> {
 pub(crate) fn failure(vendor: Vendor) -> impl Fn(http::Failure) -> Error {
     move |f| Error::invalid(format!("{}: {f}", vendor.title()))
 }
+
+/// An RFC 3339 time as the book stores moments: UTC, whole seconds.
+pub(crate) fn utc(text: &str) -> Option<String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
+}
