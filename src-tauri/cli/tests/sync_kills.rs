@@ -1,7 +1,7 @@
-//! `steward sync hubspot` killed at any moment against a fake HubSpot (the
-//! sync crate's, shared by path): every killed file is intact, holds each
-//! company at most once, and the runs that follow resume and converge on
-//! exactly the fake's companies and contacts.
+//! `steward sync hubspot` and `steward sync stripe` killed at any moment
+//! against the sync crate's fake vendors (shared by path): every killed
+//! file is intact, holds each company or customer at most once, and the
+//! runs that follow resume and converge on exactly the fake's records.
 
 #[path = "../../sync/tests/support/mod.rs"]
 mod fake;
@@ -95,6 +95,87 @@ fn a_sync_killed_at_any_moment_resumes_and_converges() {
     let again = steward(&data, &["sync", "hubspot"]).output().expect("sync");
     assert!(
         String::from_utf8_lossy(&again.stdout).starts_with("HubSpot: 0 written"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+/// (integrity, Stripe accounts, distinct customers, subscriptions, invoices).
+fn billing(db: &Path) -> (String, i64, i64, i64, i64) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect("count") };
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    (
+        check,
+        one("SELECT count(*) FROM accounts WHERE source = 'sync:stripe'"),
+        one("SELECT count(DISTINCT external_id) FROM account_external_ids WHERE source = 'sync:stripe'"),
+        one("SELECT count(*) FROM subscriptions WHERE source = 'sync:stripe'"),
+        one("SELECT count(*) FROM invoices WHERE source = 'sync:stripe'"),
+    )
+}
+
+#[test]
+fn a_stripe_sync_killed_at_any_moment_resumes_and_converges() {
+    let server = fake::stripe::Fake::start(fake::stripe::book(500));
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    let connected = steward(
+        &data,
+        &[
+            "connect",
+            "stripe",
+            "--base-url",
+            &server.url,
+            "--no-secret",
+        ],
+    )
+    .output()
+    .expect("connect");
+    assert!(
+        connected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&connected.stderr)
+    );
+    let db = data.join("portfolio.sqlite3");
+    // About 60 requests at Stripe's test-mode pace: kills across them.
+    let mut partial = 0;
+    for after in [300u64, 900, 1_600, 2_300] {
+        let mut child = steward(&data, &["sync", "stripe"])
+            .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(after));
+        let _ = child.kill();
+        let _ = child.wait();
+        let (check, accounts, customers, subs, invoices) = billing(&db);
+        assert_eq!(check, "ok", "killed after {after} ms");
+        assert_eq!(
+            accounts, customers,
+            "killed after {after} ms: one account per customer"
+        );
+        partial += i32::from(accounts + subs + invoices < 500 + 499 + 1000);
+    }
+    assert!(partial > 0, "some kill landed in the middle of a sync");
+    let done = steward(&data, &["sync", "stripe"])
+        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
+        .output()
+        .expect("sync");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stdout)
+    );
+    assert_eq!(billing(&db), ("ok".into(), 500, 500, 499, 1000));
+    let again = steward(&data, &["sync", "stripe"])
+        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
+        .output()
+        .expect("sync");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).starts_with("Stripe: 0 written"),
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
