@@ -14,8 +14,33 @@ fn steward(data: &Path, args: &[&str]) -> Command {
     cmd.arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("STEWARD_HUBSPOT_TOKEN", fake::TOKEN);
+        .env("STEWARD_HUBSPOT_TOKEN", fake::TOKEN)
+        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY);
     cmd
+}
+
+/// `steward connect VENDOR --base-url URL ...`, which must succeed.
+fn connect(data: &Path, vendor: &str, url: &str, extra: &[&str]) {
+    let mut args = vec!["connect", vendor, "--base-url", url];
+    args.extend_from_slice(extra);
+    let out = steward(data, &args).output().expect("connect");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts `steward sync VENDOR` and kills it after `ms` milliseconds.
+fn sync_killed_after(data: &Path, vendor: &str, ms: u64) {
+    let mut child = steward(data, &["sync", vendor])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn counts(db: &Path) -> (String, i64, i64, i64) {
@@ -50,26 +75,12 @@ fn a_sync_killed_at_any_moment_resumes_and_converges() {
     server.state.lock().expect("state").contacts = fake::contacts(1, 900, 600);
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("book");
-    let connected = steward(&data, &["connect", "hubspot", "--base-url", &server.url])
-        .output()
-        .expect("connect");
-    assert!(
-        connected.status.success(),
-        "{}",
-        String::from_utf8_lossy(&connected.stderr)
-    );
+    connect(&data, "hubspot", &server.url, &[]);
     let db = data.join("portfolio.sqlite3");
     // About 24 requests at HubSpot's pace (100 ms apart): kills across them.
     let mut partial = 0;
     for after in [150u64, 700, 1_300, 1_900] {
-        let mut child = steward(&data, &["sync", "hubspot"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(after));
-        let _ = child.kill();
-        let _ = child.wait();
+        sync_killed_after(&data, "hubspot", after);
         let (check, accounts, contacts, _) = counts(&db);
         assert_eq!(check, "ok", "killed after {after} ms");
         assert!(
@@ -121,36 +132,12 @@ fn a_stripe_sync_killed_at_any_moment_resumes_and_converges() {
     let server = fake::stripe::Fake::start(fake::stripe::book(500));
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("book");
-    let connected = steward(
-        &data,
-        &[
-            "connect",
-            "stripe",
-            "--base-url",
-            &server.url,
-            "--no-secret",
-        ],
-    )
-    .output()
-    .expect("connect");
-    assert!(
-        connected.status.success(),
-        "{}",
-        String::from_utf8_lossy(&connected.stderr)
-    );
+    connect(&data, "stripe", &server.url, &["--no-secret"]);
     let db = data.join("portfolio.sqlite3");
     // About 60 requests at Stripe's test-mode pace: kills across them.
     let mut partial = 0;
     for after in [300u64, 900, 1_600, 2_300] {
-        let mut child = steward(&data, &["sync", "stripe"])
-            .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(after));
-        let _ = child.kill();
-        let _ = child.wait();
+        sync_killed_after(&data, "stripe", after);
         let (check, accounts, customers, subs, invoices) = billing(&db);
         assert_eq!(check, "ok", "killed after {after} ms");
         assert_eq!(
@@ -160,20 +147,14 @@ fn a_stripe_sync_killed_at_any_moment_resumes_and_converges() {
         partial += i32::from(accounts + subs + invoices < 500 + 499 + 1000);
     }
     assert!(partial > 0, "some kill landed in the middle of a sync");
-    let done = steward(&data, &["sync", "stripe"])
-        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
-        .output()
-        .expect("sync");
+    let done = steward(&data, &["sync", "stripe"]).output().expect("sync");
     assert!(
         done.status.success(),
         "{}",
         String::from_utf8_lossy(&done.stdout)
     );
     assert_eq!(billing(&db), ("ok".into(), 500, 500, 499, 1000));
-    let again = steward(&data, &["sync", "stripe"])
-        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
-        .output()
-        .expect("sync");
+    let again = steward(&data, &["sync", "stripe"]).output().expect("sync");
     assert!(
         String::from_utf8_lossy(&again.stdout).starts_with("Stripe: 0 written"),
         "{}",

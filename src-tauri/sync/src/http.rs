@@ -185,16 +185,6 @@ impl Http {
         self
     }
 
-    /// Uses another address from now on (Salesforce's instance, after
-    /// the login).
-    pub fn set_base(&mut self, base: &str) {
-        self.base = base.trim_end_matches('/').to_string();
-    }
-
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
     fn pause(&mut self, d: Duration) {
         if d > Duration::ZERO {
             std::thread::sleep(d);

@@ -209,7 +209,7 @@ fn commit(
             }
             let label = property(row, "name").unwrap_or_else(|| key.clone());
             let domain = property(row, "domain");
-            match page.link(&key, &label, domain.as_deref(), true)? {
+            match page.link(&key, &label, domain.as_deref())? {
                 Linked::Held => {}
                 Linked::Account(_) | Linked::New => page.put(company(row))?,
             }

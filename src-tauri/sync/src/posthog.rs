@@ -176,7 +176,7 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
                     Some(l) => *l,
                     None => {
                         let domain = key.contains('.').then_some(key.as_str());
-                        let l = page.link(&key, &key, domain, false)?;
+                        let l = page.link(&key, &key, domain)?;
                         linked.insert(key.clone(), l);
                         l
                     }

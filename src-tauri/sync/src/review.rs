@@ -6,6 +6,8 @@
 //! cursors, so the next run walks its records again and the decided
 //! record's data comes in; the upserts make the repeat harmless.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -54,20 +56,20 @@ pub(crate) fn hold(
     Ok(())
 }
 
-/// The CSM's decision on a record, if any ("new").
-pub(crate) fn decision(
+/// The records of one vendor's object in the list, each with the CSM's
+/// decision if there is one ("new"): a handful, read once per page.
+pub(crate) fn listed(
     conn: &Connection,
     vendor: Vendor,
     object: &str,
-    external_id: &str,
-) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT decision FROM sync_review WHERE vendor = ?1 AND object = ?2 AND external_id = ?3",
-        )?
-        .query_row(params![vendor.name(), object, external_id], |r| r.get(0))
-        .optional()?
-        .flatten())
+) -> Result<HashMap<String, Option<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT external_id, decision FROM sync_review WHERE vendor = ?1 AND object = ?2",
+    )?;
+    let rows = stmt.query_map(params![vendor.name(), object], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A record that now links by itself no longer waits.
@@ -187,7 +189,7 @@ fn decide_in(tx: &Connection, vendor: Vendor, external_id: &str, decision: Decis
             )?;
         }
         Decision::New => {
-            if !matches!(vendor, Vendor::HubSpot | Vendor::Stripe) {
+            if !vendor.makes_accounts() {
                 return Err(Error::invalid(format!(
                     "{} records do not make accounts of their own: link it to an account.",
                     vendor.title()

@@ -114,7 +114,7 @@ fn organizations(run: &mut Run<'_>) -> Result<()> {
                     .and_then(|d| d.first())
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                match page.link(&id, &name, domain.as_deref(), false)? {
+                match page.link(&id, &name, domain.as_deref())? {
                     Linked::Account(_) | Linked::Held => page.skip(),
                     Linked::New => page.reject(format!(
                         "organization {id} would make an account; Zendesk does not add accounts"

@@ -9,11 +9,9 @@ mod support;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
-use steward_core::ingest::{Entity, Ingest, Record};
-use steward_core::{store, write};
+use steward_core::store;
 use steward_sync::Vendor;
 use support::posthog::{self, Fake, KEY, PROJECT};
 
@@ -37,28 +35,16 @@ fn sync(conn: &mut Connection, fake: &Fake) -> steward_core::Result<steward_sync
 /// 30 accounts from a file: acct1.example..acct30.example, ids A-1..A-30.
 fn book(dir: &std::path::Path, fake: &Fake, extra: &[(&str, &str)]) -> Connection {
     let mut conn = store::open_in(dir).expect("open");
-    write::run(&mut conn, today(), |w| {
-        let fields: Vec<_> = ["id", "name", "domain"]
-            .iter()
-            .filter_map(|k| Entity::Accounts.field(k))
-            .collect();
-        let mut ingest = Ingest::new(w, Entity::Accounts, "file", &fields)?;
-        for k in 1..=30 {
-            ingest
-                .upsert(&Record {
-                    external_id: Some(format!("A-{k}")),
-                    account_id: None,
-                    values: vec![
-                        Sql::Null,
-                        Sql::Text(format!("Account {k}")),
-                        Sql::Text(format!("acct{k}.example")),
-                    ],
-                })?
-                .map_err(steward_core::Error::invalid)?;
-        }
-        ingest.finish()
-    })
-    .expect("accounts");
+    support::file_accounts(
+        &mut conn,
+        (1..=30).map(|k| {
+            (
+                format!("A-{k}"),
+                format!("Account {k}"),
+                Some(format!("acct{k}.example")),
+            )
+        }),
+    );
     let mut s = vec![
         ("project", PROJECT),
         ("history_days", "60"),

@@ -11,10 +11,8 @@ mod support;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
-use steward_core::ingest::{Entity, Ingest, Record};
-use steward_core::{store, write};
+use steward_core::store;
 use steward_sync::review::{self, Decision};
 use steward_sync::Vendor;
 use support::stripe::{self, Fake, Fault, CURRENT, KEY, OLD};
@@ -359,43 +357,19 @@ fn a_refused_key_stops_at_once() {
     assert_eq!(fake.requests(), 1);
 }
 
-/// Accounts a file brought: (id, name, domain).
-fn file_accounts(conn: &mut Connection, rows: &[(&str, &str, Option<&str>)]) {
-    write::run(conn, today(), |w| {
-        let fields: Vec<_> = ["id", "name", "domain"]
-            .iter()
-            .filter_map(|k| Entity::Accounts.field(k))
-            .collect();
-        let mut ingest = Ingest::new(w, Entity::Accounts, "file", &fields)?;
-        for (id, name, domain) in rows {
-            let r = ingest.upsert(&Record {
-                external_id: Some(id.to_string()),
-                account_id: None,
-                values: vec![
-                    Sql::Null,
-                    Sql::Text(name.to_string()),
-                    domain.map_or(Sql::Null, |d| Sql::Text(d.into())),
-                ],
-            })?;
-            assert!(r.is_ok(), "{r:?}");
-        }
-        ingest.finish()
-    })
-    .expect("file accounts");
-}
-
 #[test]
 fn customers_join_the_accounts_a_book_has_and_doubtful_ones_wait_for_the_csm() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut conn = store::open_in(dir.path()).expect("open");
-    file_accounts(
+    support::file_accounts(
         &mut conn,
-        &[
+        [
             ("A-1", "Customer One GmbH", Some("customer1.example")),
             ("A-5a", "Customer 5", None),
             ("A-5b", "Customer 5", Some("other.example")),
             ("ACC-7", "Seven Seas Ltd", None),
-        ],
+        ]
+        .map(|(id, name, domain)| (id.into(), name.into(), domain.map(Into::into))),
     );
     let mut state = stripe::book(12);
     state.customers[7].metadata = vec![("steward_account".into(), "ACC-7".into())];

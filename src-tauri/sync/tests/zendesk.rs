@@ -10,10 +10,8 @@ mod support;
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
-use steward_core::ingest::{Entity, Ingest, Record};
-use steward_core::{store, write};
+use steward_core::store;
 use steward_sync::http::Patience;
 use steward_sync::review::{self, Decision};
 use steward_sync::Vendor;
@@ -37,34 +35,20 @@ fn sync(conn: &mut Connection, fake: &Fake) -> steward_core::Result<steward_sync
 /// Accounts a file brought: org1..org25 by domain, "Org 26".."Org 28" by name.
 fn book(dir: &std::path::Path) -> Connection {
     let mut conn = store::open_in(dir).expect("open");
-    write::run(&mut conn, today(), |w| {
-        let fields: Vec<_> = ["id", "name", "domain"]
-            .iter()
-            .filter_map(|k| Entity::Accounts.field(k))
-            .collect();
-        let mut ingest = Ingest::new(w, Entity::Accounts, "file", &fields)?;
-        for k in 1..=28 {
-            let domain = (k <= 25).then(|| format!("org{k}.example"));
-            let name = if k <= 25 {
-                format!("Account {k} Inc")
+    support::file_accounts(
+        &mut conn,
+        (1..=28).map(|k| {
+            if k <= 25 {
+                (
+                    format!("A-{k}"),
+                    format!("Account {k} Inc"),
+                    Some(format!("org{k}.example")),
+                )
             } else {
-                format!("Org {k}")
-            };
-            ingest
-                .upsert(&Record {
-                    external_id: Some(format!("A-{k}")),
-                    account_id: None,
-                    values: vec![
-                        Sql::Null,
-                        Sql::Text(name),
-                        domain.map_or(Sql::Null, Sql::Text),
-                    ],
-                })?
-                .map_err(steward_core::Error::invalid)?;
-        }
-        ingest.finish()
-    })
-    .expect("file accounts");
+                (format!("A-{k}"), format!("Org {k}"), None)
+            }
+        }),
+    );
     conn
 }
 

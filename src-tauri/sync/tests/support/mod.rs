@@ -377,6 +377,39 @@ pub fn contacts(first: i64, n: i64, companies: i64) -> Vec<Contact> {
         .collect()
 }
 
+/// Accounts a file brought into the book, as (id, name, domain), through
+/// the same ingest path a file import takes.
+pub fn file_accounts(
+    conn: &mut rusqlite::Connection,
+    rows: impl IntoIterator<Item = (String, String, Option<String>)>,
+) {
+    use rusqlite::types::Value as Sql;
+    use steward_core::ingest::{Entity, Ingest, Record};
+    let today = chrono::Utc::now().date_naive();
+    steward_core::write::run(conn, today, |w| {
+        let fields: Vec<_> = ["id", "name", "domain"]
+            .iter()
+            .filter_map(|k| Entity::Accounts.field(k))
+            .collect();
+        let mut ingest = Ingest::new(w, Entity::Accounts, "file", &fields)?;
+        for (id, name, domain) in rows {
+            ingest
+                .upsert(&Record {
+                    external_id: Some(id),
+                    account_id: None,
+                    values: vec![
+                        Sql::Null,
+                        Sql::Text(name),
+                        domain.map_or(Sql::Null, Sql::Text),
+                    ],
+                })?
+                .map_err(steward_core::Error::invalid)?;
+        }
+        ingest.finish()
+    })
+    .expect("file accounts");
+}
+
 /// One request as a fake sees it.
 pub struct Request {
     pub method: String,
