@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/benchmarks.md: release builds, a 5,000-account book
 # with three years of daily usage, query latencies, usage import against
-# sqlite3's .import, and app start-up in the real window under Xvfb.
+# sqlite3's .import, app start-up in the real window under Xvfb, and sync
+# against the fake vendors at their real pace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -20,4 +21,6 @@ XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cac
 STEWARD_BENCH_DATA_DIR="$work/book" STEWARD_APP_BINARY="$PWD/target/release/steward-app" \
   timeout 600 xvfb-run -a -s "-screen 0 1400x900x24" \
   cargo test --release --test bench_start -- --ignored --nocapture 2>&1 | grep -E 'start_to_|rss_|test result'
+echo "==> sync against the fake vendors at their real pace"
+cargo bench -p steward-sync --bench sync 2>/dev/null | tee -a "$work/report.md"
 echo "Report: $work/report.md"
