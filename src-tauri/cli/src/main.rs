@@ -159,6 +159,15 @@ enum Command {
     /// `steward sync status` lists the last runs, `steward sync review` what
     /// waits for a decision, `steward sync link VENDOR ID ACCOUNT|new` decides.
     Sync(vendors::SyncArgs),
+    /// What Steward owes the team's CRM: the check-ins queued, sent or
+    /// refused. `steward outbox send` sends what waits (sync does too),
+    /// `steward outbox retry ID` queues a refused one again.
+    Outbox {
+        /// send or retry; the list when left out.
+        action: Option<String>,
+        /// For retry: the entry's id.
+        id: Option<i64>,
+    },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -523,6 +532,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connect(args) => vendors::connect(&data_dir, args)?,
         Command::Disconnect { vendor } => vendors::disconnect(&data_dir, &vendor)?,
         Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
+        Command::Outbox { action, id } => vendors::outbox(&data_dir, today, action.as_deref(), id)?,
         Command::Bench {
             accounts,
             years,

@@ -1,7 +1,7 @@
-//! `steward connect`, `steward disconnect` and `steward sync`: a vendor's
-//! connection with its secret in the keychain, sync runs with their counts,
-//! the log of the last runs, and the review list of records Steward would
-//! not link on its own.
+//! `steward connect`, `steward disconnect`, `steward sync` and `steward
+//! outbox`: a vendor's connection with its secret in the keychain, sync runs
+//! with their counts, the log of the last runs, the review list of records
+//! Steward would not link on its own, and the check-ins owed to the CRM.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -189,7 +189,83 @@ fn sync_one(
     if c.held > 0 {
         out!("  {} waiting for you: steward sync review", c.held);
     }
+    // The CRM hears of the check-ins logged since.
+    send_outbox(conn, &mut http, vendor, today)
+}
+
+fn send_outbox(
+    conn: &mut rusqlite::Connection,
+    http: &mut steward_sync::http::Http,
+    vendor: Vendor,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    if !steward_core::outbox::CRMS.contains(&vendor.name()) {
+        return Ok(());
+    }
+    let d = steward_sync::outbox::send(conn, http, vendor, today, None)?;
+    if d != steward_sync::outbox::Delivery::default() {
+        out!(
+            "{} outbox: {} sent, {} found sent before, {} refused, {} waiting to be confirmed",
+            vendor.title(),
+            d.sent,
+            d.found,
+            d.failed,
+            d.waiting
+        );
+    }
     Ok(())
+}
+
+pub(crate) fn outbox(
+    data_dir: &Path,
+    today: NaiveDate,
+    action: Option<&str>,
+    id: Option<i64>,
+) -> Result<(), CliError> {
+    let mut conn = store::open_in(data_dir)?;
+    match (action, id) {
+        (None, _) => {
+            let entries = steward_core::outbox::entries(&conn, 20)?;
+            if entries.is_empty() {
+                out!("The outbox is empty: no check-in is owed to a CRM.");
+            }
+            for e in entries {
+                out!(
+                    "{:>5} {:<8} {:<7} {} {} \"{}\"{}{}",
+                    e.id,
+                    e.vendor,
+                    e.state,
+                    e.occurred_on,
+                    e.account_name,
+                    e.summary.lines().next().unwrap_or_default(),
+                    e.remote_id.map(|r| format!(" as {r}")).unwrap_or_default(),
+                    e.error.map(|r| format!("; {r}")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        (Some("send"), _) => {
+            for name in steward_core::outbox::CRMS {
+                let vendor = Vendor::parse(name)?;
+                let Ok(c) = steward_sync::connection(&conn, vendor) else {
+                    continue;
+                };
+                let secret = secrets::for_run(vendor, &c.base_url)?;
+                let mut http = vendor.client(&c.base_url, &secret)?;
+                send_outbox(&mut conn, &mut http, vendor, today)?;
+            }
+            Ok(())
+        }
+        (Some("retry"), Some(id)) => {
+            steward_core::write::run(&mut conn, today, |w| steward_core::outbox::retry(w, id))?;
+            out!("Entry {id} is queued again; it goes with the next sync or steward outbox send.");
+            Ok(())
+        }
+        _ => Err(Error::invalid(
+            "Use steward outbox, steward outbox send, or steward outbox retry ID.",
+        )
+        .into()),
+    }
 }
 
 fn status(conn: &rusqlite::Connection) -> Result<(), CliError> {

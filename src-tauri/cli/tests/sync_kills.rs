@@ -161,3 +161,109 @@ fn a_stripe_sync_killed_at_any_moment_resumes_and_converges() {
         String::from_utf8_lossy(&again.stdout)
     );
 }
+
+/// Starts `steward outbox send` and kills it after `ms` milliseconds.
+fn send_killed_after(data: &Path, ms: u64) {
+    let mut child = steward(data, &["outbox", "send"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn an_outbox_send_killed_between_send_and_answer_never_makes_a_second_note() {
+    use steward_core::checkin::{self, NewCheckIn};
+    use steward_core::model::ActivityKind;
+    let server = fake::Fake::start(fake::companies(1, 6));
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    connect(&data, "hubspot", &server.url, &["--no-secret"]);
+    let synced = steward(&data, &["sync", "hubspot"]).output().expect("sync");
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+    let db = data.join("portfolio.sqlite3");
+    {
+        let mut conn = steward_core::store::open_in(&data).expect("open");
+        let accounts: Vec<i64> = conn
+            .prepare("SELECT account_id FROM account_external_ids WHERE source = 'sync:hubspot' ORDER BY account_id")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("accounts");
+        let today = steward_core::today();
+        for (i, account) in accounts.iter().enumerate() {
+            let input = NewCheckIn {
+                account_id: *account,
+                kind: ActivityKind::Meeting,
+                occurred_on: today,
+                contact_ids: vec![],
+                summary: format!("Check-in number {i}"),
+                sentiment: None,
+                next_steps: vec![],
+            };
+            steward_core::write::run(&mut conn, today, |w| checkin::log(w, &input)).expect("log");
+        }
+    }
+    // Each note is answered 300 ms after HubSpot made it: kills land
+    // between the send and its answer.
+    server.state.lock().expect("state").create_delay = std::time::Duration::from_millis(300);
+    let mut lost_answers = 0;
+    for after in [450u64, 650, 520, 800] {
+        send_killed_after(&data, after);
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("check");
+        assert_eq!(check, "ok");
+        let unconfirmed: Vec<String> = conn
+            .prepare("SELECT reference FROM outbox WHERE state = 'sending'")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("sending");
+        let notes = server.state.lock().expect("state").notes.clone();
+        lost_answers += unconfirmed
+            .iter()
+            .filter(|r| notes.iter().any(|n| n.body.contains(r.as_str())))
+            .count();
+        // The CSM comes back after HubSpot's search caught up.
+        let past = (chrono::Utc::now() - chrono::Duration::seconds(120)).to_rfc3339();
+        conn.execute(
+            "UPDATE outbox SET attempted_at = ?1 WHERE state = 'sending'",
+            [past],
+        )
+        .expect("back-date");
+    }
+    assert!(
+        lost_answers > 0,
+        "some kill landed between a send and its answer"
+    );
+    server.state.lock().expect("state").create_delay = std::time::Duration::ZERO;
+    let done = steward(&data, &["outbox", "send"]).output().expect("send");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let sent: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'sent'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sent");
+    let notes = server.state.lock().expect("state").notes.clone();
+    assert_eq!((sent, notes.len()), (6, 6), "one note per check-in");
+    for i in 0..6 {
+        let body = format!("Check-in number {i}<");
+        assert_eq!(
+            notes.iter().filter(|n| n.body.contains(&body)).count(),
+            1,
+            "{body}"
+        );
+    }
+}

@@ -31,7 +31,8 @@ pub struct NewCheckIn {
     pub next_steps: Vec<NextStep>,
 }
 
-/// Stores the check-in and its tasks; returns the activity id.
+/// Stores the check-in and its tasks and queues it for the CRMs that know
+/// the account; returns the activity id.
 pub fn log(w: &Write<'_>, input: &NewCheckIn) -> Result<i64> {
     let today = w.today();
     let summary = input.summary.trim();
@@ -101,6 +102,8 @@ pub fn log(w: &Write<'_>, input: &NewCheckIn) -> Result<i64> {
             ],
         )?;
     }
+    // The team's CRM hears of it: queued with the check-in, sent by sync.
+    crate::outbox::queue_check_in(w, activity_id, input.account_id)?;
     w.touch(input.account_id);
     Ok(activity_id)
 }

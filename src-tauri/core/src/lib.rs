@@ -27,6 +27,7 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod onboarding;
+pub mod outbox;
 pub mod plans;
 pub mod portfolio;
 pub mod postmortem;

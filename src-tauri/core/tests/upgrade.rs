@@ -137,3 +137,8 @@ fn a_schema_8_portfolio_opens_with_every_row() {
 fn a_schema_9_portfolio_opens_with_every_row() {
     opens_with_every_row(9);
 }
+
+#[test]
+fn a_schema_10_portfolio_opens_with_every_row() {
+    opens_with_every_row(10);
+}

@@ -201,28 +201,50 @@ impl Http {
     }
 
     pub fn get(&mut self, path: &str) -> Result<Value, Failure> {
-        self.send(reqwest::Method::GET, path, None, self.patience.spacing)
+        self.send(
+            reqwest::Method::GET,
+            path,
+            None,
+            self.patience.spacing,
+            true,
+        )
     }
 
+    /// A POST that reads (a batch read, a query): safe to send again.
     pub fn post(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
         self.send(
             reqwest::Method::POST,
             path,
             Some(body),
             self.patience.spacing,
+            true,
+        )
+    }
+
+    /// A POST that creates something. It is sent again only when the
+    /// vendor certainly did not take it (a 429, a connection never made);
+    /// after a 5xx, a timeout or a cut-off answer the record may exist, so
+    /// the failure goes to the caller, who looks before sending again.
+    pub fn create(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
+        self.send(
+            reqwest::Method::POST,
+            path,
+            Some(body),
+            self.patience.spacing,
+            false,
         )
     }
 
     /// A search request, kept to the search endpoint's slower pace.
     pub fn search(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
         let spacing = self.patience.spacing.max(self.patience.slow_spacing);
-        self.send(reqwest::Method::POST, path, Some(body), spacing)
+        self.send(reqwest::Method::POST, path, Some(body), spacing, true)
     }
 
     /// A GET to an endpoint with a slower limit (an incremental export).
     pub fn get_slow(&mut self, path: &str) -> Result<Value, Failure> {
         let spacing = self.patience.spacing.max(self.patience.slow_spacing);
-        self.send(reqwest::Method::GET, path, None, spacing)
+        self.send(reqwest::Method::GET, path, None, spacing, true)
     }
 
     fn send(
@@ -231,6 +253,7 @@ impl Http {
         path: &str,
         body: Option<&Value>,
         spacing: Duration,
+        idempotent: bool,
     ) -> Result<Value, Failure> {
         // A vendor may hand back a whole address for the next page.
         let url = if path.starts_with("https://") || path.starts_with("http://") {
@@ -277,7 +300,7 @@ impl Http {
                     } else {
                         "could not connect"
                     };
-                    if last_try {
+                    if last_try || !(idempotent || e.is_connect()) {
                         return Err(Failure::Network(format!(
                             "{} {what} after {attempt} tries; the last good data is kept.",
                             self.base
@@ -302,7 +325,7 @@ impl Http {
                 .map(|v| v.eq_ignore_ascii_case("true"));
             let text = match response.text() {
                 Ok(t) => t,
-                Err(_) if !last_try => {
+                Err(_) if !last_try && idempotent => {
                     // The connection dropped mid-body: worth another try.
                     self.traffic.retries += 1;
                     self.pause(backoff);
@@ -343,7 +366,7 @@ impl Http {
                             .unwrap_or_else(|| format!("{} refused the request", self.base)),
                     })
                 }
-                429 | 502 | 503 | 504 if !last_try => {
+                429 | 502 | 503 | 504 if !last_try && (idempotent || status == 429) => {
                     let wait = wait.unwrap_or(backoff);
                     if wait > self.patience.longest_wait {
                         return Err(Failure::Vendor {
@@ -354,7 +377,7 @@ impl Http {
                     self.traffic.retries += 1;
                     self.pause(wait);
                 }
-                409 | 500 if should_retry == Some(true) && !last_try => {
+                409 | 500 if should_retry == Some(true) && !last_try && idempotent => {
                     self.traffic.retries += 1;
                     self.pause(backoff);
                 }

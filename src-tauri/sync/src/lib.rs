@@ -13,6 +13,7 @@
 
 pub mod http;
 pub mod hubspot;
+pub mod outbox;
 pub mod posthog;
 pub mod review;
 mod run;

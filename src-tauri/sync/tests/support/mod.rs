@@ -46,6 +46,20 @@ pub enum Fault {
     BadGateway,
     Html,
     Truncated,
+    /// The request is carried out, then a 502 goes back (a proxy that
+    /// lost the answer): the client cannot know it worked.
+    DoneThenBadGateway,
+}
+
+/// A note written through the API, as HubSpot keeps it.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: i64,
+    pub timestamp: String,
+    pub body: String,
+    pub companies: Vec<String>,
+    pub contacts: Vec<String>,
+    pub created: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -57,6 +71,13 @@ pub struct State {
     pub fail_on: Vec<(u64, Fault)>,
     pub requests: u64,
     pub searches: u64,
+    pub notes: Vec<Note>,
+    /// How long a new note stays invisible to search (HubSpot: up to a minute).
+    pub search_lag: std::time::Duration,
+    /// Association type ids from notes to companies and to contacts.
+    pub note_types: (i64, i64),
+    /// Held before a note's creation is answered (for kills mid-send).
+    pub create_delay: std::time::Duration,
 }
 
 pub struct Fake {
@@ -160,7 +181,24 @@ fn respond(
         .iter()
         .position(|(n, _)| *n == s.requests)
         .map(|i| s.fail_on.remove(i).1);
-    match numbered.or_else(|| s.faults.pop_front()) {
+    let fault = numbered.or_else(|| s.faults.pop_front());
+    if method == "POST"
+        && url == "/crm/v3/objects/notes"
+        && fault.is_none_or(|f| f == Fault::DoneThenBadGateway)
+    {
+        let reply = create_note(&mut s, body);
+        let delay = s.create_delay;
+        drop(s);
+        std::thread::sleep(delay);
+        return match fault {
+            Some(_) => (502, "<html><body>Bad gateway</body></html>".into(), vec![]),
+            None => reply,
+        };
+    }
+    if let Some(reply) = notes(&mut s, method, url, body) {
+        return reply;
+    }
+    match fault {
         Some(Fault::TooMany) => {
             return (
                 429,
@@ -171,7 +209,7 @@ fn respond(
         Some(Fault::BadGateway) => return (502, "<html><body>Bad gateway</body></html>".into(), vec![]),
         Some(Fault::Html) => return (200, "<!DOCTYPE html><html><body>Maintenance</body></html>".into(), vec![]),
         Some(Fault::Truncated) => return (200, "{\"results\": [{\"id\": \"1\", \"prop".into(), vec![]),
-        None => {}
+        Some(Fault::DoneThenBadGateway) | None => {}
     }
     if method == "POST" && url == "/crm/v4/associations/contacts/companies/batch/read" {
         let q: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -306,10 +344,144 @@ fn respond(
     )
 }
 
+type Answer = (u16, String, Vec<(String, String)>);
+
+fn hubspot_error(status: u16, category: &str, message: &str) -> Answer {
+    (
+        status,
+        json!({"status": "error", "message": message, "correlationId": "fake-1", "category": category}).to_string(),
+        vec![],
+    )
+}
+
+/// POST /crm/v3/objects/notes: checks what HubSpot checks (a timestamp,
+/// associations with a known type to records that exist) and keeps it.
+fn create_note(s: &mut State, body: &str) -> Answer {
+    let q: Value = match serde_json::from_str(body) {
+        Ok(v) => v,
+        Err(_) => return hubspot_error(400, "VALIDATION_ERROR", "Invalid input JSON"),
+    };
+    let text = |k: &str| {
+        q.pointer(&format!("/properties/{k}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    if text("hs_timestamp").is_empty() {
+        return hubspot_error(
+            400,
+            "VALIDATION_ERROR",
+            "Property values were not valid: hs_timestamp is required",
+        );
+    }
+    if text("hs_note_body").len() > 65_536 {
+        return hubspot_error(
+            400,
+            "VALIDATION_ERROR",
+            "hs_note_body is longer than 65536 characters",
+        );
+    }
+    let (mut companies, mut contacts) = (Vec::new(), Vec::new());
+    for a in q["associations"].as_array().into_iter().flatten() {
+        let to = a
+            .pointer("/to/id")
+            .map(|v| number(v).to_string())
+            .unwrap_or_default();
+        let kind = a
+            .pointer("/types/0/associationTypeId")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let exists = if kind == s.note_types.0 {
+            companies.push(to.clone());
+            s.companies
+                .iter()
+                .any(|c| c.id.to_string() == to && !c.archived)
+        } else if kind == s.note_types.1 {
+            contacts.push(to.clone());
+            s.contacts.iter().any(|c| c.id.to_string() == to)
+        } else {
+            return hubspot_error(
+                400,
+                "VALIDATION_ERROR",
+                &format!("{kind} is not a valid association type id"),
+            );
+        };
+        if !exists {
+            return hubspot_error(
+                400,
+                "VALIDATION_ERROR",
+                &format!("One or more associations are invalid: {to} was not found"),
+            );
+        }
+    }
+    let id = 9_000_000 + s.notes.len() as i64 + 1;
+    s.notes.push(Note {
+        id,
+        timestamp: text("hs_timestamp"),
+        body: text("hs_note_body"),
+        companies,
+        contacts,
+        created: std::time::Instant::now(),
+    });
+    (201, json!({"id": id.to_string(), "properties": {"hs_timestamp": text("hs_timestamp")}, "archived": false}).to_string(), vec![])
+}
+
+/// The association label lists and the notes search.
+fn notes(s: &mut State, method: &str, url: &str, body: &str) -> Option<Answer> {
+    if method == "GET" {
+        let kind = match url {
+            "/crm/v4/associations/notes/companies/labels" => s.note_types.0,
+            "/crm/v4/associations/notes/contacts/labels" => s.note_types.1,
+            _ => return None,
+        };
+        return Some((
+            200,
+            json!({"results": [{"category": "HUBSPOT_DEFINED", "typeId": kind, "label": null}]})
+                .to_string(),
+            vec![],
+        ));
+    }
+    if method != "POST" || url != "/crm/v3/objects/notes/search" {
+        return None;
+    }
+    s.searches += 1;
+    let q: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let filter = q
+        .pointer("/filterGroups/0/filters/0")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if filter["propertyName"] != "hs_note_body" || filter["operator"] != "CONTAINS_TOKEN" {
+        return Some(hubspot_error(
+            400,
+            "VALIDATION_ERROR",
+            "unsupported filter in this fake",
+        ));
+    }
+    let token = filter["value"].as_str().unwrap_or("");
+    let lag = s.search_lag;
+    let hits: Vec<Value> = s
+        .notes
+        .iter()
+        .filter(|n| n.created.elapsed() >= lag)
+        .filter(|n| {
+            n.body
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case(token))
+        })
+        .map(|n| json!({"id": n.id.to_string(), "properties": {"hs_timestamp": n.timestamp}}))
+        .collect();
+    Some((
+        200,
+        json!({"total": hits.len(), "results": hits}).to_string(),
+        vec![],
+    ))
+}
+
 impl Fake {
     pub fn start(companies: Vec<Company>) -> Fake {
         let state = Arc::new(Mutex::new(State {
             companies,
+            note_types: (190, 202),
             ..State::default()
         }));
         let st = state.clone();

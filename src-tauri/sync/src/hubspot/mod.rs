@@ -8,6 +8,8 @@
 //! one transaction: a crash repeats at most that page, which the upsert
 //! makes harmless, and never skips one.
 
+pub mod notes;
+
 use std::collections::HashMap;
 
 use rusqlite::types::Value as Sql;

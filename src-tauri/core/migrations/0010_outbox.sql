@@ -1,0 +1,21 @@
+-- Steward portfolio, schema 10: the outbox of writes to the team's CRM.
+-- A check-in logged in Steward queues one entry per CRM that should see it,
+-- in the same transaction as the check-in, so none is lost or sent twice.
+CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    vendor        TEXT NOT NULL,                 -- 'hubspot'
+    activity_id   INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+    -- The reference written into the CRM record, by which a send whose
+    -- answer never came is found there instead of being sent again.
+    reference     TEXT NOT NULL UNIQUE,
+    state         TEXT NOT NULL DEFAULT 'queued'
+                  CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    attempted_at  TEXT,                          -- when the last send began
+    remote_id     TEXT,                          -- the CRM's id once it answered
+    error         TEXT,                          -- the last failure, in words
+    created_at    TEXT NOT NULL,
+    sent_at       TEXT,
+    UNIQUE (vendor, activity_id)
+);
+CREATE INDEX outbox_pending ON outbox(state, vendor) WHERE state <> 'sent';
