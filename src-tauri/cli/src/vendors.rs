@@ -127,10 +127,7 @@ pub(crate) fn sync(data_dir: &Path, today: NaiveDate, args: SyncArgs) -> Result<
     let vendors = match &args.what {
         Some(v) => vec![Vendor::parse(v)?],
         None => {
-            let connected: Vec<Vendor> = Vendor::ALL
-                .into_iter()
-                .filter(|v| steward_sync::connection(&conn, *v).is_ok_and(|c| !c.paused))
-                .collect();
+            let connected = steward_sync::connections::active(&conn);
             if connected.is_empty() {
                 return Err(Error::not_found(
                     "No vendor is connected: steward connect <vendor> first.",
@@ -165,11 +162,8 @@ fn sync_one(
     vendor: Vendor,
     full: bool,
 ) -> Result<(), CliError> {
-    let base = steward_sync::base_url(conn, vendor)?;
-    let secret = secrets::for_run(vendor, &base)?;
-    let mut http = vendor.client(&base, &secret)?;
-    let report = steward_sync::run(conn, &mut http, vendor, today, full, None, None)?;
-    let c = &report.counts;
+    let round = steward_sync::round(conn, vendor, today, full, None, None)?;
+    let (report, c) = (&round.report, &round.report.counts);
     out!(
         "{}: {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
         vendor.title(),
@@ -189,24 +183,14 @@ fn sync_one(
     if c.held > 0 {
         out!("  {} waiting for you: steward sync review", c.held);
     }
-    // The CRM hears of the check-ins logged since.
-    send_outbox(conn, &mut http, vendor, today)
+    delivered(vendor.title(), round.delivery)
 }
 
-fn send_outbox(
-    conn: &mut rusqlite::Connection,
-    http: &mut steward_sync::http::Http,
-    vendor: Vendor,
-    today: NaiveDate,
-) -> Result<(), CliError> {
-    if !steward_core::outbox::CRMS.contains(&vendor.name()) {
-        return Ok(());
-    }
-    let d = steward_sync::outbox::send(conn, http, vendor, today, None)?;
+/// What an outbox round did, when it did anything.
+fn delivered(to: &str, d: steward_sync::outbox::Delivery) -> Result<(), CliError> {
     if d != steward_sync::outbox::Delivery::default() {
         out!(
-            "{} outbox: {} sent, {} found sent before, {} refused, {} waiting to be confirmed",
-            vendor.title(),
+            "{to} outbox: {} sent, {} found sent before, {} refused, {} waiting to be confirmed",
             d.sent,
             d.found,
             d.failed,
@@ -245,16 +229,8 @@ pub(crate) fn outbox(
             Ok(())
         }
         (Some("send"), _) => {
-            for name in steward_core::outbox::CRMS {
-                let vendor = Vendor::parse(name)?;
-                let Ok(c) = steward_sync::connection(&conn, vendor) else {
-                    continue;
-                };
-                let secret = secrets::for_run(vendor, &c.base_url)?;
-                let mut http = vendor.client(&c.base_url, &secret)?;
-                send_outbox(&mut conn, &mut http, vendor, today)?;
-            }
-            Ok(())
+            let d = steward_sync::connections::send_outboxes(&mut conn, today)?;
+            delivered("CRM", d)
         }
         (Some("retry"), Some(id)) => {
             steward_core::write::run(&mut conn, today, |w| steward_core::outbox::retry(w, id))?;

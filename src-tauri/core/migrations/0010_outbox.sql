@@ -19,3 +19,6 @@ CREATE TABLE outbox (
     UNIQUE (vendor, activity_id)
 );
 CREATE INDEX outbox_pending ON outbox(state, vendor) WHERE state <> 'sent';
+
+-- A run that could not reach its vendor: offline is a state, not a fault.
+ALTER TABLE sync_runs ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;

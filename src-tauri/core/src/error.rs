@@ -23,6 +23,11 @@ pub enum ErrorCode {
     Io,
     /// The user cancelled long work; nothing was changed.
     Cancelled,
+    /// A vendor could not be reached (offline, DNS, timeout): the local
+    /// copy stays as it was and works.
+    Offline,
+    /// A vendor refused the stored secret: connect again with a new one.
+    Reconnect,
     /// A bug: something that should not happen did.
     Internal,
 }
@@ -63,6 +68,10 @@ pub enum Error {
     #[error("Cancelled; nothing was changed.")]
     Cancelled,
     #[error("{0}")]
+    Offline(String),
+    #[error("{0}")]
+    Reconnect(String),
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -91,6 +100,8 @@ impl Error {
             Error::Damaged(_) => ErrorCode::DatabaseDamaged,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::Offline(_) => ErrorCode::Offline,
+            Error::Reconnect(_) => ErrorCode::Reconnect,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

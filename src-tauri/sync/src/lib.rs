@@ -11,6 +11,7 @@
 //! Connections (vendor, base URL, settings) and a log of every run live in
 //! the portfolio; secrets live in the OS keychain (`secrets`).
 
+pub mod connections;
 pub mod http;
 pub mod hubspot;
 pub mod outbox;
@@ -21,19 +22,23 @@ pub mod secrets;
 pub mod stripe;
 pub mod zendesk;
 
+pub use connections::{
+    base_url, connect, connection, disconnect, overview, round, ConnectionView, Probe, Round,
+    VendorConnection,
+};
 pub use run::{run, runs, Linked, Page, Progress, Run, RunLine};
 
 use chrono::Utc;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use steward_core::error::{Error, Result};
 
 /// The systems Steward syncs from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Vendor {
+    #[default]
     HubSpot,
     Stripe,
     Zendesk,
@@ -154,7 +159,7 @@ impl Vendor {
 }
 
 /// What a run did with the records it got.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Counts {
     pub written: u64,
     pub unchanged: u64,
@@ -194,98 +199,13 @@ pub struct RunReport {
     pub seconds: f64,
 }
 
-/// A connection as stored: where the vendor is and its settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VendorConnection {
-    pub vendor: Vendor,
-    pub base_url: String,
-    pub settings: Map<String, Value>,
-    pub paused: bool,
-}
-
-/// Stores the vendor's connection (its base URL: the vendor's own, a
-/// sandbox, a self-hosted one, or a test server) and settings, which
-/// replace those given before key by key.
-pub fn connect(
-    conn: &Connection,
-    vendor: Vendor,
-    base_url: &str,
-    settings: &Map<String, Value>,
-) -> Result<()> {
-    let url = base_url.trim().trim_end_matches('/');
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(Error::invalid(format!(
-            "\"{url}\" is not a web address (https://...)."
-        )));
+/// A setting's text, when given (numbers as written).
+pub(crate) fn setting(settings: &Map<String, Value>, key: &str) -> Option<String> {
+    match settings.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
-    let mut merged = connection(conn, vendor)
-        .ok()
-        .map(|c| c.settings)
-        .unwrap_or_default();
-    for (k, v) in settings {
-        merged.insert(k.clone(), v.clone());
-    }
-    conn.execute(
-        "INSERT INTO sync_connections(vendor, base_url, settings, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(vendor) DO UPDATE SET base_url = excluded.base_url, settings = excluded.settings",
-        params![
-            vendor.name(),
-            url,
-            Value::Object(merged).to_string(),
-            Utc::now().to_rfc3339()
-        ],
-    )?;
-    Ok(())
-}
-
-/// The vendor's stored connection.
-pub fn connection(conn: &Connection, vendor: Vendor) -> Result<VendorConnection> {
-    let (base_url, settings, paused): (String, String, bool) = conn
-        .query_row(
-            "SELECT base_url, settings, paused FROM sync_connections WHERE vendor = ?1",
-            [vendor.name()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            Error::not_found(format!(
-                "No {} connection: connect it first (steward connect {} --base-url URL).",
-                vendor.title(),
-                vendor.name()
-            ))
-        })?;
-    let settings = match serde_json::from_str(&settings) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    Ok(VendorConnection {
-        vendor,
-        base_url,
-        settings,
-        paused,
-    })
-}
-
-/// The vendor's stored base URL.
-pub fn base_url(conn: &Connection, vendor: Vendor) -> Result<String> {
-    Ok(connection(conn, vendor)?.base_url)
-}
-
-/// Removes the connection, its cursors and its stored secret; the data it
-/// brought stays in the book.
-pub fn disconnect(conn: &Connection, vendor: Vendor) -> Result<()> {
-    if let Ok(c) = connection(conn, vendor) {
-        secrets::forget(vendor, &c.base_url)?;
-    }
-    conn.execute(
-        "DELETE FROM sync_cursors WHERE vendor = ?1",
-        [vendor.name()],
-    )?;
-    conn.execute(
-        "DELETE FROM sync_connections WHERE vendor = ?1",
-        [vendor.name()],
-    )?;
-    Ok(())
 }
 
 /// A whole-seconds Unix time as a day (UTC), for the vendors that send them.
@@ -302,9 +222,17 @@ pub(crate) fn id_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// A vendor failure as the run's error, named after the vendor.
+/// A vendor failure as the run's error, named after the vendor: out of
+/// reach is `Offline`, a refused secret `Reconnect`, the rest in words.
 pub(crate) fn failure(vendor: Vendor) -> impl Fn(http::Failure) -> Error {
-    move |f| Error::invalid(format!("{}: {f}", vendor.title()))
+    move |f| {
+        let text = format!("{}: {f}", vendor.title());
+        match f {
+            http::Failure::Network(_) => Error::Offline(text),
+            http::Failure::Unauthorized(_) => Error::Reconnect(text),
+            _ => Error::invalid(text),
+        }
+    }
 }
 
 /// An RFC 3339 time as the book stores moments: UTC, whole seconds.

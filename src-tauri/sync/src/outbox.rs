@@ -69,13 +69,10 @@ pub fn send(
     if pending.is_empty() {
         return Ok(done);
     }
-    let stop = |f: Failure| {
-        Error::invalid(format!(
-            "{}: {f} The outbox keeps what was not sent.",
-            vendor.title()
-        ))
-    };
-    let types = hubspot::notes::note_types(http).map_err(stop)?;
+    // Out of reach or a refused token stops the round; the outbox keeps
+    // what was not sent.
+    let stop = crate::failure(vendor);
+    let types = hubspot::notes::note_types(http).map_err(&stop)?;
     for p in pending {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Cancelled);
@@ -85,7 +82,7 @@ pub fn send(
                 done.waiting += 1;
                 continue;
             }
-            if let Some(id) = hubspot::notes::find(http, &p.reference).map_err(stop)? {
+            if let Some(id) = hubspot::notes::find(http, &p.reference).map_err(&stop)? {
                 record(conn, today, |w| outbox::sent(w, p.id, &id))?;
                 done.found += 1;
                 continue;

@@ -57,20 +57,85 @@ fn failure(f: Failure) -> Error {
     crate::failure(Vendor::PostHog)(f)
 }
 
-pub fn sync(run: &mut Run<'_>) -> Result<()> {
-    let project = run.setting("project").ok_or_else(|| {
+/// The project and the query template from the connection's settings.
+fn project_and_query(settings: &serde_json::Map<String, Value>) -> Result<(String, String)> {
+    let project = crate::setting(settings, "project").ok_or_else(|| {
         Error::invalid(
             "PostHog needs its project id: steward connect posthog --set project=12345 (it is in the project's settings).",
         )
     })?;
-    let query = run
-        .setting("query")
-        .unwrap_or_else(|| DEFAULT_QUERY.to_string());
+    let query = crate::setting(settings, "query").unwrap_or_else(|| DEFAULT_QUERY.to_string());
     if !query.contains("{since}") || !query.contains("{until}") {
         return Err(Error::invalid(
             "The PostHog query must bound its time with {since} and {until}.",
         ));
     }
+    Ok((project, query))
+}
+
+/// What the key and the query see: yesterday's rows, a few of them.
+pub fn probe(
+    http: &mut crate::http::Http,
+    settings: &serde_json::Map<String, Value>,
+) -> Result<crate::Probe> {
+    let (project, query) = project_and_query(settings)?;
+    let today = steward_core::today();
+    let hogql = query
+        .replace("{since}", &(today - Duration::days(1)).to_string())
+        .replace("{until}", &today.to_string())
+        .replace("{limit}", "1000");
+    let path = format!("/api/projects/{}/query/", crate::http::encode(&project));
+    let answer = http
+        .post(
+            &path,
+            &json!({"query": {"kind": "HogQLQuery", "query": hogql}}),
+        )
+        .map_err(failure)?;
+    let rows = answer
+        .get("results")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let columns: Vec<String> = answer
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let sample = rows
+        .iter()
+        .take(5)
+        .filter_map(Value::as_array)
+        .map(|row| {
+            columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| {
+                    format!(
+                        "{c} {}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    Ok(crate::Probe {
+        summary: format!(
+            "PostHog answers: {} account rows for yesterday, with the columns {}.",
+            rows.len(),
+            columns.join(", ")
+        ),
+        sample,
+    })
+}
+
+pub fn sync(run: &mut Run<'_>) -> Result<()> {
+    let (project, query) = project_and_query(&run.settings)?;
     let history = run
         .setting("history_days")
         .and_then(|d| d.parse::<i64>().ok())

@@ -39,11 +39,7 @@ pub struct Run<'a> {
 impl<'a> Run<'a> {
     /// A setting's text, when given.
     pub fn setting(&self, key: &str) -> Option<String> {
-        match self.settings.get(key)? {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
+        crate::setting(&self.settings, key)
     }
 
     /// Where `object` stood after the last committed page; None to start
@@ -281,7 +277,7 @@ pub fn run(
     };
     conn.execute(
         "UPDATE sync_runs SET finished_at = ?2, outcome = ?3, written = ?4, unchanged = ?5, rejected = ?6,
-           requests = ?7, waited_ms = ?8, error = ?9, deleted = ?10, held = ?11 WHERE id = ?1",
+           requests = ?7, waited_ms = ?8, error = ?9, deleted = ?10, held = ?11, offline = ?12 WHERE id = ?1",
         params![
             id,
             Utc::now().to_rfc3339(),
@@ -294,6 +290,7 @@ pub fn run(
             error,
             counts.deleted as i64,
             counts.held as i64,
+            matches!(result, Err(Error::Offline(_))),
         ],
     )?;
     result?;

@@ -240,3 +240,25 @@ fn ticket(
         ],
     })
 }
+
+/// What the token can see: the first page of organizations.
+pub fn probe(http: &mut crate::http::Http) -> Result<crate::Probe> {
+    let page = http
+        .get_slow("/api/v2/incremental/organizations.json?start_time=0")
+        .map_err(failure)?;
+    let organizations = array(&page, "organizations")?;
+    let more = page.get("end_of_stream").and_then(Value::as_bool) == Some(false);
+    let sample = organizations
+        .iter()
+        .filter_map(|o| o.get("name").and_then(Value::as_str).map(str::to_string))
+        .take(5)
+        .collect();
+    Ok(crate::Probe {
+        summary: format!(
+            "Zendesk answers: {}{} organizations can be read.",
+            if more { "more than " } else { "" },
+            organizations.len()
+        ),
+        sample,
+    })
+}

@@ -400,3 +400,28 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
         }
     }
 }
+
+/// What the token can see: how many companies, and a few of them.
+pub fn probe(http: &mut Http) -> Result<crate::Probe> {
+    let answer = http
+        .search(
+            "/crm/v3/objects/companies/search",
+            &json!({"limit": 5, "properties": ["name", "domain"]}),
+        )
+        .map_err(failure)?;
+    let total = answer.get("total").and_then(Value::as_i64).unwrap_or(0);
+    let sample = results(&answer)?
+        .iter()
+        .filter_map(|c| {
+            let name = property(c, "name")?;
+            Some(match property(c, "domain") {
+                Some(d) => format!("{name} ({d})"),
+                None => name,
+            })
+        })
+        .collect();
+    Ok(crate::Probe {
+        summary: format!("HubSpot answers: {total} companies can be read."),
+        sample,
+    })
+}

@@ -350,3 +350,29 @@ fn with_items(run: &mut Run<'_>, objects: Vec<Value>) -> Result<Vec<Value>> {
     }
     Ok(out)
 }
+
+/// What the key can see: its mode and a few customers.
+pub fn probe(http: &mut crate::http::Http, key: &str) -> Result<crate::Probe> {
+    let (customers, more) = list_of(&http.get("/v1/customers?limit=5").map_err(failure)?)?;
+    let mode = if key.contains("_test_") {
+        "test"
+    } else {
+        "live"
+    };
+    let sample = customers
+        .iter()
+        .filter_map(|c| {
+            let text = |k: &str| c.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+            text("name").or_else(|| text("email")).map(str::to_string)
+        })
+        .collect();
+    let count = if more {
+        "more than 5".to_string()
+    } else {
+        customers.len().to_string()
+    };
+    Ok(crate::Probe {
+        summary: format!("Stripe answers in {mode} mode: {count} customers can be read."),
+        sample,
+    })
+}

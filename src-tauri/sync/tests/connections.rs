@@ -1,0 +1,120 @@
+//! The Connections screen's facts: a probe shows what a secret can see
+//! before anything is stored, a vendor out of reach is "offline" (the
+//! last good sync and its data kept), and pausing leaves a vendor out of
+//! "sync all".
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use steward_core::{store, ErrorCode};
+use steward_sync::http::{Http, Patience};
+use steward_sync::Vendor;
+use support::{companies, Fake, TOKEN};
+
+fn quick() -> Patience {
+    Patience {
+        attempts: 2,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+        longest_wait: Duration::from_secs(1),
+        spacing: Duration::ZERO,
+        slow_spacing: Duration::ZERO,
+        timeout: Duration::from_secs(5),
+    }
+}
+
+#[test]
+fn a_probe_says_what_the_token_can_see_and_a_wrong_one_why_not() {
+    let fake = Fake::start(companies(1, 12));
+    let probe =
+        steward_sync::connections::probe(Vendor::HubSpot, &fake.url, TOKEN, &Default::default())
+            .expect("probe");
+    assert_eq!(probe.summary, "HubSpot answers: 12 companies can be read.");
+    assert_eq!(probe.sample[0], "Company 1 (company1.example)");
+    assert_eq!(probe.sample.len(), 5);
+    let refused = steward_sync::connections::probe(
+        Vendor::HubSpot,
+        &fake.url,
+        "pat-wrong",
+        &Default::default(),
+    )
+    .expect_err("401");
+    assert_eq!(refused.code(), ErrorCode::Reconnect);
+    assert!(refused.to_string().contains("reconnect"), "{refused}");
+}
+
+#[test]
+fn a_vendor_out_of_reach_is_offline_and_the_last_good_sync_stays() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let fake = Fake::start(companies(1, 3));
+    steward_sync::connect(&conn, Vendor::HubSpot, &fake.url, &Default::default()).expect("connect");
+    let today = Utc::now().date_naive();
+    let mut http = Http::new(&fake.url, TOKEN, quick()).expect("client");
+    steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::HubSpot,
+        today,
+        false,
+        None,
+        None,
+    )
+    .expect("sync");
+    let url = fake.url.clone();
+    drop(fake);
+    // Nothing listens there any more: the machine is offline, in effect.
+    let mut http = Http::new(&url, TOKEN, quick()).expect("client");
+    let err = steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::HubSpot,
+        today,
+        false,
+        None,
+        None,
+    )
+    .expect_err("offline");
+    assert_eq!(err.code(), ErrorCode::Offline, "{err}");
+    let view = steward_sync::overview(&conn).expect("overview");
+    let hubspot = view
+        .iter()
+        .find(|v| v.vendor == Vendor::HubSpot)
+        .expect("hubspot");
+    assert!(hubspot.offline && hubspot.connected);
+    assert_eq!(hubspot.last_outcome.as_deref(), Some("failed"));
+    assert!(
+        hubspot.last_success.is_some(),
+        "the last good sync is remembered"
+    );
+    let accounts: i64 = conn
+        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(accounts, 3, "the data stays");
+    // Stripe is not connected: shown with its own address, nothing else.
+    let stripe = view
+        .iter()
+        .find(|v| v.vendor == Vendor::Stripe)
+        .expect("stripe");
+    assert!(!stripe.connected && !stripe.offline);
+    assert_eq!(stripe.base_url.as_deref(), Some("https://api.stripe.com"));
+}
+
+#[test]
+fn a_paused_connection_is_left_out_of_sync_all() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conn = store::open_in(dir.path()).expect("open");
+    for v in [Vendor::HubSpot, Vendor::Stripe] {
+        steward_sync::connect(&conn, v, "http://127.0.0.1:9", &Default::default())
+            .expect("connect");
+    }
+    assert_eq!(
+        steward_sync::connections::active(&conn),
+        [Vendor::HubSpot, Vendor::Stripe]
+    );
+    steward_sync::connections::set_paused(&conn, Vendor::HubSpot, true).expect("pause");
+    assert_eq!(steward_sync::connections::active(&conn), [Vendor::Stripe]);
+    assert!(steward_sync::connections::set_paused(&conn, Vendor::Zendesk, true).is_err());
+}
