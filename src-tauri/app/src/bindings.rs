@@ -7,11 +7,14 @@ use ts_rs::{Config, TS};
 
 use steward_core::{
     account, account_page, alerts, assess, checkin, churn, error, health, import, metrics, model,
-    onboarding, plans, portfolio, postmortem, progress, qbr, rates, search, store, tasks, today,
-    value, write,
+    onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates, search, store, tasks,
+    today, value, write,
 };
 use steward_demo as demo;
 use steward_qbr::{batch as qbr_batch, brand as qbr_brand, prep as qbr_prep, slides};
+use steward_sync::{
+    connections as sync_conn, http as sync_http, outbox as sync_outbox, review as sync_review,
+};
 
 macro_rules! declarations {
     ($cfg:expr; $($t:ty),+ $(,)?) => {
@@ -61,9 +64,12 @@ fn generate() -> String {
         slides::Placed, slides::Slide, slides::Deck,
         qbr_prep::DeckChoices, qbr_prep::Quote, qbr_prep::DeckView, qbr_prep::DeckFormat, qbr_prep::DeckFile,
         qbr_batch::Written, qbr_batch::Skipped, qbr_batch::Report, qbr_brand::Branding,
+        steward_sync::Vendor, steward_sync::Counts, sync_http::Traffic, steward_sync::RunLine,
+        sync_review::Waiting, sync_outbox::Delivery, sync_conn::ConnectionView, sync_conn::Probe,
+        sync_conn::ConnectionInput, sync_conn::RoundProgress, sync_conn::RoundEnd, outbox::OutboxEntry,
     );
     let mut out = String::from(
-        "// Generated from the Rust types in src-tauri/core, src-tauri/demo and src-tauri/qbr by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
+        "// Generated from the Rust types in src-tauri/core, src-tauri/demo, src-tauri/qbr and src-tauri/sync by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",
     );
     for decl in decls {
         out.push_str(&decl);

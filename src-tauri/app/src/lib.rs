@@ -6,6 +6,7 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod schedule;
 mod state;
 
 use state::AppState;
@@ -28,6 +29,7 @@ pub fn run() {
             // assessment are brought to today and the UI told to refetch.
             let handle = app.handle().clone();
             std::thread::spawn(move || state::after_start(&handle));
+            schedule::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -96,6 +98,18 @@ pub fn run() {
             commands::plans::calendar_export,
             commands::plans::postmortem_save,
             commands::plans::churn_reasons,
+            commands::sync::sync_overview,
+            commands::sync::sync_probe,
+            commands::sync::sync_save,
+            commands::sync::sync_pause,
+            commands::sync::sync_disconnect,
+            commands::sync::sync_log,
+            commands::sync::sync_review,
+            commands::sync::sync_decide,
+            commands::sync::sync_now,
+            commands::sync::sync_cancel,
+            commands::sync::outbox_list,
+            commands::sync::outbox_retry,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -50,6 +50,8 @@ pub struct AppState {
     writer: Option<Mutex<Connection>>,
     pub open_error: Option<ErrorPayload>,
     pub jobs: Mutex<HashMap<u32, CancelToken>>,
+    /// Held while vendors sync (on demand or on schedule): one round at a time.
+    pub syncing: Mutex<()>,
     integrity: IntegrityVerdict,
     /// Set when the window has shown its first screen (`app_ready`): work
     /// that would compete with the first paint waits for it.
@@ -81,6 +83,7 @@ impl AppState {
                 writer: Some(Mutex::new(writer)),
                 open_error: None,
                 jobs: Mutex::default(),
+                syncing: Mutex::default(),
                 integrity: IntegrityVerdict::default(),
                 shown: Default::default(),
             },
@@ -92,6 +95,7 @@ impl AppState {
                     writer: None,
                     open_error: Some(e),
                     jobs: Mutex::default(),
+                    syncing: Mutex::default(),
                     integrity: IntegrityVerdict::default(),
                     shown: Default::default(),
                 }

@@ -31,6 +31,11 @@ impl CancelToken {
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
+
+    /// The flag itself, for work that polls an `AtomicBool` (sync runs).
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
 }
 
 /// A sink for progress reports; `&mut dyn FnMut` keeps callers free to use

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use steward_core::error::{Error, Result};
+use steward_core::error::{Error, ErrorCode, Result};
 
+use crate::http::Traffic;
 use crate::outbox::Delivery;
-use crate::{secrets, Progress, RunReport, Vendor};
+use crate::{secrets, Counts, Progress, RunReport, Vendor};
 
 /// A connection as stored: where the vendor is and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,6 +135,36 @@ pub fn active(conn: &Connection) -> Vec<Vendor> {
         .into_iter()
         .filter(|v| connection(conn, *v).is_ok_and(|c| !c.paused))
         .collect()
+}
+
+/// How often the open app syncs a connection on its own, unless its
+/// settings say otherwise (`every_minutes`).
+pub const EVERY_MINUTES: i64 = 60;
+
+/// The active connections whose last run began longer ago than their
+/// interval (or that never ran): the schedule's work at `now`.
+pub fn due(conn: &Connection, now: chrono::DateTime<Utc>) -> Result<Vec<Vendor>> {
+    let mut out = Vec::new();
+    for vendor in active(conn) {
+        let every = connection(conn, vendor)
+            .ok()
+            .and_then(|c| crate::setting(&c.settings, "every_minutes"))
+            .and_then(|m| m.parse::<i64>().ok())
+            .unwrap_or(EVERY_MINUTES)
+            .max(5);
+        let last: Option<String> = conn.query_row(
+            "SELECT max(started_at) FROM sync_runs WHERE vendor = ?1",
+            [vendor.name()],
+            |r| r.get(0),
+        )?;
+        let since = last
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| (now - t.with_timezone(&Utc)).num_minutes());
+        if since.is_none_or(|m| m >= every) {
+            out.push(vendor);
+        }
+    }
+    Ok(out)
 }
 
 /// One vendor as the Connections screen shows it.
@@ -271,6 +302,97 @@ pub fn round(
         report,
         delivery,
     })
+}
+
+/// Told while a round runs: the vendor and its counts so far.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RoundProgress {
+    pub vendor: Vendor,
+    pub counts: Counts,
+    pub traffic: Traffic,
+}
+
+/// How one vendor's round ended, for the screen.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RoundEnd {
+    pub vendor: Vendor,
+    /// done, failed, cancelled or offline.
+    pub outcome: String,
+    /// Why it did not complete, in words.
+    pub error: Option<String>,
+    pub counts: Counts,
+    pub delivery: Delivery,
+}
+
+/// Runs the rounds of `vendors` one after another; one failing (or out
+/// of reach) does not keep the next from running. A Cancel ends them all.
+pub fn rounds(
+    conn: &mut Connection,
+    vendors: &[Vendor],
+    today: NaiveDate,
+    full: bool,
+    cancel: Option<&AtomicBool>,
+    progress: &mut dyn FnMut(&RoundProgress),
+) -> Vec<RoundEnd> {
+    let mut ends = Vec::new();
+    for &vendor in vendors {
+        let mut tell = |counts: &Counts, traffic: &Traffic| {
+            progress(&RoundProgress {
+                vendor,
+                counts: counts.clone(),
+                traffic: *traffic,
+            })
+        };
+        let began = Utc::now().to_rfc3339();
+        let result = round(conn, vendor, today, full, cancel, Some(&mut tell));
+        let (outcome, error, counts, delivery) = match result {
+            Ok(r) => ("done", None, r.report.counts, r.delivery),
+            Err(e) => {
+                let outcome = match e.code() {
+                    ErrorCode::Cancelled => "cancelled",
+                    ErrorCode::Offline => "offline",
+                    _ => "failed",
+                };
+                (
+                    outcome,
+                    Some(e.to_string()),
+                    Counts::default(),
+                    Delivery::default(),
+                )
+            }
+        };
+        // The counts of a run that stopped part-way are in its log line
+        // (none when it stopped before it began: no secret, say).
+        let counts = if outcome == "done" {
+            counts
+        } else {
+            crate::runs(conn, Some(vendor), 1)
+                .ok()
+                .and_then(|r| r.into_iter().next())
+                .filter(|l| l.started_at >= began)
+                .map(|l| Counts {
+                    written: l.written as u64,
+                    unchanged: l.unchanged as u64,
+                    rejected: l.rejected as u64,
+                    deleted: l.deleted as u64,
+                    held: l.held as u64,
+                    reasons: Vec::new(),
+                })
+                .unwrap_or_default()
+        };
+        let stop = outcome == "cancelled";
+        ends.push(RoundEnd {
+            vendor,
+            outcome: outcome.into(),
+            error,
+            counts,
+            delivery,
+        });
+        if stop {
+            break;
+        }
+    }
+    ends
 }
 
 /// Sends the outbox of every connected CRM (after a check-in, say):

@@ -125,7 +125,7 @@ impl Auth {
 }
 
 /// Counts a sync reports: requests made and time spent waiting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Traffic {
     pub requests: u64,
     pub retries: u64,

@@ -23,7 +23,7 @@ use crate::{hubspot, Vendor};
 pub const CONFIRM_AFTER_S: i64 = 90;
 
 /// What one round of sending did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Delivery {
     /// Written to the CRM now.
     pub sent: u32,

@@ -17,7 +17,7 @@ use steward_core::error::{Error, Result};
 use crate::Vendor;
 
 /// One record waiting for the CSM.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Waiting {
     pub vendor: String,
     pub object: String,
@@ -148,13 +148,18 @@ pub fn decide(
     external_id: &str,
     decision: Decision,
 ) -> Result<()> {
-    steward_core::write::run(conn, today, |w| {
-        decide_in(w.conn(), vendor, external_id, decision)
-    })
-    .map(|_| ())
+    steward_core::write::run(conn, today, |w| decide_in(w, vendor, external_id, decision))
+        .map(|_| ())
 }
 
-fn decide_in(tx: &Connection, vendor: Vendor, external_id: &str, decision: Decision) -> Result<()> {
+/// `decide` within a write already open (the app's).
+pub fn decide_in(
+    w: &steward_core::write::Write<'_>,
+    vendor: Vendor,
+    external_id: &str,
+    decision: Decision,
+) -> Result<()> {
+    let tx = w.conn();
     let _object: String = tx
         .query_row(
             "SELECT object FROM sync_review WHERE vendor = ?1 AND external_id = ?2",

@@ -302,10 +302,11 @@ pub fn run(
 }
 
 /// One logged run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RunLine {
     pub vendor: String,
     pub started_at: String,
+    pub finished_at: Option<String>,
     pub outcome: String,
     pub written: i64,
     pub unchanged: i64,
@@ -315,12 +316,14 @@ pub struct RunLine {
     pub requests: i64,
     pub waited_ms: i64,
     pub error: Option<String>,
+    pub offline: bool,
 }
 
 /// The latest runs, newest first (of one vendor, or of all).
 pub fn runs(conn: &Connection, vendor: Option<Vendor>, limit: u32) -> Result<Vec<RunLine>> {
     let mut stmt = conn.prepare(
-        "SELECT vendor, started_at, outcome, written, unchanged, rejected, deleted, held, requests, waited_ms, error
+        "SELECT vendor, started_at, outcome, written, unchanged, rejected, deleted, held, requests, waited_ms, error,
+                finished_at, offline
          FROM sync_runs WHERE ?1 IS NULL OR vendor = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![vendor.map(Vendor::name), limit], |r| {
@@ -336,6 +339,8 @@ pub fn runs(conn: &Connection, vendor: Option<Vendor>, limit: u32) -> Result<Vec
             requests: r.get(8)?,
             waited_ms: r.get(9)?,
             error: r.get(10)?,
+            finished_at: r.get(11)?,
+            offline: r.get(12)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -118,3 +118,41 @@ fn a_paused_connection_is_left_out_of_sync_all() {
     assert_eq!(steward_sync::connections::active(&conn), [Vendor::Stripe]);
     assert!(steward_sync::connections::set_paused(&conn, Vendor::Zendesk, true).is_err());
 }
+
+#[test]
+fn the_schedule_runs_a_connection_once_its_interval_has_passed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conn = store::open_in(dir.path()).expect("open");
+    let mut every = serde_json::Map::new();
+    every.insert("every_minutes".into(), serde_json::json!(30));
+    steward_sync::connect(&conn, Vendor::Stripe, "http://127.0.0.1:9", &every).expect("connect");
+    steward_sync::connect(
+        &conn,
+        Vendor::HubSpot,
+        "http://127.0.0.1:9",
+        &Default::default(),
+    )
+    .expect("connect");
+    let now = Utc::now();
+    assert_eq!(
+        steward_sync::connections::due(&conn, now).expect("due"),
+        [Vendor::HubSpot, Vendor::Stripe],
+        "never ran"
+    );
+    let ago = |m: i64| (now - chrono::Duration::minutes(m)).to_rfc3339();
+    conn.execute(
+        "INSERT INTO sync_runs(vendor, started_at, outcome) VALUES ('hubspot', ?1, 'failed')",
+        [ago(45)],
+    )
+    .expect("run");
+    conn.execute(
+        "INSERT INTO sync_runs(vendor, started_at, outcome) VALUES ('stripe', ?1, 'done')",
+        [ago(45)],
+    )
+    .expect("run");
+    // HubSpot's hour has not passed; Stripe's half hour has.
+    assert_eq!(
+        steward_sync::connections::due(&conn, now).expect("due"),
+        [Vendor::Stripe]
+    );
+}

@@ -1,7 +1,7 @@
-// Generated from the Rust types in src-tauri/core, src-tauri/demo and src-tauri/qbr by `cargo test -p steward-app bindings`.
+// Generated from the Rust types in src-tauri/core, src-tauri/demo, src-tauri/qbr and src-tauri/sync by `cargo test -p steward-app bindings`.
 // Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.
 
-export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "database_damaged" | "storage" | "io" | "cancelled" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "database_damaged" | "storage" | "io" | "cancelled" | "offline" | "reconnect" | "internal";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
@@ -907,3 +907,111 @@ accent: string,
  * The logo as a data URL for previews.
  */
 logo: string | null, };
+
+export type Vendor = "hub_spot" | "stripe" | "zendesk" | "post_hog";
+
+export type Counts = { written: number, unchanged: number, rejected: number, 
+/**
+ * Deleted or archived at the vendor, and so removed or closed here.
+ */
+deleted: number, 
+/**
+ * Waiting in the review list: Steward would not guess their account.
+ */
+held: number, 
+/**
+ * Why records were rejected (the first ones).
+ */
+reasons: Array<string>, };
+
+export type Traffic = { requests: number, retries: number, waited_ms: number, };
+
+export type RunLine = { vendor: string, started_at: string, finished_at: string | null, outcome: string, written: number, unchanged: number, rejected: number, deleted: number, held: number, requests: number, waited_ms: number, error: string | null, offline: boolean, };
+
+export type Waiting = { vendor: string, object: string, external_id: string, label: string, reason: string, 
+/**
+ * Accounts it could be: (id, name).
+ */
+candidates: Array<[number, string]>, seen_at: string, };
+
+export type Delivery = { 
+/**
+ * Written to the CRM now.
+ */
+sent: number, 
+/**
+ * Found in the CRM from an earlier send whose answer was lost.
+ */
+found: number, 
+/**
+ * Refused by the CRM (the reason is on the entry).
+ */
+failed: number, 
+/**
+ * Sent before with no answer, too recently to look up.
+ */
+waiting: number, };
+
+export type ConnectionView = { vendor: Vendor, title: string, connected: boolean, 
+/**
+ * The stored address, or the vendor's own when not connected.
+ */
+base_url: string | null, 
+/**
+ * Which secret it needs, in words.
+ */
+secret_help: string, secret_stored: boolean, paused: boolean, settings: Record<string, unknown>, 
+/**
+ * When the last run that completed finished (RFC 3339).
+ */
+last_success: string | null, 
+/**
+ * The last run's outcome: done, failed, cancelled, running.
+ */
+last_outcome: string | null, last_error: string | null, 
+/**
+ * The last run could not reach the vendor.
+ */
+offline: boolean, 
+/**
+ * Records waiting for the CSM's decision.
+ */
+waiting: number, 
+/**
+ * Check-ins not yet in this CRM (queued or unconfirmed), and refused.
+ */
+outbox_pending: number, outbox_failed: number, };
+
+export type Probe = { 
+/**
+ * One sentence: what answered and what it holds.
+ */
+summary: string, 
+/**
+ * A few of the records a sync would bring, by name.
+ */
+sample: Array<string>, };
+
+export type ConnectionInput = { vendor: Vendor, base_url: string, 
+/**
+ * The new secret; None keeps the stored one.
+ */
+secret: string | null, settings: Record<string, string>, };
+
+export type RoundProgress = { vendor: Vendor, counts: Counts, traffic: Traffic, };
+
+export type RoundEnd = { vendor: Vendor, 
+/**
+ * done, failed, cancelled or offline.
+ */
+outcome: string, 
+/**
+ * Why it did not complete, in words.
+ */
+error: string | null, counts: Counts, delivery: Delivery, };
+
+export type OutboxEntry = { id: number, vendor: string, account_id: number, account_name: string, occurred_on: string, summary: string, 
+/**
+ * queued, sending, sent or failed.
+ */
+state: string, attempts: number, error: string | null, sent_at: string | null, remote_id: string | null, };

@@ -21,7 +21,10 @@ pub async fn account_page(
 
 #[tauri::command]
 pub async fn log_check_in(app: AppHandle, input: NewCheckIn) -> CommandResult<i64> {
-    write(&app, move |w| checkin::log(w, &input)).await
+    let id = write(&app, move |w| checkin::log(w, &input)).await?;
+    // The team's CRM hears of it now when online, else with the next sync.
+    crate::schedule::send_outbox_soon(&app);
+    Ok(id)
 }
 
 #[tauri::command]

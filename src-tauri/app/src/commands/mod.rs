@@ -11,4 +11,5 @@ pub mod plans;
 pub mod portfolio;
 pub mod qbr;
 pub mod search;
+pub mod sync;
 pub mod tasks;
