@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, date, daysUntil, money, riskPercent, signedPercent } from '../src/lib/format';
+import { addDays, ago, date, daysUntil, money, riskPercent, signedPercent } from '../src/lib/format';
 import { t } from '../src/lib/messages';
 
 describe('format', () => {
+  it('says how long ago a sync was in the largest whole unit', () => {
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(ago('2026-12-02T11:59:30Z', now)).toBe('this minute');
+    expect(ago('2026-12-02T11:35:00Z', now)).toBe('25 minutes ago');
+    expect(ago('2026-12-02T09:00:00+00:00', now)).toBe('3 hours ago');
+    expect(ago('2026-12-01T10:00:00Z', now)).toBe('yesterday');
+    expect(ago('2026-11-25T12:00:00Z', now)).toBe('7 days ago');
+  });
+
   it('shows money from minor units in its own currency', () => {
     expect(money({ minor: 1_234_550, currency: 'USD' })).toBe('$12,345.5');
     expect(money({ minor: 15_000_000, currency: 'EUR' }, true)).toBe('€150K');

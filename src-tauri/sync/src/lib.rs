@@ -36,7 +36,7 @@ use steward_core::error::{Error, Result};
 
 /// The systems Steward syncs from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum Vendor {
     #[default]
     HubSpot,
@@ -110,7 +110,7 @@ impl Vendor {
     /// Which secret the vendor needs, in words.
     pub fn secret_help(self) -> &'static str {
         match self {
-            Vendor::HubSpot => "a private app token with crm.objects.companies.read and crm.objects.contacts.read",
+            Vendor::HubSpot => "a private app token with crm.objects.companies.read and crm.objects.contacts.read (and crm.objects.companies.write and crm.objects.contacts.write to write check-ins back as notes)",
             Vendor::Stripe => "a restricted key (rk_...) with read access to customers, subscriptions, invoices and events",
             Vendor::Zendesk => "agent@example.com/token:API_TOKEN (an admin's API token), or an OAuth token",
             Vendor::PostHog => "a personal API key (phx_...) with the Query Read scope",

@@ -45,6 +45,15 @@ import type {
   Report as DeckBatchReport,
   ValueMeasures,
   MeasuresReport,
+  ConnectionView,
+  ConnectionInput,
+  Probe,
+  RunLine,
+  Waiting,
+  OutboxEntry,
+  RoundEnd,
+  RoundProgress,
+  Vendor,
 } from './bindings';
 
 
@@ -150,6 +159,23 @@ export const api = {
     call<DeckBatchReport>('qbr_batch', { days, folder, job, onProgress: channel(onProgress) }),
   qbrBatchCancel: (job: number) => call<void>('qbr_batch_cancel', { job }),
   valueMeasures: (objectiveId: number) => call<ValueMeasures>('value_measures', { objectiveId }),
+  syncOverview: () => call<ConnectionView[]>('sync_overview'),
+  syncProbe: (input: ConnectionInput) => call<Probe>('sync_probe', { input }),
+  syncSave: (input: ConnectionInput) => call<void>('sync_save', { input }),
+  syncPause: (vendor: Vendor, paused: boolean) => call<void>('sync_pause', { vendor, paused }),
+  syncDisconnect: (vendor: Vendor) => call<void>('sync_disconnect', { vendor }),
+  syncLog: () => call<RunLine[]>('sync_log', { limit: 30 }),
+  syncReview: () => call<Waiting[]>('sync_review'),
+  syncDecide: (vendor: Vendor, externalId: string, account: number | null) =>
+    call<void>('sync_decide', { vendor, externalId, account }),
+  syncNow: (vendor: Vendor | null, job: number, onProgress: (p: RoundProgress) => void) => {
+    const ch = new Channel<RoundProgress>();
+    ch.onmessage = onProgress;
+    return call<RoundEnd[]>('sync_now', { vendor, full: false, job, onProgress: ch });
+  },
+  syncCancel: (job: number) => call<void>('sync_cancel', { job }),
+  outbox: () => call<OutboxEntry[]>('outbox_list'),
+  outboxRetry: (id: number) => call<void>('outbox_retry', { id }),
   setValueMeasures: (objectiveId: number, text: string) =>
     call<MeasuresReport>('value_measures_set', { objectiveId, text }),
 };

@@ -908,7 +908,7 @@ accent: string,
  */
 logo: string | null, };
 
-export type Vendor = "hub_spot" | "stripe" | "zendesk" | "post_hog";
+export type Vendor = "hubspot" | "stripe" | "zendesk" | "posthog";
 
 export type Counts = { written: number, unchanged: number, rejected: number, 
 /**

@@ -98,6 +98,18 @@ export function relativeDays(days: number): string {
   return new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }).format(days, 'day');
 }
 
+/** How long ago an RFC 3339 moment was, in the largest whole unit
+ *  ("3 hours ago", "yesterday"). */
+export function ago(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return format.format(0, 'minute');
+  if (abs < 3600) return format.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return format.format(Math.round(seconds / 3600), 'hour');
+  return format.format(Math.round(seconds / 86400), 'day');
+}
+
 export function isoToday(): string {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -9,7 +9,8 @@ export type Route =
   | { name: 'account'; id: number }
   | { name: 'qbr'; id: number }
   | { name: 'tasks' }
-  | { name: 'import' };
+  | { name: 'import' }
+  | { name: 'connections' };
 
 class Router {
   current = $state<Route>({ name: 'today' });

@@ -8,7 +8,11 @@ mod health;
 mod import;
 mod plans;
 mod support;
+mod sync;
 mod timeline;
+
+#[path = "../../../sync/tests/support/mod.rs"]
+mod fake;
 
 use support::{click, open_app, screenshot, start_driver, type_into, wait_for, wait_for_text};
 
@@ -76,6 +80,19 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     click(&client, "[data-testid=open-help]").await;
     wait_for_text(&client, "[role=dialog]", "Keyboard shortcuts").await;
     screenshot(&client, "12-shortcuts-dark").await;
+    client.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
+async fn a_csm_connects_hubspot_syncs_and_a_check_in_reaches_it() {
+    let hubspot = sync::hubspot();
+    let home = tempfile::tempdir().expect("tmp");
+    let data_dir = home.path().join("data");
+    let driver = start_driver(&data_dir, &home.path().join("xdg"));
+    let client = open_app(&driver).await;
+    wait_for(&client, "[data-testid=load-demo]").await;
+    sync::connect_sync_and_write_back(&client, &hubspot).await;
     client.close().await.expect("close");
 }
 

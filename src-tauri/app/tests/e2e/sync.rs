@@ -1,0 +1,125 @@
+//! Connecting HubSpot from the Connections screen against the fake
+//! HubSpot the sync tests use (shared by path): test the token, save it
+//! (into the OS keychain), sync with progress, see the companies on the
+//! portfolio, log a check-in and see it written back as a HubSpot note.
+
+use fantoccini::Client;
+
+use crate::fake;
+use crate::support::{click, open_account, screenshot, type_into, wait_for, wait_for_text};
+
+pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) {
+    click(client, "[data-testid=nav-connections]").await;
+    wait_for_text(client, "[data-testid=connection-hubspot]", "Not connected").await;
+    screenshot(client, "20-connections-empty").await;
+
+    click(
+        client,
+        "[data-testid=connection-hubspot] [data-testid=connection-add]",
+    )
+    .await;
+    type_into(client, "[data-testid=connection-url]", &hubspot.url).await;
+    // A wrong token is refused with what to do, before anything is stored.
+    type_into(client, "[data-testid=connection-secret]", "pat-wrong").await;
+    click(client, "[data-testid=connection-test]").await;
+    wait_for_text(client, "[data-testid=connection-probe-error]", "reconnect").await;
+    type_into(client, "[data-testid=connection-secret]", fake::TOKEN).await;
+    click(client, "[data-testid=connection-test]").await;
+    wait_for_text(
+        client,
+        "[data-testid=connection-probe]",
+        "HubSpot answers: 6 companies can be read.",
+    )
+    .await;
+    wait_for_text(
+        client,
+        "[data-testid=connection-probe] li",
+        "Quokka Labs (quokka.example)",
+    )
+    .await;
+    screenshot(client, "21-connection-test").await;
+    click(client, "[data-testid=connection-save]").await;
+    wait_for_text(client, "[data-testid=connection-hubspot]", "Not synced yet").await;
+
+    click(
+        client,
+        "[data-testid=connection-hubspot] [data-testid=connection-sync]",
+    )
+    .await;
+    // 6 companies and 12 contacts.
+    wait_for_text(client, "[data-testid=sync-result]", "HubSpot: 18 written").await;
+    wait_for_text(client, "[data-testid=connection-hubspot]", "Last synced").await;
+    wait_for_text(client, "[data-testid=sync-log-row]", "Done").await;
+    screenshot(client, "22-connections-synced").await;
+
+    // The companies are accounts of the book.
+    click(client, "[data-testid=nav-portfolio]").await;
+    wait_for_text(client, "[data-testid=portfolio-row] .title", "Quokka Labs").await;
+    screenshot(client, "23-portfolio-from-hubspot").await;
+
+    // A check-in on one of them goes to HubSpot as a note.
+    open_account(client, "Quokka Labs").await;
+    click(client, "[data-testid=log-checkin]").await;
+    wait_for(client, "[data-testid=checkin-dialog]").await;
+    type_into(
+        client,
+        "[data-testid=checkin-summary]",
+        "Renewal call: they want SSO before signing",
+    )
+    .await;
+    click(client, "[data-testid=checkin-save]").await;
+    wait_for_text(client, "[data-testid=timeline-item]", "Renewal call").await;
+    let started = std::time::Instant::now();
+    loop {
+        let notes = hubspot.state.lock().expect("state").notes.clone();
+        if let Some(note) = notes.first() {
+            assert_eq!(notes.len(), 1, "one note per check-in");
+            assert!(
+                note.body
+                    .contains("Renewal call: they want SSO before signing"),
+                "{}",
+                note.body
+            );
+            assert_eq!(note.companies, ["1"], "on Quokka Labs");
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the check-in reached HubSpot"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    click(client, "[data-testid=nav-connections]").await;
+    wait_for_text(
+        client,
+        "[data-testid=outbox-row] [data-testid=outbox-state]",
+        "Sent",
+    )
+    .await;
+    screenshot(client, "24-connections-written-back").await;
+}
+
+/// The fake's book: six companies a CSM would recognise, two contacts each.
+pub fn hubspot() -> fake::Fake {
+    let names = [
+        ("Quokka Labs", "quokka.example"),
+        ("Northwind Traders", "northwind.example"),
+        ("Globex GmbH", "globex.example"),
+        ("Initech", "initech.example"),
+        ("Umbrella Health", "umbrella.example"),
+        ("Stark Logistics", "stark.example"),
+    ];
+    let mut companies = fake::companies(1, names.len() as i64);
+    for (c, (name, domain)) in companies.iter_mut().zip(names) {
+        c.name = name.to_string();
+        c.domain = Some(domain.to_string());
+    }
+    let server = fake::Fake::start(companies);
+    // Contacts 1..=12 over companies 1..=6 (1 + id % 6); none without one.
+    let mut people = fake::contacts(1, 12, 6);
+    for p in &mut people {
+        p.company = Some(1 + p.id % 6);
+    }
+    server.state.lock().expect("state").contacts = people;
+    server
+}
