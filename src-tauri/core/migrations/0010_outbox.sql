@@ -22,3 +22,22 @@ CREATE INDEX outbox_pending ON outbox(state, vendor) WHERE state <> 'sent';
 
 -- A run that could not reach its vendor: offline is a state, not a fault.
 ALTER TABLE sync_runs ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+
+-- A CRM's deals, mirrored: an account's next renewal (date and amount) is
+-- read from its open renewal deals, which change one at a time at the CRM.
+CREATE TABLE crm_deals (
+    source       TEXT NOT NULL,                 -- 'sync:hubspot'
+    external_id  TEXT NOT NULL,
+    account_id   INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    stage        TEXT,
+    renewal      INTEGER NOT NULL,              -- a renewal by the connection's mapping
+    closed       INTEGER NOT NULL,
+    won          INTEGER NOT NULL,
+    close_date   TEXT,
+    amount_minor INTEGER,
+    currency     TEXT,
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (source, external_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_deals_account ON crm_deals(account_id, renewal, closed, close_date);

@@ -18,6 +18,7 @@ pub mod checkin;
 pub mod churn;
 pub mod currency;
 pub mod dates;
+pub mod deals;
 pub mod error;
 pub mod health;
 pub mod history;

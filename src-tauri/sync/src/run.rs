@@ -147,6 +147,16 @@ impl Page<'_> {
         self.counts.unchanged += 1;
     }
 
+    /// A record kept outside the ingest path (a CRM deal's mirror).
+    pub fn wrote(&mut self) {
+        self.counts.written += 1;
+    }
+
+    /// A record the vendor deleted or archived, undone here by the connector.
+    pub fn removed(&mut self) {
+        self.counts.deleted += 1;
+    }
+
     /// Links an outside record that is an account (a CRM company, a billing
     /// customer, a support organization, a product group) to the book. A
     /// record Steward cannot place safely waits for review; one that matches

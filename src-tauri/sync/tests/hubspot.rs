@@ -89,9 +89,10 @@ fn a_full_sync_brings_exactly_the_companies_and_a_later_one_what_changed() {
     let report = sync(&mut conn, &fake, false).expect("sync");
     assert_eq!(report.counts.written, 450);
     assert_eq!(synced(&conn), expected(&fake));
-    // 5 pages of companies and one (empty) of contacts; what changed during
-    // the walk is searched for next time.
-    assert_eq!(report.traffic.requests, 6, "{:?}", report.traffic);
+    // 5 pages of companies, one (empty) of contacts and one of deals, and
+    // one (empty) page of archived records of each; what changed during the
+    // walk is searched for next time.
+    assert_eq!(report.traffic.requests, 10, "{:?}", report.traffic);
 
     // Nothing changed: nothing written.
     let again = sync(&mut conn, &fake, false).expect("sync");
@@ -323,12 +324,190 @@ fn searches_keep_to_hubspots_pace_of_about_five_a_second() {
         None,
     )
     .expect("sync");
-    // Two searches (companies, contacts) and one association read: the
-    // second search waited for its turn.
-    assert_eq!(fake.state.lock().expect("state").searches, 2);
+    // Three searches (companies, contacts, deals): each after the first
+    // waited for its turn.
+    assert_eq!(fake.state.lock().expect("state").searches, 3);
     assert!(
-        started.elapsed() >= Duration::from_millis(220),
+        started.elapsed() >= Duration::from_millis(440),
         "{:?}",
         started.elapsed()
+    );
+}
+
+fn deal(id: i64, company: i64, kind: &str, close: &str, amount: &str) -> support::Deal {
+    support::Deal {
+        id,
+        name: format!("Deal {id}"),
+        dealtype: Some(kind.into()),
+        pipeline: "default".into(),
+        stage: "contractsent".into(),
+        amount: Some(amount.into()),
+        currency: Some("USD".into()),
+        closedate: Some(format!("{close}T00:00:00.000Z")),
+        closed: false,
+        won: false,
+        company: Some(company),
+        modified_ms: 1_700_000_000_000 + id,
+        archived: false,
+    }
+}
+
+/// (renewal date, CRM ARR in minor units) of the account of `company`.
+fn renewal(conn: &Connection, company: i64) -> (Option<String>, Option<i64>) {
+    conn.query_row(
+        "SELECT a.renewal_date, a.crm_arr_minor FROM accounts a JOIN account_external_ids e
+         ON e.account_id = a.id AND e.source = 'sync:hubspot' WHERE e.external_id = ?1",
+        [company.to_string()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .expect("account")
+}
+
+#[test]
+fn the_next_open_renewal_deal_gives_the_renewal_date_and_arr() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 4));
+    fake.state.lock().expect("state").deals = vec![
+        // Company 1: two open renewals, the earlier one counts; a new
+        // business deal does not.
+        deal(11, 1, "existingbusiness", "2027-06-30", "48000"),
+        deal(12, 1, "existingbusiness", "2027-03-31", "36000.50"),
+        deal(13, 1, "newbusiness", "2027-01-15", "90000"),
+        // Company 2: its only renewal is won and closed: nothing to read.
+        support::Deal {
+            closed: true,
+            won: true,
+            ..deal(21, 2, "existingbusiness", "2026-05-31", "10000")
+        },
+        // Company 3: a renewal in euros sets the date, not the dollar ARR.
+        support::Deal {
+            currency: Some("EUR".into()),
+            ..deal(31, 3, "existingbusiness", "2027-02-28", "20000")
+        },
+    ];
+    sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(
+        renewal(&conn, 1),
+        (Some("2027-03-31".into()), Some(3_600_050))
+    );
+    assert_eq!(renewal(&conn, 2), (None, None));
+    assert_eq!(renewal(&conn, 3).0.as_deref(), Some("2027-02-28"));
+    assert_eq!(renewal(&conn, 3).1, None);
+
+    // The March renewal is won: June's is next. Then June's is archived:
+    // the date stays where HubSpot last said (nothing open to read).
+    let now = Utc::now().timestamp_millis();
+    fake.state
+        .lock()
+        .expect("state")
+        .deals
+        .iter_mut()
+        .filter(|d| d.id == 12)
+        .for_each(|d| {
+            d.closed = true;
+            d.won = true;
+            d.modified_ms = now;
+        });
+    let run = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(
+        renewal(&conn, 1),
+        (Some("2027-06-30".into()), Some(4_800_000))
+    );
+    assert!(
+        run.counts.written >= 2,
+        "the deal and its account: {:?}",
+        run.counts
+    );
+    fake.state
+        .lock()
+        .expect("state")
+        .deals
+        .iter_mut()
+        .filter(|d| d.id == 11)
+        .for_each(|d| {
+            d.archived = true;
+            d.modified_ms = now + 1;
+        });
+    let run = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(run.counts.deleted, 1, "{:?}", run.counts);
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM crm_deals WHERE account_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("deals");
+    assert_eq!(left, 4, "the archived deal is forgotten");
+
+    // A mapping of the team's own: renewals are the deals of a pipeline,
+    // dated by a custom property.
+    let mut settings = serde_json::Map::new();
+    settings.insert("renewal_pipeline".into(), "renewals".into());
+    steward_sync::connect(&conn, Vendor::HubSpot, &fake.url, &settings).expect("settings");
+    fake.state.lock().expect("state").deals.push(support::Deal {
+        pipeline: "renewals".into(),
+        modified_ms: now + 2,
+        ..deal(41, 4, "newbusiness", "2027-09-30", "12000")
+    });
+    sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(
+        renewal(&conn, 4),
+        (Some("2027-09-30".into()), Some(1_200_000))
+    );
+}
+
+#[test]
+fn archived_companies_unlink_and_archived_contacts_leave_on_that_day() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 5));
+    fake.state.lock().expect("state").contacts = contacts(1, 10, 5);
+    sync(&mut conn, &fake, false).expect("sync");
+    // Archived after the first sync's walk began (HubSpot stamps archivedAt).
+    let archived_at = Utc::now().timestamp_millis();
+    fake.edit(|cs| {
+        cs.iter_mut().filter(|c| c.id == 2).for_each(|c| {
+            c.archived = true;
+            c.modified_ms = archived_at;
+        })
+    });
+    fake.state
+        .lock()
+        .expect("state")
+        .contacts
+        .iter_mut()
+        .filter(|c| c.id == 3)
+        .for_each(|c| {
+            c.archived = true;
+            c.modified_ms = archived_at;
+        });
+    let run = sync(&mut conn, &fake, false).expect("sync");
+    assert_eq!(run.counts.deleted, 2, "{:?}", run.counts);
+    // The account stays (the CSM's work on it too), no longer fed by HubSpot.
+    let accounts: i64 = conn
+        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+        .expect("accounts");
+    assert_eq!(accounts, 5);
+    assert_eq!(synced(&conn).len(), 4);
+    let left: (bool, Option<String>) = conn
+        .query_row(
+            "SELECT left_company, left_on FROM contacts WHERE source = 'sync:hubspot' AND external_id = '3'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("contact");
+    let day = chrono::DateTime::from_timestamp_millis(archived_at)
+        .expect("day")
+        .date_naive();
+    assert_eq!(
+        left,
+        (true, Some(day.to_string())),
+        "left on the day it was archived"
+    );
+    // Applied once: the next run finds nothing new archived.
+    assert_eq!(
+        sync(&mut conn, &fake, false).expect("sync").counts.deleted,
+        0
     );
 }

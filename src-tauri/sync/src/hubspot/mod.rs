@@ -8,6 +8,7 @@
 //! one transaction: a crash repeats at most that page, which the upsert
 //! makes harmless, and never skips one.
 
+mod deals;
 pub mod notes;
 
 use std::collections::HashMap;
@@ -20,7 +21,9 @@ use steward_core::error::{Error, Result};
 use steward_core::ingest::{Entity, Ingest, Record};
 
 use crate::http::{Failure, Http};
-use crate::{id_of, Linked, Run, Vendor};
+use rusqlite::OptionalExtension;
+
+use crate::{id_of, Linked, Page, Run, Vendor};
 
 /// A HubSpot object Steward brings in, and how.
 pub struct Object {
@@ -50,6 +53,16 @@ pub const CONTACTS: Object = Object {
     entity: Entity::Contacts,
     fields: &["id", "account", "name", "email", "title"],
 };
+/// Deals: an account's next renewal (date, amount) is read from its open
+/// renewal deals (`deals.rs`). The account fields they fill:
+pub const DEALS: Object = Object {
+    name: "deals",
+    modified: "hs_lastmodifieddate",
+    properties: "dealname,dealstage,pipeline,amount,closedate,dealtype,hs_is_closed,hs_is_closed_won,deal_currency_code,hs_lastmodifieddate",
+    entity: Entity::Accounts,
+    fields: &["id", "renewal_date", "arr"],
+};
+
 /// Search lags writes by up to a minute: each run looks back this far.
 pub const OVERLAP_MS: i64 = 60_000;
 /// Search refuses to page past this many results.
@@ -125,8 +138,13 @@ fn contact(
     })
 }
 
-/// The company each contact is associated with (its first), by contact id.
-fn companies_of(http: &mut Http, contacts: &[Value]) -> Result<HashMap<String, String>> {
+/// The company each record (a contact, a deal) is associated with (its
+/// first), by record id.
+fn companies_of(
+    http: &mut Http,
+    from: &str,
+    contacts: &[Value],
+) -> Result<HashMap<String, String>> {
     let inputs: Vec<Value> = contacts
         .iter()
         .filter_map(|c| id_of(c.get("id")))
@@ -138,7 +156,7 @@ fn companies_of(http: &mut Http, contacts: &[Value]) -> Result<HashMap<String, S
     }
     let answer = http
         .post(
-            "/crm/v4/associations/contacts/companies/batch/read",
+            &format!("/crm/v4/associations/{from}/companies/batch/read"),
             &json!({"inputs": inputs}),
         )
         .map_err(failure)?;
@@ -187,9 +205,22 @@ fn company(company: &Value) -> std::result::Result<Record, String> {
     })
 }
 
+/// The companies of a page of contacts or deals (companies have none).
+fn associations(
+    run: &mut Run<'_>,
+    object: &Object,
+    rows: &[Value],
+) -> Result<HashMap<String, String>> {
+    if object.name == COMPANIES.name {
+        return Ok(HashMap::new());
+    }
+    companies_of(run.http, object.name, rows)
+}
+
 /// Writes one page and the cursor after it, in one transaction: each
-/// company linked to its account (or held for review) and upserted, or each
-/// contact upserted onto its company's account.
+/// company linked to its account (or held for review) and upserted, each
+/// contact upserted onto its company's account, each deal kept and its
+/// account's renewal read again.
 fn commit(
     run: &mut Run<'_>,
     object: &Object,
@@ -197,7 +228,11 @@ fn commit(
     links: &HashMap<String, String>,
     next: &Cursor,
 ) -> Result<()> {
+    let mapping = deals::Mapping::of(run);
     run.commit(object.name, object.entity, object.fields, next, |page| {
+        if object.name == DEALS.name {
+            return deals::apply(page, &mapping, rows, links);
+        }
         for row in rows {
             if row.get("archived").and_then(Value::as_bool) == Some(true) {
                 page.skip();
@@ -233,8 +268,149 @@ fn results(page: &Value) -> std::result::Result<Vec<Value>, Error> {
 
 /// Companies, then contacts: a contact lands on its company's account.
 pub fn sync(run: &mut Run<'_>) -> Result<()> {
-    sync_object(run, &COMPANIES)?;
-    sync_object(run, &CONTACTS)
+    for object in [&COMPANIES, &CONTACTS, &DEALS] {
+        sync_object(run, object)?;
+        sync_archived(run, object)?;
+    }
+    Ok(())
+}
+
+/// Where the walk of an object's archived records stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ArchivedCursor {
+    /// Records archived before this (less the overlap) were applied by an
+    /// earlier walk.
+    since_ms: i64,
+    /// The walk under way: when it began and where it is.
+    started_ms: Option<i64>,
+    after: Option<String>,
+}
+
+/// Archived records as deletes: search never returns them, so each run
+/// walks the object's archived list (`archived=true`) and applies those
+/// archived since the last walk. A company archived at HubSpot is unlinked
+/// (the account and the CSM's work on it stay); a contact has left on the
+/// day it was archived; a deal is forgotten and its account's renewal read
+/// again.
+fn sync_archived(run: &mut Run<'_>, object: &Object) -> Result<()> {
+    let key = format!("{}.archived", object.name);
+    let mut cursor = run
+        .cursor::<ArchivedCursor>(&key)?
+        .unwrap_or(ArchivedCursor {
+            since_ms: 0,
+            started_ms: None,
+            after: None,
+        });
+    let started = *cursor.started_ms.get_or_insert_with(now_ms);
+    loop {
+        let mut path = format!(
+            "/crm/v3/objects/{}?archived=true&limit=100&properties=hs_object_id",
+            object.name
+        );
+        if let Some(a) = &cursor.after {
+            path.push_str(&format!("&after={a}"));
+        }
+        let page = run.http.get(&path).map_err(failure)?;
+        let rows: Vec<Value> = results(&page)?
+            .into_iter()
+            .filter(|r| archived_ms(r).is_none_or(|ms| ms >= cursor.since_ms))
+            .collect();
+        let next = match page
+            .pointer("/paging/next/after")
+            .and_then(|v| id_of(Some(v)))
+        {
+            Some(a) => ArchivedCursor {
+                since_ms: cursor.since_ms,
+                started_ms: Some(started),
+                after: Some(a),
+            },
+            None => ArchivedCursor {
+                since_ms: started - OVERLAP_MS,
+                started_ms: None,
+                after: None,
+            },
+        };
+        let links = if object.name == DEALS.name {
+            associations(run, object, &rows)?
+        } else {
+            HashMap::new()
+        };
+        let mapping = deals::Mapping::of(run);
+        run.commit(&key, object.entity, object.fields, &next, |page| {
+            if object.name == DEALS.name {
+                return deals::apply(page, &mapping, &rows, &links);
+            }
+            for row in &rows {
+                let Some(id) = id_of(row.get("id")) else {
+                    continue;
+                };
+                if object.name == COMPANIES.name {
+                    unlink(page, &id)?;
+                } else {
+                    let day = archived_ms(row)
+                        .and_then(chrono::DateTime::from_timestamp_millis)
+                        .map(|t| t.date_naive());
+                    left(page, &id, day)?;
+                }
+            }
+            Ok(())
+        })?;
+        if next.started_ms.is_none() {
+            return Ok(());
+        }
+        cursor = next;
+    }
+}
+
+fn archived_ms(row: &Value) -> Option<i64> {
+    row.get("archivedAt")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp_millis())
+}
+
+/// A company archived at HubSpot no longer feeds its account.
+fn unlink(page: &mut Page<'_>, id: &str) -> Result<()> {
+    let account: Option<i64> = page
+        .ingest
+        .conn()
+        .prepare_cached(
+            "DELETE FROM account_external_ids WHERE source = ?1 AND external_id = ?2 RETURNING account_id",
+        )?
+        .query_row(rusqlite::params![Vendor::HubSpot.source(), id], |r| r.get(0))
+        .optional()?;
+    match account {
+        Some(a) => {
+            page.ingest.touch(a);
+            page.removed();
+        }
+        None => page.skip(),
+    }
+    Ok(())
+}
+
+/// A contact archived at HubSpot has left on that day.
+fn left(page: &mut Page<'_>, id: &str, day: Option<chrono::NaiveDate>) -> Result<()> {
+    let contact: Option<(i64, Option<chrono::NaiveDate>)> = page
+        .ingest
+        .conn()
+        .prepare_cached(
+            "SELECT id, started_on FROM contacts WHERE source = ?1 AND external_id = ?2 AND NOT left_company",
+        )?
+        .query_row(rusqlite::params![Vendor::HubSpot.source(), id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((contact, started)) = contact else {
+        page.skip();
+        return Ok(());
+    };
+    let today = page.ingest.write().today();
+    let day = day
+        .unwrap_or(today)
+        .min(today)
+        .max(started.unwrap_or(chrono::NaiveDate::MIN));
+    steward_core::account::set_contact_left(page.ingest.write(), contact, Some(day))?;
+    page.removed();
+    Ok(())
 }
 
 fn now_ms() -> i64 {
@@ -244,6 +420,11 @@ fn now_ms() -> i64 {
 /// Syncs one object: resumes where the last run stopped, or starts a full
 /// walk when there is no cursor or `full` is asked for.
 fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
+    let properties = if object.name == DEALS.name {
+        deals::Mapping::of(run).properties()
+    } else {
+        object.properties.to_string()
+    };
     let mut cursor = run.cursor::<Cursor>(object.name)?.unwrap_or(Cursor::Full {
         after: None,
         started_ms: now_ms(),
@@ -253,7 +434,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
             Cursor::Full { after, started_ms } => {
                 let mut path = format!(
                     "/crm/v3/objects/{}?limit=100&properties={}",
-                    object.name, object.properties
+                    object.name, properties
                 );
                 if let Some(a) = &after {
                     path.push_str(&format!("&after={a}"));
@@ -279,11 +460,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
                         tie: false,
                     },
                 };
-                let links = if object.entity == Entity::Contacts {
-                    companies_of(run.http, &companies)?
-                } else {
-                    Default::default()
-                };
+                let links = associations(run, object, &companies)?;
                 commit(run, object, &companies, &links, &next)?;
                 let done = matches!(next, Cursor::Incremental { .. });
                 cursor = next;
@@ -308,7 +485,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
                             {"propertyName": "hs_object_id", "operator": "GT", "value": after.unwrap_or(0).to_string()},
                         ]}],
                         "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-                        "properties": object.properties.split(',').collect::<Vec<_>>(),
+                        "properties": properties.split(',').collect::<Vec<_>>(),
                         "limit": SEARCH_PAGE,
                     })
                 } else {
@@ -318,7 +495,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
                             {"propertyName": object.modified, "operator": "LTE", "value": until.to_string()},
                         ]}],
                         "sorts": [{"propertyName": object.modified, "direction": "ASCENDING"}],
-                        "properties": object.properties.split(',').collect::<Vec<_>>(),
+                        "properties": properties.split(',').collect::<Vec<_>>(),
                         "limit": SEARCH_PAGE,
                     });
                     if let Some(a) = after {
@@ -386,11 +563,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
                     }
                 };
                 let finished = matches!(next, Cursor::Incremental { end_ms: None, .. });
-                let links = if object.entity == Entity::Contacts {
-                    companies_of(run.http, &companies)?
-                } else {
-                    Default::default()
-                };
+                let links = associations(run, object, &companies)?;
                 commit(run, object, &companies, &links, &next)?;
                 cursor = next;
                 if finished {

@@ -38,6 +38,25 @@ pub struct Contact {
     pub title: Option<String>,
     pub company: Option<i64>,
     pub modified_ms: i64,
+    pub archived: bool,
+}
+
+/// A deal as HubSpot keeps it (amount and dates as its text properties).
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub id: i64,
+    pub name: String,
+    pub dealtype: Option<String>,
+    pub pipeline: String,
+    pub stage: String,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub closedate: Option<String>,
+    pub closed: bool,
+    pub won: bool,
+    pub company: Option<i64>,
+    pub modified_ms: i64,
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,6 +85,7 @@ pub struct Note {
 pub struct State {
     pub companies: Vec<Company>,
     pub contacts: Vec<Contact>,
+    pub deals: Vec<Deal>,
     pub faults: VecDeque<Fault>,
     /// Faults for given request numbers (counted from the start).
     pub fail_on: Vec<(u64, Fault)>,
@@ -106,6 +126,7 @@ fn render(c: &Company) -> Value {
         "createdAt": iso(c.modified_ms),
         "updatedAt": iso(c.modified_ms),
         "archived": c.archived,
+        "archivedAt": c.archived.then(|| iso(c.modified_ms)),
     })
 }
 
@@ -122,7 +143,31 @@ fn render_contact(c: &Contact) -> Value {
         },
         "createdAt": iso(c.modified_ms),
         "updatedAt": iso(c.modified_ms),
-        "archived": false,
+        "archived": c.archived,
+        "archivedAt": c.archived.then(|| iso(c.modified_ms)),
+    })
+}
+
+fn render_deal(d: &Deal) -> Value {
+    json!({
+        "id": d.id.to_string(),
+        "properties": {
+            "dealname": d.name,
+            "dealtype": d.dealtype,
+            "pipeline": d.pipeline,
+            "dealstage": d.stage,
+            "amount": d.amount,
+            "deal_currency_code": d.currency,
+            "closedate": d.closedate,
+            "hs_is_closed": d.closed.to_string(),
+            "hs_is_closed_won": d.won.to_string(),
+            "hs_lastmodifieddate": iso(d.modified_ms),
+            "hs_object_id": d.id.to_string(),
+        },
+        "createdAt": iso(d.modified_ms),
+        "updatedAt": iso(d.modified_ms),
+        "archived": d.archived,
+        "archivedAt": d.archived.then(|| iso(d.modified_ms)),
     })
 }
 
@@ -133,21 +178,34 @@ struct Item {
     json: Value,
 }
 
-fn items(s: &State, object: &str) -> Vec<Item> {
+/// The live records of an object, or with `archived` only the archived
+/// ones (HubSpot lists those apart, with `archived=true`).
+fn items(s: &State, object: &str, archived: bool) -> Vec<Item> {
     match object {
         "companies" => s
             .companies
             .iter()
-            .filter(|c| !c.archived)
+            .filter(|c| c.archived == archived)
             .map(|c| Item {
                 id: c.id,
                 modified_ms: c.modified_ms,
                 json: render(c),
             })
             .collect(),
+        "deals" => s
+            .deals
+            .iter()
+            .filter(|d| d.archived == archived)
+            .map(|d| Item {
+                id: d.id,
+                modified_ms: d.modified_ms,
+                json: render_deal(d),
+            })
+            .collect(),
         "contacts" => s
             .contacts
             .iter()
+            .filter(|c| c.archived == archived)
             .map(|c| Item {
                 id: c.id,
                 modified_ms: c.modified_ms,
@@ -211,7 +269,11 @@ fn respond(
         Some(Fault::Truncated) => return (200, "{\"results\": [{\"id\": \"1\", \"prop".into(), vec![]),
         Some(Fault::DoneThenBadGateway) | None => {}
     }
-    if method == "POST" && url == "/crm/v4/associations/contacts/companies/batch/read" {
+    if method == "POST"
+        && (url == "/crm/v4/associations/contacts/companies/batch/read"
+            || url == "/crm/v4/associations/deals/companies/batch/read")
+    {
+        let deals = url.contains("/deals/");
         let q: Value = serde_json::from_str(body).unwrap_or(Value::Null);
         let results: Vec<Value> = q["inputs"]
             .as_array()
@@ -219,8 +281,11 @@ fn respond(
             .flatten()
             .filter_map(|i| {
                 let id = number(&i["id"]);
-                let c = s.contacts.iter().find(|c| c.id == id)?;
-                let company = c.company?;
+                let company = if deals {
+                    s.deals.iter().find(|d| d.id == id)?.company?
+                } else {
+                    s.contacts.iter().find(|c| c.id == id)?.company?
+                };
                 // toObjectId comes as a number, or for some as a string.
                 let to = if company % 2 == 0 { json!(company.to_string()) } else { json!(company) };
                 Some(json!({"from": {"id": id.to_string()}, "to": [{"toObjectId": to, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279, "label": null}]}]}))
@@ -238,7 +303,8 @@ fn respond(
         .map(|rest| rest.trim_end_matches("/search"))
         .unwrap_or("")
         .to_string();
-    let mut live = items(&s, &object);
+    let archived = url.contains("archived=true");
+    let mut live = items(&s, &object, archived);
     if method == "GET" && !object.is_empty() && !path.ends_with("/search") {
         live.sort_by_key(|c| c.id);
         let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -545,6 +611,7 @@ pub fn contacts(first: i64, n: i64, companies: i64) -> Vec<Contact> {
             title: (id % 2 == 0).then(|| "Head of Ops".to_string()),
             company: (id % 10 != 0).then_some(1 + id % companies),
             modified_ms: 1_700_000_000_000 + id,
+            archived: false,
         })
         .collect()
 }

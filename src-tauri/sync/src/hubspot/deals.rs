@@ -1,0 +1,181 @@
+//! HubSpot deals into the accounts' renewals. Each deal is mirrored
+//! (`steward_core::deals`) with its company's account; the earliest open
+//! deal the mapping calls a renewal gives the account its renewal date and,
+//! in the account's own currency, its ARR. The mapping is the connection's:
+//! `renewal_deal_type` (HubSpot's `dealtype`, `existingbusiness` unless
+//! set) or `renewal_pipeline` (every deal of that pipeline), and the
+//! properties holding the date (`renewal_date_property`, `closedate`) and
+//! the amount (`renewal_amount_property`, `amount`; `renewal_amount=none`
+//! leaves ARR alone). An archived deal is forgotten.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as Sql;
+use serde_json::Value;
+
+use steward_core::deals::{self, Deal};
+use steward_core::error::Result;
+use steward_core::ingest::Record;
+
+use super::{property, DEALS};
+use crate::{id_of, Page, Run, Vendor};
+
+/// Which deals are renewals and where their date and amount are.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    deal_type: String,
+    pipeline: Option<String>,
+    date_property: String,
+    amount_property: String,
+    amount_is_arr: bool,
+}
+
+impl Mapping {
+    pub fn of(run: &Run<'_>) -> Mapping {
+        Mapping {
+            deal_type: run
+                .setting("renewal_deal_type")
+                .unwrap_or_else(|| "existingbusiness".into()),
+            pipeline: run.setting("renewal_pipeline"),
+            date_property: run
+                .setting("renewal_date_property")
+                .unwrap_or_else(|| "closedate".into()),
+            amount_property: run
+                .setting("renewal_amount_property")
+                .unwrap_or_else(|| "amount".into()),
+            amount_is_arr: run.setting("renewal_amount").as_deref() != Some("none"),
+        }
+    }
+
+    /// The deal properties to ask for: the usual ones and the mapped ones.
+    pub fn properties(&self) -> String {
+        let mut list: Vec<&str> = DEALS.properties.split(',').collect();
+        for extra in [&self.date_property, &self.amount_property] {
+            if !list.contains(&extra.as_str()) {
+                list.push(extra);
+            }
+        }
+        list.join(",")
+    }
+
+    fn is_renewal(&self, deal: &Value) -> bool {
+        match &self.pipeline {
+            Some(p) => property(deal, "pipeline").as_deref() == Some(p.as_str()),
+            None => property(deal, "dealtype").as_deref() == Some(self.deal_type.as_str()),
+        }
+    }
+}
+
+/// A day from a HubSpot date or datetime property.
+fn day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn deal(row: &Value, mapping: &Mapping, account: Option<i64>) -> std::result::Result<Deal, String> {
+    let id = id_of(row.get("id")).ok_or("a deal without an id")?;
+    let currency = property(row, "deal_currency_code").map(|c| c.to_uppercase());
+    let amount_minor = match property(row, &mapping.amount_property) {
+        None => None,
+        Some(a) => {
+            let major: f64 = a
+                .parse()
+                .map_err(|_| format!("deal {id}: the amount \"{a}\" is not a number"))?;
+            let per = steward_core::currency::minor_per_major(currency.as_deref().unwrap_or("USD"));
+            Some((major * per as f64).round() as i64)
+        }
+    };
+    let close_date = match property(row, &mapping.date_property) {
+        None => None,
+        Some(d) => Some(day(&d).ok_or_else(|| format!("deal {id}: \"{d}\" is not a date"))?),
+    };
+    let flag = |k: &str| property(row, k).as_deref() == Some("true");
+    Ok(Deal {
+        name: property(row, "dealname").unwrap_or_else(|| format!("Deal {id}")),
+        external_id: id,
+        account_id: account,
+        stage: property(row, "dealstage"),
+        renewal: mapping.is_renewal(row),
+        closed: flag("hs_is_closed"),
+        won: flag("hs_is_closed_won"),
+        close_date,
+        amount_minor,
+        currency,
+    })
+}
+
+/// Keeps a page of deals, then gives every account they concern its next
+/// renewal, through the accounts' own upsert (history kept).
+pub fn apply(
+    page: &mut Page<'_>,
+    mapping: &Mapping,
+    rows: &[Value],
+    companies: &HashMap<String, String>,
+) -> Result<()> {
+    let source = Vendor::HubSpot.source();
+    // Accounts to settle, with the HubSpot company each is.
+    let mut settle: BTreeMap<i64, Option<String>> = BTreeMap::new();
+    for row in rows {
+        let Some(id) = id_of(row.get("id")) else {
+            page.reject("a deal without an id".into());
+            continue;
+        };
+        if row.get("archived").and_then(Value::as_bool) == Some(true) {
+            if let Some(account) = deals::remove(page.ingest.write(), &source, &id)? {
+                settle.entry(account).or_default();
+            }
+            page.removed();
+            continue;
+        }
+        let company = companies.get(&id);
+        let account = company.and_then(|c| page.ingest.accounts.find(c).ok());
+        match deal(row, mapping, account) {
+            Ok(d) => {
+                for a in deals::upsert(page.ingest.write(), &source, &d)? {
+                    let entry = settle.entry(a).or_default();
+                    if Some(a) == account {
+                        *entry = company.cloned();
+                    }
+                }
+                page.wrote();
+            }
+            Err(reason) => page.reject(reason),
+        }
+    }
+    for (account, company) in settle {
+        let Some(next) = deals::next_renewal(page.ingest.write(), &source, account)? else {
+            continue;
+        };
+        // The account's id at HubSpot, which its upsert goes by.
+        let company = match company {
+            Some(c) => c,
+            None => match page
+                .ingest
+                .conn()
+                .prepare_cached("SELECT external_id FROM account_external_ids WHERE account_id = ?1 AND source = ?2")?
+                .query_row(rusqlite::params![account, source], |r| r.get::<_, String>(0))
+            {
+                Ok(c) => c,
+                Err(_) => continue,
+            },
+        };
+        let own: String = page
+            .ingest
+            .conn()
+            .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
+            .query_row([account], |r| r.get(0))?;
+        // An amount in another currency is not the account's ARR.
+        let arr = match (next.amount_minor, next.currency) {
+            (Some(a), c) if mapping.amount_is_arr && c.as_deref().is_none_or(|c| c == own) => {
+                Sql::Integer(a)
+            }
+            _ => Sql::Null,
+        };
+        page.put(Ok(Record {
+            external_id: Some(company),
+            account_id: None,
+            values: vec![Sql::Null, Sql::Text(next.date.to_string()), arr],
+        }))?;
+    }
+    Ok(())
+}
