@@ -147,7 +147,7 @@ enum Command {
     /// Write an account's QBR deck (.pptx, native charts) and its Markdown
     /// brief, or one deck per QBR planned within a window (--due-within).
     Qbr(decks::QbrArgs),
-    /// Store a connection to a vendor (hubspot, stripe, zendesk, posthog):
+    /// Store a connection to a vendor (hubspot, salesforce, stripe, zendesk, posthog):
     /// where it answers, its settings, and its secret (read from stdin)
     /// in the system keychain.
     Connect(vendors::ConnectArgs),

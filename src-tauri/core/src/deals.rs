@@ -26,15 +26,15 @@ pub struct Deal {
     pub currency: Option<String>,
 }
 
-/// Keeps the deal; returns the accounts whose renewal may have moved (its
-/// account now and the one it had before).
-pub fn upsert(w: &Write<'_>, source: &str, deal: &Deal) -> Result<Vec<i64>> {
+/// Keeps the deal. Returns whether anything changed and the accounts whose
+/// renewal may have moved (its account now and the one it had before).
+pub fn upsert(w: &Write<'_>, source: &str, deal: &Deal) -> Result<(bool, Vec<i64>)> {
     let conn = w.conn();
     let before: Option<Option<i64>> = conn
         .prepare_cached("SELECT account_id FROM crm_deals WHERE source = ?1 AND external_id = ?2")?
         .query_row(params![source, deal.external_id], |r| r.get(0))
         .optional()?;
-    conn.prepare_cached(
+    let changed = conn.prepare_cached(
         "INSERT INTO crm_deals(source, external_id, account_id, name, stage, renewal, closed, won,
                                close_date, amount_minor, currency, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -42,7 +42,12 @@ pub fn upsert(w: &Write<'_>, source: &str, deal: &Deal) -> Result<Vec<i64>> {
            name = excluded.name, stage = excluded.stage, renewal = excluded.renewal,
            closed = excluded.closed, won = excluded.won, close_date = excluded.close_date,
            amount_minor = excluded.amount_minor, currency = excluded.currency,
-           updated_at = excluded.updated_at",
+           updated_at = excluded.updated_at
+         WHERE account_id IS NOT excluded.account_id OR name IS NOT excluded.name
+           OR stage IS NOT excluded.stage OR renewal IS NOT excluded.renewal
+           OR closed IS NOT excluded.closed OR won IS NOT excluded.won
+           OR close_date IS NOT excluded.close_date OR amount_minor IS NOT excluded.amount_minor
+           OR currency IS NOT excluded.currency",
     )?
     .execute(params![
         source,
@@ -57,11 +62,12 @@ pub fn upsert(w: &Write<'_>, source: &str, deal: &Deal) -> Result<Vec<i64>> {
         deal.amount_minor,
         deal.currency,
         Utc::now().to_rfc3339()
-    ])?;
-    Ok([before.flatten(), deal.account_id]
+    ])? > 0;
+    let accounts = [before.flatten(), deal.account_id]
         .into_iter()
         .flatten()
-        .collect())
+        .collect();
+    Ok((changed, accounts))
 }
 
 /// Forgets a deal the CRM deleted or archived; returns its account.

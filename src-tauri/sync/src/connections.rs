@@ -271,6 +271,7 @@ pub fn probe(
         Vendor::Stripe => crate::stripe::probe(&mut http, secret),
         Vendor::Zendesk => crate::zendesk::probe(&mut http),
         Vendor::PostHog => crate::posthog::probe(&mut http, settings),
+        Vendor::Salesforce => crate::salesforce::probe(&mut http, base_url, secret),
     }
 }
 

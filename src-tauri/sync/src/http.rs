@@ -91,6 +91,17 @@ impl Patience {
         }
     }
 
+    /// Salesforce: no per-second limit, a daily one (`REQUEST_LIMIT_EXCEEDED`
+    /// stops the run); a gentle pace keeps a sync from spending it fast.
+    pub fn salesforce() -> Patience {
+        Patience {
+            spacing: Duration::from_millis(50),
+            slow_spacing: Duration::ZERO,
+            timeout: Duration::from_secs(120),
+            ..Patience::hubspot()
+        }
+    }
+
     /// PostHog: its query endpoint allows 120 queries an hour by default,
     /// and queries can take a while.
     pub fn posthog() -> Patience {
@@ -135,6 +146,10 @@ pub struct Traffic {
 pub struct Http {
     client: reqwest::blocking::Client,
     base: String,
+    /// The address and secret it was made with (a Salesforce session is
+    /// renewed from them); never logged.
+    origin: String,
+    secret: String,
     auth: Auth,
     /// Sent with every request (Stripe's pinned API version).
     headers: Vec<(&'static str, String)>,
@@ -170,6 +185,8 @@ impl Http {
         Ok(Http {
             client,
             base: base.trim_end_matches('/').to_string(),
+            origin: base.trim_end_matches('/').to_string(),
+            secret: secret.to_string(),
             auth: Auth::from_secret(secret),
             headers: Vec::new(),
             patience,
@@ -177,6 +194,90 @@ impl Http {
             last: None,
             jitter: 0x9E37_79B9_7F4A_7C15 ^ u64::from(std::process::id()),
         })
+    }
+
+    /// The address the client was made for (a login address, for Salesforce).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The secret the client was made with.
+    pub(crate) fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// Calls another address with another bearer token from now on (a
+    /// Salesforce login names the instance and the session).
+    pub fn set_session(&mut self, base: &str, token: &str) {
+        self.base = base.trim_end_matches('/').to_string();
+        self.auth = Auth::Bearer(token.to_string());
+    }
+
+    /// An OAuth token request: a form POST to `url` (the login address, not
+    /// the instance), retried like a read. A refused grant asks to reconnect.
+    pub fn token(&mut self, url: &str, form: &[(&str, &str)]) -> Result<Value, Failure> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.traffic.requests += 1;
+            let sent = self
+                .client
+                .post(url)
+                .header("Accept", "application/json")
+                .form(form)
+                .send();
+            let last_try = attempt >= self.patience.attempts;
+            let backoff = self.patience.base * 2u32.pow(attempt.min(8) - 1);
+            let response = match sent {
+                Ok(r) => r,
+                Err(_) if !last_try => {
+                    self.traffic.retries += 1;
+                    self.pause(backoff.min(self.patience.cap));
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Failure::Network(format!(
+                        "{url} could not be reached to sign in: {e}; the last good data is kept."
+                    )))
+                }
+            };
+            let status = response.status().as_u16();
+            let text = response.text().unwrap_or_default();
+            match status {
+                200..=299 => {
+                    return serde_json::from_str(&text).map_err(|_| {
+                        Failure::Malformed(format!(
+                            "{url} answered the sign-in with something that is not JSON."
+                        ))
+                    })
+                }
+                400 | 401 => {
+                    let why = serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("error_description")
+                                .or_else(|| v.get("error"))
+                                .cloned()
+                        })
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_else(|| format!("HTTP {status}"));
+                    return Err(Failure::Unauthorized(format!(
+                        "The sign-in was refused ({why}): reconnect with new credentials. Nothing was changed."
+                    )));
+                }
+                429 | 500..=599 if !last_try => {
+                    self.traffic.retries += 1;
+                    self.pause(backoff.min(self.patience.cap));
+                }
+                _ => {
+                    return Err(Failure::Vendor {
+                        status,
+                        message: vendor_message(&text)
+                            .unwrap_or_else(|| format!("{url} refused the sign-in")),
+                    })
+                }
+            }
+        }
     }
 
     /// Sends this header with every request.
@@ -354,7 +455,8 @@ impl Http {
                         "The token was refused (HTTP 401): reconnect with a new one. Nothing was changed.".into(),
                     ))
                 }
-                429 if text.contains("\"DAILY\"") => {
+                // HubSpot's daily policy; Salesforce's daily API cap (403).
+                429 | 403 if text.contains("\"DAILY\"") || text.contains("REQUEST_LIMIT_EXCEEDED") => {
                     return Err(Failure::DailyLimit(
                         "The vendor's daily request limit is spent; sync again tomorrow. What was synced is kept.".into(),
                     ))

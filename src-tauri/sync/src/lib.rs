@@ -16,8 +16,10 @@ pub mod http;
 pub mod hubspot;
 pub mod outbox;
 pub mod posthog;
+mod renewals;
 pub mod review;
 mod run;
+pub mod salesforce;
 pub mod secrets;
 pub mod stripe;
 pub mod zendesk;
@@ -40,14 +42,16 @@ use steward_core::error::{Error, Result};
 pub enum Vendor {
     #[default]
     HubSpot,
+    Salesforce,
     Stripe,
     Zendesk,
     PostHog,
 }
 
 impl Vendor {
-    pub const ALL: [Vendor; 4] = [
+    pub const ALL: [Vendor; 5] = [
         Vendor::HubSpot,
+        Vendor::Salesforce,
         Vendor::Stripe,
         Vendor::Zendesk,
         Vendor::PostHog,
@@ -57,6 +61,7 @@ impl Vendor {
     pub fn name(self) -> &'static str {
         match self {
             Vendor::HubSpot => "hubspot",
+            Vendor::Salesforce => "salesforce",
             Vendor::Stripe => "stripe",
             Vendor::Zendesk => "zendesk",
             Vendor::PostHog => "posthog",
@@ -67,6 +72,7 @@ impl Vendor {
     pub fn title(self) -> &'static str {
         match self {
             Vendor::HubSpot => "HubSpot",
+            Vendor::Salesforce => "Salesforce",
             Vendor::Stripe => "Stripe",
             Vendor::Zendesk => "Zendesk",
             Vendor::PostHog => "PostHog",
@@ -91,6 +97,10 @@ impl Vendor {
     pub fn default_base_url(self) -> Option<&'static str> {
         match self {
             Vendor::HubSpot => Some("https://api.hubapi.com"),
+            // The login address; the data is read from the instance the
+            // login names. A sandbox signs in at test.salesforce.com, a
+            // client-credentials app at its My Domain.
+            Vendor::Salesforce => Some("https://login.salesforce.com"),
             Vendor::Stripe => Some("https://api.stripe.com"),
             Vendor::Zendesk => None,
             Vendor::PostHog => Some("https://us.posthog.com"),
@@ -101,6 +111,8 @@ impl Vendor {
     pub fn env_var(self) -> &'static str {
         match self {
             Vendor::HubSpot => "STEWARD_HUBSPOT_TOKEN",
+            // With _CLIENT_SECRET and, for the refresh-token flow, _REFRESH_TOKEN.
+            Vendor::Salesforce => "STEWARD_SALESFORCE_CLIENT_ID",
             Vendor::Stripe => "STEWARD_STRIPE_KEY",
             Vendor::Zendesk => "STEWARD_ZENDESK_TOKEN",
             Vendor::PostHog => "STEWARD_POSTHOG_KEY",
@@ -114,6 +126,7 @@ impl Vendor {
             Vendor::Stripe => "a restricted key (rk_...) with read access to customers, subscriptions, invoices and events",
             Vendor::Zendesk => "agent@example.com/token:API_TOKEN (an admin's API token), or an OAuth token",
             Vendor::PostHog => "a personal API key (phx_...) with the Query Read scope",
+            Vendor::Salesforce => "CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN of a connected app with the api and refresh_token scopes (or CLIENT_ID:CLIENT_SECRET for the client credentials flow, signing in at your My Domain)",
         }
     }
 
@@ -121,7 +134,7 @@ impl Vendor {
     /// CRM's companies, billing customers); a support organization or a
     /// product group that matches none waits for review instead.
     pub fn makes_accounts(self) -> bool {
-        matches!(self, Vendor::HubSpot | Vendor::Stripe)
+        matches!(self, Vendor::HubSpot | Vendor::Salesforce | Vendor::Stripe)
     }
 
     /// The source its rows are recorded under.
@@ -135,6 +148,7 @@ impl Vendor {
             Vendor::Stripe => http::Patience::stripe(),
             Vendor::Zendesk => http::Patience::zendesk(),
             Vendor::PostHog => http::Patience::posthog(),
+            Vendor::Salesforce => http::Patience::salesforce(),
         }
     }
 
@@ -154,6 +168,7 @@ impl Vendor {
             Vendor::Stripe => stripe::sync(run),
             Vendor::Zendesk => zendesk::sync(run),
             Vendor::PostHog => posthog::sync(run),
+            Vendor::Salesforce => salesforce::sync(run),
         }
     }
 }

@@ -42,6 +42,11 @@ impl<'a> Run<'a> {
         crate::setting(&self.settings, key)
     }
 
+    /// Reads the book (ids the vendor should still have, say).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(self.conn)
+    }
+
     /// Where `object` stood after the last committed page; None to start
     /// over (no cursor yet, an unreadable one, or a full run asked for).
     pub fn cursor<C: DeserializeOwned>(&self, object: &str) -> Result<Option<C>> {
@@ -219,6 +224,52 @@ impl Page<'_> {
             .conn()
             .prepare_cached("SELECT source FROM accounts WHERE id = ?1")?
             .query_row([account], |r| r.get(0))?)
+    }
+
+    /// An account the vendor deleted or archived no longer takes its data:
+    /// the link goes, the account and the CSM's work on it stay.
+    pub fn unlink(&mut self, external_id: &str) -> Result<()> {
+        let account: Option<i64> = self
+            .ingest
+            .conn()
+            .prepare_cached(
+                "DELETE FROM account_external_ids WHERE source = ?1 AND external_id = ?2 RETURNING account_id",
+            )?
+            .query_row(params![self.vendor.source(), external_id], |r| r.get(0))
+            .optional()?;
+        match account {
+            Some(a) => {
+                self.ingest.touch(a);
+                self.counts.deleted += 1;
+            }
+            None => self.counts.unchanged += 1,
+        }
+        Ok(())
+    }
+
+    /// A contact the vendor deleted or archived on `day` has left then (so
+    /// a day before it, the contact was still there).
+    pub fn left(&mut self, external_id: &str, day: Option<NaiveDate>) -> Result<()> {
+        let contact: Option<(i64, Option<NaiveDate>)> = self
+            .ingest
+            .conn()
+            .prepare_cached(
+                "SELECT id, started_on FROM contacts WHERE source = ?1 AND external_id = ?2 AND NOT left_company",
+            )?
+            .query_row(params![self.vendor.source(), external_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((contact, started)) = contact else {
+            self.counts.unchanged += 1;
+            return Ok(());
+        };
+        let today = self.ingest.write().today();
+        let day = day
+            .unwrap_or(today)
+            .min(today)
+            .max(started.unwrap_or(NaiveDate::MIN));
+        steward_core::account::set_contact_left(self.ingest.write(), contact, Some(day))?;
+        self.counts.deleted += 1;
+        Ok(())
     }
 
     /// Removes a record the vendor deleted (by its id in this source).

@@ -57,6 +57,20 @@ pub fn is_stored(vendor: Vendor, base_url: &str) -> bool {
 /// The secret for a run: the environment variable when set (headless, one
 /// run, not stored), else the keychain's.
 pub fn for_run(vendor: Vendor, base_url: &str) -> Result<String> {
+    if vendor == Vendor::Salesforce {
+        // Three variables make Salesforce's secret: id, secret, refresh token.
+        let var = |k: &str| {
+            std::env::var(format!("STEWARD_SALESFORCE_{k}"))
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        };
+        if let (Some(id), Some(secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
+            return Ok(match var("REFRESH_TOKEN") {
+                Some(refresh) => format!("{}:{}:{}", id.trim(), secret.trim(), refresh.trim()),
+                None => format!("{}:{}", id.trim(), secret.trim()),
+            });
+        }
+    }
     if let Some(v) = std::env::var(vendor.env_var())
         .ok()
         .filter(|v| !v.trim().is_empty())

@@ -908,7 +908,7 @@ accent: string,
  */
 logo: string | null, };
 
-export type Vendor = "hubspot" | "stripe" | "zendesk" | "posthog";
+export type Vendor = "hubspot" | "salesforce" | "stripe" | "zendesk" | "posthog";
 
 export type Counts = { written: number, unchanged: number, rejected: number, 
 /**

@@ -11,12 +11,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use rusqlite::types::Value as Sql;
 use serde_json::Value;
 
 use steward_core::deals::{self, Deal};
 use steward_core::error::Result;
-use steward_core::ingest::Record;
 
 use super::{property, DEALS};
 use crate::{id_of, Page, Run, Vendor};
@@ -131,7 +129,12 @@ pub fn apply(
         let account = company.and_then(|c| page.ingest.accounts.find(c).ok());
         match deal(row, mapping, account) {
             Ok(d) => {
-                for a in deals::upsert(page.ingest.write(), &source, &d)? {
+                let (changed, accounts) = deals::upsert(page.ingest.write(), &source, &d)?;
+                if !changed {
+                    page.skip();
+                    continue;
+                }
+                for a in accounts {
                     let entry = settle.entry(a).or_default();
                     if Some(a) == account {
                         *entry = company.cloned();
@@ -142,40 +145,5 @@ pub fn apply(
             Err(reason) => page.reject(reason),
         }
     }
-    for (account, company) in settle {
-        let Some(next) = deals::next_renewal(page.ingest.write(), &source, account)? else {
-            continue;
-        };
-        // The account's id at HubSpot, which its upsert goes by.
-        let company = match company {
-            Some(c) => c,
-            None => match page
-                .ingest
-                .conn()
-                .prepare_cached("SELECT external_id FROM account_external_ids WHERE account_id = ?1 AND source = ?2")?
-                .query_row(rusqlite::params![account, source], |r| r.get::<_, String>(0))
-            {
-                Ok(c) => c,
-                Err(_) => continue,
-            },
-        };
-        let own: String = page
-            .ingest
-            .conn()
-            .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
-            .query_row([account], |r| r.get(0))?;
-        // An amount in another currency is not the account's ARR.
-        let arr = match (next.amount_minor, next.currency) {
-            (Some(a), c) if mapping.amount_is_arr && c.as_deref().is_none_or(|c| c == own) => {
-                Sql::Integer(a)
-            }
-            _ => Sql::Null,
-        };
-        page.put(Ok(Record {
-            external_id: Some(company),
-            account_id: None,
-            values: vec![Sql::Null, Sql::Text(next.date.to_string()), arr],
-        }))?;
-    }
-    Ok(())
+    crate::renewals::settle(page, Vendor::HubSpot, settle, mapping.amount_is_arr)
 }

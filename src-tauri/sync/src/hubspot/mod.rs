@@ -21,9 +21,7 @@ use steward_core::error::{Error, Result};
 use steward_core::ingest::{Entity, Ingest, Record};
 
 use crate::http::{Failure, Http};
-use rusqlite::OptionalExtension;
-
-use crate::{id_of, Linked, Page, Run, Vendor};
+use crate::{id_of, Linked, Run, Vendor};
 
 /// A HubSpot object Steward brings in, and how.
 pub struct Object {
@@ -60,7 +58,7 @@ pub const DEALS: Object = Object {
     modified: "hs_lastmodifieddate",
     properties: "dealname,dealstage,pipeline,amount,closedate,dealtype,hs_is_closed,hs_is_closed_won,deal_currency_code,hs_lastmodifieddate",
     entity: Entity::Accounts,
-    fields: &["id", "renewal_date", "arr"],
+    fields: crate::renewals::FIELDS,
 };
 
 /// Search lags writes by up to a minute: each run looks back this far.
@@ -345,12 +343,12 @@ fn sync_archived(run: &mut Run<'_>, object: &Object) -> Result<()> {
                     continue;
                 };
                 if object.name == COMPANIES.name {
-                    unlink(page, &id)?;
+                    page.unlink(&id)?;
                 } else {
                     let day = archived_ms(row)
                         .and_then(chrono::DateTime::from_timestamp_millis)
                         .map(|t| t.date_naive());
-                    left(page, &id, day)?;
+                    page.left(&id, day)?;
                 }
             }
             Ok(())
@@ -367,50 +365,6 @@ fn archived_ms(row: &Value) -> Option<i64> {
         .and_then(Value::as_str)
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.timestamp_millis())
-}
-
-/// A company archived at HubSpot no longer feeds its account.
-fn unlink(page: &mut Page<'_>, id: &str) -> Result<()> {
-    let account: Option<i64> = page
-        .ingest
-        .conn()
-        .prepare_cached(
-            "DELETE FROM account_external_ids WHERE source = ?1 AND external_id = ?2 RETURNING account_id",
-        )?
-        .query_row(rusqlite::params![Vendor::HubSpot.source(), id], |r| r.get(0))
-        .optional()?;
-    match account {
-        Some(a) => {
-            page.ingest.touch(a);
-            page.removed();
-        }
-        None => page.skip(),
-    }
-    Ok(())
-}
-
-/// A contact archived at HubSpot has left on that day.
-fn left(page: &mut Page<'_>, id: &str, day: Option<chrono::NaiveDate>) -> Result<()> {
-    let contact: Option<(i64, Option<chrono::NaiveDate>)> = page
-        .ingest
-        .conn()
-        .prepare_cached(
-            "SELECT id, started_on FROM contacts WHERE source = ?1 AND external_id = ?2 AND NOT left_company",
-        )?
-        .query_row(rusqlite::params![Vendor::HubSpot.source(), id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((contact, started)) = contact else {
-        page.skip();
-        return Ok(());
-    };
-    let today = page.ingest.write().today();
-    let day = day
-        .unwrap_or(today)
-        .min(today)
-        .max(started.unwrap_or(chrono::NaiveDate::MIN));
-    steward_core::account::set_contact_left(page.ingest.write(), contact, Some(day))?;
-    page.removed();
-    Ok(())
 }
 
 fn now_ms() -> i64 {

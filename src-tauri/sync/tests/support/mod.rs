@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod posthog;
+pub mod salesforce;
 pub mod stripe;
 pub mod zendesk;
 

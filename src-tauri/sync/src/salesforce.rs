@@ -1,0 +1,676 @@
+//! Salesforce accounts, contacts and opportunities. A run signs in at the
+//! connection's login address (refresh-token or client-credentials flow)
+//! and then calls only the instance the sign-in names; a session that
+//! expires mid-run (`INVALID_SESSION_ID`) is renewed once. Each object is
+//! read by SOQL ordered by `SystemModstamp, Id`, from the last committed
+//! record's stamp less an overlap (a long transaction can commit records
+//! stamped earlier than ones already read), following the relative
+//! `nextRecordsUrl`; every batch and the stamp after it commit together.
+//! Deletions come from the `deleted` endpoint while its 15-day window
+//! covers the last check, else from a reconcile of every id. The daily API
+//! cap (`REQUEST_LIMIT_EXCEEDED`) stops the run with what was read kept.
+//! Fields of the team's own (`*__c`) map onto account fields
+//! (`account_fields`), and opportunities of the renewal type give accounts
+//! their renewal (`renewals.rs`).
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::types::Value as Sql;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use steward_core::deals::{self, Deal};
+use steward_core::error::{Error, Result};
+use steward_core::ingest::{Entity, Kind, Record};
+
+use crate::http::{encode, Failure, Http};
+use crate::{Linked, Page, Run, Vendor};
+
+/// The REST API version every path names.
+pub const API: &str = "/services/data/v62.0";
+/// SystemModstamp is set when a transaction starts; one that commits late
+/// holds stamps older than records already read. Each run looks back this far.
+const OVERLAP_SECONDS: i64 = 300;
+/// How far back the deleted endpoint reaches.
+const DELETED_DAYS: i64 = 15;
+
+/// An object Steward reads, and how.
+struct Sobject {
+    name: &'static str,
+    /// Its name in cursors.
+    cursor: &'static str,
+    fields: &'static str,
+    entity: Entity,
+    steward: &'static [&'static str],
+}
+
+const ACCOUNT: Sobject = Sobject {
+    name: "Account",
+    cursor: "accounts",
+    fields: "Id, Name, Website, Industry, NumberOfEmployees, SystemModstamp",
+    entity: Entity::Accounts,
+    steward: &["id", "name", "domain", "industry", "employees"],
+};
+
+const CONTACT: Sobject = Sobject {
+    name: "Contact",
+    cursor: "contacts",
+    fields: "Id, AccountId, FirstName, LastName, Email, Title, SystemModstamp",
+    entity: Entity::Contacts,
+    steward: &["id", "account", "name", "email", "title"],
+};
+
+const OPPORTUNITY: Sobject = Sobject {
+    name: "Opportunity",
+    cursor: "opportunities",
+    fields:
+        "Id, AccountId, Name, StageName, Type, Amount, CloseDate, IsClosed, IsWon, SystemModstamp",
+    entity: Entity::Accounts,
+    steward: crate::renewals::FIELDS,
+};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Cursor {
+    /// The stamp of the last record committed (RFC 3339, UTC).
+    since: Option<String>,
+    /// Deletions are applied up to this moment (RFC 3339, UTC).
+    deletes_to: Option<String>,
+}
+
+fn failure(f: Failure) -> Error {
+    crate::failure(Vendor::Salesforce)(f)
+}
+
+/// The parts of the stored secret: client id, client secret and, for the
+/// refresh-token flow, the refresh token.
+fn credentials(secret: &str) -> Result<(String, String, Option<String>)> {
+    let mut parts = secret.trim().splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(id), Some(s), refresh) if !id.is_empty() && !s.is_empty() => Ok((
+            id.to_string(),
+            s.to_string(),
+            refresh.filter(|r| !r.is_empty()).map(str::to_string),
+        )),
+        _ => Err(Error::invalid(format!(
+            "Salesforce needs {}.",
+            Vendor::Salesforce.secret_help()
+        ))),
+    }
+}
+
+/// Signs in at `login` and points the client at the instance it names.
+fn sign_in(http: &mut Http, login: &str, secret: &str) -> Result<()> {
+    let (id, client_secret, refresh) = credentials(secret)?;
+    let url = format!("{}/services/oauth2/token", login.trim_end_matches('/'));
+    let mut form = vec![
+        ("client_id", id.as_str()),
+        ("client_secret", client_secret.as_str()),
+    ];
+    match &refresh {
+        Some(r) => {
+            form.push(("grant_type", "refresh_token"));
+            form.push(("refresh_token", r.as_str()));
+        }
+        None => form.push(("grant_type", "client_credentials")),
+    }
+    let answer = http.token(&url, &form).map_err(failure)?;
+    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
+    let (Some(token), Some(instance)) = (text("access_token"), text("instance_url")) else {
+        return Err(Error::invalid(
+            "Salesforce: the sign-in answered without a session or an instance; nothing was changed.",
+        ));
+    };
+    http.set_session(&instance, &token);
+    Ok(())
+}
+
+/// A session: the client, and how to sign in again when it expires.
+struct Session<'a> {
+    login: String,
+    secret: String,
+    http: &'a mut Http,
+}
+
+impl Session<'_> {
+    /// A GET on the instance; an expired session is renewed once.
+    fn get(&mut self, path: &str) -> Result<Value> {
+        match self.http.get(path) {
+            Err(Failure::Unauthorized(_)) => {
+                sign_in(self.http, &self.login, &self.secret)?;
+                self.http.get(path).map_err(failure)
+            }
+            other => other.map_err(failure),
+        }
+    }
+
+    fn query(&mut self, soql: &str) -> Result<Value> {
+        self.get(&format!("{API}/query?q={}", encode(soql)))
+    }
+}
+
+/// `2025-06-02T10:11:12.000+0000` (Salesforce's form) as UTC.
+fn stamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.3f%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(text))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A moment as SOQL and the deleted endpoint take it.
+fn soql_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn text(record: &Value, key: &str) -> Option<String> {
+    record
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A website as a domain: no scheme, no www, no path.
+fn domain(website: &str) -> Option<String> {
+    let w = website.trim().to_lowercase();
+    let w = w
+        .strip_prefix("https://")
+        .or_else(|| w.strip_prefix("http://"))
+        .unwrap_or(&w);
+    let w = w.strip_prefix("www.").unwrap_or(w);
+    let host = w.split(['/', '?', '#']).next().unwrap_or("").trim();
+    host.contains('.').then(|| host.to_string())
+}
+
+/// The team's own fields mapped onto account fields: "renewal_date=Renewal_Date__c,arr=ARR__c".
+fn account_fields(run: &Run<'_>) -> Result<Vec<(&'static str, String)>> {
+    let Some(spec) = run.setting("account_fields") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for pair in spec.split(',').filter(|p| !p.trim().is_empty()) {
+        let (ours, theirs) = pair.split_once('=').ok_or_else(|| {
+            Error::invalid(format!(
+                "Salesforce account_fields: \"{pair}\" is not FIELD=SalesforceField."
+            ))
+        })?;
+        let field = Entity::Accounts
+            .field(ours.trim())
+            .filter(|f| !matches!(f.kind, Kind::Id | Kind::AccountRef))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "Salesforce account_fields: \"{}\" is not an account field.",
+                    ours.trim()
+                ))
+            })?;
+        let theirs = theirs.trim();
+        if theirs.is_empty()
+            || !theirs
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(Error::invalid(format!(
+                "Salesforce account_fields: \"{theirs}\" is not a Salesforce field name."
+            )));
+        }
+        out.push((field.key, theirs.to_string()));
+    }
+    Ok(out)
+}
+
+/// A Salesforce value as the account field `key` stores it.
+fn mapped(key: &str, value: &Value, currency: &str) -> std::result::Result<Sql, String> {
+    let Some(field) = Entity::Accounts.field(key) else {
+        return Ok(Sql::Null);
+    };
+    let as_text = match value {
+        Value::Null => return Ok(Sql::Null),
+        Value::String(s) if s.trim().is_empty() => return Ok(Sql::Null),
+        Value::String(s) => s.trim().to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    let bad = |what: &str| format!("{}: \"{as_text}\" is not {what}", field.label);
+    Ok(match field.kind {
+        Kind::Money => {
+            let major: f64 = as_text.parse().map_err(|_| bad("an amount"))?;
+            let per = steward_core::currency::minor_per_major(currency);
+            Sql::Integer((major * per as f64).round() as i64)
+        }
+        Kind::Integer => Sql::Integer(
+            as_text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.fract() == 0.0)
+                .ok_or_else(|| bad("a whole number"))? as i64,
+        ),
+        Kind::Term => Sql::Integer(
+            steward_core::ingest::schema::parse_term(&as_text)
+                .ok_or_else(|| bad("a contract term"))?,
+        ),
+        Kind::Date => Sql::Text(
+            as_text
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .ok_or_else(|| bad("a date"))?
+                .to_string(),
+        ),
+        Kind::Choice(parse, choices) => Sql::Text(
+            parse(&as_text)
+                .ok_or_else(|| {
+                    format!("{}: \"{as_text}\" is not one of {}", field.label, choices())
+                })?
+                .to_string(),
+        ),
+        Kind::Bool => Sql::Integer(i64::from(matches!(as_text.as_str(), "true" | "1"))),
+        _ => Sql::Text(as_text),
+    })
+}
+
+pub fn sync(run: &mut Run<'_>) -> Result<()> {
+    let login = run.http.origin().to_string();
+    let secret = run.http.secret().to_string();
+    sign_in(run.http, &login, &secret)?;
+    let custom = account_fields(run)?;
+    for object in [&ACCOUNT, &CONTACT, &OPPORTUNITY] {
+        sync_object(run, &login, &secret, object, &custom)?;
+    }
+    Ok(())
+}
+
+fn sync_object(
+    run: &mut Run<'_>,
+    login: &str,
+    secret: &str,
+    object: &Sobject,
+    custom: &[(&'static str, String)],
+) -> Result<()> {
+    let began = Utc::now();
+    let mut cursor = run.cursor::<Cursor>(object.cursor)?.unwrap_or_default();
+    let mut fields = object.fields.to_string();
+    let mut steward: Vec<&str> = object.steward.to_vec();
+    if object.name == ACCOUNT.name {
+        for (ours, theirs) in custom {
+            fields.push_str(&format!(", {theirs}"));
+            steward.push(ours);
+        }
+    }
+    let mut soql = format!("SELECT {fields} FROM {}", object.name);
+    if let Some(since) = cursor.since.as_deref().and_then(stamp) {
+        soql.push_str(&format!(
+            " WHERE SystemModstamp >= {}",
+            soql_time(since - Duration::seconds(OVERLAP_SECONDS))
+        ));
+    }
+    soql.push_str(" ORDER BY SystemModstamp, Id");
+    let mapping = Renewals::of(run);
+    let mut session = Session {
+        login: login.to_string(),
+        secret: secret.to_string(),
+        http: &mut *run.http,
+    };
+    let mut page = session.query(&soql)?;
+    loop {
+        let records = page
+            .get("records")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid("Salesforce: a query answer without records; nothing was changed.")
+            })?;
+        let next_url = page
+            .get("nextRecordsUrl")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let done = page.get("done").and_then(Value::as_bool) != Some(false) || next_url.is_none();
+        let last = records
+            .iter()
+            .rev()
+            .find_map(|r| text(r, "SystemModstamp").and_then(|t| stamp(&t)));
+        let next = Cursor {
+            since: last.map(|t| t.to_rfc3339()).or(cursor.since.clone()),
+            deletes_to: cursor.deletes_to.clone(),
+        };
+        run.commit(object.cursor, object.entity, &steward, &next, |p| {
+            apply(p, object, &records, custom, &mapping)
+        })?;
+        cursor = next;
+        if done {
+            break;
+        }
+        let url = next_url.unwrap_or_default();
+        let mut session = Session {
+            login: login.to_string(),
+            secret: secret.to_string(),
+            http: &mut *run.http,
+        };
+        // The next batch is a path on the instance, relative.
+        page = session.get(&url)?;
+    }
+    deletions(run, login, secret, object, &steward, cursor, began)
+}
+
+/// The deletions since the last check: from the deleted endpoint within
+/// its window; a reconcile of every id when the last check is older (or
+/// there was none after a first sync).
+fn deletions(
+    run: &mut Run<'_>,
+    login: &str,
+    secret: &str,
+    object: &Sobject,
+    steward: &[&str],
+    cursor: Cursor,
+    began: DateTime<Utc>,
+) -> Result<()> {
+    let mut session = Session {
+        login: login.to_string(),
+        secret: secret.to_string(),
+        http: &mut *run.http,
+    };
+    let from = cursor.deletes_to.as_deref().and_then(stamp);
+    let gone: Vec<(String, Option<String>)> = match from {
+        // A first sync read everything there is: nothing to delete yet.
+        None => Vec::new(),
+        Some(from) if began - from < Duration::days(DELETED_DAYS) => {
+            let answer = session.get(&format!(
+                "{API}/sobjects/{}/deleted/?start={}&end={}",
+                object.name,
+                encode(&soql_time(from - Duration::seconds(OVERLAP_SECONDS))),
+                encode(&soql_time(began))
+            ))?;
+            answer
+                .get("deletedRecords")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|d| Some((text(d, "id")?, text(d, "deletedDate"))))
+                .collect()
+        }
+        Some(_) => {
+            // Past the endpoint's window: every id Salesforce still has.
+            let mut alive = HashSet::new();
+            let mut page = session.query(&format!("SELECT Id FROM {}", object.name))?;
+            loop {
+                for r in page
+                    .get("records")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(id) = text(r, "Id") {
+                        alive.insert(id);
+                    }
+                }
+                match page.get("nextRecordsUrl").and_then(Value::as_str) {
+                    Some(next) => {
+                        let next = next.to_string();
+                        page = session.get(&next)?;
+                    }
+                    None => break,
+                }
+            }
+            known(run, object)?
+                .into_iter()
+                .filter(|id| !alive.contains(id))
+                .map(|id| (id, None))
+                .collect()
+        }
+    };
+    // Covered up to `began` in whole seconds, as the endpoint was asked.
+    let covered = stamp(&soql_time(began)).unwrap_or(began);
+    let next = Cursor {
+        since: cursor.since,
+        deletes_to: Some(covered.to_rfc3339()),
+    };
+    let renewals = Renewals::of(run);
+    run.commit(object.cursor, object.entity, steward, &next, |page| {
+        let mut settle = BTreeMap::new();
+        for (id, when) in &gone {
+            let day = when.as_deref().and_then(stamp).map(|t| t.date_naive());
+            match object.name {
+                "Account" => page.unlink(id)?,
+                "Contact" => page.left(id, day)?,
+                _ => {
+                    if let Some(account) =
+                        deals::remove(page.ingest.write(), &Vendor::Salesforce.source(), id)?
+                    {
+                        settle.insert(account, None);
+                    }
+                    page.removed();
+                }
+            }
+        }
+        crate::renewals::settle(page, Vendor::Salesforce, settle, renewals.amount_is_arr)
+    })
+}
+
+/// The ids of `object` the book holds from Salesforce.
+fn known(run: &Run<'_>, object: &Sobject) -> Result<Vec<String>> {
+    let sql = match object.name {
+        "Account" => "SELECT external_id FROM account_external_ids WHERE source = ?1",
+        "Contact" => "SELECT external_id FROM contacts WHERE source = ?1 AND NOT left_company",
+        _ => "SELECT external_id FROM crm_deals WHERE source = ?1",
+    };
+    run.read(|conn| {
+        let mut stmt = conn.prepare(sql)?;
+        let ids = stmt
+            .query_map([Vendor::Salesforce.source()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    })
+}
+
+/// Which opportunities are renewals.
+struct Renewals {
+    kind: String,
+    amount_is_arr: bool,
+}
+
+impl Renewals {
+    fn of(run: &Run<'_>) -> Renewals {
+        Renewals {
+            kind: run
+                .setting("renewal_type")
+                .unwrap_or_else(|| "Renewal".into()),
+            amount_is_arr: run.setting("renewal_amount").as_deref() != Some("none"),
+        }
+    }
+}
+
+fn apply(
+    page: &mut Page<'_>,
+    object: &Sobject,
+    records: &[Value],
+    custom: &[(&'static str, String)],
+    renewals: &Renewals,
+) -> Result<()> {
+    let mut settle = BTreeMap::new();
+    for r in records {
+        let Some(id) = text(r, "Id") else {
+            page.reject("a Salesforce record without an Id".into());
+            continue;
+        };
+        match object.name {
+            "Account" => {
+                let name = text(r, "Name").unwrap_or_else(|| id.clone());
+                let site = text(r, "Website").and_then(|w| domain(&w));
+                let currency = match page.link(&id, &name, site.as_deref())? {
+                    Linked::Held => continue,
+                    Linked::Account(a) => currency_of(page, a)?,
+                    Linked::New => "USD".to_string(),
+                };
+                page.put(account(r, &id, site, custom, &currency))?;
+            }
+            "Contact" => {
+                let record = contact(r, &id, page);
+                page.put(record)?;
+            }
+            _ => {
+                let account = text(r, "AccountId").and_then(|a| page.ingest.accounts.find(&a).ok());
+                let currency = match account {
+                    Some(a) => currency_of(page, a)?,
+                    None => "USD".into(),
+                };
+                let amount = r.get("Amount").and_then(Value::as_f64).map(|a| {
+                    (a * steward_core::currency::minor_per_major(&currency) as f64).round() as i64
+                });
+                let deal = Deal {
+                    external_id: id.clone(),
+                    account_id: account,
+                    name: text(r, "Name").unwrap_or_else(|| id.clone()),
+                    stage: text(r, "StageName"),
+                    renewal: text(r, "Type").as_deref() == Some(renewals.kind.as_str()),
+                    closed: r.get("IsClosed").and_then(Value::as_bool) == Some(true),
+                    won: r.get("IsWon").and_then(Value::as_bool) == Some(true),
+                    close_date: text(r, "CloseDate")
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    amount_minor: amount,
+                    currency: Some(currency),
+                };
+                let (changed, accounts) =
+                    deals::upsert(page.ingest.write(), &Vendor::Salesforce.source(), &deal)?;
+                if !changed {
+                    page.skip();
+                    continue;
+                }
+                for a in accounts {
+                    let remote = (Some(a) == account).then(|| text(r, "AccountId")).flatten();
+                    let entry = settle.entry(a).or_insert(None);
+                    if remote.is_some() {
+                        *entry = remote;
+                    }
+                }
+                page.wrote();
+            }
+        }
+    }
+    crate::renewals::settle(page, Vendor::Salesforce, settle, renewals.amount_is_arr)
+}
+
+fn currency_of(page: &Page<'_>, account: i64) -> Result<String> {
+    Ok(page
+        .ingest
+        .conn()
+        .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
+        .query_row([account], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| "USD".into()))
+}
+
+fn account(
+    r: &Value,
+    id: &str,
+    site: Option<String>,
+    custom: &[(&'static str, String)],
+    currency: &str,
+) -> std::result::Result<Record, String> {
+    let name = text(r, "Name").ok_or_else(|| format!("account {id} has no name"))?;
+    let employees = match r.get("NumberOfEmployees") {
+        Some(Value::Number(n)) => n.as_i64().map_or(Sql::Null, Sql::Integer),
+        _ => Sql::Null,
+    };
+    let mut values = vec![
+        Sql::Null,
+        Sql::Text(name),
+        site.map_or(Sql::Null, Sql::Text),
+        text(r, "Industry").map_or(Sql::Null, Sql::Text),
+        employees,
+    ];
+    for (ours, theirs) in custom {
+        let v = r.get(theirs.as_str()).unwrap_or(&Value::Null);
+        values.push(mapped(ours, v, currency).map_err(|e| format!("account {id}: {e}"))?);
+    }
+    Ok(Record {
+        external_id: Some(id.to_string()),
+        account_id: None,
+        values,
+    })
+}
+
+fn contact(r: &Value, id: &str, page: &Page<'_>) -> std::result::Result<Record, String> {
+    let account_id = text(r, "AccountId").ok_or_else(|| format!("contact {id} has no account"))?;
+    let account = page
+        .ingest
+        .accounts
+        .find(&account_id)
+        .map_err(|_| format!("contact {id}: its account {account_id} has not been synced"))?;
+    let name = [text(r, "FirstName"), text(r, "LastName")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let email = text(r, "Email").map(|e| e.to_lowercase());
+    let name = if name.is_empty() {
+        email
+            .clone()
+            .ok_or_else(|| format!("contact {id} has neither a name nor an email"))?
+    } else {
+        name
+    };
+    Ok(Record {
+        external_id: Some(id.to_string()),
+        account_id: Some(account),
+        values: vec![
+            Sql::Null,
+            Sql::Null,
+            Sql::Text(name),
+            email.map_or(Sql::Null, Sql::Text),
+            text(r, "Title").map_or(Sql::Null, Sql::Text),
+        ],
+    })
+}
+
+/// What the connected app can see: how many accounts, and a few.
+pub fn probe(http: &mut Http, login: &str, secret: &str) -> Result<crate::Probe> {
+    sign_in(http, login, secret)?;
+    let mut session = Session {
+        login: login.to_string(),
+        secret: secret.to_string(),
+        http,
+    };
+    let count = session.query("SELECT COUNT() FROM Account")?;
+    let total = count.get("totalSize").and_then(Value::as_i64).unwrap_or(0);
+    let some = session.query("SELECT Id, Name, Website FROM Account ORDER BY Name LIMIT 5")?;
+    let sample = some
+        .get("records")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let name = text(r, "Name")?;
+            Some(match text(r, "Website").and_then(|w| domain(&w)) {
+                Some(d) => format!("{name} ({d})"),
+                None => name,
+            })
+        })
+        .collect();
+    Ok(crate::Probe {
+        summary: format!("Salesforce answers: {total} accounts can be read."),
+        sample,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn salesforce_stamps_and_websites_read_right() {
+        let t = stamp("2025-06-02T10:11:12.000+0000").expect("stamp");
+        assert_eq!(soql_time(t), "2025-06-02T10:11:12Z");
+        let t = stamp("2025-06-02T12:11:12.000+0200").expect("offset");
+        assert_eq!(soql_time(t), "2025-06-02T10:11:12Z");
+        assert_eq!(
+            domain("https://www.Acme.com/about"),
+            Some("acme.com".into())
+        );
+        assert_eq!(domain("acme.de"), Some("acme.de".into()));
+        assert_eq!(domain("n/a"), None);
+        assert!(credentials("id:secret").is_ok_and(|c| c.2.is_none()));
+        assert!(credentials("id:secret:refresh:with:colons")
+            .is_ok_and(|c| c.2.as_deref() == Some("refresh:with:colons")));
+        assert!(credentials("just-a-token").is_err());
+    }
+}
