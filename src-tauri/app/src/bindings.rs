@@ -6,9 +6,9 @@
 use ts_rs::{Config, TS};
 
 use steward_core::{
-    account, account_page, alerts, assess, checkin, churn, error, health, import, metrics, model,
-    onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates, search, store, tasks,
-    today, value, write,
+    account, account_page, alerts, assess, checkin, churn, error, fields, health, import, metrics,
+    model, onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates, search, store,
+    tasks, today, value, write,
 };
 use steward_demo as demo;
 use steward_qbr::{batch as qbr_batch, brand as qbr_brand, prep as qbr_prep, slides};
@@ -32,7 +32,7 @@ fn generate() -> String {
         progress::Progress,
         portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow, rates::Rate, rates::Reporting,
         account::Account, account::CustomValue, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
-        account::SurveyResponse, account::Activity, account_page::AccountPage,
+        account::SurveyResponse, account::Activity, fields::FieldSource, account_page::AccountPage,
         tasks::TaskKind, tasks::Task, tasks::TaskList,
         checkin::NextStep, checkin::NewCheckIn,
         search::HitKind, search::SearchHit,

@@ -44,6 +44,8 @@ pub fn run() {
             commands::account::account_page,
             commands::account::log_check_in,
             commands::account::contact_set_left,
+            commands::account::account_field_set,
+            commands::account::account_field_release,
             commands::tasks::tasks_open,
             commands::tasks::task_set_done,
             commands::tasks::task_add,

@@ -60,6 +60,8 @@ pub struct AccountPage {
     /// For churned accounts: why they left.
     pub postmortem: Option<Postmortem>,
     pub qbr: QbrPlan,
+    /// The fields the CSM may set, with where each value came from.
+    pub fields: Vec<crate::fields::FieldSource>,
 }
 
 /// Reads the account page, with usage from `usage_days` days before `today`.
@@ -197,5 +199,6 @@ pub fn page(conn: &Connection, id: i64, usage_days: i64, today: NaiveDate) -> Re
         checklist_start,
         postmortem,
         qbr,
+        fields: crate::fields::sources(conn, id)?,
     })
 }

@@ -20,6 +20,7 @@ pub mod currency;
 pub mod dates;
 pub mod deals;
 pub mod error;
+pub mod fields;
 pub mod health;
 pub mod history;
 pub mod import;

@@ -25,7 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_qbr_decks.sql")),
     (8, include_str!("../migrations/0008_sync.sql")),
     (9, include_str!("../migrations/0009_sync_review.sql")),
-    (10, include_str!("../migrations/0010_outbox.sql")),
+    (10, include_str!("../migrations/0010_crm.sql")),
 ];
 
 /// The schema version this build writes.

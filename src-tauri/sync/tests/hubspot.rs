@@ -511,3 +511,69 @@ fn archived_companies_unlink_and_archived_contacts_leave_on_that_day() {
         0
     );
 }
+
+#[test]
+fn a_field_the_csm_set_by_hand_outlives_syncs_and_shows_what_hubspot_says() {
+    use steward_core::fields;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 3));
+    sync(&mut conn, &fake, false).expect("sync");
+    let account: i64 = conn
+        .query_row(
+            "SELECT account_id FROM account_external_ids WHERE source = 'sync:hubspot' AND external_id = '2'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("account");
+    let field = |conn: &Connection, key: &str| {
+        fields::sources(conn, account)
+            .expect("sources")
+            .into_iter()
+            .find(|f| f.key == key)
+            .expect("field")
+    };
+    assert_eq!(field(&conn, "name").source, "sync:hubspot");
+    // The CSM renames the account by hand.
+    steward_core::write::run(&mut conn, today(), |w| {
+        fields::edit(w, account, "name", "Company Two (EMEA)")
+    })
+    .expect("edit");
+    // HubSpot renames it too: the CSM's name stays, HubSpot's shows beside it.
+    let now = Utc::now().timestamp_millis();
+    fake.edit(|cs| {
+        cs.iter_mut().filter(|c| c.id == 2).for_each(|c| {
+            c.name = "Company 2 GmbH".into();
+            c.employees = Some("77".into());
+            c.modified_ms = now;
+        })
+    });
+    sync(&mut conn, &fake, false).expect("sync");
+    let name = field(&conn, "name");
+    assert_eq!(name.value.as_deref(), Some("Company Two (EMEA)"));
+    assert!(name.owned);
+    assert_eq!(
+        (name.offered_by.as_deref(), name.offered.as_deref()),
+        (Some("sync:hubspot"), Some("Company 2 GmbH"))
+    );
+    // Fields the CSM did not touch still follow HubSpot.
+    let employees = field(&conn, "employees");
+    assert_eq!(
+        (employees.value.as_deref(), employees.source.as_str()),
+        (Some("77"), "sync:hubspot")
+    );
+    // Handed back, the field takes HubSpot's value and follows it again.
+    steward_core::write::run(&mut conn, today(), |w| fields::release(w, account, "name"))
+        .expect("release");
+    let name = field(&conn, "name");
+    assert_eq!(
+        (name.value.as_deref(), name.source.as_str(), name.owned),
+        (Some("Company 2 GmbH"), "sync:hubspot", false)
+    );
+    // A value a field cannot hold is refused with the reason.
+    let bad = steward_core::write::run(&mut conn, today(), |w| {
+        fields::edit(w, account, "renewal_date", "next spring")
+    })
+    .expect_err("not a date");
+    assert!(bad.to_string().contains("not a date"), "{bad}");
+}

@@ -118,6 +118,9 @@ export const api = {
   setReportingCurrency: (currency: string) => call<void>('reporting_set_currency', { currency }),
   setRate: (currency: string, validFrom: string, rate: string) => call<void>('rate_set', { currency, validFrom, rate }),
   deleteRate: (currency: string, validFrom: string) => call<void>('rate_delete', { currency, validFrom }),
+  setAccountField: (accountId: number, key: string, value: string) =>
+    call<void>('account_field_set', { accountId, key, value }),
+  releaseAccountField: (accountId: number, key: string) => call<void>('account_field_release', { accountId, key }),
   setContactLeft: (contactId: number, on: string | null) => call<number>('contact_set_left', { contactId, on }),
   retrainChurn: (onProgress: (p: Progress) => void) =>
     call<ModelStatus>('churn_retrain', { onProgress: channel(onProgress) }),

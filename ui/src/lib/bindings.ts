@@ -127,6 +127,28 @@ export type SurveyResponse = { id: number, kind: SurveyKind, score: number, comm
 
 export type Activity = { id: number, kind: ActivityKind, occurred_on: string, summary: string, sentiment: Sentiment | null, next_steps: string | null, contact_names: Array<string>, source: string, };
 
+export type FieldSource = { 
+/**
+ * The field's key (as in import files).
+ */
+key: string, label: string, value: string | null, 
+/**
+ * `user`, `file`, `demo`, `sync:hubspot`, ...
+ */
+source: string, 
+/**
+ * When it was set (RFC 3339).
+ */
+set_at: string, 
+/**
+ * The CSM set it by hand: syncs leave it.
+ */
+owned: boolean, 
+/**
+ * For an owned field: the source offering another value, and the value.
+ */
+offered_by: string | null, offered: string | null, };
+
 export type AccountPage = { account: Account, contacts: Array<Contact>, usage: UsageSeries, 
 /**
  * NPS over the last 12 months of responses (-100..100), if any.
@@ -161,7 +183,11 @@ checklist_start: string | null,
 /**
  * For churned accounts: why they left.
  */
-postmortem: Postmortem | null, qbr: QbrPlan, };
+postmortem: Postmortem | null, qbr: QbrPlan, 
+/**
+ * The fields the CSM may set, with where each value came from.
+ */
+fields: Array<FieldSource>, };
 
 export type TaskKind = "task" | "checklist_item";
 

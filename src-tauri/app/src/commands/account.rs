@@ -35,3 +35,30 @@ pub async fn contact_set_left(
 ) -> CommandResult<i64> {
     write(&app, move |w| account::set_contact_left(w, contact_id, on)).await
 }
+
+/// The CSM sets an account field by hand; syncs then leave it.
+#[tauri::command]
+pub async fn account_field_set(
+    app: AppHandle,
+    account_id: i64,
+    key: String,
+    value: String,
+) -> CommandResult<()> {
+    write(&app, move |w| {
+        steward_core::fields::edit(w, account_id, &key, &value)
+    })
+    .await
+}
+
+/// Hands a field back to its source (which value it offered, it takes).
+#[tauri::command]
+pub async fn account_field_release(
+    app: AppHandle,
+    account_id: i64,
+    key: String,
+) -> CommandResult<()> {
+    write(&app, move |w| {
+        steward_core::fields::release(w, account_id, &key)
+    })
+    .await
+}

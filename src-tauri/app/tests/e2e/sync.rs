@@ -57,8 +57,16 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     wait_for_text(client, "[data-testid=portfolio-row] .title", "Quokka Labs").await;
     screenshot(client, "23-portfolio-from-hubspot").await;
 
-    // A check-in on one of them goes to HubSpot as a note.
+    // Each field says where it came from; one set by hand is the CSM's.
     open_account(client, "Quokka Labs").await;
+    wait_for_text(client, "[data-testid=field-domain]", "HubSpot").await;
+    click(client, "[data-testid=field-industry] .value").await;
+    type_into(client, "[data-testid=field-input]", "Wildlife analytics").await;
+    click(client, "[data-testid=field-save]").await;
+    wait_for_text(client, "[data-testid=field-industry]", "You").await;
+    screenshot(client, "23b-account-details").await;
+
+    // A check-in on one of them goes to HubSpot as a note.
     click(client, "[data-testid=log-checkin]").await;
     wait_for(client, "[data-testid=checkin-dialog]").await;
     type_into(

@@ -244,38 +244,50 @@ impl Ingest<'_> {
             .map(|(i, _)| record.values[*i].clone())
             .collect();
         if let Some(id) = existing {
-            // A field the record leaves empty keeps what the book has.
-            let pairs: Vec<(&str, &Value)> = cols
-                .iter()
-                .zip(&values)
-                .filter(|(_, v)| **v != Value::Null)
-                .map(|(c, v)| (*c, v))
-                .collect();
+            // A field the record leaves empty keeps what the book has; one
+            // the CSM set by hand is theirs (what this source offers is
+            // kept beside it).
+            let owned = crate::fields::owned(conn, id)?;
+            let mut pairs: Vec<(&str, &Value)> = Vec::new();
+            for (c, v) in cols.iter().zip(&values).filter(|(_, v)| **v != Value::Null) {
+                if owned.contains(*c) {
+                    crate::fields::offer(conn, id, c, &self.source, v)?;
+                } else {
+                    pairs.push((*c, v));
+                }
+            }
             if pairs.is_empty() {
                 return Ok(Ok(Outcome::Unchanged));
             }
-            let sql = format!(
-                "UPDATE accounts SET {}, updated_at = ? WHERE id = ? AND ({})",
-                pairs
-                    .iter()
-                    .map(|(c, _)| format!("{c} = ?"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                pairs
-                    .iter()
-                    .map(|(c, _)| format!("{c} IS NOT ?"))
-                    .collect::<Vec<_>>()
-                    .join(" OR "),
-            );
-            let mut params: Vec<Value> = pairs.iter().map(|(_, v)| (*v).clone()).collect();
-            params.push(Value::Text(self.now.clone()));
-            params.push(Value::Integer(id));
-            params.extend(pairs.iter().map(|(_, v)| (*v).clone()));
-            let changed = conn
-                .prepare_cached(&sql)?
-                .execute(rusqlite::params_from_iter(params))?
-                > 0;
+            let current: Vec<Value> = conn
+                .prepare_cached(&format!(
+                    "SELECT {} FROM accounts WHERE id = ?1",
+                    pairs.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                ))?
+                .query_row([id], |r| (0..pairs.len()).map(|i| r.get(i)).collect())?;
+            let pairs: Vec<(&str, &Value)> = pairs
+                .into_iter()
+                .zip(&current)
+                .filter(|((_, v), now)| *v != *now)
+                .map(|(p, _)| p)
+                .collect();
+            let changed = !pairs.is_empty();
             if changed {
+                let sql = format!(
+                    "UPDATE accounts SET {}, updated_at = ? WHERE id = ?",
+                    pairs
+                        .iter()
+                        .map(|(c, _)| format!("{c} = ?"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                let mut params: Vec<Value> = pairs.iter().map(|(_, v)| (*v).clone()).collect();
+                params.push(Value::Text(self.now.clone()));
+                params.push(Value::Integer(id));
+                conn.prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(params))?;
+                let columns: Vec<&str> = pairs.iter().map(|(c, _)| *c).collect();
+                crate::fields::set_by(conn, id, &columns, &self.source, &self.now)?;
                 self.w.touch(id);
                 let code = self.currency_of(record, Some(id));
                 self.accounts.currency.insert(id, code);

@@ -1,4 +1,7 @@
--- Steward portfolio, schema 10: the outbox of writes to the team's CRM.
+-- Steward portfolio, schema 10: working with the team's CRM. The outbox of
+-- check-ins owed to it, a mirror of its deals (for renewals), and who set
+-- each account field (so a sync leaves what the CSM set by hand alone).
+
 -- A check-in logged in Steward queues one entry per CRM that should see it,
 -- in the same transaction as the check-in, so none is lost or sent twice.
 CREATE TABLE outbox (
@@ -41,3 +44,17 @@ CREATE TABLE crm_deals (
     PRIMARY KEY (source, external_id)
 ) WITHOUT ROWID;
 CREATE INDEX crm_deals_account ON crm_deals(account_id, renewal, closed, close_date);
+
+-- Who set an account field last, when the account's own source did not
+-- (`accounts.source` and `created_at` tell the rest). A field the CSM set
+-- by hand (`source = 'user'`) is theirs: a sync then leaves it and keeps
+-- what the vendor offered instead, to show next to it.
+CREATE TABLE account_fields (
+    account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    field        TEXT NOT NULL,                 -- the accounts column
+    source       TEXT NOT NULL,                 -- 'user', 'file', 'sync:hubspot', ...
+    set_at       TEXT NOT NULL,
+    offered_by   TEXT,                          -- for the CSM's own: the last source offering another value
+    offered      TEXT,                          -- and that value, as text
+    PRIMARY KEY (account_id, field)
+) WITHOUT ROWID;
