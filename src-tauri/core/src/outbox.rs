@@ -17,7 +17,7 @@ use crate::model::{ActivityKind, Sentiment};
 use crate::write::Write;
 
 /// The CRMs a check-in is written back to (the team's shared record).
-pub const CRMS: &[&str] = &["hubspot"];
+pub const CRMS: &[&str] = &["hubspot", "salesforce"];
 
 /// Queues the check-in `activity_id` for every connected CRM that has the
 /// account (its id there) and has not turned write-back off. Returns how

@@ -1,5 +1,5 @@
 //! Sending the outbox: the check-ins the core queued for a CRM, written
-//! there one by one. Each send is recorded as begun (committed) before the
+//! there one by one (a HubSpot note, a Salesforce Task). Each send is recorded as begun (committed) before the
 //! request leaves, and as sent with the CRM's id when it answers. A send
 //! whose answer never came (a crash, a timeout, a 5xx) is looked up in the
 //! CRM by its reference once the CRM's search has caught up, and only sent
@@ -16,11 +16,57 @@ use steward_core::outbox::{self, Pending};
 use steward_core::write;
 
 use crate::http::{Failure, Http};
-use crate::{hubspot, Vendor};
+use crate::{hubspot, salesforce, Vendor};
 
 /// HubSpot's search shows a new record within about a minute; an
-/// unconfirmed send is looked up only after this many seconds.
+/// unconfirmed send is looked up there only after this many seconds.
+/// (Salesforce's SOQL sees a record as soon as it is committed.)
 pub const CONFIRM_AFTER_S: i64 = 90;
+
+/// The CRM the outbox writes to, ready to write.
+enum Writer<'a> {
+    HubSpot {
+        http: &'a mut Http,
+        types: hubspot::notes::NoteTypes,
+    },
+    Salesforce(salesforce::Session<'a>),
+}
+
+impl<'a> Writer<'a> {
+    fn open(vendor: Vendor, http: &'a mut Http) -> Result<Writer<'a>> {
+        Ok(match vendor {
+            Vendor::Salesforce => Writer::Salesforce(salesforce::Session::open(http)?),
+            _ => {
+                let types = hubspot::notes::note_types(http).map_err(crate::failure(vendor))?;
+                Writer::HubSpot { http, types }
+            }
+        })
+    }
+
+    /// How long after a send its record can be looked up.
+    fn confirm_after(&self) -> i64 {
+        match self {
+            Writer::HubSpot { .. } => CONFIRM_AFTER_S,
+            Writer::Salesforce(_) => 0,
+        }
+    }
+
+    fn find(&mut self, reference: &str) -> Result<Option<String>> {
+        match self {
+            Writer::HubSpot { http, .. } => {
+                hubspot::notes::find(http, reference).map_err(crate::failure(Vendor::HubSpot))
+            }
+            Writer::Salesforce(session) => salesforce::tasks::find(session, reference),
+        }
+    }
+
+    fn create(&mut self, p: &Pending) -> std::result::Result<String, Failure> {
+        match self {
+            Writer::HubSpot { http, types } => hubspot::notes::create(http, types, p),
+            Writer::Salesforce(session) => salesforce::tasks::create(session, p),
+        }
+    }
+}
 
 /// What one round of sending did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -44,11 +90,11 @@ fn record(
 }
 
 /// Whether an unconfirmed send began long enough ago to be looked up.
-fn searchable(p: &Pending, now: DateTime<Utc>) -> bool {
+fn searchable(p: &Pending, now: DateTime<Utc>, after_s: i64) -> bool {
     p.attempted_at
         .as_deref()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .is_none_or(|t| (now - t.with_timezone(&Utc)).num_seconds() >= CONFIRM_AFTER_S)
+        .is_none_or(|t| (now - t.with_timezone(&Utc)).num_seconds() >= after_s)
 }
 
 /// Sends `vendor`'s pending entries. Stops with an error when the CRM
@@ -61,7 +107,7 @@ pub fn send(
     today: NaiveDate,
     cancel: Option<&AtomicBool>,
 ) -> Result<Delivery> {
-    if vendor != Vendor::HubSpot {
+    if !steward_core::outbox::CRMS.contains(&vendor.name()) {
         return Ok(Delivery::default());
     }
     let pending = outbox::pending(conn, vendor.name())?;
@@ -72,24 +118,24 @@ pub fn send(
     // Out of reach or a refused token stops the round; the outbox keeps
     // what was not sent.
     let stop = crate::failure(vendor);
-    let types = hubspot::notes::note_types(http).map_err(&stop)?;
+    let mut writer = Writer::open(vendor, http)?;
     for p in pending {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Cancelled);
         }
         if p.unconfirmed {
-            if !searchable(&p, Utc::now()) {
+            if !searchable(&p, Utc::now(), writer.confirm_after()) {
                 done.waiting += 1;
                 continue;
             }
-            if let Some(id) = hubspot::notes::find(http, &p.reference).map_err(&stop)? {
+            if let Some(id) = writer.find(&p.reference)? {
                 record(conn, today, |w| outbox::sent(w, p.id, &id))?;
                 done.found += 1;
                 continue;
             }
         }
         record(conn, today, |w| outbox::begin(w, p.id))?;
-        match hubspot::notes::create(http, &types, &p) {
+        match writer.create(&p) {
             Ok(id) => {
                 record(conn, today, |w| outbox::sent(w, p.id, &id))?;
                 done.sent += 1;

@@ -334,3 +334,69 @@ fn a_probe_names_the_accounts_it_can_read() {
     );
     assert_eq!(probe.sample[0], "Account 1 (account1.example)");
 }
+
+#[test]
+fn a_check_in_becomes_one_completed_task_on_the_account_even_when_an_answer_is_lost() {
+    use steward_core::checkin::{self, NewCheckIn};
+    use steward_core::model::ActivityKind;
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = fake();
+    let mut conn = book(dir.path(), &f);
+    sync(&mut conn, &f).expect("sync");
+    let account = |n: i64| -> i64 {
+        conn.query_row(
+            "SELECT account_id FROM account_external_ids WHERE source = 'sync:salesforce' AND external_id = ?1",
+            [format!("001{n:015}")],
+            |r| r.get(0),
+        )
+        .expect("account")
+    };
+    let (a, b) = (account(4), account(5));
+    let person: i64 = one(
+        &conn,
+        "SELECT id FROM contacts WHERE external_id = '003000000000000008'",
+    );
+    for (account, people, text) in [
+        (a, vec![person], "Exec sync: expansion to EMEA"),
+        (b, vec![], "Onboarding call"),
+    ] {
+        let input = NewCheckIn {
+            account_id: account,
+            kind: ActivityKind::Call,
+            occurred_on: today(),
+            contact_ids: people,
+            summary: text.into(),
+            sentiment: None,
+            next_steps: vec![],
+        };
+        steward_core::write::run(&mut conn, today(), |w| checkin::log(w, &input)).expect("log");
+    }
+    // The first task is made but its answer lost; the second fails before.
+    f.state.lock().expect("state").create_faults = [true, false].into();
+    let mut http = Vendor::Salesforce.client(&f.url, SECRET).expect("client");
+    http.patience = quick();
+    let first = steward_sync::outbox::send(&mut conn, &mut http, Vendor::Salesforce, today(), None)
+        .expect("send");
+    assert_eq!(first.waiting, 2, "{first:?}");
+    // SOQL sees a task at once: the next round finds the first and sends
+    // the second, without waiting.
+    let second =
+        steward_sync::outbox::send(&mut conn, &mut http, Vendor::Salesforce, today(), None)
+            .expect("again");
+    assert_eq!((second.found, second.sent), (1, 1), "{second:?}");
+    let s = f.state.lock().expect("state");
+    let tasks: Vec<_> = s.records.iter().filter(|r| r.object == "Task").collect();
+    assert_eq!(tasks.len(), 2, "one task per check-in");
+    let exec = tasks
+        .iter()
+        .find(|t| {
+            t.fields["Subject"]
+                .as_str()
+                .is_some_and(|x| x.starts_with("Call: Exec sync"))
+        })
+        .expect("task");
+    assert_eq!(exec.fields["WhatId"], "001000000000000004");
+    assert_eq!(exec.fields["WhoId"], "003000000000000008");
+    assert_eq!(exec.fields["Status"], "Completed");
+    assert_eq!(exec.fields["ActivityDate"], today().to_string());
+}

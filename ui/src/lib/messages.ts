@@ -702,7 +702,7 @@ const en = {
   'sync.secretStored': 'Stored in the system keychain (leave empty to keep it)',
   'sync.project': 'Project id',
   'sync.query': 'HogQL query (bounded by {since} and {until})',
-  'sync.writeBack': 'Write my check-ins to {vendor} as notes',
+  'sync.writeBack': 'Write my check-ins to {vendor} (a note in HubSpot, a completed task in Salesforce)',
   'sync.every': 'Sync every (minutes)',
   'sync.test': 'Test',
   'sync.testing': 'Asking {vendor}…',

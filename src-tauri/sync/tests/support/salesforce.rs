@@ -22,7 +22,8 @@ pub const REFRESH: &str = "5Aep861refresh";
 /// The stored secret of the refresh-token flow.
 pub const SECRET: &str = "3MVG9fake:s3cr3t:5Aep861refresh";
 
-/// A record: its object, id, stamp (ms) and fields as Salesforce sends them.
+/// A record (an account, a contact, an opportunity, a task made through
+/// the API): its object, id, stamp (ms) and fields as Salesforce sends them.
 #[derive(Debug, Clone)]
 pub struct Sobject {
     pub object: &'static str,
@@ -50,6 +51,9 @@ pub struct State {
     /// Query results still being paged, by locator.
     locators: HashMap<String, Vec<Value>>,
     pub instance_url: String,
+    /// For the next task creations: Some(true) makes the task and then
+    /// answers 502, Some(false) answers 502 without making it.
+    pub create_faults: std::collections::VecDeque<bool>,
 }
 
 pub struct Fake {
@@ -127,7 +131,70 @@ fn render(r: &Sobject, fields: &[String]) -> Value {
     Value::Object(out)
 }
 
-/// SELECT a, b FROM X [WHERE SystemModstamp >= T] [ORDER BY ...] [LIMIT n]
+/// POST sobjects/Task: checks what Salesforce checks (a subject, a WhatId
+/// that exists, a WhoId that is a contact) and keeps it.
+fn create_task(s: &mut State, body: &str) -> Reply {
+    let fault = s.create_faults.pop_front();
+    if fault == Some(false) {
+        return Reply {
+            status: 502,
+            body: "<html><body>Bad gateway</body></html>".into(),
+            headers: vec![],
+        };
+    }
+    let Ok(Value::Object(task)) = serde_json::from_str::<Value>(body) else {
+        return errors(400, "JSON_PARSER_ERROR", "Unexpected character");
+    };
+    let exists = |object: &str, id: Option<&Value>| {
+        id.and_then(Value::as_str)
+            .is_some_and(|id| s.records.iter().any(|r| r.object == object && r.id == id))
+    };
+    if task
+        .get("Subject")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return errors(
+            400,
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [Subject]",
+        );
+    }
+    if !exists("Account", task.get("WhatId")) {
+        return errors(
+            400,
+            "FIELD_INTEGRITY_EXCEPTION",
+            "Related To ID: id value of incorrect type",
+        );
+    }
+    if task.contains_key("WhoId") && !exists("Contact", task.get("WhoId")) {
+        return errors(
+            400,
+            "FIELD_INTEGRITY_EXCEPTION",
+            "Name ID: id value of incorrect type",
+        );
+    }
+    let id = format!(
+        "00T{:015}",
+        s.records.iter().filter(|r| r.object == "Task").count() + 1
+    );
+    s.records.push(Sobject {
+        object: "Task",
+        id: id.clone(),
+        modstamp_ms: chrono::Utc::now().timestamp_millis(),
+        fields: task,
+    });
+    if fault == Some(true) {
+        return Reply {
+            status: 502,
+            body: "<html><body>Bad gateway</body></html>".into(),
+            headers: vec![],
+        };
+    }
+    Reply::json(201, json!({"id": id, "success": true, "errors": []}))
+}
+
+/// SELECT a, b FROM X [WHERE SystemModstamp >= T | Subject LIKE '%t%'] [ORDER BY ...] [LIMIT n]
 fn query(s: &mut State, soql: &str) -> Reply {
     s.queries.push(soql.to_string());
     let Some((select, rest)) = soql
@@ -155,10 +222,22 @@ fn query(s: &mut State, soql: &str) -> Reply {
     let limit = rest
         .split_once(" LIMIT ")
         .and_then(|(_, n)| n.trim().parse::<usize>().ok());
+    let like = rest
+        .split_once("Subject LIKE '%")
+        .and_then(|(_, t)| t.split_once("%'"))
+        .map(|(t, _)| t.to_string());
     let mut hits: Vec<&Sobject> = s
         .records
         .iter()
         .filter(|r| r.object == object && since.is_none_or(|ms| r.modstamp_ms >= ms))
+        .filter(|r| {
+            like.as_deref().is_none_or(|t| {
+                r.fields
+                    .get("Subject")
+                    .and_then(Value::as_str)
+                    .is_some_and(|sub| sub.contains(t))
+            })
+        })
         .collect();
     if select.trim() == "COUNT()" {
         return Reply::json(
@@ -227,6 +306,9 @@ fn instance(s: &mut State, r: &Request) -> Reply {
     let expired = s.expire_after.is_some_and(|n| s.since_session > n);
     if r.header("Authorization") != Some(&format!("Bearer {}", s.token)) || expired {
         return errors(401, "INVALID_SESSION_ID", "Session expired or invalid");
+    }
+    if r.method == "POST" && r.path == "/services/data/v62.0/sobjects/Task" {
+        return create_task(s, &r.body);
     }
     if r.path == "/services/data/v62.0/query" || r.path == "/services/data/v62.0/query/" {
         let q = r.param("q").unwrap_or("").to_string();

@@ -13,6 +13,8 @@
 //! (`account_fields`), and opportunities of the renewal type give accounts
 //! their renewal (`renewals.rs`).
 
+pub(crate) mod tasks;
+
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -101,7 +103,7 @@ fn credentials(secret: &str) -> Result<(String, String, Option<String>)> {
 }
 
 /// Signs in at `login` and points the client at the instance it names.
-fn sign_in(http: &mut Http, login: &str, secret: &str) -> Result<()> {
+pub(crate) fn sign_in(http: &mut Http, login: &str, secret: &str) -> Result<()> {
     let (id, client_secret, refresh) = credentials(secret)?;
     let url = format!("{}/services/oauth2/token", login.trim_end_matches('/'));
     let mut form = vec![
@@ -127,15 +129,49 @@ fn sign_in(http: &mut Http, login: &str, secret: &str) -> Result<()> {
 }
 
 /// A session: the client, and how to sign in again when it expires.
-struct Session<'a> {
+pub(crate) struct Session<'a> {
     login: String,
     secret: String,
     http: &'a mut Http,
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    /// Signs in with the client's own address and secret.
+    pub(crate) fn open(http: &'a mut Http) -> Result<Session<'a>> {
+        let login = http.origin().to_string();
+        let secret = http.secret().to_string();
+        sign_in(http, &login, &secret)?;
+        Ok(Session {
+            login,
+            secret,
+            http,
+        })
+    }
+
+    /// A record created on the instance; an expired session (refused, so
+    /// nothing was created) is renewed once. Other failures go back as
+    /// they are: the caller knows whether the record may exist.
+    pub(crate) fn create(
+        &mut self,
+        path: &str,
+        body: &Value,
+    ) -> std::result::Result<Value, Failure> {
+        match self.http.create(path, body) {
+            Err(Failure::Unauthorized(_)) => {
+                let (login, secret) = (self.login.clone(), self.secret.clone());
+                if sign_in(self.http, &login, &secret).is_err() {
+                    return Err(Failure::Unauthorized(
+                        "Salesforce refused the sign-in: reconnect with new credentials.".into(),
+                    ));
+                }
+                self.http.create(path, body)
+            }
+            other => other,
+        }
+    }
+
     /// A GET on the instance; an expired session is renewed once.
-    fn get(&mut self, path: &str) -> Result<Value> {
+    pub(crate) fn get(&mut self, path: &str) -> Result<Value> {
         match self.http.get(path) {
             Err(Failure::Unauthorized(_)) => {
                 sign_in(self.http, &self.login, &self.secret)?;
@@ -145,7 +181,7 @@ impl Session<'_> {
         }
     }
 
-    fn query(&mut self, soql: &str) -> Result<Value> {
+    pub(crate) fn query(&mut self, soql: &str) -> Result<Value> {
         self.get(&format!("{API}/query?q={}", encode(soql)))
     }
 }
