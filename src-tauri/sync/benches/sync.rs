@@ -1,7 +1,8 @@
 //! Sync benchmarks against the fake vendors at the vendors' real pace
 //! (`cargo bench -p steward-sync --bench sync`; docs/benchmarks.md):
 //! a HubSpot first sync against the least time its rate limit allows, an
-//! incremental sync of 100 changed companies, a Stripe first sync of 5,000
+//! incremental sync of 100 changed companies, a Salesforce first sync of
+//! 5,000 accounts with the CPU its ingest takes, a Stripe first sync of 5,000
 //! customers with the CPU its ingest takes, and the portfolio list read by
 //! another connection while that sync writes.
 
@@ -101,6 +102,64 @@ fn main() {
         "| HubSpot incremental (100 companies changed) | {} | {} | {seconds:.2} | {least:.2} | target < 2 s |",
         report.counts.written,
         report.traffic.requests
+    );
+    drop(conn);
+
+    // Salesforce: 5,000 accounts, 10,000 contacts, 1,000 renewal
+    // opportunities, in batches of 2,000.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let mut records = Vec::new();
+    for n in 1..=5_000 {
+        records.push(support::salesforce::account(
+            n,
+            1_700_000_000_000 + n * 1_000,
+        ));
+        records.push(support::salesforce::contact(
+            2 * n,
+            n,
+            1_700_000_000_000 + n * 1_000,
+        ));
+        records.push(support::salesforce::contact(
+            2 * n + 1,
+            n,
+            1_700_000_000_000 + n * 1_000,
+        ));
+        if n % 5 == 0 {
+            records.push(support::salesforce::opportunity(
+                n,
+                n,
+                "Renewal",
+                "2027-06-30",
+                12_000.0,
+                1_700_000_000_000,
+            ));
+        }
+    }
+    let fake = support::salesforce::Fake::start(records);
+    let mut http = Vendor::Salesforce
+        .client(&fake.url, support::salesforce::SECRET)
+        .expect("client");
+    let cpu = thread_cpu();
+    let started = Instant::now();
+    let report = steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::Salesforce,
+        today,
+        false,
+        None,
+        None,
+    )
+    .expect("salesforce");
+    let seconds = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu() - cpu;
+    let records = report.counts.written + report.counts.unchanged + report.counts.rejected;
+    let least = (report.traffic.requests - 1) as f64 * http.patience.spacing.as_secs_f64();
+    println!(
+        "| Salesforce first sync (5,000 accounts, 10,000 contacts, 1,000 opportunities) | {records} | {} | {seconds:.2} | {least:.2} | {:.0} CPU ms per 10,000 records |",
+        report.traffic.requests,
+        cpu * 1000.0 * 10_000.0 / records as f64
     );
     drop(conn);
 
