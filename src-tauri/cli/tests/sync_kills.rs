@@ -1,4 +1,4 @@
-//! `steward sync hubspot` and `steward sync stripe` killed at any moment
+//! `steward sync hubspot`, `salesforce` and `stripe` killed at any moment
 //! against the sync crate's fake vendors (shared by path): every killed
 //! file is intact, holds each company or customer at most once, and the
 //! runs that follow resume and converge on exactly the fake's records.
@@ -15,7 +15,16 @@ fn steward(data: &Path, args: &[&str]) -> Command {
         .arg(data)
         .args(args)
         .env("STEWARD_HUBSPOT_TOKEN", fake::TOKEN)
-        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY);
+        .env("STEWARD_STRIPE_KEY", fake::stripe::KEY)
+        .env("STEWARD_SALESFORCE_CLIENT_ID", fake::salesforce::CLIENT_ID)
+        .env(
+            "STEWARD_SALESFORCE_CLIENT_SECRET",
+            fake::salesforce::CLIENT_SECRET,
+        )
+        .env(
+            "STEWARD_SALESFORCE_REFRESH_TOKEN",
+            fake::salesforce::REFRESH,
+        );
     cmd
 }
 
@@ -266,4 +275,57 @@ fn an_outbox_send_killed_between_send_and_answer_never_makes_a_second_note() {
             "{body}"
         );
     }
+}
+
+#[test]
+fn a_salesforce_sync_killed_at_any_moment_resumes_and_converges() {
+    use fake::salesforce::{account, contact, Fake};
+    let mut records = Vec::new();
+    for n in 1..=1_500 {
+        // One stamp per pair of accounts: ties broken by Id.
+        let ms = 1_700_000_000_000 + (n / 2) * 60_000;
+        records.push(account(n, ms));
+        records.push(contact(2 * n, n, ms));
+    }
+    let server = Fake::start(records);
+    server.state.lock().expect("state").batch = 100;
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    connect(&data, "salesforce", &server.url, &["--no-secret"]);
+    let db = data.join("portfolio.sqlite3");
+    let count = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    };
+    let mut partial = 0;
+    for after in [300u64, 800, 1_300, 1_800] {
+        sync_killed_after(&data, "salesforce", after);
+        assert_eq!(
+            count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+            1,
+            "killed after {after} ms"
+        );
+        let accounts =
+            count("SELECT count(*) FROM account_external_ids WHERE source = 'sync:salesforce'");
+        assert_eq!(
+            accounts,
+            count("SELECT count(DISTINCT account_id) FROM account_external_ids WHERE source = 'sync:salesforce'"),
+            "one account per Salesforce account"
+        );
+        partial += i32::from(accounts + count("SELECT count(*) FROM contacts") < 3_000);
+    }
+    assert!(partial > 0, "some kill landed in the middle of a sync");
+    let done = steward(&data, &["sync", "salesforce"])
+        .output()
+        .expect("sync");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(count("SELECT count(*) FROM accounts"), 1_500);
+    assert_eq!(
+        count("SELECT count(*) FROM contacts WHERE source = 'sync:salesforce'"),
+        1_500
+    );
 }

@@ -52,6 +52,9 @@ enum Cursor {
     Events { after: Option<String>, at: i64 },
 }
 
+/// Objects of a full walk committed together (ten pages).
+const BATCH: usize = 1_000;
+
 fn failure(f: Failure) -> Error {
     crate::failure(Vendor::Stripe)(f)
 }
@@ -91,41 +94,72 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
                 started,
             } => {
                 let name = LISTS[list];
-                let mut path = format!("/v1/{name}?limit={PAGE}");
-                if name == "subscriptions" {
-                    // Without it, canceled subscriptions are left out.
-                    path.push_str("&status=all");
-                }
-                if let Some(a) = &after {
-                    path.push_str(&format!("&starting_after={a}"));
-                }
-                let (data, more) = list_of(&run.http.get(&path).map_err(failure)?)?;
-                let next = match (more, data.last().and_then(|o| id_of(o.get("id")))) {
-                    (true, Some(last)) => Cursor::Full {
-                        list,
-                        after: Some(last),
-                        since: since.clone(),
-                        started,
-                    },
-                    _ if list + 1 < LISTS.len() => Cursor::Full {
-                        list: list + 1,
-                        after: None,
-                        since: since.clone(),
-                        started,
-                    },
-                    _ => Cursor::Events {
-                        after: since.clone(),
-                        at: started,
-                    },
-                };
-                let objects = with_items(run, data)?;
-                let (entity, fields) = entity_of(name);
-                run.commit(OBJECT, entity, fields, &next, |page| {
-                    for o in &objects {
-                        apply(page, entity, o, &key)?;
+                // Pages of one list are gathered up to BATCH objects and
+                // committed together: a crash repeats at most that many,
+                // and the book is brought up to date once per batch, not
+                // once per page of 100.
+                let mut objects = Vec::new();
+                let mut after = after;
+                let next = loop {
+                    let mut path = format!("/v1/{name}?limit={PAGE}");
+                    if name == "subscriptions" {
+                        // Without it, canceled subscriptions are left out.
+                        path.push_str("&status=all");
                     }
-                    Ok(())
-                })?;
+                    if let Some(a) = &after {
+                        path.push_str(&format!("&starting_after={a}"));
+                    }
+                    let answer = run
+                        .http
+                        .get(&path)
+                        .map_err(failure)
+                        .and_then(|a| list_of(&a));
+                    let (data, more) = match answer {
+                        Ok(page) => page,
+                        Err(e) => {
+                            // What the batch read so far is kept, with
+                            // the cursor where it stopped.
+                            if !objects.is_empty() {
+                                let here = Cursor::Full {
+                                    list,
+                                    after: after.clone(),
+                                    since: since.clone(),
+                                    started,
+                                };
+                                commit_list(run, name, &objects, &here, &key)?;
+                            }
+                            return Err(e);
+                        }
+                    };
+                    let next = match (more, data.last().and_then(|o| id_of(o.get("id")))) {
+                        (true, Some(last)) => Cursor::Full {
+                            list,
+                            after: Some(last),
+                            since: since.clone(),
+                            started,
+                        },
+                        _ if list + 1 < LISTS.len() => Cursor::Full {
+                            list: list + 1,
+                            after: None,
+                            since: since.clone(),
+                            started,
+                        },
+                        _ => Cursor::Events {
+                            after: since.clone(),
+                            at: started,
+                        },
+                    };
+                    objects.extend(with_items(run, data)?);
+                    match &next {
+                        Cursor::Full {
+                            list: l, after: a, ..
+                        } if *l == list && objects.len() < BATCH => {
+                            after = a.clone();
+                        }
+                        _ => break next,
+                    }
+                };
+                commit_list(run, name, &objects, &next, &key)?;
                 cursor = Some(next);
             }
             Cursor::Events { after, at } => {
@@ -136,6 +170,23 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
             }
         }
     }
+}
+
+/// Writes objects of list `name` with the cursor after them.
+fn commit_list(
+    run: &mut Run<'_>,
+    name: &str,
+    objects: &[Value],
+    next: &Cursor,
+    key: &str,
+) -> Result<()> {
+    let (entity, fields) = entity_of(name);
+    run.commit(OBJECT, entity, fields, next, |page| {
+        for o in objects {
+            apply(page, entity, o, key)?;
+        }
+        Ok(())
+    })
 }
 
 /// A full walk's first cursor: the newest event now, so what changes
