@@ -42,7 +42,12 @@ fn connect(data: &Path, vendor: &str, url: &str, extra: &[&str]) {
 
 /// Starts `steward sync VENDOR` and kills it after `ms` milliseconds.
 fn sync_killed_after(data: &Path, vendor: &str, ms: u64) {
-    let mut child = steward(data, &["sync", vendor])
+    killed_after(data, &["sync", vendor], ms);
+}
+
+/// Starts `steward ARGS...` and kills it after `ms` milliseconds.
+fn killed_after(data: &Path, args: &[&str], ms: u64) {
+    let mut child = steward(data, args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -171,18 +176,6 @@ fn a_stripe_sync_killed_at_any_moment_resumes_and_converges() {
     );
 }
 
-/// Starts `steward outbox send` and kills it after `ms` milliseconds.
-fn send_killed_after(data: &Path, ms: u64) {
-    let mut child = steward(data, &["outbox", "send"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(ms));
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 #[test]
 fn an_outbox_send_killed_between_send_and_answer_never_makes_a_second_note() {
     use steward_core::checkin::{self, NewCheckIn};
@@ -223,7 +216,7 @@ fn an_outbox_send_killed_between_send_and_answer_never_makes_a_second_note() {
     server.state.lock().expect("state").create_delay = std::time::Duration::from_millis(300);
     let mut lost_answers = 0;
     for after in [450u64, 650, 520, 800] {
-        send_killed_after(&data, after);
+        killed_after(&data, &["outbox", "send"], after);
         let conn = rusqlite::Connection::open(&db).expect("open");
         let check: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

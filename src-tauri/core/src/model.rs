@@ -89,6 +89,19 @@ text_enum!(
     ActivityKind { Call => "call", Meeting => "meeting", Email => "email", Note => "note", Qbr => "qbr" }
 );
 
+impl ActivityKind {
+    /// Its name in a record Steward writes elsewhere (a CRM note or task).
+    pub fn title(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "Call",
+            ActivityKind::Meeting => "Meeting",
+            ActivityKind::Email => "Email",
+            ActivityKind::Note => "Note",
+            ActivityKind::Qbr => "QBR",
+        }
+    }
+}
+
 text_enum!(
     Sentiment { Positive => "positive", Neutral => "neutral", Negative => "negative" }
 );

@@ -57,6 +57,20 @@ fn failure(f: Failure) -> Error {
     crate::failure(Vendor::PostHog)(f)
 }
 
+/// The names of a query answer's columns.
+fn columns_of(answer: &Value) -> Vec<String> {
+    answer
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The project and the query template from the connection's settings.
 fn project_and_query(settings: &serde_json::Map<String, Value>) -> Result<(String, String)> {
     let project = crate::setting(settings, "project").ok_or_else(|| {
@@ -96,16 +110,7 @@ pub fn probe(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let columns: Vec<String> = answer
-        .get("columns")
-        .and_then(Value::as_array)
-        .map(|c| {
-            c.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let columns = columns_of(&answer);
     let sample = rows
         .iter()
         .take(5)
@@ -190,16 +195,7 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
             cursor.days = (cursor.days / 2).max(1);
             continue;
         }
-        let columns: Vec<String> = answer
-            .get("columns")
-            .and_then(Value::as_array)
-            .map(|c| {
-                c.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let columns = columns_of(&answer);
         let at = |name: &str| columns.iter().position(|c| c == name);
         let (Some(account_at), Some(day_at)) = (at("account"), at("day")) else {
             return Err(Error::invalid(

@@ -5,25 +5,11 @@
 
 mod support;
 
-use std::time::Duration;
-
 use chrono::Utc;
 use steward_core::{store, ErrorCode};
-use steward_sync::http::{Http, Patience};
+use steward_sync::http::Http;
 use steward_sync::Vendor;
-use support::{companies, Fake, TOKEN};
-
-fn quick() -> Patience {
-    Patience {
-        attempts: 2,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(5),
-        longest_wait: Duration::from_secs(1),
-        spacing: Duration::ZERO,
-        slow_spacing: Duration::ZERO,
-        timeout: Duration::from_secs(5),
-    }
-}
+use support::{companies, quick, Fake, TOKEN};
 
 #[test]
 fn a_probe_says_what_the_token_can_see_and_a_wrong_one_why_not() {

@@ -13,23 +13,10 @@ use rusqlite::Connection;
 use steward_core::store;
 use steward_sync::http::{Http, Patience};
 use steward_sync::Vendor;
-use support::{companies, contacts, Fake, Fault, TOKEN};
+use support::{companies, contacts, quick, Fake, Fault, TOKEN};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-/// Retries without the real waits.
-fn quick() -> Patience {
-    Patience {
-        attempts: 6,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(5),
-        longest_wait: Duration::from_secs(2),
-        spacing: Duration::ZERO,
-        slow_spacing: Duration::ZERO,
-        timeout: Duration::from_secs(10),
-    }
 }
 
 fn book(dir: &std::path::Path) -> Connection {

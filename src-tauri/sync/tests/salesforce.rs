@@ -7,30 +7,16 @@
 
 mod support;
 
-use std::time::Duration;
-
 use chrono::{NaiveDate, Utc};
 use rusqlite::Connection;
 use serde_json::json;
 use steward_core::{store, ErrorCode};
-use steward_sync::http::Patience;
 use steward_sync::Vendor;
+use support::quick;
 use support::salesforce::{account, contact, opportunity, Fake, SECRET};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn quick() -> Patience {
-    Patience {
-        attempts: 3,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(5),
-        longest_wait: Duration::from_secs(1),
-        spacing: Duration::ZERO,
-        slow_spacing: Duration::ZERO,
-        timeout: Duration::from_secs(10),
-    }
 }
 
 const LONG_AGO: i64 = 1_700_000_000_000;

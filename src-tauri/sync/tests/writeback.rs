@@ -12,25 +12,13 @@ use rusqlite::Connection;
 use steward_core::checkin::{self, NewCheckIn};
 use steward_core::model::{ActivityKind, Sentiment};
 use steward_core::{outbox, store, write};
-use steward_sync::http::{Http, Patience};
+use steward_sync::http::Http;
 use steward_sync::outbox::Delivery;
 use steward_sync::Vendor;
-use support::{companies, contacts, Fake, Fault, TOKEN};
+use support::{companies, contacts, quick, Fake, Fault, TOKEN};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn quick() -> Patience {
-    Patience {
-        attempts: 4,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(5),
-        longest_wait: Duration::from_secs(2),
-        spacing: Duration::ZERO,
-        slow_spacing: Duration::ZERO,
-        timeout: Duration::from_secs(10),
-    }
 }
 
 /// A book synced from a fake with five companies and twenty contacts, the

@@ -57,13 +57,7 @@ fn escape(text: &str) -> String {
 /// The note's HTML: what kind of check-in, when, how it felt, what was
 /// said, the next steps, and the reference.
 pub fn body(p: &Pending) -> String {
-    let kind = match p.kind.as_str() {
-        "call" => "Call",
-        "meeting" => "Meeting",
-        "email" => "Email",
-        "qbr" => "QBR",
-        _ => "Note",
-    };
+    let kind = p.kind.title();
     let mut head = format!("<p><strong>{kind}</strong> on {}", p.occurred_on);
     if let Some(s) = p.sentiment {
         head.push_str(&format!(" · sentiment {}", s.as_str()));

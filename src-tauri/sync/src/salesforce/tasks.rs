@@ -14,13 +14,7 @@ use crate::id_of;
 const DESCRIPTION_LIMIT: usize = 32_000;
 
 fn subject(p: &Pending) -> String {
-    let kind = match p.kind.as_str() {
-        "call" => "Call",
-        "meeting" => "Meeting",
-        "email" => "Email",
-        "qbr" => "QBR",
-        _ => "Note",
-    };
+    let kind = p.kind.title();
     let first: String = p
         .summary
         .lines()

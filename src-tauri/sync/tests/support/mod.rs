@@ -585,6 +585,21 @@ impl Fake {
     }
 }
 
+/// A client's patience without the real waits: retries after a
+/// millisecond or few, no pacing.
+pub fn quick() -> steward_sync::http::Patience {
+    use std::time::Duration;
+    steward_sync::http::Patience {
+        attempts: 6,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+        longest_wait: Duration::from_secs(2),
+        spacing: Duration::ZERO,
+        slow_spacing: Duration::ZERO,
+        timeout: Duration::from_secs(10),
+    }
+}
+
 /// `n` companies, ids from `first`, modified long ago.
 pub fn companies(first: i64, n: i64) -> Vec<Company> {
     (first..first + n)
