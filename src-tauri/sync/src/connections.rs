@@ -267,11 +267,11 @@ pub fn probe(
 ) -> Result<Probe> {
     let mut http = vendor.client(base_url, secret)?;
     match vendor {
-        Vendor::HubSpot => crate::hubspot::probe(&mut http),
+        Vendor::HubSpot => crate::hubspot::probe(&mut http, settings),
         Vendor::Stripe => crate::stripe::probe(&mut http, secret),
         Vendor::Zendesk => crate::zendesk::probe(&mut http),
         Vendor::PostHog => crate::posthog::probe(&mut http, settings),
-        Vendor::Salesforce => crate::salesforce::probe(&mut http, base_url, secret),
+        Vendor::Salesforce => crate::salesforce::probe(&mut http, base_url, secret, settings),
     }
 }
 

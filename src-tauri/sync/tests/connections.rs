@@ -17,9 +17,54 @@ fn a_probe_says_what_the_token_can_see_and_a_wrong_one_why_not() {
     let probe =
         steward_sync::connections::probe(Vendor::HubSpot, &fake.url, TOKEN, &Default::default())
             .expect("probe");
-    assert_eq!(probe.summary, "HubSpot answers: 12 companies can be read.");
+    assert_eq!(
+        probe.summary,
+        "HubSpot answers: 12 companies can be read; renewal deals by the mapping: 0."
+    );
     assert_eq!(probe.sample[0], "Company 1 (company1.example)");
     assert_eq!(probe.sample.len(), 5);
+    // The renewal mapping, previewed: which deals it would read, and how.
+    let deal = |id: i64, kind: &str, pipeline: &str| support::Deal {
+        id,
+        name: format!("Renewal {id}"),
+        dealtype: Some(kind.into()),
+        pipeline: pipeline.into(),
+        stage: "contractsent".into(),
+        amount: Some("36000".into()),
+        currency: Some("EUR".into()),
+        closedate: Some("2027-03-31T00:00:00.000Z".into()),
+        closed: false,
+        won: false,
+        company: Some(1),
+        modified_ms: 1_700_000_000_000,
+        archived: false,
+    };
+    fake.state.lock().expect("state").deals = vec![
+        deal(1, "existingbusiness", "default"),
+        deal(2, "newbusiness", "renewals"),
+        deal(3, "newbusiness", "renewals"),
+    ];
+    let probe =
+        steward_sync::connections::probe(Vendor::HubSpot, &fake.url, TOKEN, &Default::default())
+            .expect("probe");
+    assert!(
+        probe.summary.ends_with("by the mapping: 1."),
+        "{}",
+        probe.summary
+    );
+    assert_eq!(
+        probe.sample.last().map(String::as_str),
+        Some("renewal Renewal 1: 2027-03-31, 36000 EUR")
+    );
+    let mut by_pipeline = serde_json::Map::new();
+    by_pipeline.insert("renewal_pipeline".into(), "renewals".into());
+    let probe = steward_sync::connections::probe(Vendor::HubSpot, &fake.url, TOKEN, &by_pipeline)
+        .expect("probe");
+    assert!(
+        probe.summary.ends_with("by the mapping: 2."),
+        "{}",
+        probe.summary
+    );
     let refused = steward_sync::connections::probe(
         Vendor::HubSpot,
         &fake.url,

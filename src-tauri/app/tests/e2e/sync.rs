@@ -28,7 +28,13 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     wait_for_text(
         client,
         "[data-testid=connection-probe]",
-        "HubSpot answers: 6 companies can be read.",
+        "HubSpot answers: 6 companies can be read; renewal deals by the mapping: 1.",
+    )
+    .await;
+    wait_for_text(
+        client,
+        "[data-testid=connection-probe] li",
+        "renewal Quokka renewal 2027: 2027-03-31, 48000 USD",
     )
     .await;
     wait_for_text(
@@ -46,8 +52,8 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
         "[data-testid=connection-hubspot] [data-testid=connection-sync]",
     )
     .await;
-    // 6 companies and 12 contacts.
-    wait_for_text(client, "[data-testid=sync-result]", "HubSpot: 18 written").await;
+    // 6 companies, 12 contacts, the renewal deal and its account's renewal.
+    wait_for_text(client, "[data-testid=sync-result]", "HubSpot: 20 written").await;
     wait_for_text(client, "[data-testid=connection-hubspot]", "Last synced").await;
     wait_for_text(client, "[data-testid=sync-log-row]", "Done").await;
     screenshot(client, "22-connections-synced").await;
@@ -60,6 +66,7 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     // Each field says where it came from; one set by hand is the CSM's.
     open_account(client, "Quokka Labs").await;
     wait_for_text(client, "[data-testid=field-domain]", "HubSpot").await;
+    wait_for_text(client, "[data-testid=field-renewal_date]", "2027-03-31").await;
     click(client, "[data-testid=field-industry] .value").await;
     type_into(client, "[data-testid=field-input]", "Wildlife analytics").await;
     click(client, "[data-testid=field-save]").await;
@@ -107,7 +114,8 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     screenshot(client, "24-connections-written-back").await;
 }
 
-/// The fake's book: six companies a CSM would recognise, two contacts each.
+/// The fake's book: six companies a CSM would recognise, two contacts each,
+/// and Quokka Labs' renewal deal.
 pub fn hubspot() -> fake::Fake {
     let names = [
         ("Quokka Labs", "quokka.example"),
@@ -128,6 +136,23 @@ pub fn hubspot() -> fake::Fake {
     for p in &mut people {
         p.company = Some(1 + p.id % 6);
     }
-    server.state.lock().expect("state").contacts = people;
+    let mut state = server.state.lock().expect("state");
+    state.contacts = people;
+    state.deals = vec![fake::Deal {
+        id: 77,
+        name: "Quokka renewal 2027".into(),
+        dealtype: Some("existingbusiness".into()),
+        pipeline: "default".into(),
+        stage: "contractsent".into(),
+        amount: Some("48000".into()),
+        currency: Some("USD".into()),
+        closedate: Some("2027-03-31T00:00:00.000Z".into()),
+        closed: false,
+        won: false,
+        company: Some(1),
+        modified_ms: 1_700_000_000_000,
+        archived: false,
+    }];
+    drop(state);
     server
 }

@@ -31,19 +31,43 @@ pub struct Mapping {
 
 impl Mapping {
     pub fn of(run: &Run<'_>) -> Mapping {
+        Mapping::from_settings(&run.settings)
+    }
+
+    pub fn from_settings(settings: &serde_json::Map<String, Value>) -> Mapping {
+        let setting = |k: &str| crate::setting(settings, k);
         Mapping {
-            deal_type: run
-                .setting("renewal_deal_type")
-                .unwrap_or_else(|| "existingbusiness".into()),
-            pipeline: run.setting("renewal_pipeline"),
-            date_property: run
-                .setting("renewal_date_property")
-                .unwrap_or_else(|| "closedate".into()),
-            amount_property: run
-                .setting("renewal_amount_property")
-                .unwrap_or_else(|| "amount".into()),
-            amount_is_arr: run.setting("renewal_amount").as_deref() != Some("none"),
+            deal_type: setting("renewal_deal_type").unwrap_or_else(|| "existingbusiness".into()),
+            pipeline: setting("renewal_pipeline"),
+            date_property: setting("renewal_date_property").unwrap_or_else(|| "closedate".into()),
+            amount_property: setting("renewal_amount_property").unwrap_or_else(|| "amount".into()),
+            amount_is_arr: setting("renewal_amount").as_deref() != Some("none"),
         }
+    }
+
+    /// The search filter that finds the renewal deals.
+    pub fn filter(&self) -> Value {
+        match &self.pipeline {
+            Some(p) => {
+                serde_json::json!({"propertyName": "pipeline", "operator": "EQ", "value": p})
+            }
+            None => {
+                serde_json::json!({"propertyName": "dealtype", "operator": "EQ", "value": self.deal_type})
+            }
+        }
+    }
+
+    /// A renewal deal in words: its name, date and amount by the mapping.
+    pub fn describe(&self, deal: &Value) -> String {
+        let name = property(deal, "dealname").unwrap_or_else(|| "A deal".into());
+        let date = property(deal, &self.date_property)
+            .and_then(|d| day(&d))
+            .map_or_else(|| "no date".to_string(), |d| d.to_string());
+        let amount = property(deal, &self.amount_property).unwrap_or_else(|| "no amount".into());
+        let currency = property(deal, "deal_currency_code").unwrap_or_default();
+        format!("renewal {name}: {date}, {amount} {currency}")
+            .trim_end()
+            .to_string()
     }
 
     /// The deal properties to ask for: the usual ones and the mapped ones.

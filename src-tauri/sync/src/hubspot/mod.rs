@@ -529,7 +529,7 @@ fn sync_object(run: &mut Run<'_>, object: &Object) -> Result<()> {
 }
 
 /// What the token can see: how many companies, and a few of them.
-pub fn probe(http: &mut Http) -> Result<crate::Probe> {
+pub fn probe(http: &mut Http, settings: &serde_json::Map<String, Value>) -> Result<crate::Probe> {
     let answer = http
         .search(
             "/crm/v3/objects/companies/search",
@@ -537,7 +537,7 @@ pub fn probe(http: &mut Http) -> Result<crate::Probe> {
         )
         .map_err(failure)?;
     let total = answer.get("total").and_then(Value::as_i64).unwrap_or(0);
-    let sample = results(&answer)?
+    let mut sample: Vec<String> = results(&answer)?
         .iter()
         .filter_map(|c| {
             let name = property(c, "name")?;
@@ -547,8 +547,24 @@ pub fn probe(http: &mut Http) -> Result<crate::Probe> {
             })
         })
         .collect();
+    // How the renewal mapping reads the deals: the first three it finds.
+    let mapping = deals::Mapping::from_settings(settings);
+    let renewals = http
+        .search(
+            "/crm/v3/objects/deals/search",
+            &json!({
+                "filterGroups": [{"filters": [mapping.filter()]}],
+                "properties": mapping.properties().split(',').collect::<Vec<_>>(),
+                "limit": 3,
+            }),
+        )
+        .map_err(failure)?;
+    let renewal_total = renewals.get("total").and_then(Value::as_i64).unwrap_or(0);
+    sample.extend(results(&renewals)?.iter().map(|d| mapping.describe(d)));
     Ok(crate::Probe {
-        summary: format!("HubSpot answers: {total} companies can be read."),
+        summary: format!(
+            "HubSpot answers: {total} companies can be read; renewal deals by the mapping: {renewal_total}."
+        ),
         sample,
     })
 }

@@ -221,8 +221,10 @@ fn domain(website: &str) -> Option<String> {
 }
 
 /// The team's own fields mapped onto account fields: "renewal_date=Renewal_Date__c,arr=ARR__c".
-fn account_fields(run: &Run<'_>) -> Result<Vec<(&'static str, String)>> {
-    let Some(spec) = run.setting("account_fields") else {
+fn account_fields(
+    settings: &serde_json::Map<String, Value>,
+) -> Result<Vec<(&'static str, String)>> {
+    let Some(spec) = crate::setting(settings, "account_fields") else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
@@ -309,7 +311,7 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
     let login = run.http.origin().to_string();
     let secret = run.http.secret().to_string();
     sign_in(run.http, &login, &secret)?;
-    let custom = account_fields(run)?;
+    let custom = account_fields(&run.settings)?;
     for object in [&ACCOUNT, &CONTACT, &OPPORTUNITY] {
         sync_object(run, &login, &secret, object, &custom)?;
     }
@@ -658,8 +660,16 @@ fn contact(r: &Value, id: &str, page: &Page<'_>) -> std::result::Result<Record, 
     })
 }
 
-/// What the connected app can see: how many accounts, and a few.
-pub fn probe(http: &mut Http, login: &str, secret: &str) -> Result<crate::Probe> {
+/// What the connected app can see: how many accounts, and the first five
+/// as the mapping would bring them (the team's own fields included, so a
+/// field name Salesforce does not know is refused here, with its reason).
+pub fn probe(
+    http: &mut Http,
+    login: &str,
+    secret: &str,
+    settings: &serde_json::Map<String, Value>,
+) -> Result<crate::Probe> {
+    let custom = account_fields(settings)?;
     sign_in(http, login, secret)?;
     let mut session = Session {
         login: login.to_string(),
@@ -668,7 +678,13 @@ pub fn probe(http: &mut Http, login: &str, secret: &str) -> Result<crate::Probe>
     };
     let count = session.query("SELECT COUNT() FROM Account")?;
     let total = count.get("totalSize").and_then(Value::as_i64).unwrap_or(0);
-    let some = session.query("SELECT Id, Name, Website FROM Account ORDER BY Name LIMIT 5")?;
+    let extra: String = custom
+        .iter()
+        .map(|(_, theirs)| format!(", {theirs}"))
+        .collect();
+    let some = session.query(&format!(
+        "SELECT Id, Name, Website{extra} FROM Account ORDER BY Name LIMIT 5"
+    ))?;
     let sample = some
         .get("records")
         .and_then(Value::as_array)
@@ -676,10 +692,27 @@ pub fn probe(http: &mut Http, login: &str, secret: &str) -> Result<crate::Probe>
         .flatten()
         .filter_map(|r| {
             let name = text(r, "Name")?;
-            Some(match text(r, "Website").and_then(|w| domain(&w)) {
+            let mut line = match text(r, "Website").and_then(|w| domain(&w)) {
                 Some(d) => format!("{name} ({d})"),
                 None => name,
-            })
+            };
+            let mapped: Vec<String> = custom
+                .iter()
+                .map(|(ours, theirs)| {
+                    let v = r.get(theirs.as_str()).unwrap_or(&Value::Null);
+                    match mapped(ours, v, "USD") {
+                        Ok(Sql::Null) => format!("{ours} empty"),
+                        Ok(Sql::Integer(n)) => format!("{ours} {n}"),
+                        Ok(Sql::Text(t)) => format!("{ours} {t}"),
+                        Ok(other) => format!("{ours} {other:?}"),
+                        Err(e) => format!("{ours}: {e}"),
+                    }
+                })
+                .collect();
+            if !mapped.is_empty() {
+                line.push_str(&format!(": {}", mapped.join(", ")));
+            }
+            Some(line)
         })
         .collect();
     Ok(crate::Probe {

@@ -364,6 +364,14 @@ fn respond(
                     let have = match f["propertyName"].as_str() {
                         Some(p) if p == modified => c.modified_ms,
                         Some("hs_object_id") => c.id,
+                        // Text properties (a deal's type or pipeline): EQ.
+                        Some(p) if f["operator"] == "EQ" => {
+                            return c
+                                .json
+                                .pointer(&format!("/properties/{p}"))
+                                .and_then(Value::as_str)
+                                == f["value"].as_str()
+                        }
                         // A property this object does not have matches nothing.
                         _ => return false,
                     };
