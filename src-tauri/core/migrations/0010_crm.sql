@@ -45,6 +45,21 @@ CREATE TABLE crm_deals (
 ) WITHOUT ROWID;
 CREATE INDEX crm_deals_account ON crm_deals(account_id, renewal, closed, close_date);
 
+-- A CRM's contracts, mirrored the same way: an account's current contract
+-- gives its start, term and (without an open renewal deal) renewal date.
+CREATE TABLE crm_contracts (
+    source       TEXT NOT NULL,
+    external_id  TEXT NOT NULL,
+    account_id   INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+    status       TEXT,
+    start_date   TEXT,
+    end_date     TEXT,
+    term_months  INTEGER,
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (source, external_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_contracts_account ON crm_contracts(account_id, start_date);
+
 -- Who set an account field last, when the account's own source did not
 -- (`accounts.source` and `created_at` tell the rest). A field the CSM set
 -- by hand (`source = 'user'`) is theirs: a sync then leaves it and keeps

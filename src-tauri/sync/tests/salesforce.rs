@@ -13,7 +13,7 @@ use serde_json::json;
 use steward_core::{store, ErrorCode};
 use steward_sync::Vendor;
 use support::quick;
-use support::salesforce::{account, contact, opportunity, Fake, SECRET};
+use support::salesforce::{account, contact, contract, opportunity, Fake, SECRET};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -55,6 +55,10 @@ fn fake() -> Fake {
         99_000.0,
         LONG_AGO,
     ));
+    records.push(contract(1, 1, "Activated", "2025-06-01", "2027-05-31", 24));
+    records.push(contract(2, 2, "Activated", "2024-01-01", "2025-12-31", 24));
+    records.push(contract(3, 2, "Activated", "2026-01-01", "2027-12-31", 24));
+    records.push(contract(4, 3, "Draft", "2026-03-01", "2027-02-28", 12));
     let fake = Fake::start(records);
     fake.state.lock().expect("state").batch = 50;
     fake
@@ -125,25 +129,42 @@ fn a_full_sync_reads_the_instance_in_batches_with_the_teams_own_fields() {
         ),
         240
     );
-    // Website to domain; Tier__c to the tier; Renewal_Date__c to the date,
-    // except where an open renewal opportunity says otherwise (account 1).
+    // Website to domain; Tier__c to the tier; account 2's current
+    // activated contract (of two) gives its renewal over Renewal_Date__c.
     assert_eq!(
         account_row(&conn, 2),
         (
             "Account 2".into(),
             Some("account2.example".into()),
             "C".into(),
-            Some("2027-03-15".into()),
+            Some("2027-12-31".into()),
             None
         )
     );
+    assert_eq!(
+        account_row(&conn, 3).3.as_deref(),
+        Some("2027-04-15"),
+        "a draft contract counts for nothing"
+    );
+    let start_and_term = |n: i64| -> (Option<String>, Option<i64>) {
+        conn.query_row(
+            "SELECT a.contract_start, a.contract_term_months FROM accounts a JOIN account_external_ids e
+             ON e.account_id = a.id AND e.source = 'sync:salesforce' WHERE e.external_id = ?1",
+            [format!("001{n:015}")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("account")
+    };
+    assert_eq!(start_and_term(2), (Some("2026-01-01".into()), Some(24)));
+    // Account 1's open renewal opportunity, not its contract, dates it.
+    assert_eq!(start_and_term(1), (Some("2025-06-01".into()), Some(24)));
     assert_eq!(account_row(&conn, 1).3.as_deref(), Some("2027-05-31"));
     assert_eq!(account_row(&conn, 1).4, Some(2_400_000));
-    // 3 batches of accounts, 5 of contacts, 1 of opportunities: each
-    // after the first by its relative nextRecordsUrl on the instance.
+    // 3 batches of accounts, 5 of contacts, 1 of opportunities, 1 of
+    // contracts: each after the first by its relative nextRecordsUrl.
     assert_eq!(
         report.traffic.requests,
-        1 + 3 + 5 + 1,
+        1 + 3 + 5 + 1 + 1,
         "{:?}",
         report.traffic
     );

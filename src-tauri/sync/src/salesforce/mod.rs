@@ -10,8 +10,9 @@
 //! covers the last check, else from a reconcile of every id. The daily API
 //! cap (`REQUEST_LIMIT_EXCEEDED`) stops the run with what was read kept.
 //! Fields of the team's own (`*__c`) map onto account fields
-//! (`account_fields`), and opportunities of the renewal type give accounts
-//! their renewal (`renewals.rs`).
+//! (`account_fields`), opportunities of the renewal type give accounts
+//! their renewal (`renewals.rs`), and the current activated contract its
+//! start, term and (without an open renewal) end as the renewal date.
 
 pub(crate) mod tasks;
 
@@ -71,6 +72,17 @@ const OPPORTUNITY: Sobject = Sobject {
         "Id, AccountId, Name, StageName, Type, Amount, CloseDate, IsClosed, IsWon, SystemModstamp",
     entity: Entity::Accounts,
     steward: crate::renewals::FIELDS,
+};
+
+/// The account fields a contract fills, in the order of its records.
+const CONTRACT_FIELDS: &[&str] = &["id", "contract_start", "contract_term", "renewal_date"];
+
+const CONTRACT: Sobject = Sobject {
+    name: "Contract",
+    cursor: "contracts",
+    fields: "Id, AccountId, Status, StartDate, EndDate, ContractTerm, SystemModstamp",
+    entity: Entity::Accounts,
+    steward: CONTRACT_FIELDS,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -312,7 +324,7 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
     let secret = run.http.secret().to_string();
     sign_in(run.http, &login, &secret)?;
     let custom = account_fields(&run.settings)?;
-    for object in [&ACCOUNT, &CONTACT, &OPPORTUNITY] {
+    for object in [&ACCOUNT, &CONTACT, &OPPORTUNITY, &CONTRACT] {
         sync_object(run, &login, &secret, object, &custom)?;
     }
     Ok(())
@@ -465,11 +477,22 @@ fn deletions(
     let renewals = Renewals::of(run);
     run.commit(object.cursor, object.entity, steward, &next, |page| {
         let mut settle = BTreeMap::new();
+        let mut contracts = BTreeMap::new();
         for (id, when) in &gone {
             let day = when.as_deref().and_then(stamp).map(|t| t.date_naive());
             match object.name {
                 "Account" => page.unlink(id)?,
                 "Contact" => page.left(id, day)?,
+                "Contract" => {
+                    if let Some(account) = deals::remove_contract(
+                        page.ingest.write(),
+                        &Vendor::Salesforce.source(),
+                        id,
+                    )? {
+                        contracts.insert(account, None);
+                    }
+                    page.removed();
+                }
                 _ => {
                     if let Some(account) =
                         deals::remove(page.ingest.write(), &Vendor::Salesforce.source(), id)?
@@ -480,8 +503,55 @@ fn deletions(
                 }
             }
         }
+        if object.name == CONTRACT.name {
+            return settle_contracts(page, contracts);
+        }
         crate::renewals::settle(page, Vendor::Salesforce, settle, renewals.amount_is_arr)
     })
+}
+
+/// Gives each account its current contract's start and term, and its end
+/// as the renewal date when no renewal opportunity is open (that one
+/// knows better). An account without an activated contract keeps what it had.
+fn settle_contracts(page: &mut Page<'_>, accounts: BTreeMap<i64, Option<String>>) -> Result<()> {
+    let source = Vendor::Salesforce.source();
+    for (account, remote) in accounts {
+        let Some(c) = deals::current_contract(page.ingest.write(), &source, account)? else {
+            continue;
+        };
+        let remote = match remote {
+            Some(r) => r,
+            None => match page
+                .ingest
+                .conn()
+                .prepare_cached("SELECT external_id FROM account_external_ids WHERE account_id = ?1 AND source = ?2")?
+                .query_row(rusqlite::params![account, source], |r| r.get::<_, String>(0))
+                .optional()?
+            {
+                Some(r) => r,
+                None => continue,
+            },
+        };
+        let renewal_open = deals::next_renewal(page.ingest.write(), &source, account)?.is_some();
+        let date = |d: Option<NaiveDate>| d.map_or(Sql::Null, |d| Sql::Text(d.to_string()));
+        page.put(Ok(Record {
+            external_id: Some(remote),
+            account_id: None,
+            values: vec![
+                Sql::Null,
+                date(c.start_date),
+                c.term_months
+                    .filter(|m| (1..=120).contains(m))
+                    .map_or(Sql::Null, Sql::Integer),
+                if renewal_open {
+                    Sql::Null
+                } else {
+                    date(c.end_date)
+                },
+            ],
+        }))?;
+    }
+    Ok(())
 }
 
 /// The ids of `object` the book holds from Salesforce.
@@ -489,6 +559,7 @@ fn known(run: &Run<'_>, object: &Sobject) -> Result<Vec<String>> {
     let sql = match object.name {
         "Account" => "SELECT external_id FROM account_external_ids WHERE source = ?1",
         "Contact" => "SELECT external_id FROM contacts WHERE source = ?1 AND NOT left_company",
+        "Contract" => "SELECT external_id FROM crm_contracts WHERE source = ?1",
         _ => "SELECT external_id FROM crm_deals WHERE source = ?1",
     };
     run.read(|conn| {
@@ -525,6 +596,7 @@ fn apply(
     renewals: &Renewals,
 ) -> Result<()> {
     let mut settle = BTreeMap::new();
+    let mut contracts = BTreeMap::new();
     for r in records {
         let Some(id) = text(r, "Id") else {
             page.reject("a Salesforce record without an Id".into());
@@ -544,6 +616,37 @@ fn apply(
             "Contact" => {
                 let record = contact(r, &id, page);
                 page.put(record)?;
+            }
+            "Contract" => {
+                let account = text(r, "AccountId").and_then(|a| page.ingest.accounts.find(&a).ok());
+                let day = |k: &str| {
+                    text(r, k).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                };
+                let contract = deals::Contract {
+                    external_id: id.clone(),
+                    account_id: account,
+                    status: text(r, "Status"),
+                    start_date: day("StartDate"),
+                    end_date: day("EndDate"),
+                    term_months: r.get("ContractTerm").and_then(Value::as_i64),
+                };
+                let (changed, accounts) = deals::upsert_contract(
+                    page.ingest.write(),
+                    &Vendor::Salesforce.source(),
+                    &contract,
+                )?;
+                if !changed {
+                    page.skip();
+                    continue;
+                }
+                for a in accounts {
+                    let remote = (Some(a) == account).then(|| text(r, "AccountId")).flatten();
+                    let entry = contracts.entry(a).or_insert(None);
+                    if remote.is_some() {
+                        *entry = remote;
+                    }
+                }
+                page.wrote();
             }
             _ => {
                 let account = text(r, "AccountId").and_then(|a| page.ingest.accounts.find(&a).ok());
@@ -583,6 +686,9 @@ fn apply(
                 page.wrote();
             }
         }
+    }
+    if object.name == CONTRACT.name {
+        return settle_contracts(page, contracts);
     }
     crate::renewals::settle(page, Vendor::Salesforce, settle, renewals.amount_is_arr)
 }

@@ -455,3 +455,18 @@ pub fn opportunity(
         ]),
     }
 }
+
+pub fn contract(n: i64, account: i64, status: &str, start: &str, end: &str, term: i64) -> Sobject {
+    Sobject {
+        object: "Contract",
+        id: format!("800{n:015}"),
+        modstamp_ms: 1_700_000_000_000,
+        fields: fields(&[
+            ("AccountId", json!(format!("001{account:015}"))),
+            ("Status", json!(status)),
+            ("StartDate", json!(start)),
+            ("EndDate", json!(end)),
+            ("ContractTerm", json!(term)),
+        ]),
+    }
+}
