@@ -1,4 +1,4 @@
-//! `steward sync hubspot`, `salesforce` and `stripe` killed at any moment
+//! `steward sync` of every vendor killed at any moment
 //! against the sync crate's fake vendors (shared by path): every killed
 //! file is intact, holds each company or customer at most once, and the
 //! runs that follow resume and converge on exactly the fake's records.
@@ -24,7 +24,9 @@ fn steward(data: &Path, args: &[&str]) -> Command {
         .env(
             "STEWARD_SALESFORCE_REFRESH_TOKEN",
             fake::salesforce::REFRESH,
-        );
+        )
+        .env("STEWARD_ZENDESK_TOKEN", fake::zendesk::SECRET)
+        .env("STEWARD_POSTHOG_KEY", fake::posthog::KEY);
     cmd
 }
 
@@ -320,5 +322,126 @@ fn a_salesforce_sync_killed_at_any_moment_resumes_and_converges() {
     assert_eq!(
         count("SELECT count(*) FROM contacts WHERE source = 'sync:salesforce'"),
         1_500
+    );
+}
+
+/// A book of `n` accounts from a file, acct{k}.example, ids A-{k}.
+fn file_book(data: &Path, n: i64, domain: &str) {
+    let mut conn = steward_core::store::open_in(data).expect("open");
+    fake::file_accounts(
+        &mut conn,
+        (1..=n).map(|k| {
+            (
+                format!("A-{k}"),
+                format!("Account {k}"),
+                Some(format!("{domain}{k}.example")),
+            )
+        }),
+    );
+}
+
+fn one(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+}
+
+#[test]
+fn a_posthog_sync_killed_at_any_moment_resumes_and_converges() {
+    let keys: Vec<String> = (1..=25).map(|k| format!("acct{k}.example")).collect();
+    let today = steward_core::today();
+    let server = fake::posthog::Fake::start(fake::posthog::usage(&keys, today, 50));
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    file_book(&data, 25, "acct");
+    connect(
+        &data,
+        "posthog",
+        &server.url,
+        &[
+            "--no-secret",
+            "--set",
+            &format!("project={}", fake::posthog::PROJECT),
+            "--set",
+            "history_days=60",
+            "--set",
+            "row_limit=200",
+        ],
+    );
+    let db = data.join("portfolio.sqlite3");
+    // About nine queries at PostHog's pace of one a second.
+    let mut partial = 0;
+    for after in [1_500u64, 3_500, 5_500] {
+        sync_killed_after(&data, "posthog", after);
+        assert_eq!(
+            one(
+                &db,
+                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"
+            ),
+            1
+        );
+        partial += i32::from(one(&db, "SELECT count(*) FROM usage_daily") < 25 * 50);
+    }
+    assert!(partial > 0, "some kill landed in the middle of a sync");
+    let done = steward(&data, &["sync", "posthog"]).output().expect("sync");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(
+        one(&db, "SELECT count(*) FROM usage_daily"),
+        25 * 50,
+        "every day of every account once"
+    );
+    assert_eq!(
+        one(&db, "SELECT sum(active_users) FROM usage_daily"),
+        server
+            .state
+            .lock()
+            .expect("state")
+            .days
+            .iter()
+            .map(|d| d.2)
+            .sum::<i64>()
+    );
+}
+
+#[test]
+fn a_zendesk_sync_killed_at_any_moment_resumes_and_converges() {
+    let server = fake::zendesk::Fake::start(
+        fake::zendesk::organizations(25),
+        fake::zendesk::tickets(300, 25),
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    file_book(&data, 25, "org");
+    connect(&data, "zendesk", &server.url, &["--no-secret"]);
+    let db = data.join("portfolio.sqlite3");
+    // Zendesk's exports allow one request per six seconds: each run makes
+    // its first at once and is killed before its second.
+    let mut partial = 0;
+    for _ in 0..3 {
+        sync_killed_after(&data, "zendesk", 2_500);
+        assert_eq!(
+            one(
+                &db,
+                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"
+            ),
+            1
+        );
+        partial += i32::from(one(&db, "SELECT count(*) FROM tickets") < 285);
+    }
+    assert!(partial > 0, "some kill landed in the middle of a sync");
+    let done = steward(&data, &["sync", "zendesk"]).output().expect("sync");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    // Every 20th ticket has no organization: 285 land, each once.
+    assert_eq!(one(&db, "SELECT count(*) FROM tickets"), 285);
+    assert_eq!(
+        one(&db, "SELECT count(DISTINCT external_id) FROM tickets"),
+        285
     );
 }

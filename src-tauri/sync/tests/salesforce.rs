@@ -340,6 +340,27 @@ fn a_probe_names_the_accounts_it_can_read() {
         "Salesforce answers: 120 accounts can be read."
     );
     assert_eq!(probe.sample[0], "Account 1 (account1.example)");
+    // The team's own fields, previewed as they would land; a field
+    // Salesforce does not know is refused with its reason.
+    let mut mapping = serde_json::Map::new();
+    mapping.insert(
+        "account_fields".into(),
+        json!("renewal_date=Renewal_Date__c,tier=Tier__c"),
+    );
+    let probe = steward_sync::connections::probe(Vendor::Salesforce, &f.url, SECRET, &mapping)
+        .expect("probe");
+    assert_eq!(
+        probe.sample[0],
+        "Account 1 (account1.example): renewal_date 2027-02-15, tier B"
+    );
+    mapping.insert("account_fields".into(), json!("arr=ARR__c"));
+    let err = steward_sync::connections::probe(Vendor::Salesforce, &f.url, SECRET, &mapping)
+        .expect_err("unknown");
+    assert!(err.to_string().contains("No such column 'ARR__c'"), "{err}");
+    mapping.insert("account_fields".into(), json!("favourite_colour=Colour__c"));
+    let err = steward_sync::connections::probe(Vendor::Salesforce, &f.url, SECRET, &mapping)
+        .expect_err("ours");
+    assert!(err.to_string().contains("not an account field"), "{err}");
 }
 
 #[test]
