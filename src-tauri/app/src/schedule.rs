@@ -15,12 +15,16 @@ use crate::state::{announce, AppState};
 /// Told to the window when a background round or outbox send ended.
 pub const SYNC_FINISHED: &str = "sync-finished";
 
-/// Starts the schedule: the first look a little after start (the first
-/// screen and the integrity check come first), then once a minute.
+/// The first look comes two minutes after start: the first screen, the
+/// integrity check and the day's reassessment come first, and a CSM who
+/// opens the app to sync by hand is not raced by the schedule.
+const FIRST_LOOK: Duration = Duration::from_secs(120);
+
+/// Starts the schedule: the first look after `FIRST_LOOK`, then once a minute.
 pub fn start(app: &AppHandle) {
     let app = app.clone();
     std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(30));
+        std::thread::sleep(FIRST_LOOK);
         loop {
             run_due(&app);
             std::thread::sleep(Duration::from_secs(60));
