@@ -183,6 +183,13 @@ fn sync_one(
     if c.held > 0 {
         out!("  {} waiting for you: steward sync review", c.held);
     }
+    if round.health > 0 {
+        out!(
+            "  {}: the health of {} accounts written back",
+            vendor.title(),
+            round.health
+        );
+    }
     delivered(vendor.title(), round.delivery)
 }
 

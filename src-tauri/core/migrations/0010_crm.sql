@@ -73,3 +73,14 @@ CREATE TABLE account_fields (
     offered      TEXT,                          -- and that value, as text
     PRIMARY KEY (account_id, field)
 ) WITHOUT ROWID;
+
+-- The health each CRM was last given (when the connection names a field
+-- for it), so a round sends only what changed.
+CREATE TABLE crm_health_sent (
+    vendor      TEXT NOT NULL,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    score       INTEGER,
+    band        TEXT NOT NULL,
+    sent_at     TEXT NOT NULL,
+    PRIMARY KEY (vendor, account_id)
+) WITHOUT ROWID;

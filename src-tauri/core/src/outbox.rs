@@ -5,7 +5,9 @@
 //! and its answer is not yet known), sent, failed (the CRM refused it; the
 //! CSM may retry). A send whose answer never came is looked up in the CRM
 //! by its `reference` before anything is sent again, so a crash between
-//! send and acknowledgement never makes a second note.
+//! send and acknowledgement never makes a second note. It also knows which
+//! accounts' health a CRM has not been told yet (`health_due`), for teams
+//! that keep the score on the CRM's record too.
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -247,4 +249,51 @@ pub fn entries(conn: &Connection, sent: u32) -> Result<Vec<OutboxEntry>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An account's health as a CRM should next be told it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthDue {
+    pub account_id: i64,
+    /// The account's id in the CRM.
+    pub remote: String,
+    /// The score, rounded; None while it cannot be computed.
+    pub score: Option<i64>,
+    pub band: String,
+}
+
+/// The accounts `vendor` knows whose health differs from what it was last
+/// given (or was never given).
+pub fn health_due(conn: &Connection, vendor: &str) -> Result<Vec<HealthDue>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.account_id, min(x.external_id), CAST(round(h.score) AS INTEGER), h.band
+         FROM health_scores h
+         JOIN account_external_ids x ON x.account_id = h.account_id AND x.source = 'sync:' || ?1
+         LEFT JOIN crm_health_sent s ON s.vendor = ?1 AND s.account_id = h.account_id
+         WHERE s.account_id IS NULL OR s.band IS NOT h.band OR s.score IS NOT CAST(round(h.score) AS INTEGER)
+         GROUP BY h.account_id ORDER BY h.account_id",
+    )?;
+    let rows = stmt.query_map([vendor], |r| {
+        Ok(HealthDue {
+            account_id: r.get(0)?,
+            remote: r.get(1)?,
+            score: r.get(2)?,
+            band: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `vendor` now holds these accounts' health.
+pub fn health_sent(w: &Write<'_>, vendor: &str, sent: &[HealthDue]) -> Result<()> {
+    let mut stmt = w.conn().prepare_cached(
+        "INSERT INTO crm_health_sent(vendor, account_id, score, band, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(vendor, account_id) DO UPDATE SET score = excluded.score, band = excluded.band,
+           sent_at = excluded.sent_at",
+    )?;
+    let now = Utc::now().to_rfc3339();
+    for h in sent {
+        stmt.execute(params![vendor, h.account_id, h.score, h.band, now])?;
+    }
+    Ok(())
 }

@@ -281,6 +281,8 @@ pub struct Round {
     pub vendor: Vendor,
     pub report: RunReport,
     pub delivery: Delivery,
+    /// Accounts whose health the CRM was told.
+    pub health: u32,
 }
 
 /// Syncs `vendor` with its stored connection and secret (or the
@@ -298,10 +300,13 @@ pub fn round(
     let mut http = vendor.client(&base, &secret)?;
     let report = crate::run(conn, &mut http, vendor, today, full, cancel, progress)?;
     let delivery = crate::outbox::send(conn, &mut http, vendor, today, cancel)?;
+    let settings = connection(conn, vendor)?.settings;
+    let health = crate::outbox::push_health(conn, &mut http, vendor, &settings, today)?;
     Ok(Round {
         vendor,
         report,
         delivery,
+        health,
     })
 }
 

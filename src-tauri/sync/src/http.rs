@@ -322,6 +322,17 @@ impl Http {
         )
     }
 
+    /// A PATCH that sets fields to values (safe to send again).
+    pub fn patch(&mut self, path: &str, body: &Value) -> Result<Value, Failure> {
+        self.send(
+            reqwest::Method::PATCH,
+            path,
+            Some(body),
+            self.patience.spacing,
+            true,
+        )
+    }
+
     /// A POST that creates something. It is sent again only when the
     /// vendor certainly did not take it (a 429, a connection never made);
     /// after a 5xx, a timeout or a cut-off answer the record may exist, so

@@ -166,3 +166,94 @@ pub fn send(
     }
     Ok(done)
 }
+
+/// Tells the CRM each account's health score and band, in the fields the
+/// connection names (HubSpot `health_property`/`band_property` on the
+/// company, Salesforce `health_field`/`band_field` on the Account), when
+/// it names one: only the accounts whose health changed since it was last
+/// told. Returns how many accounts were updated.
+pub fn push_health(
+    conn: &mut Connection,
+    http: &mut Http,
+    vendor: Vendor,
+    settings: &serde_json::Map<String, serde_json::Value>,
+    today: NaiveDate,
+) -> Result<u32> {
+    let (score_key, band_key) = match vendor {
+        Vendor::HubSpot => ("health_property", "band_property"),
+        Vendor::Salesforce => ("health_field", "band_field"),
+        _ => return Ok(0),
+    };
+    let score_field = crate::setting(settings, score_key);
+    let band_field = crate::setting(settings, band_key);
+    if score_field.is_none() && band_field.is_none() {
+        return Ok(0);
+    }
+    let due = outbox::health_due(conn, vendor.name())?;
+    let fields = |h: &outbox::HealthDue| {
+        let mut m = serde_json::Map::new();
+        if let Some(f) = &score_field {
+            let v = h
+                .score
+                .map_or(serde_json::Value::Null, |s| serde_json::json!(s));
+            m.insert(f.clone(), v);
+        }
+        if let Some(f) = &band_field {
+            m.insert(f.clone(), serde_json::json!(h.band));
+        }
+        m
+    };
+    let stop = crate::failure(vendor);
+    let mut told = 0;
+    match vendor {
+        Vendor::Salesforce => {
+            let mut session = salesforce::Session::open(http)?;
+            for chunk in due.chunks(200) {
+                let records: Vec<serde_json::Value> = chunk
+                    .iter()
+                    .map(|h| {
+                        let mut r = fields(h);
+                        r.insert("attributes".into(), serde_json::json!({"type": "Account"}));
+                        r.insert("id".into(), serde_json::json!(h.remote));
+                        serde_json::Value::Object(r)
+                    })
+                    .collect();
+                let answer = session.patch(
+                    &format!("{}/composite/sobjects", salesforce::API),
+                    &serde_json::json!({"allOrNone": false, "records": records}),
+                )?;
+                // One result per record, in order: keep those that took.
+                let took: Vec<outbox::HealthDue> = chunk
+                    .iter()
+                    .zip(answer.as_array().into_iter().flatten())
+                    .filter(|(_, r)| {
+                        r.get("success").and_then(serde_json::Value::as_bool) == Some(true)
+                    })
+                    .map(|(h, _)| h.clone())
+                    .collect();
+                told += took.len() as u32;
+                record(conn, today, |w| {
+                    outbox::health_sent(w, vendor.name(), &took)
+                })?;
+            }
+        }
+        _ => {
+            for chunk in due.chunks(100) {
+                let inputs: Vec<serde_json::Value> = chunk
+                    .iter()
+                    .map(|h| serde_json::json!({"id": h.remote, "properties": fields(h)}))
+                    .collect();
+                http.post(
+                    "/crm/v3/objects/companies/batch/update",
+                    &serde_json::json!({"inputs": inputs}),
+                )
+                .map_err(&stop)?;
+                told += chunk.len() as u32;
+                record(conn, today, |w| {
+                    outbox::health_sent(w, vendor.name(), chunk)
+                })?;
+            }
+        }
+    }
+    Ok(told)
+}

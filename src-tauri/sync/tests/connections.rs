@@ -187,3 +187,87 @@ fn the_schedule_runs_a_connection_once_its_interval_has_passed() {
         [Vendor::Stripe]
     );
 }
+
+#[test]
+fn the_health_score_goes_to_the_crm_field_the_team_named_and_only_when_it_changed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let fake = Fake::start(companies(1, 4));
+    let mut settings = serde_json::Map::new();
+    settings.insert("health_property".into(), "steward_health".into());
+    settings.insert("band_property".into(), "steward_band".into());
+    steward_sync::connect(&conn, Vendor::HubSpot, &fake.url, &settings).expect("connect");
+    let today = Utc::now().date_naive();
+    let round = |conn: &mut rusqlite::Connection| {
+        let mut http = Http::new(&fake.url, TOKEN, quick()).expect("client");
+        steward_sync::run(conn, &mut http, Vendor::HubSpot, today, false, None, None)
+            .expect("sync");
+        let settings = steward_sync::connection(conn, Vendor::HubSpot)
+            .expect("conn")
+            .settings;
+        steward_sync::outbox::push_health(conn, &mut http, Vendor::HubSpot, &settings, today)
+            .expect("push")
+    };
+    // Every synced account is assessed: all four told once.
+    assert_eq!(round(&mut conn), 4);
+    let updates = fake.state.lock().expect("state").updates.clone();
+    assert_eq!(updates.len(), 4);
+    let (id, props) = &updates[0];
+    let account: i64 = conn
+        .query_row("SELECT account_id FROM account_external_ids WHERE source = 'sync:hubspot' AND external_id = ?1", [id], |r| r.get(0))
+        .expect("account");
+    let (score, band): (Option<f64>, String) = conn
+        .query_row(
+            "SELECT score, band FROM health_scores WHERE account_id = ?1",
+            [account],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("health");
+    assert_eq!(props["steward_band"], serde_json::json!(band));
+    assert_eq!(
+        props["steward_health"],
+        score.map_or(serde_json::Value::Null, |s| serde_json::json!(
+            s.round() as i64
+        ))
+    );
+    // Nothing changed: nothing sent. One account's band moves: one sent.
+    assert_eq!(round(&mut conn), 0);
+    conn.execute(
+        "UPDATE health_scores SET band = 'red', score = 12.4 WHERE account_id = ?1",
+        [account],
+    )
+    .expect("move");
+    assert_eq!(round(&mut conn), 1);
+    let last = fake
+        .state
+        .lock()
+        .expect("state")
+        .updates
+        .last()
+        .cloned()
+        .expect("update");
+    assert_eq!(
+        (
+            last.1["steward_health"].clone(),
+            last.1["steward_band"].clone()
+        ),
+        (serde_json::json!(12), serde_json::json!("red"))
+    );
+    // A property the portal does not have is refused with its name.
+    let mut wrong = serde_json::Map::new();
+    wrong.insert("health_property".into(), "health_score_typo".into());
+    steward_sync::connect(&conn, Vendor::HubSpot, &fake.url, &wrong).expect("settings");
+    conn.execute(
+        "UPDATE health_scores SET score = 13 WHERE account_id = ?1",
+        [account],
+    )
+    .expect("move");
+    let mut http = Http::new(&fake.url, TOKEN, quick()).expect("client");
+    let settings = steward_sync::connection(&conn, Vendor::HubSpot)
+        .expect("conn")
+        .settings;
+    let err =
+        steward_sync::outbox::push_health(&mut conn, &mut http, Vendor::HubSpot, &settings, today)
+            .expect_err("typo");
+    assert!(err.to_string().contains("health_score_typo"), "{err}");
+}

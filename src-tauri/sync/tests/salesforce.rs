@@ -428,3 +428,42 @@ fn a_check_in_becomes_one_completed_task_on_the_account_even_when_an_answer_is_l
     assert_eq!(exec.fields["Status"], "Completed");
     assert_eq!(exec.fields["ActivityDate"], today().to_string());
 }
+
+#[test]
+fn the_health_score_goes_to_the_account_fields_the_team_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = fake();
+    let mut conn = book(dir.path(), &f);
+    let mut settings = serde_json::Map::new();
+    settings.insert("health_field".into(), json!("Health_Score__c"));
+    settings.insert("band_field".into(), json!("Health_Band__c"));
+    steward_sync::connect(&conn, Vendor::Salesforce, &f.url, &settings).expect("settings");
+    sync(&mut conn, &f).expect("sync");
+    let mut http = Vendor::Salesforce.client(&f.url, SECRET).expect("client");
+    http.patience = quick();
+    let told = steward_sync::outbox::push_health(
+        &mut conn,
+        &mut http,
+        Vendor::Salesforce,
+        &settings,
+        today(),
+    )
+    .expect("push");
+    assert_eq!(told, 120, "every account told once");
+    let again = steward_sync::outbox::push_health(
+        &mut conn,
+        &mut http,
+        Vendor::Salesforce,
+        &settings,
+        today(),
+    )
+    .expect("push");
+    assert_eq!(again, 0, "nothing changed, nothing sent");
+    let s = f.state.lock().expect("state");
+    let told = s
+        .records
+        .iter()
+        .filter(|r| r.object == "Account" && r.fields.contains_key("Health_Band__c"))
+        .count();
+    assert_eq!(told, 120);
+}

@@ -182,6 +182,19 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// A PATCH on the instance (fields set to values; safe to repeat); an
+    /// expired session is renewed once.
+    pub(crate) fn patch(&mut self, path: &str, body: &Value) -> Result<Value> {
+        match self.http.patch(path, body) {
+            Err(Failure::Unauthorized(_)) => {
+                let (login, secret) = (self.login.clone(), self.secret.clone());
+                sign_in(self.http, &login, &secret)?;
+                self.http.patch(path, body).map_err(failure)
+            }
+            other => other.map_err(failure),
+        }
+    }
+
     /// A GET on the instance; an expired session is renewed once.
     pub(crate) fn get(&mut self, path: &str) -> Result<Value> {
         match self.http.get(path) {

@@ -99,6 +99,8 @@ pub struct State {
     pub note_types: (i64, i64),
     /// Held before a note's creation is answered (for kills mid-send).
     pub create_delay: std::time::Duration,
+    /// Company properties set through batch updates, in order.
+    pub updates: Vec<(String, serde_json::Map<String, Value>)>,
 }
 
 pub struct Fake {
@@ -256,6 +258,37 @@ fn respond(
     }
     if let Some(reply) = notes(&mut s, method, url, body) {
         return reply;
+    }
+    if method == "POST" && url == "/crm/v3/objects/companies/batch/update" {
+        let q: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let inputs = q["inputs"].as_array().cloned().unwrap_or_default();
+        // Only properties the portal defines (here: Steward's own) exist.
+        for i in &inputs {
+            for k in i["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                if !k.starts_with("steward_") {
+                    return hubspot_error(
+                        400,
+                        "VALIDATION_ERROR",
+                        &format!("Property \"{k}\" does not exist"),
+                    );
+                }
+            }
+        }
+        for i in inputs {
+            let id = i["id"].as_str().unwrap_or("").to_string();
+            let props = i["properties"].as_object().cloned().unwrap_or_default();
+            s.updates.push((id, props));
+        }
+        return (
+            200,
+            json!({"status": "COMPLETE", "results": []}).to_string(),
+            vec![],
+        );
     }
     match fault {
         Some(Fault::TooMany) => {

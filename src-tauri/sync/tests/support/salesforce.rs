@@ -307,6 +307,29 @@ fn instance(s: &mut State, r: &Request) -> Reply {
     if r.header("Authorization") != Some(&format!("Bearer {}", s.token)) || expired {
         return errors(401, "INVALID_SESSION_ID", "Session expired or invalid");
     }
+    if r.method == "PATCH" && r.path == "/services/data/v62.0/composite/sobjects" {
+        let q: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        let mut results = Vec::new();
+        for rec in q["records"].as_array().into_iter().flatten() {
+            let id = rec["id"].as_str().unwrap_or("").to_string();
+            let Some(target) = s
+                .records
+                .iter_mut()
+                .find(|x| x.object == "Account" && x.id == id)
+            else {
+                results.push(json!({"id": id, "success": false, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}]}));
+                continue;
+            };
+            for (k, v) in rec.as_object().into_iter().flatten() {
+                if k != "attributes" && k != "id" {
+                    target.fields.insert(k.clone(), v.clone());
+                }
+            }
+            target.modstamp_ms = chrono::Utc::now().timestamp_millis();
+            results.push(json!({"id": id, "success": true, "errors": []}));
+        }
+        return Reply::json(200, Value::Array(results));
+    }
     if r.method == "POST" && r.path == "/services/data/v62.0/sobjects/Task" {
         return create_task(s, &r.body);
     }
