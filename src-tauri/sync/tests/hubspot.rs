@@ -564,3 +564,54 @@ fn a_field_the_csm_set_by_hand_outlives_syncs_and_shows_what_hubspot_says() {
     .expect_err("not a date");
     assert!(bad.to_string().contains("not a date"), "{bad}");
 }
+
+#[test]
+fn timeouts_storms_and_gateway_errors_in_one_plan_converge_on_the_same_book() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = book(dir.path());
+    let fake = Fake::start(companies(1, 250));
+    fake.state.lock().expect("state").contacts = contacts(1, 120, 250);
+    // Answers later than the client waits, a storm of 429s, gateway
+    // errors, spread over the run's requests (numbered as they arrive).
+    fake.state.lock().expect("state").fail_on = vec![
+        (1, Fault::Stall),
+        (3, Fault::TooMany),
+        (4, Fault::TooMany),
+        (5, Fault::TooMany),
+        (8, Fault::BadGateway),
+        (11, Fault::Stall),
+        (12, Fault::BadGateway),
+    ];
+    let mut http = Http::new(
+        &fake.url,
+        TOKEN,
+        Patience {
+            timeout: Duration::from_millis(400),
+            ..quick()
+        },
+    )
+    .expect("client");
+    let report = steward_sync::run(
+        &mut conn,
+        &mut http,
+        Vendor::HubSpot,
+        today(),
+        false,
+        None,
+        None,
+    )
+    .expect("the plan is waited out");
+    assert!(report.traffic.retries >= 5, "{:?}", report.traffic);
+    assert_eq!(synced(&conn), expected(&fake));
+    let contacts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM contacts WHERE source = 'sync:hubspot'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("contacts");
+    assert_eq!(
+        contacts, 108,
+        "every linked contact once (every tenth has no company)"
+    );
+}

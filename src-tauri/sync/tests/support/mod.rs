@@ -69,6 +69,8 @@ pub enum Fault {
     /// The request is carried out, then a 502 goes back (a proxy that
     /// lost the answer): the client cannot know it worked.
     DoneThenBadGateway,
+    /// The answer comes only after half a second (past a client's timeout).
+    Stall,
 }
 
 /// A note written through the API, as HubSpot keeps it.
@@ -301,6 +303,12 @@ fn respond(
         Some(Fault::BadGateway) => return (502, "<html><body>Bad gateway</body></html>".into(), vec![]),
         Some(Fault::Html) => return (200, "<!DOCTYPE html><html><body>Maintenance</body></html>".into(), vec![]),
         Some(Fault::Truncated) => return (200, "{\"results\": [{\"id\": \"1\", \"prop".into(), vec![]),
+        Some(Fault::Stall) => {
+            // The server is busy: the answer comes, but late.
+            drop(s);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            s = state.lock().expect("state");
+        }
         Some(Fault::DoneThenBadGateway) | None => {}
     }
     if method == "POST"
