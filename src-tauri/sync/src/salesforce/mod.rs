@@ -14,7 +14,14 @@
 //! their renewal (`renewals.rs`), and the current activated contract its
 //! start, term and (without an open renewal) end as the renewal date.
 
+mod records;
+mod session;
 pub(crate) mod tasks;
+
+use records::{
+    account, account_fields, contact, currency_of, domain, mapped, soql_time, stamp, text,
+};
+pub(crate) use session::{sign_in, Session};
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -26,7 +33,7 @@ use serde_json::Value;
 
 use steward_core::deals::{self, Deal};
 use steward_core::error::{Error, Result};
-use steward_core::ingest::{Entity, Kind, Record};
+use steward_core::ingest::{Entity, Record};
 
 use crate::http::{encode, Failure, Http};
 use crate::{Linked, Page, Run, Vendor};
@@ -97,241 +104,6 @@ fn failure(f: Failure) -> Error {
     crate::failure(Vendor::Salesforce)(f)
 }
 
-/// The parts of the stored secret: client id, client secret and, for the
-/// refresh-token flow, the refresh token.
-fn credentials(secret: &str) -> Result<(String, String, Option<String>)> {
-    let mut parts = secret.trim().splitn(3, ':');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(id), Some(s), refresh) if !id.is_empty() && !s.is_empty() => Ok((
-            id.to_string(),
-            s.to_string(),
-            refresh.filter(|r| !r.is_empty()).map(str::to_string),
-        )),
-        _ => Err(Error::invalid(format!(
-            "Salesforce needs {}.",
-            Vendor::Salesforce.secret_help()
-        ))),
-    }
-}
-
-/// Signs in at `login` and points the client at the instance it names.
-pub(crate) fn sign_in(http: &mut Http, login: &str, secret: &str) -> Result<()> {
-    let (id, client_secret, refresh) = credentials(secret)?;
-    let url = format!("{}/services/oauth2/token", login.trim_end_matches('/'));
-    let mut form = vec![
-        ("client_id", id.as_str()),
-        ("client_secret", client_secret.as_str()),
-    ];
-    match &refresh {
-        Some(r) => {
-            form.push(("grant_type", "refresh_token"));
-            form.push(("refresh_token", r.as_str()));
-        }
-        None => form.push(("grant_type", "client_credentials")),
-    }
-    let answer = http.token(&url, &form).map_err(failure)?;
-    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
-    let (Some(token), Some(instance)) = (text("access_token"), text("instance_url")) else {
-        return Err(Error::invalid(
-            "Salesforce: the sign-in answered without a session or an instance; nothing was changed.",
-        ));
-    };
-    http.set_session(&instance, &token);
-    Ok(())
-}
-
-/// A session: the client, and how to sign in again when it expires.
-pub(crate) struct Session<'a> {
-    login: String,
-    secret: String,
-    http: &'a mut Http,
-}
-
-impl<'a> Session<'a> {
-    /// Signs in with the client's own address and secret.
-    pub(crate) fn open(http: &'a mut Http) -> Result<Session<'a>> {
-        let login = http.origin().to_string();
-        let secret = http.secret().to_string();
-        sign_in(http, &login, &secret)?;
-        Ok(Session {
-            login,
-            secret,
-            http,
-        })
-    }
-
-    /// A record created on the instance; an expired session (refused, so
-    /// nothing was created) is renewed once. Other failures go back as
-    /// they are: the caller knows whether the record may exist.
-    pub(crate) fn create(
-        &mut self,
-        path: &str,
-        body: &Value,
-    ) -> std::result::Result<Value, Failure> {
-        match self.http.create(path, body) {
-            Err(Failure::Unauthorized(_)) => {
-                let (login, secret) = (self.login.clone(), self.secret.clone());
-                if sign_in(self.http, &login, &secret).is_err() {
-                    return Err(Failure::Unauthorized(
-                        "Salesforce refused the sign-in: reconnect with new credentials.".into(),
-                    ));
-                }
-                self.http.create(path, body)
-            }
-            other => other,
-        }
-    }
-
-    /// A PATCH on the instance (fields set to values; safe to repeat); an
-    /// expired session is renewed once.
-    pub(crate) fn patch(&mut self, path: &str, body: &Value) -> Result<Value> {
-        match self.http.patch(path, body) {
-            Err(Failure::Unauthorized(_)) => {
-                let (login, secret) = (self.login.clone(), self.secret.clone());
-                sign_in(self.http, &login, &secret)?;
-                self.http.patch(path, body).map_err(failure)
-            }
-            other => other.map_err(failure),
-        }
-    }
-
-    /// A GET on the instance; an expired session is renewed once.
-    pub(crate) fn get(&mut self, path: &str) -> Result<Value> {
-        match self.http.get(path) {
-            Err(Failure::Unauthorized(_)) => {
-                sign_in(self.http, &self.login, &self.secret)?;
-                self.http.get(path).map_err(failure)
-            }
-            other => other.map_err(failure),
-        }
-    }
-
-    pub(crate) fn query(&mut self, soql: &str) -> Result<Value> {
-        self.get(&format!("{API}/query?q={}", encode(soql)))
-    }
-}
-
-/// `2025-06-02T10:11:12.000+0000` (Salesforce's form) as UTC.
-fn stamp(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.3f%z")
-        .or_else(|_| DateTime::parse_from_rfc3339(text))
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// A moment as SOQL and the deleted endpoint take it.
-fn soql_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn text(record: &Value, key: &str) -> Option<String> {
-    record
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-/// A website as a domain: no scheme, no www, no path.
-fn domain(website: &str) -> Option<String> {
-    let w = website.trim().to_lowercase();
-    let w = w
-        .strip_prefix("https://")
-        .or_else(|| w.strip_prefix("http://"))
-        .unwrap_or(&w);
-    let w = w.strip_prefix("www.").unwrap_or(w);
-    let host = w.split(['/', '?', '#']).next().unwrap_or("").trim();
-    host.contains('.').then(|| host.to_string())
-}
-
-/// The team's own fields mapped onto account fields: "renewal_date=Renewal_Date__c,arr=ARR__c".
-fn account_fields(
-    settings: &serde_json::Map<String, Value>,
-) -> Result<Vec<(&'static str, String)>> {
-    let Some(spec) = crate::setting(settings, "account_fields") else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for pair in spec.split(',').filter(|p| !p.trim().is_empty()) {
-        let (ours, theirs) = pair.split_once('=').ok_or_else(|| {
-            Error::invalid(format!(
-                "Salesforce account_fields: \"{pair}\" is not FIELD=SalesforceField."
-            ))
-        })?;
-        let field = Entity::Accounts
-            .field(ours.trim())
-            .filter(|f| !matches!(f.kind, Kind::Id | Kind::AccountRef))
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "Salesforce account_fields: \"{}\" is not an account field.",
-                    ours.trim()
-                ))
-            })?;
-        let theirs = theirs.trim();
-        if theirs.is_empty()
-            || !theirs
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(Error::invalid(format!(
-                "Salesforce account_fields: \"{theirs}\" is not a Salesforce field name."
-            )));
-        }
-        out.push((field.key, theirs.to_string()));
-    }
-    Ok(out)
-}
-
-/// A Salesforce value as the account field `key` stores it.
-fn mapped(key: &str, value: &Value, currency: &str) -> std::result::Result<Sql, String> {
-    let Some(field) = Entity::Accounts.field(key) else {
-        return Ok(Sql::Null);
-    };
-    let as_text = match value {
-        Value::Null => return Ok(Sql::Null),
-        Value::String(s) if s.trim().is_empty() => return Ok(Sql::Null),
-        Value::String(s) => s.trim().to_string(),
-        Value::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    };
-    let bad = |what: &str| format!("{}: \"{as_text}\" is not {what}", field.label);
-    Ok(match field.kind {
-        Kind::Money => {
-            let major: f64 = as_text.parse().map_err(|_| bad("an amount"))?;
-            let per = steward_core::currency::minor_per_major(currency);
-            Sql::Integer((major * per as f64).round() as i64)
-        }
-        Kind::Integer => Sql::Integer(
-            as_text
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.fract() == 0.0)
-                .ok_or_else(|| bad("a whole number"))? as i64,
-        ),
-        Kind::Term => Sql::Integer(
-            steward_core::ingest::schema::parse_term(&as_text)
-                .ok_or_else(|| bad("a contract term"))?,
-        ),
-        Kind::Date => Sql::Text(
-            as_text
-                .get(..10)
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .ok_or_else(|| bad("a date"))?
-                .to_string(),
-        ),
-        Kind::Choice(parse, choices) => Sql::Text(
-            parse(&as_text)
-                .ok_or_else(|| {
-                    format!("{}: \"{as_text}\" is not one of {}", field.label, choices())
-                })?
-                .to_string(),
-        ),
-        Kind::Bool => Sql::Integer(i64::from(matches!(as_text.as_str(), "true" | "1"))),
-        _ => Sql::Text(as_text),
-    })
-}
-
 pub fn sync(run: &mut Run<'_>) -> Result<()> {
     let login = run.http.origin().to_string();
     let secret = run.http.secret().to_string();
@@ -369,11 +141,7 @@ fn sync_object(
     }
     soql.push_str(" ORDER BY SystemModstamp, Id");
     let mapping = Renewals::of(run);
-    let mut session = Session {
-        login: login.to_string(),
-        secret: secret.to_string(),
-        http: &mut *run.http,
-    };
+    let mut session = Session::new(&mut *run.http, login, secret);
     let mut page = session.query(&soql)?;
     loop {
         let records = page
@@ -404,11 +172,7 @@ fn sync_object(
             break;
         }
         let url = next_url.unwrap_or_default();
-        let mut session = Session {
-            login: login.to_string(),
-            secret: secret.to_string(),
-            http: &mut *run.http,
-        };
+        let mut session = Session::new(&mut *run.http, login, secret);
         // The next batch is a path on the instance, relative.
         page = session.get(&url)?;
     }
@@ -427,11 +191,7 @@ fn deletions(
     cursor: Cursor,
     began: DateTime<Utc>,
 ) -> Result<()> {
-    let mut session = Session {
-        login: login.to_string(),
-        secret: secret.to_string(),
-        http: &mut *run.http,
-    };
+    let mut session = Session::new(&mut *run.http, login, secret);
     let from = cursor.deletes_to.as_deref().and_then(stamp);
     let gone: Vec<(String, Option<String>)> = match from {
         // A first sync read everything there is: nothing to delete yet.
@@ -706,79 +466,6 @@ fn apply(
     crate::renewals::settle(page, Vendor::Salesforce, settle, renewals.amount_is_arr)
 }
 
-fn currency_of(page: &Page<'_>, account: i64) -> Result<String> {
-    Ok(page
-        .ingest
-        .conn()
-        .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
-        .query_row([account], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| "USD".into()))
-}
-
-fn account(
-    r: &Value,
-    id: &str,
-    site: Option<String>,
-    custom: &[(&'static str, String)],
-    currency: &str,
-) -> std::result::Result<Record, String> {
-    let name = text(r, "Name").ok_or_else(|| format!("account {id} has no name"))?;
-    let employees = match r.get("NumberOfEmployees") {
-        Some(Value::Number(n)) => n.as_i64().map_or(Sql::Null, Sql::Integer),
-        _ => Sql::Null,
-    };
-    let mut values = vec![
-        Sql::Null,
-        Sql::Text(name),
-        site.map_or(Sql::Null, Sql::Text),
-        text(r, "Industry").map_or(Sql::Null, Sql::Text),
-        employees,
-    ];
-    for (ours, theirs) in custom {
-        let v = r.get(theirs.as_str()).unwrap_or(&Value::Null);
-        values.push(mapped(ours, v, currency).map_err(|e| format!("account {id}: {e}"))?);
-    }
-    Ok(Record {
-        external_id: Some(id.to_string()),
-        account_id: None,
-        values,
-    })
-}
-
-fn contact(r: &Value, id: &str, page: &Page<'_>) -> std::result::Result<Record, String> {
-    let account_id = text(r, "AccountId").ok_or_else(|| format!("contact {id} has no account"))?;
-    let account = page
-        .ingest
-        .accounts
-        .find(&account_id)
-        .map_err(|_| format!("contact {id}: its account {account_id} has not been synced"))?;
-    let name = [text(r, "FirstName"), text(r, "LastName")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let email = text(r, "Email").map(|e| e.to_lowercase());
-    let name = if name.is_empty() {
-        email
-            .clone()
-            .ok_or_else(|| format!("contact {id} has neither a name nor an email"))?
-    } else {
-        name
-    };
-    Ok(Record {
-        external_id: Some(id.to_string()),
-        account_id: Some(account),
-        values: vec![
-            Sql::Null,
-            Sql::Null,
-            Sql::Text(name),
-            email.map_or(Sql::Null, Sql::Text),
-            text(r, "Title").map_or(Sql::Null, Sql::Text),
-        ],
-    })
-}
-
 /// What the connected app can see: how many accounts, and the first five
 /// as the mapping would bring them (the team's own fields included, so a
 /// field name Salesforce does not know is refused here, with its reason).
@@ -790,11 +477,7 @@ pub fn probe(
 ) -> Result<crate::Probe> {
     let custom = account_fields(settings)?;
     sign_in(http, login, secret)?;
-    let mut session = Session {
-        login: login.to_string(),
-        secret: secret.to_string(),
-        http,
-    };
+    let mut session = Session::new(http, login, secret);
     let count = session.query("SELECT COUNT() FROM Account")?;
     let total = count.get("totalSize").and_then(Value::as_i64).unwrap_or(0);
     let extra: String = custom
@@ -842,6 +525,7 @@ pub fn probe(
 
 #[cfg(test)]
 mod tests {
+    use super::session::credentials;
     use super::*;
 
     #[test]
