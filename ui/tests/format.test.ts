@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, ago, date, daysUntil, money, riskPercent, signedPercent } from '../src/lib/format';
+import { addDays, ago, date, monthLabel, daysUntil, money, riskPercent, signedPercent } from '../src/lib/format';
 import { t } from '../src/lib/messages';
 
 describe('format', () => {
+  it('labels chart months with the whole year', () => {
+    expect(monthLabel(new Date(2026, 6, 1))).toBe('Jul 2026');
+  });
+
   it('says how long ago a sync was in the largest whole unit', () => {
     const now = Date.parse('2026-12-02T12:00:00Z');
     expect(ago('2026-12-02T11:59:30Z', now)).toBe('this minute');
@@ -15,6 +19,11 @@ describe('format', () => {
   it('shows money from minor units in its own currency', () => {
     expect(money({ minor: 1_234_550, currency: 'USD' })).toBe('$12,345.5');
     expect(money({ minor: 15_000_000, currency: 'EUR' }, true)).toBe('€150K');
+    // The digit that matters stays: $1,500 of expansion is not "$2K".
+    expect(money({ minor: 150_000, currency: 'USD' }, true)).toBe('$1.5K');
+    expect(money({ minor: 357_560_540, currency: 'USD' }, true)).toBe('$3.6M');
+    expect(money({ minor: 1_234_500, currency: 'USD' }, true)).toBe('$12K');
+    expect(money({ minor: 59_712_300, currency: 'USD' }, true)).toBe('$597K');
     // Yen have no minor unit: 1,235 stored is ¥1,235, not ¥12.35.
     expect(money({ minor: 1_235, currency: 'JPY' })).toBe('¥1,235');
     expect(money({ minor: 1_235, currency: 'KWD' })).toContain('1.235');

@@ -38,13 +38,20 @@ export function money(m: Money, compact = false): string {
   let f = moneyFormats.get(key);
   if (!f) {
     try {
-      f = new Intl.NumberFormat(locale(), {
-        style: 'currency',
-        currency: m.currency,
-        maximumFractionDigits: compact ? 0 : currencyDigits(m.currency),
-        minimumFractionDigits: 0,
-        notation: compact ? 'compact' : 'standard',
-      });
+      // Compact keeps Intl's own rounding: two significant digits or the
+      // whole units, whichever says more ($1.5K, $3.6M, $597K). Forcing
+      // whole units turned $1,500 of expansion into "$2K".
+      f = new Intl.NumberFormat(
+        locale(),
+        compact
+          ? { style: 'currency', currency: m.currency, notation: 'compact' }
+          : {
+              style: 'currency',
+              currency: m.currency,
+              maximumFractionDigits: currencyDigits(m.currency),
+              minimumFractionDigits: 0,
+            },
+      );
     } catch {
       // An unknown currency code still shows its amount and code.
       f = new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 });
@@ -85,8 +92,9 @@ export function date(iso: string | null | undefined, style: 'medium' | 'short' =
   return new Intl.DateTimeFormat(locale(), { dateStyle: style }).format(parseDay(iso.slice(0, 10)));
 }
 
+/** A chart's month label: "Jul 2026", never "Jul 26", which reads as a day. */
 export function monthLabel(d: Date): string {
-  return new Intl.DateTimeFormat(locale(), { month: 'short', year: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric' }).format(d);
 }
 
 /** Whole days from `today` to `iso` (negative when in the past). */
