@@ -168,6 +168,18 @@ enum Command {
         /// For retry: the entry's id.
         id: Option<i64>,
     },
+    /// Take a backup of the portfolio now (into the data folder's backups/),
+    /// list the backups there are (--list), or remove all but the newest
+    /// three copies upgrades left (--prune).
+    Backup {
+        #[arg(long)]
+        list: bool,
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Restore the portfolio from a backup: the file is checked first, the
+    /// current portfolio kept aside, and an older backup upgraded.
+    Restore { file: PathBuf },
     /// Run the benchmarks on a generated book and print a Markdown report.
     Bench {
         #[arg(long, default_value_t = 5000)]
@@ -532,6 +544,54 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connect(args) => vendors::connect(&data_dir, args)?,
         Command::Disconnect { vendor } => vendors::disconnect(&data_dir, &vendor)?,
         Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
+        Command::Backup { list, prune } => {
+            if prune {
+                let (files, bytes) = steward_core::backup::prune(&data_dir)?;
+                out!(
+                    "{files} old upgrade copies removed, {:.1} MB freed; the newest {} are kept.",
+                    bytes as f64 / 1e6,
+                    steward_core::backup::KEEP_UPGRADE_COPIES
+                );
+            } else if list {
+                let all = steward_core::backup::list(&data_dir);
+                if all.is_empty() {
+                    out!("No backups yet: steward backup takes one.");
+                }
+                let total: u64 = all.iter().map(|b| b.bytes).sum();
+                for b in &all {
+                    out!(
+                        "{}  {:<7} {:>8.1} MB  {}",
+                        b.written_at,
+                        b.kind,
+                        b.bytes as f64 / 1e6,
+                        b.path
+                    );
+                }
+                if !all.is_empty() {
+                    out!(
+                        "{} backups, {:.1} MB in all.",
+                        all.len(),
+                        total as f64 / 1e6
+                    );
+                }
+            } else {
+                let conn = store::open_in(&data_dir)?;
+                let b = steward_core::backup::take(&conn, &data_dir)?;
+                out!(
+                    "Backup written: {} ({:.1} MB)",
+                    b.path,
+                    b.bytes as f64 / 1e6
+                );
+            }
+        }
+        Command::Restore { file } => {
+            let aside = steward_core::backup::restore(&data_dir, &file)?;
+            out!(
+                "Restored from {}; the portfolio before it is kept as {}",
+                file.display(),
+                aside.display()
+            );
+        }
         Command::Outbox { action, id } => vendors::outbox(&data_dir, today, action.as_deref(), id)?,
         Command::Bench {
             accounts,

@@ -364,3 +364,120 @@ fn killing_an_import_or_the_demo_at_any_moment_leaves_all_or_nothing() {
         }
     }
 }
+
+#[test]
+fn a_backup_restores_the_book_and_a_bad_file_is_refused_with_nothing_changed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    demo(&data, "8");
+    let db = data.join("portfolio.sqlite3");
+    let out = steward(&data, &["backup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let backup = PathBuf::from(
+        said.trim()
+            .strip_prefix("Backup written: ")
+            .and_then(|r| r.rsplit_once(" ("))
+            .map(|(p, _)| p)
+            .expect("the backup's path"),
+    );
+    assert!(
+        backup.starts_with(data.join("backups")),
+        "{}",
+        backup.display()
+    );
+    assert_eq!(
+        check(&backup, "SELECT count(*) FROM accounts"),
+        ("ok".into(), 8)
+    );
+
+    // The book changes after the backup: a check-in's worth of rows go.
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute("DELETE FROM activities", []).expect("change");
+    }
+    let before = check(&db, "SELECT count(*) FROM activities");
+    assert_eq!(before.1, 0);
+
+    // A damaged file and one from a newer Steward are refused untouched.
+    let bytes = std::fs::read(&db).expect("read");
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"this is not a database at all, not even close.").expect("junk");
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&backup, &newer).expect("copy");
+    rusqlite::Connection::open(&newer)
+        .and_then(|c| c.execute_batch("PRAGMA user_version = 99"))
+        .expect("newer");
+    for (file, why) in [
+        (&junk, "not a Steward portfolio"),
+        (&newer, "newer Steward"),
+    ] {
+        let out = steward(&data, &["restore", &file.display().to_string()]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains(why) && stderr(&out).contains("Nothing was changed"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            std::fs::read(&db).expect("read"),
+            bytes,
+            "the portfolio is as it was"
+        );
+    }
+
+    // The backup comes back; what was there is kept aside.
+    let out = steward(&data, &["restore", &backup.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let restored = check(&db, "SELECT count(*) FROM activities");
+    assert_eq!(restored.0, "ok");
+    assert!(restored.1 > 0, "the check-ins are back");
+    let aside = std::fs::read_dir(&data)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("before-restore"))
+        .expect("kept aside");
+    assert_eq!(
+        check(&aside, "SELECT count(*) FROM activities"),
+        ("ok".into(), 0)
+    );
+    assert!(
+        String::from_utf8_lossy(&steward(&data, &["backup", "--list"]).stdout).contains("manual")
+    );
+}
+
+#[test]
+fn old_upgrade_copies_are_pruned_to_the_newest_three() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("book");
+    demo(&data, "3");
+    for v in 1..=5 {
+        std::fs::write(
+            data.join(format!("portfolio.v{v}-2026110{v}T000000Z.bak")),
+            vec![0u8; 1000],
+        )
+        .expect("copy");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = steward(&data, &["backup", "--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("2 old upgrade copies removed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let left: Vec<String> = std::fs::read_dir(&data)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".bak"))
+        .collect();
+    assert_eq!(left.len(), 3);
+    assert!(
+        !left
+            .iter()
+            .any(|n| n.starts_with("portfolio.v1-") || n.starts_with("portfolio.v2-")),
+        "{left:?}"
+    );
+}

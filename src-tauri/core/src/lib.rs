@@ -13,6 +13,7 @@ pub mod account;
 pub mod account_page;
 pub mod alerts;
 pub mod assess;
+pub mod backup;
 pub mod calendar;
 pub mod checkin;
 pub mod churn;
