@@ -168,6 +168,12 @@ enum Command {
         /// For retry: the entry's id.
         id: Option<i64>,
     },
+    /// Write the whole book as the CSV files the import reads (one per
+    /// entity, accounts first), so importing them gives the same book.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Take a backup of the portfolio now (into the data folder's backups/),
     /// list the backups there are (--list), or remove all but the newest
     /// three copies upgrades left (--prune).
@@ -544,6 +550,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connect(args) => vendors::connect(&data_dir, args)?,
         Command::Disconnect { vendor } => vendors::disconnect(&data_dir, &vendor)?,
         Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
+        Command::Export { out } => {
+            let conn = store::open_in(&data_dir)?;
+            for e in steward_core::export::write(&conn, &out)? {
+                out!("{:>9} {:<14} {}", e.rows, e.entity.label(), e.path);
+            }
+        }
         Command::Backup { list, prune } => {
             if prune {
                 let (files, bytes) = steward_core::backup::prune(&data_dir)?;

@@ -140,3 +140,76 @@ fn a_portfolio_from_a_newer_steward_is_refused_untouched() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer version of Steward"));
     assert_eq!(std::fs::read(&db).expect("read"), before);
 }
+
+/// What a book holds, as figures that must survive an export and import.
+fn figures(db: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    [
+        "SELECT count(*) || ' ' || sum(crm_arr_minor) || ' ' || group_concat(name || '/' || coalesce(domain, '') || '/' || tier || '/' || lifecycle_stage || '/' || coalesce(renewal_date, '') || '/' || status || '/' || currency, ';') FROM (SELECT * FROM accounts ORDER BY name)",
+        "SELECT count(*) || ' ' || sum(is_primary) || ' ' || sum(left_company) || ' ' || group_concat(coalesce(email, ''), ';') FROM (SELECT * FROM contacts ORDER BY email, name)",
+        "SELECT count(*) || ' ' || sum(active_users) || ' ' || sum(logins) || ' ' || sum(feature_events) || ' ' || coalesce(sum(api_calls), 0) || ' ' || coalesce(sum(licensed_seats), 0) FROM usage_daily",
+        "SELECT count(*) || ' ' || sum(mrr_minor) || ' ' || group_concat(status || plan, ';') FROM (SELECT * FROM subscriptions ORDER BY plan, status, mrr_minor)",
+        "SELECT count(*) || ' ' || sum(amount_minor) || ' ' || group_concat(status, ';') FROM (SELECT * FROM invoices ORDER BY issued_on, amount_minor, status)",
+        "SELECT count(*) || ' ' || count(resolved_at) || ' ' || coalesce(sum(csat), 0) || ' ' || group_concat(priority || status, ';') FROM (SELECT * FROM tickets ORDER BY opened_at, subject)",
+        "SELECT count(*) || ' ' || sum(score) || ' ' || count(contact_id) FROM survey_responses",
+        "SELECT count(*) || ' ' || group_concat(kind || occurred_on || coalesce(sentiment, ''), ';') FROM (SELECT * FROM activities ORDER BY occurred_on, kind, summary)",
+    ]
+    .iter()
+    .map(|sql| {
+        let v: Option<String> = conn.query_row(sql, [], |r| r.get(0)).expect(sql);
+        (sql.split(" FROM ").last().unwrap_or("").to_string(), v.unwrap_or_default())
+    })
+    .collect()
+}
+
+#[test]
+fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (first, second, files) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("export"),
+    );
+    let demo = steward(
+        &first,
+        &["demo", "--accounts", "15", "--seed", "5", "--years", "1"],
+    );
+    assert!(demo.status.success());
+    let out = steward(&first, &["export", "--out", &files.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for entity in [
+        "accounts",
+        "contacts",
+        "usage",
+        "subscriptions",
+        "invoices",
+        "tickets",
+        "surveys",
+        "activities",
+    ] {
+        let file = files.join(format!("{entity}.csv"));
+        let out = steward(&second, &["import", entity, &file.display().to_string()]);
+        assert!(
+            out.status.success(),
+            "{entity}: {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !stdout(&out).contains("rejected") || stdout(&out).contains(" 0 rejected"),
+            "{entity}: {}",
+            stdout(&out)
+        );
+    }
+    let (a, b) = (
+        figures(&first.join("portfolio.sqlite3")),
+        figures(&second.join("portfolio.sqlite3")),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y, "the same book");
+    }
+}

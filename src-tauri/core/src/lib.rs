@@ -21,6 +21,7 @@ pub mod currency;
 pub mod dates;
 pub mod deals;
 pub mod error;
+pub mod export;
 pub mod fields;
 pub mod health;
 pub mod history;

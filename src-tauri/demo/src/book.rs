@@ -553,7 +553,7 @@ impl<'c> Writer<'c> {
                 };
                 let resolve_days = rng.range(0, if troubled_now { 20 } else { 6 });
                 let resolved = opened + Duration::days(resolve_days);
-                let (status, resolved_at, csat) =
+                let (status, resolved_hour, csat) =
                     if resolved > today || (troubled_now && rng.chance(0.15)) {
                         ("open", None, None)
                     } else {
@@ -564,19 +564,26 @@ impl<'c> Writer<'c> {
                                 rng.range(3, 5)
                             }
                         });
-                        (
-                            "solved",
-                            Some(format!("{resolved}T{:02}:30:00Z", rng.range(8, 17))),
-                            csat,
-                        )
+                        ("solved", Some(rng.range(8, 17)), csat)
                     };
+                let subject = rng.pick(TICKET_SUBJECTS);
+                let mut opened_hour = rng.range(8, 17);
+                // Solved the day it was opened: never before it was opened
+                // (the same draws, ordered, keep the book otherwise as it was).
+                let resolved_hour = resolved_hour.map(|h| {
+                    if resolve_days == 0 && h < opened_hour {
+                        std::mem::replace(&mut opened_hour, h)
+                    } else {
+                        h
+                    }
+                });
                 self.ticket.execute(params![
                     id,
-                    rng.pick(TICKET_SUBJECTS),
+                    subject,
                     priority,
                     status,
-                    format!("{opened}T{:02}:15:00Z", rng.range(8, 17)),
-                    resolved_at,
+                    format!("{opened}T{opened_hour:02}:15:00Z"),
+                    resolved_hour.map(|h| format!("{resolved}T{h:02}:30:00Z")),
                     csat,
                     format!("demo-{}-t{}", n + 1, t)
                 ])?;
