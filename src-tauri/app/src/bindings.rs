@@ -6,9 +6,9 @@
 use ts_rs::{Config, TS};
 
 use steward_core::{
-    account, account_page, alerts, assess, checkin, churn, error, fields, health, import, metrics,
-    model, onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates, search, store,
-    tasks, today, value, write,
+    account, account_page, alerts, assess, backup, checkin, churn, error, export, fields, health,
+    import, metrics, model, onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates,
+    search, store, tasks, today, value, write,
 };
 use steward_demo as demo;
 use steward_qbr::{batch as qbr_batch, brand as qbr_brand, prep as qbr_prep, slides};
@@ -67,6 +67,7 @@ fn generate() -> String {
         steward_sync::Vendor, steward_sync::Counts, sync_http::Traffic, steward_sync::RunLine,
         sync_review::Waiting, sync_outbox::Delivery, sync_conn::ConnectionView, sync_conn::Probe,
         sync_conn::ConnectionInput, sync_conn::RoundProgress, sync_conn::RoundEnd, outbox::OutboxEntry,
+        backup::BackupFile, export::Exported,
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core, src-tauri/demo, src-tauri/qbr and src-tauri/sync by `cargo test -p steward-app bindings`.\n// Do not edit: change the Rust type and run the test with STEWARD_UPDATE_BINDINGS=1.\n\n",

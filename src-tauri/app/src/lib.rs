@@ -112,6 +112,11 @@ pub fn run() {
             commands::sync::sync_cancel,
             commands::sync::outbox_list,
             commands::sync::outbox_retry,
+            commands::data::data_export,
+            commands::data::backups_list,
+            commands::data::backup_take,
+            commands::data::backups_prune,
+            commands::data::backup_restore,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -195,6 +195,24 @@ impl AppState {
         self.with(&self.writer, |c| write::run(c, steward_core::today(), work))
     }
 
+    /// Restores the portfolio from `file` with both of the app's
+    /// connections held, so no read or write meets a file being swapped,
+    /// then opens the restored file in their place (upgraded when older).
+    /// A sync holds its own lock and goes first. Returns where the
+    /// portfolio before it was kept.
+    pub fn restore(&self, file: &std::path::Path) -> CommandResult<PathBuf> {
+        let (Some(writer), Some(reader)) = (&self.writer, &self.reader) else {
+            return Err(self.not_open());
+        };
+        let _sync = self.syncing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut r = reader.lock().unwrap_or_else(|p| p.into_inner());
+        let aside = steward_core::backup::restore(&self.data_dir, file)?;
+        *w = store::open_in(&self.data_dir)?;
+        *r = store::connect(&self.db_path())?;
+        Ok(aside)
+    }
+
     /// A connection of its own for long work (import, demo, retraining), so
     /// neither reads nor the CSM's small writes queue behind it for long.
     /// Only once the portfolio opened (and was migrated).

@@ -54,6 +54,8 @@ import type {
   RoundEnd,
   RoundProgress,
   Vendor,
+  BackupFile,
+  Exported,
 } from './bindings';
 
 
@@ -162,6 +164,11 @@ export const api = {
     call<DeckBatchReport>('qbr_batch', { days, folder, job, onProgress: channel(onProgress) }),
   qbrBatchCancel: (job: number) => call<void>('qbr_batch_cancel', { job }),
   valueMeasures: (objectiveId: number) => call<ValueMeasures>('value_measures', { objectiveId }),
+  exportBook: (folder: string) => call<Exported[]>('data_export', { folder }),
+  backups: () => call<BackupFile[]>('backups_list'),
+  backUp: () => call<BackupFile>('backup_take'),
+  pruneBackups: () => call<[number, number]>('backups_prune'),
+  restore: (path: string) => call<string>('backup_restore', { path }),
   syncOverview: () => call<ConnectionView[]>('sync_overview'),
   syncProbe: (input: ConnectionInput) => call<Probe>('sync_probe', { input }),
   syncSave: (input: ConnectionInput) => call<void>('sync_save', { input }),

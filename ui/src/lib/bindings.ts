@@ -1041,3 +1041,15 @@ export type OutboxEntry = { id: number, vendor: string, account_id: number, acco
  * queued, sending, sent or failed.
  */
 state: string, attempts: number, error: string | null, sent_at: string | null, remote_id: string | null, };
+
+export type BackupFile = { path: string, bytes: number, 
+/**
+ * manual (taken by the CSM) or upgrade (left before a migration).
+ */
+kind: string, 
+/**
+ * When it was written (RFC 3339).
+ */
+written_at: string, };
+
+export type Exported = { entity: Entity, path: string, rows: number, };

@@ -10,7 +10,8 @@ export type Route =
   | { name: 'qbr'; id: number }
   | { name: 'tasks' }
   | { name: 'import' }
-  | { name: 'connections' };
+  | { name: 'connections' }
+  | { name: 'data' };
 
 class Router {
   current = $state<Route>({ name: 'today' });

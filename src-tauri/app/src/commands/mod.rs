@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod app;
+pub mod data;
 pub mod health;
 pub mod import;
 pub mod plans;

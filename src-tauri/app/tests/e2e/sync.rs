@@ -112,6 +112,20 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     )
     .await;
     screenshot(client, "24-connections-written-back").await;
+
+    // The book is the CSM's: a backup now, restored in place, and the book
+    // reads as before.
+    click(client, "[data-testid=nav-data]").await;
+    wait_for_text(client, ".empty", "No backups yet").await;
+    click(client, "[data-testid=data-backup]").await;
+    wait_for_text(client, "[data-testid=backup-row]", "Yours").await;
+    click(client, "[data-testid=backup-restore]").await;
+    wait_for_text(client, "[data-testid=data-confirm]", "kept aside").await;
+    screenshot(client, "25-your-data").await;
+    click(client, "[data-testid=data-restore-yes]").await;
+    wait_for_text(client, "[role=status]", "Restored").await;
+    click(client, "[data-testid=nav-portfolio]").await;
+    wait_for_text(client, "[data-testid=portfolio-row] .title", "Quokka Labs").await;
 }
 
 /// The fake's book: six companies a CSM would recognise, two contacts each,
