@@ -28,6 +28,11 @@ pub struct SearchHit {
     pub title: String,
     /// A short piece of matching text, plain (no markup).
     pub excerpt: String,
+    /// For a check-in: the day it happened (the newest of `count`).
+    pub date: Option<String>,
+    /// Check-ins of one account with the same matching text are one hit.
+    #[ts(type = "number")]
+    pub count: u32,
 }
 
 /// Turns what a person typed into an FTS5 query: every word must match as a
@@ -44,7 +49,8 @@ fn match_expression(text: &str) -> Option<String> {
 
 const KIND_SHIFT: i64 = 40;
 
-/// Accounts first, then contacts, then activities. Accounts and contacts are
+/// Accounts first, then contacts, then activities (one row per text and
+/// account, with its newest day and how many there are). Accounts and contacts are
 /// ranked by relevance (bm25); activities come newest first, which FTS5 can
 /// answer by walking the rowid range backwards and stopping at `limit`
 /// instead of ranking tens of thousands of matching notes.
@@ -54,7 +60,7 @@ pub fn query(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHi
     };
     // One-letter prefixes match most of the index; only names are worth it.
     let long_enough = text.trim().chars().filter(|c| c.is_alphanumeric()).count() >= 2;
-    let mut hits = Vec::with_capacity(limit);
+    let mut hits: Vec<SearchHit> = Vec::with_capacity(limit);
     for (kind, order) in [
         (HitKind::Account, "rank"),
         (HitKind::Contact, "rank"),
@@ -69,19 +75,31 @@ pub fn query(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHi
             HitKind::Contact => 1,
             HitKind::Activity => 2,
         };
+        // Check-ins bring their day; repeats of one text are merged
+        // below, so more are read than shown.
+        let date = if kind == HitKind::Activity {
+            "(SELECT v.occurred_on FROM activities v WHERE v.id = (s.rowid & ((1 << 40) - 1)))"
+        } else {
+            "NULL"
+        };
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT s.rowid, s.account_id, a.name, s.title,
-                    snippet(search_index, -1, '', '', ' … ', 12)
+                    snippet(search_index, -1, '', '', ' … ', 12), {date}
              FROM search_index s JOIN accounts a ON a.id = s.account_id
              WHERE search_index MATCH ?1 AND s.rowid >= ?2 AND s.rowid < ?3
              ORDER BY {order} LIMIT ?4"
         ))?;
+        let read = if kind == HitKind::Activity {
+            left * 4
+        } else {
+            left
+        };
         let rows = stmt.query_map(
             rusqlite::params![
                 expr,
                 code << KIND_SHIFT,
                 (code + 1) << KIND_SHIFT,
-                left as i64
+                read as i64
             ],
             |r| {
                 let rowid: i64 = r.get(0)?;
@@ -92,11 +110,30 @@ pub fn query(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHi
                     account_name: r.get(2)?,
                     title: r.get(3)?,
                     excerpt: r.get(4)?,
+                    date: r.get(5)?,
+                    count: 1,
                 })
             },
         )?;
+        let start = hits.len();
         for hit in rows {
-            hits.push(hit?);
+            let hit = hit?;
+            // The same words on the same account again ("Prepare renewal
+            // proposal" every quarter): one row, counted, newest first.
+            if let Some(same) = hits[start..]
+                .iter_mut()
+                .find(|h| h.account_id == hit.account_id && h.excerpt == hit.excerpt)
+            {
+                same.count += 1;
+                if hit.date > same.date {
+                    same.date = hit.date;
+                    same.id = hit.id;
+                }
+                continue;
+            }
+            if hits.len() - start < left {
+                hits.push(hit);
+            }
         }
     }
     Ok(hits)

@@ -280,6 +280,34 @@ fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
     let hits = search::query(&conn, &row.name, 5).expect("search");
     assert_eq!(hits[0].kind, HitKind::Account);
     assert_eq!(hits[0].account_id, row.id);
+    let zeppelin = hits_about(&conn, "zeppel");
+    assert_eq!(
+        zeppelin.date.as_deref(),
+        Some(today().to_string().as_str()),
+        "a check-in says its day"
+    );
+    drop(conn);
+
+    // The same words on the same account three times are one hit, counted,
+    // with the newest day.
+    let mut conn = store::open_in(dir.path()).expect("reopen");
+    for days_ago in [40, 10, 70] {
+        let again = NewCheckIn {
+            occurred_on: today() - chrono::Duration::days(days_ago),
+            summary: "Prepare the zeppelin renewal proposal".into(),
+            contact_ids: vec![],
+            next_steps: vec![],
+            ..input.clone()
+        };
+        write(&mut conn, |w| checkin::log(w, &again));
+    }
+    let renewal = hits_about(&conn, "zeppelin renewal proposal");
+    assert_eq!(renewal.count, 3);
+    assert_eq!(
+        renewal.date,
+        Some((today() - chrono::Duration::days(10)).to_string())
+    );
+    let conn = store::open_in(dir.path()).expect("reopen");
 
     // The portfolio row now says "touched today".
     let again = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
@@ -454,4 +482,17 @@ fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
         assert_eq!(one.score, h.score);
         assert_eq!(one.biggest_drag, h.biggest_drag);
     }
+}
+
+/// The one check-in hit for `text` on the searched account.
+fn hits_about(conn: &rusqlite::Connection, text: &str) -> search::SearchHit {
+    let hits: Vec<search::SearchHit> = search::query(conn, text, 20)
+        .expect("search")
+        .into_iter()
+        .filter(|h| {
+            h.kind == HitKind::Activity && h.excerpt.to_lowercase().contains(&text.to_lowercase())
+        })
+        .collect();
+    assert_eq!(hits.len(), 1, "one row for {text}: {hits:?}");
+    hits.into_iter().next().expect("hit")
 }

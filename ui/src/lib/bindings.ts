@@ -217,7 +217,15 @@ id: number, account_id: number, account_name: string, title: string,
 /**
  * A short piece of matching text, plain (no markup).
  */
-excerpt: string, };
+excerpt: string, 
+/**
+ * For a check-in: the day it happened (the newest of `count`).
+ */
+date: string | null, 
+/**
+ * Check-ins of one account with the same matching text are one hit.
+ */
+count: number, };
 
 export type DemoSpec = { seed: number, accounts: number, 
 /**

@@ -651,6 +651,10 @@ const en = {
   'palette.account': 'Account',
   'palette.contact': 'Contact',
   'palette.activity': 'Activity',
+  'palette.group.account': 'Accounts',
+  'palette.group.contact': 'People',
+  'palette.group.activity': 'Check-ins',
+  'palette.times': '{n} times, last {date}',
 
   'help.title': 'Keyboard shortcuts',
   'help.palette': 'Search and jump anywhere',
