@@ -100,10 +100,16 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 }
                 if let Some(pct) = i.seat_use_percentile {
                     parts.push(scale(pct, t.percentile_poor, t.percentile_good));
-                    words.push(format!(
-                        "seat use above {pct:.0}% of tier {} accounts",
-                        i.tier.map(|t| t.as_str()).unwrap_or("?")
-                    ));
+                    let tier = i.tier.map(|t| t.as_str()).unwrap_or("?");
+                    // Said from the side it is on: "above 0% of them" is
+                    // true of the lowest and reads as praise.
+                    words.push(if pct < 0.5 {
+                        format!("the lowest seat use of tier {tier} accounts")
+                    } else if pct < 50.0 {
+                        format!("seat use below {:.0}% of tier {tier} accounts", 100.0 - pct)
+                    } else {
+                        format!("seat use above {pct:.0}% of tier {tier} accounts")
+                    });
                 }
             }
             summarise(&parts, &words)

@@ -358,7 +358,7 @@ fn adoption_uses_every_usage_signal_by_hand() {
         "last 3 months -30% against the 3 before",
         "logins on 13 of the last 28 days (good from 18)",
         "4.0 feature events per active user a day",
-        "seat use above 30% of tier B accounts",
+        "seat use below 70% of tier B accounts",
     ] {
         assert!(adoption.detail.contains(words), "{}", adoption.detail);
     }
