@@ -13,3 +13,15 @@ export function pathWithGaps(values: (number | null)[], x: (i: number) => number
   });
   return d;
 }
+
+/** Round axis ticks from 0 covering `max`: steps of 1, 2 or 5 times a
+ *  power of ten, about `count` of them (0 included). */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const rough = max / count;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const ticks = [0];
+  while (ticks[ticks.length - 1]! < max) ticks.push(ticks.length * step);
+  return ticks;
+}
