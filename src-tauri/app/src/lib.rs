@@ -1,7 +1,8 @@
 //! steward-app is the Tauri shell: it opens the window, holds the one
 //! connection to the portfolio, and exposes steward-core to the UI through
-//! thin commands (one file per domain under `commands/`). No product logic
-//! lives here; errors leave as `{code, message}`.
+//! thin commands (one file per domain under `commands/`), and runs the
+//! open app's sync schedule (`schedule`). No product logic lives here;
+//! errors leave as `{code, message}`.
 
 #[cfg(test)]
 mod bindings;

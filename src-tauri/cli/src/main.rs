@@ -1,7 +1,8 @@
 //! `steward`, the headless command line over steward-core: generate the demo
 //! book, import files, list the portfolio, search, write QBR decks
 //! (`decks`), connect and sync vendors (`vendors`), report the churn model
-//! (`churn_report`), and run the benchmarks recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
+//! (`churn_report`), send the outbox, export, back up and restore the book
+//! (`data`), and run the benchmarks recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
 //! line of product logic with the desktop app, and writes through the same
 //! one write path. A reader that stops reading (`steward info | head -5`)
 //! ends a command quietly.
@@ -18,6 +19,7 @@ macro_rules! out {
 }
 
 mod churn_report;
+mod data;
 mod decks;
 mod vendors;
 
@@ -162,12 +164,7 @@ enum Command {
     /// What Steward owes the team's CRM: the check-ins queued, sent or
     /// refused. `steward outbox send` sends what waits (sync does too),
     /// `steward outbox retry ID` queues a refused one again.
-    Outbox {
-        /// send or retry; the list when left out.
-        action: Option<String>,
-        /// For retry: the entry's id.
-        id: Option<i64>,
-    },
+    Outbox(vendors::OutboxArgs),
     /// Write the whole book as the CSV files the import reads (one per
     /// entity, accounts first), so importing them gives the same book.
     Export {
@@ -177,12 +174,7 @@ enum Command {
     /// Take a backup of the portfolio now (into the data folder's backups/),
     /// list the backups there are (--list), or remove all but the newest
     /// three copies upgrades left (--prune).
-    Backup {
-        #[arg(long)]
-        list: bool,
-        #[arg(long)]
-        prune: bool,
-    },
+    Backup(data::BackupArgs),
     /// Restore the portfolio from a backup: the file is checked first, the
     /// current portfolio kept aside, and an older backup upgraded.
     Restore { file: PathBuf },
@@ -550,61 +542,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Connect(args) => vendors::connect(&data_dir, args)?,
         Command::Disconnect { vendor } => vendors::disconnect(&data_dir, &vendor)?,
         Command::Sync(args) => vendors::sync(&data_dir, today, args)?,
-        Command::Export { out } => {
-            let conn = store::open_in(&data_dir)?;
-            for e in steward_core::export::write(&conn, &out)? {
-                out!("{:>9} {:<14} {}", e.rows, e.entity.label(), e.path);
-            }
-        }
-        Command::Backup { list, prune } => {
-            if prune {
-                let (files, bytes) = steward_core::backup::prune(&data_dir)?;
-                out!(
-                    "{files} old upgrade copies removed, {:.1} MB freed; the newest {} are kept.",
-                    bytes as f64 / 1e6,
-                    steward_core::backup::KEEP_UPGRADE_COPIES
-                );
-            } else if list {
-                let all = steward_core::backup::list(&data_dir);
-                if all.is_empty() {
-                    out!("No backups yet: steward backup takes one.");
-                }
-                let total: u64 = all.iter().map(|b| b.bytes).sum();
-                for b in &all {
-                    out!(
-                        "{}  {:<7} {:>8.1} MB  {}",
-                        b.written_at,
-                        b.kind,
-                        b.bytes as f64 / 1e6,
-                        b.path
-                    );
-                }
-                if !all.is_empty() {
-                    out!(
-                        "{} backups, {:.1} MB in all.",
-                        all.len(),
-                        total as f64 / 1e6
-                    );
-                }
-            } else {
-                let conn = store::open_in(&data_dir)?;
-                let b = steward_core::backup::take(&conn, &data_dir)?;
-                out!(
-                    "Backup written: {} ({:.1} MB)",
-                    b.path,
-                    b.bytes as f64 / 1e6
-                );
-            }
-        }
-        Command::Restore { file } => {
-            let aside = steward_core::backup::restore(&data_dir, &file)?;
-            out!(
-                "Restored from {}; the portfolio before it is kept as {}",
-                file.display(),
-                aside.display()
-            );
-        }
-        Command::Outbox { action, id } => vendors::outbox(&data_dir, today, action.as_deref(), id)?,
+        Command::Export { out } => data::export(&data_dir, &out)?,
+        Command::Backup(args) => data::backup(&data_dir, args)?,
+        Command::Restore { file } => data::restore(&data_dir, &file)?,
+        Command::Outbox(args) => vendors::outbox(&data_dir, today, args)?,
         Command::Bench {
             accounts,
             years,

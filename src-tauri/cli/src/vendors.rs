@@ -207,14 +207,17 @@ fn delivered(to: &str, d: steward_sync::outbox::Delivery) -> Result<(), CliError
     Ok(())
 }
 
-pub(crate) fn outbox(
-    data_dir: &Path,
-    today: NaiveDate,
-    action: Option<&str>,
+#[derive(clap::Args)]
+pub(crate) struct OutboxArgs {
+    /// send or retry; the list when left out.
+    action: Option<String>,
+    /// For retry: the entry's id.
     id: Option<i64>,
-) -> Result<(), CliError> {
+}
+
+pub(crate) fn outbox(data_dir: &Path, today: NaiveDate, args: OutboxArgs) -> Result<(), CliError> {
     let mut conn = store::open_in(data_dir)?;
-    match (action, id) {
+    match (args.action.as_deref(), args.id) {
         (None, _) => {
             let entries = steward_core::outbox::entries(&conn, 20)?;
             if entries.is_empty() {

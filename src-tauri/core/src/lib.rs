@@ -3,7 +3,9 @@
 //! query and write a CSM's screen needs (portfolio, account page, health
 //! scores, churn risk, alerts and playbooks, the Today list, portfolio metrics, success plans and milestones, onboarding checklists, the
 //! calendar export, churn post-mortems, check-ins, tasks,
-//! search). Everything that writes goes through `write` (one IMMEDIATE
+//! search), what the CSM owes the CRM (`outbox`), CRM deals and contracts
+//! (`deals`), who set each account field (`fields`), and the book taken
+//! out, backed up and restored (`export`, `backup`). Everything that writes goes through `write` (one IMMEDIATE
 //! transaction that reassesses exactly the accounts it touched), and data
 //! from outside comes in through `ingest`. It knows nothing of windows or
 //! HTTP: the desktop shell and the CLI are thin adapters over these

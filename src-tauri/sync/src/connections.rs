@@ -295,12 +295,13 @@ pub fn round(
     cancel: Option<&AtomicBool>,
     progress: Option<Progress<'_>>,
 ) -> Result<Round> {
-    let base = base_url(conn, vendor)?;
-    let secret = secrets::for_run(vendor, &base)?;
-    let mut http = vendor.client(&base, &secret)?;
+    let VendorConnection {
+        base_url, settings, ..
+    } = connection(conn, vendor)?;
+    let secret = secrets::for_run(vendor, &base_url)?;
+    let mut http = vendor.client(&base_url, &secret)?;
     let report = crate::run(conn, &mut http, vendor, today, full, cancel, progress)?;
     let delivery = crate::outbox::send(conn, &mut http, vendor, today, cancel)?;
-    let settings = connection(conn, vendor)?.settings;
     let health = crate::outbox::push_health(conn, &mut http, vendor, &settings, today)?;
     Ok(Round {
         vendor,

@@ -1,6 +1,6 @@
 //! Sync: the book fills itself from the systems a company runs. `http` is
 //! the one client every connector uses (throttle, retries, honest errors);
-//! each connector (HubSpot, Stripe, Zendesk, PostHog) turns the vendor's
+//! each connector (HubSpot, Salesforce, Stripe, Zendesk, PostHog) turns the vendor's
 //! pages into records for the core's ingest path, the same one file import
 //! uses, with the source `sync:<vendor>` on every row. A `Run` (`run.rs`) gives a
 //! connector what every one needs: its stored cursor, and `commit`, which
@@ -8,8 +8,12 @@
 //! through the core's write path, then reports progress and honours
 //! Cancel. Outside records are linked to the book's accounts by id, domain
 //! and name; what cannot be linked safely waits in `review` for the CSM.
+//! CRM deals and contracts give accounts their renewals (`renewals`).
 //! Connections (vendor, base URL, settings) and a log of every run live in
-//! the portfolio; secrets live in the OS keychain (`secrets`).
+//! the portfolio, with what a secret can see (`connections::probe`) and a
+//! vendor's round (sync, then outbox); secrets live in the OS keychain
+//! (`secrets`). The `outbox` sends the CSM's check-ins to the CRM exactly
+//! once (HubSpot notes, Salesforce tasks) and, when asked, health scores.
 
 pub mod connections;
 pub mod http;

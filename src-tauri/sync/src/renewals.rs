@@ -17,6 +17,22 @@ use crate::{Page, Vendor};
 /// The account fields a renewal fills, in the order of the records below.
 pub const FIELDS: &[&str] = &["id", "renewal_date", "arr"];
 
+/// Notes the accounts a changed deal or contract concerns (`accounts`, its
+/// account now and before), with the vendor's id of `account` when known.
+pub fn mark(
+    settle: &mut BTreeMap<i64, Option<String>>,
+    accounts: Vec<i64>,
+    account: Option<i64>,
+    remote: Option<String>,
+) {
+    for a in accounts {
+        let entry = settle.entry(a).or_default();
+        if Some(a) == account && remote.is_some() {
+            entry.clone_from(&remote);
+        }
+    }
+}
+
 /// Settles `accounts` (with the vendor's id of each when known) on a page
 /// whose ingest is the accounts' with `FIELDS`.
 pub fn settle(
@@ -31,25 +47,10 @@ pub fn settle(
             continue;
         };
         // The account's id at the vendor, which its upsert goes by.
-        let remote = match remote {
-            Some(r) => r,
-            None => match page
-                .ingest
-                .conn()
-                .prepare_cached(
-                    "SELECT external_id FROM account_external_ids WHERE account_id = ?1 AND source = ?2",
-                )?
-                .query_row(rusqlite::params![account, source], |r| r.get::<_, String>(0))
-            {
-                Ok(r) => r,
-                Err(_) => continue,
-            },
+        let Some(remote) = remote.map_or_else(|| page.remote_id(account), |r| Ok(Some(r)))? else {
+            continue;
         };
-        let own: String = page
-            .ingest
-            .conn()
-            .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
-            .query_row([account], |r| r.get(0))?;
+        let own = page.currency_of(account)?;
         // An amount in another currency is not the account's ARR.
         let arr = match (next.amount_minor, next.currency) {
             (Some(a), c) if amount_is_arr && c.as_deref().is_none_or(|c| c == own) => {

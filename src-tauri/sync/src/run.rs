@@ -226,6 +226,28 @@ impl Page<'_> {
             .query_row([account], |r| r.get(0))?)
     }
 
+    /// The account's id at this vendor (the lowest, when it has several).
+    pub fn remote_id(&self, account: i64) -> Result<Option<String>> {
+        Ok(self
+            .ingest
+            .conn()
+            .prepare_cached(
+                "SELECT min(external_id) FROM account_external_ids WHERE account_id = ?1 AND source = ?2",
+            )?
+            .query_row(params![account, self.vendor.source()], |r| r.get(0))?)
+    }
+
+    /// The currency an account's amounts are in.
+    pub fn currency_of(&self, account: i64) -> Result<String> {
+        Ok(self
+            .ingest
+            .conn()
+            .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
+            .query_row([account], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "USD".into()))
+    }
+
     /// An account the vendor deleted or archived no longer takes its data:
     /// the link goes, the account and the CSM's work on it stay.
     pub fn unlink(&mut self, external_id: &str) -> Result<()> {

@@ -158,12 +158,7 @@ pub fn apply(
                     page.skip();
                     continue;
                 }
-                for a in accounts {
-                    let entry = settle.entry(a).or_default();
-                    if Some(a) == account {
-                        *entry = company.cloned();
-                    }
-                }
+                crate::renewals::mark(&mut settle, accounts, account, company.cloned());
                 page.wrote();
             }
             Err(reason) => page.reject(reason),

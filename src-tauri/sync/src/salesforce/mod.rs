@@ -18,16 +18,13 @@ mod records;
 mod session;
 pub(crate) mod tasks;
 
-use records::{
-    account, account_fields, contact, currency_of, domain, mapped, soql_time, stamp, text,
-};
+use records::{account, account_fields, contact, domain, mapped, soql_time, stamp, text};
 pub(crate) use session::{sign_in, Session};
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::types::Value as Sql;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -292,18 +289,8 @@ fn settle_contracts(page: &mut Page<'_>, accounts: BTreeMap<i64, Option<String>>
         let Some(c) = deals::current_contract(page.ingest.write(), &source, account)? else {
             continue;
         };
-        let remote = match remote {
-            Some(r) => r,
-            None => match page
-                .ingest
-                .conn()
-                .prepare_cached("SELECT external_id FROM account_external_ids WHERE account_id = ?1 AND source = ?2")?
-                .query_row(rusqlite::params![account, source], |r| r.get::<_, String>(0))
-                .optional()?
-            {
-                Some(r) => r,
-                None => continue,
-            },
+        let Some(remote) = remote.map_or_else(|| page.remote_id(account), |r| Ok(Some(r)))? else {
+            continue;
         };
         let renewal_open = deals::next_renewal(page.ingest.write(), &source, account)?.is_some();
         let date = |d: Option<NaiveDate>| d.map_or(Sql::Null, |d| Sql::Text(d.to_string()));
@@ -381,7 +368,7 @@ fn apply(
                 let site = text(r, "Website").and_then(|w| domain(&w));
                 let currency = match page.link(&id, &name, site.as_deref())? {
                     Linked::Held => continue,
-                    Linked::Account(a) => currency_of(page, a)?,
+                    Linked::Account(a) => page.currency_of(a)?,
                     Linked::New => "USD".to_string(),
                 };
                 page.put(account(r, &id, site, custom, &currency))?;
@@ -412,19 +399,13 @@ fn apply(
                     page.skip();
                     continue;
                 }
-                for a in accounts {
-                    let remote = (Some(a) == account).then(|| text(r, "AccountId")).flatten();
-                    let entry = contracts.entry(a).or_insert(None);
-                    if remote.is_some() {
-                        *entry = remote;
-                    }
-                }
+                crate::renewals::mark(&mut contracts, accounts, account, text(r, "AccountId"));
                 page.wrote();
             }
             _ => {
                 let account = text(r, "AccountId").and_then(|a| page.ingest.accounts.find(&a).ok());
                 let currency = match account {
-                    Some(a) => currency_of(page, a)?,
+                    Some(a) => page.currency_of(a)?,
                     None => "USD".into(),
                 };
                 let amount = r.get("Amount").and_then(Value::as_f64).map(|a| {
@@ -449,13 +430,7 @@ fn apply(
                     page.skip();
                     continue;
                 }
-                for a in accounts {
-                    let remote = (Some(a) == account).then(|| text(r, "AccountId")).flatten();
-                    let entry = settle.entry(a).or_insert(None);
-                    if remote.is_some() {
-                        *entry = remote;
-                    }
-                }
+                crate::renewals::mark(&mut settle, accounts, account, text(r, "AccountId"));
                 page.wrote();
             }
         }

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as Sql;
-use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use steward_core::error::{Error, Result};
@@ -131,16 +130,6 @@ pub(super) fn mapped(key: &str, value: &Value, currency: &str) -> std::result::R
         Kind::Bool => Sql::Integer(i64::from(matches!(as_text.as_str(), "true" | "1"))),
         _ => Sql::Text(as_text),
     })
-}
-
-pub(super) fn currency_of(page: &Page<'_>, account: i64) -> Result<String> {
-    Ok(page
-        .ingest
-        .conn()
-        .prepare_cached("SELECT currency FROM accounts WHERE id = ?1")?
-        .query_row([account], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| "USD".into()))
 }
 
 pub(super) fn account(
