@@ -56,7 +56,7 @@ describe('format', () => {
   });
 
   it('fills message placeholders', () => {
-    expect(t('portfolio.count', { shown: 42 })).toBe('42 accounts');
+    expect(t('portfolio.count', { count: 42 })).toBe('42 accounts');
     expect(t('import.done', { read: 4, written: 1, unchanged: 0, failed: 3 })).toBe(
       '4 rows read: 1 imported, 0 already up to date, 3 rejected.',
     );

@@ -7,8 +7,8 @@ use ts_rs::{Config, TS};
 
 use steward_core::{
     account, account_page, alerts, assess, backup, checkin, churn, error, export, fields, health,
-    import, metrics, model, onboarding, outbox, plans, portfolio, postmortem, progress, qbr, rates,
-    search, store, tasks, today, value, write,
+    import, lang, metrics, model, onboarding, outbox, plans, portfolio, postmortem, progress, qbr,
+    rates, search, store, tasks, today, value, write,
 };
 use steward_demo as demo;
 use steward_qbr::{batch as qbr_batch, brand as qbr_brand, prep as qbr_prep, slides};
@@ -25,7 +25,7 @@ macro_rules! declarations {
 fn generate() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls = declarations!(&cfg;
-        error::ErrorCode, error::ErrorPayload,
+        error::ErrorCode, error::ErrorPayload, lang::Lang,
         model::Tier, model::LifecycleStage, model::AccountStatus, model::ContactRole,
         model::ActivityKind, model::Sentiment, model::InvoiceStatus, model::TicketPriority,
         model::TicketStatus, model::SurveyKind, model::SubscriptionStatus, model::Money,

@@ -37,6 +37,7 @@ pub fn run() {
             commands::app::app_status,
             commands::app::load_demo,
             commands::app::app_ready,
+            commands::app::set_language,
             commands::portfolio::portfolio_list,
             commands::portfolio::reporting_get,
             commands::portfolio::reporting_set_currency,

@@ -333,12 +333,15 @@ pub fn after_start(app: &AppHandle) {
     match result {
         Ok(Some(changes)) => announce(app, &changes),
         Ok(None) => {}
-        Err(CommandError(e)) => {
-            tracing::error!(code = ?e.code, message = %e.message, "bringing the book up to date failed");
-            if let Err(emit) = app.emit(BACKGROUND_FAILED, &e) {
-                tracing::warn!(error = %emit, "could not tell the window about a failure");
-            }
-        }
+        Err(e) => background_failed(app, e),
+    }
+}
+
+/// Work the CSM did not ask for failed: it is logged and shown, never dropped.
+pub fn background_failed(app: &AppHandle, CommandError(e): CommandError) {
+    tracing::error!(code = ?e.code, message = %e.message, "background work failed");
+    if let Err(emit) = app.emit(BACKGROUND_FAILED, &e) {
+        tracing::warn!(error = %emit, "could not tell the window about a failure");
     }
 }
 

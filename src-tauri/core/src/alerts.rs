@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::health::{Band, Health, Inputs, Settings};
 use crate::model::{source, text_enum, LifecycleStage};
+use crate::say;
 use crate::store::each_row;
 use crate::write::Write;
 
@@ -71,20 +72,26 @@ pub fn evaluate(
         let why = h
             .biggest_drag
             .as_deref()
-            .map(|d| format!("; most of all: {d}"))
+            .map(|d| say!("; most of all: {d}", "; vor allem: {d}"))
             .unwrap_or_default();
+        let score = h.score;
         out.push((
             AlertReason::HealthRed,
-            format!("Health {:.0} is in the red{why}", h.score),
+            say!(
+                "Health {score:.0} is in the red{why}",
+                "Health {score:.0} ist im roten Bereich{why}"
+            ),
         ));
     }
     if let Some(before) = score_before {
         if h.band != Band::Unknown && before - h.score >= r.drop_points {
             out.push((
                 AlertReason::HealthDrop,
-                format!(
+                say!(
                     "Health fell from {before:.0} to {:.0} in {} days",
-                    h.score, r.drop_days
+                    "Health fiel in {1} Tagen von {before:.0} auf {0:.0}",
+                    h.score,
+                    r.drop_days
                 ),
             ));
         }
@@ -93,9 +100,11 @@ pub fn evaluate(
         if change <= -r.usage_drop_pct && i.stage != Some(LifecycleStage::Onboarding) {
             out.push((
                 AlertReason::UsageDrop,
-                format!(
+                say!(
                     "Active users {:.0}% below the 90 days before (alert from {:.0}%)",
-                    -change, r.usage_drop_pct
+                    "Aktive Nutzer {:.0} % unter den 90 Tagen davor (Warnung ab {:.0} %)",
+                    -change,
+                    r.usage_drop_pct
                 ),
             ));
         }
@@ -104,59 +113,76 @@ pub fn evaluate(
         // Only a health known to be poor puts a renewal at risk; too little
         // data to judge is not a verdict.
         let band = match h.band {
-            Band::Red => Some("red"),
-            Band::Yellow => Some("yellow"),
+            Band::Red => Some(say!("red", "rot")),
+            Band::Yellow => Some(say!("yellow", "gelb")),
             _ => None,
         };
         if let Some(band) = band.filter(|_| (0..=r.renewal_days).contains(&days)) {
             out.push((
                 AlertReason::RenewalAtRisk,
-                format!("Renews in {days} days with health {band} ({:.0})", h.score),
+                say!(
+                    "Renews in {days} days with health {band} ({:.0})",
+                    "Verlängert in {days} Tagen mit Health {band} ({:.0})",
+                    h.score
+                ),
             ));
         }
     }
     if i.champion_left && i.champion_present == Some(false) {
         out.push((
             AlertReason::ChampionLeft,
-            "The champion left and nobody has taken their place".to_string(),
+            say!(
+                "The champion left and nobody has taken their place",
+                "Der Champion ist gegangen, und niemand hat seinen Platz eingenommen"
+            ),
         ));
     }
     if i.sponsor_present == Some(false) {
         out.push((
             AlertReason::NoSponsor,
-            "No executive sponsor on the account".to_string(),
+            say!(
+                "No executive sponsor on the account",
+                "Kein Executive Sponsor beim Kunden"
+            ),
         ));
     }
     if let Some((title, due)) = &i.missed_milestone {
         let more = match i.milestones_missed {
             0 | 1 => String::new(),
-            2 => " and 1 more".to_string(),
-            n => format!(" and {} more", n - 1),
+            2 => say!(" and 1 more", " und 1 weiterer"),
+            n => say!(" and {} more", " und {} weitere", n - 1),
         };
+        let due = crate::lang::day(*due);
         out.push((
             AlertReason::MilestoneMissed,
-            format!(
-                "Milestone \u{201c}{title}\u{201d} was due {}{more}",
-                due.format("%-d %b %Y")
+            say!(
+                "Milestone \u{201c}{title}\u{201d} was due {due}{more}",
+                "Meilenstein \u{201e}{title}\u{201c} war am {due} fällig{more}"
             ),
         ));
     }
     if i.invoices_overdue > 0 {
         out.push((
             AlertReason::InvoiceOverdue,
-            format!(
-                "{} invoice{} failed or past due",
-                i.invoices_overdue,
-                if i.invoices_overdue == 1 { "" } else { "s" }
-            ),
+            match i.invoices_overdue {
+                1 => say!(
+                    "1 invoice failed or past due",
+                    "1 Rechnung fehlgeschlagen oder überfällig"
+                ),
+                n => say!(
+                    "{n} invoices failed or past due",
+                    "{n} Rechnungen fehlgeschlagen oder überfällig"
+                ),
+            },
         ));
     }
     if let Some(days) = i.oldest_urgent_days {
         if days >= r.urgent_ticket_days {
             out.push((
                 AlertReason::UrgentTicket,
-                format!(
+                say!(
                     "An urgent ticket has been open for {days} days ({} open)",
+                    "Ein dringendes Ticket ist seit {days} Tagen offen ({} offen)",
                     i.open_urgent_tickets.unwrap_or(1)
                 ),
             ));
@@ -165,28 +191,42 @@ pub fn evaluate(
     if i.detractors_90d > 0 {
         out.push((
             AlertReason::Detractor,
-            format!(
-                "{} NPS detractor answer{} (0-6) in the last 90 days",
-                i.detractors_90d,
-                if i.detractors_90d == 1 { "" } else { "s" }
-            ),
+            match i.detractors_90d {
+                1 => say!(
+                    "1 NPS detractor answer (0-6) in the last 90 days",
+                    "1 NPS-Kritiker-Antwort (0–6) in den letzten 90 Tagen"
+                ),
+                n => say!(
+                    "{n} NPS detractor answers (0-6) in the last 90 days",
+                    "{n} NPS-Kritiker-Antworten (0–6) in den letzten 90 Tagen"
+                ),
+            },
         ));
     }
     if let Some(tier) = i.tier {
         let cadence = s.tiers.cadence_days(tier);
         let overdue = match i.days_since_touch {
-            Some(days) => (days > cadence).then(|| format!("Last touch {days} days ago")),
+            Some(days) => (days > cadence).then(|| {
+                say!(
+                    "Last touch {days} days ago",
+                    "Letzter Kontakt vor {days} Tagen"
+                )
+            }),
             // Steward cannot know of touches before it knew the account.
             None => i
                 .tenure_days
                 .zip(i.days_known)
                 .filter(|(tenure, known)| *tenure.min(known) > cadence)
-                .map(|_| "Never touched".to_string()),
+                .map(|_| say!("Never touched", "Noch nie kontaktiert")),
         };
         if let Some(what) = overdue {
             out.push((
                 AlertReason::TouchOverdue,
-                format!("{what}; tier {} cadence is {cadence} days", tier.as_str()),
+                say!(
+                    "{what}; tier {} cadence is {cadence} days",
+                    "{what}; Rhythmus für Tier {} ist {cadence} Tage",
+                    tier.as_str()
+                ),
             ));
         }
     }
@@ -194,7 +234,10 @@ pub fn evaluate(
         if seats >= r.expansion_seats_pct && trend >= r.expansion_trend_pct {
             out.push((
                 AlertReason::Expansion,
-                format!("Seats {seats:.0}% used and usage {trend:+.0}% in 4 weeks: room to grow"),
+                say!(
+                    "Seats {seats:.0}% used and usage {trend:+.0}% in 4 weeks: room to grow",
+                    "Lizenzen zu {seats:.0} % genutzt und Nutzung {trend:+.0} % in 4 Wochen: Raum zum Wachsen"
+                ),
             ));
         }
     }
@@ -449,50 +492,137 @@ pub struct Playbook {
     pub tasks: Vec<PlaybookTask>,
 }
 
-fn task(title: &str, due_in_days: i64) -> PlaybookTask {
-    PlaybookTask {
-        title: title.to_string(),
-        due_in_days,
-    }
+fn task(title: String, due_in_days: i64) -> PlaybookTask {
+    PlaybookTask { title, due_in_days }
 }
 
 /// The playbooks Steward ships, used until the CSM edits one.
 pub fn default_playbook(reason: AlertReason) -> Playbook {
     let tasks = match reason {
         AlertReason::HealthRed => vec![
-            task("Review the health breakdown and call the champion", 1),
-            task("Agree a recovery plan with the executive sponsor", 7),
+            task(
+                say!(
+                    "Review the health breakdown and call the champion",
+                    "Health-Aufschlüsselung prüfen und den Champion anrufen"
+                ),
+                1,
+            ),
+            task(
+                say!(
+                    "Agree a recovery plan with the executive sponsor",
+                    "Mit dem Executive Sponsor einen Rettungsplan vereinbaren"
+                ),
+                7,
+            ),
         ],
-        AlertReason::HealthDrop => vec![task("Find out what changed since last month", 2)],
+        AlertReason::HealthDrop => vec![task(
+            say!(
+                "Find out what changed since last month",
+                "Herausfinden, was sich seit letztem Monat geändert hat"
+            ),
+            2,
+        )],
         AlertReason::UsageDrop => vec![
-            task("Check which teams stopped using the product", 2),
-            task("Offer a refresher training session", 7),
+            task(
+                say!(
+                    "Check which teams stopped using the product",
+                    "Prüfen, welche Teams das Produkt nicht mehr nutzen"
+                ),
+                2,
+            ),
+            task(
+                say!(
+                    "Offer a refresher training session",
+                    "Eine Auffrischungsschulung anbieten"
+                ),
+                7,
+            ),
         ],
         AlertReason::RenewalAtRisk => vec![
             task(
-                "Prepare the renewal conversation: value delivered, open issues",
+                say!(
+                    "Prepare the renewal conversation: value delivered, open issues",
+                    "Verlängerungsgespräch vorbereiten: erzielter Nutzen, offene Punkte"
+                ),
                 3,
             ),
-            task("Meet the decision maker about the renewal", 10),
+            task(
+                say!(
+                    "Meet the decision maker about the renewal",
+                    "Mit dem Entscheider über die Verlängerung sprechen"
+                ),
+                10,
+            ),
         ],
         AlertReason::ChampionLeft => vec![
-            task("Ask the sponsor who takes over from the champion", 2),
-            task("Onboard the new champion", 14),
+            task(
+                say!(
+                    "Ask the sponsor who takes over from the champion",
+                    "Den Sponsor fragen, wer die Rolle des Champions übernimmt"
+                ),
+                2,
+            ),
+            task(
+                say!("Onboard the new champion", "Den neuen Champion einarbeiten"),
+                14,
+            ),
         ],
         AlertReason::NoSponsor => {
-            vec![task("Find an executive sponsor and introduce yourself", 14)]
+            vec![task(
+                say!(
+                    "Find an executive sponsor and introduce yourself",
+                    "Einen Executive Sponsor finden und sich vorstellen"
+                ),
+                14,
+            )]
         }
         AlertReason::InvoiceOverdue => {
-            vec![task("Ask the billing contact about the open invoice", 2)]
+            vec![task(
+                say!(
+                    "Ask the billing contact about the open invoice",
+                    "Den Abrechnungskontakt nach der offenen Rechnung fragen"
+                ),
+                2,
+            )]
         }
-        AlertReason::UrgentTicket => vec![task("Escalate the urgent ticket with support", 1)],
-        AlertReason::Detractor => vec![task("Call the detractor back and close the loop", 3)],
+        AlertReason::UrgentTicket => vec![task(
+            say!(
+                "Escalate the urgent ticket with support",
+                "Das dringende Ticket beim Support eskalieren"
+            ),
+            1,
+        )],
+        AlertReason::Detractor => vec![task(
+            say!(
+                "Call the detractor back and close the loop",
+                "Den Kritiker zurückrufen und die Sache abschließen"
+            ),
+            3,
+        )],
         AlertReason::TouchOverdue => Vec::new(),
         AlertReason::MilestoneMissed => vec![
-            task("Find out what blocks the missed milestone", 2),
-            task("Agree a new date with the customer", 7),
+            task(
+                say!(
+                    "Find out what blocks the missed milestone",
+                    "Herausfinden, was den verpassten Meilenstein blockiert"
+                ),
+                2,
+            ),
+            task(
+                say!(
+                    "Agree a new date with the customer",
+                    "Mit dem Kunden ein neues Datum vereinbaren"
+                ),
+                7,
+            ),
         ],
-        AlertReason::Expansion => vec![task("Propose more seats: usage is near the limit", 7)],
+        AlertReason::Expansion => vec![task(
+            say!(
+                "Propose more seats: usage is near the limit",
+                "Mehr Lizenzen vorschlagen: die Nutzung ist nahe am Limit"
+            ),
+            7,
+        )],
     };
     Playbook {
         reason,

@@ -4,7 +4,7 @@
 //! scores, churn risk, alerts and playbooks, the Today list, portfolio metrics, success plans and milestones, onboarding checklists, the
 //! calendar export, churn post-mortems, check-ins, tasks,
 //! search), what the CSM owes the CRM (`outbox`), CRM deals and contracts
-//! (`deals`), who set each account field (`fields`), and the book taken
+//! (`deals`), who set each account field (`fields`), the language its sentences are in (`lang`), and the book taken
 //! out, backed up and restored (`export`, `backup`). Everything that writes goes through `write` (one IMMEDIATE
 //! transaction that reassesses exactly the accounts it touched), and data
 //! from outside comes in through `ingest`. It knows nothing of windows or
@@ -29,6 +29,7 @@ pub mod health;
 pub mod history;
 pub mod import;
 pub mod ingest;
+pub mod lang;
 pub mod log;
 pub mod metrics;
 pub mod model;
@@ -50,3 +51,4 @@ pub mod write;
 
 pub use dates::{day_in, today};
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
+pub use lang::Lang;

@@ -56,8 +56,8 @@ pub fn default_data_dir() -> Result<PathBuf> {
 }
 
 /// What the app shows before anything else: where the portfolio is, whether
-/// it holds accounts yet (else the welcome screen), the CSM's today, and why
-/// the portfolio could not be opened, if it could not.
+/// it holds accounts yet (else the welcome screen), the CSM's today, why
+/// the portfolio could not be opened, if it could not, and the app's version.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct PortfolioStatus {
     pub data_dir: String,
@@ -65,6 +65,8 @@ pub struct PortfolioStatus {
     pub accounts: i64,
     pub today: chrono::NaiveDate,
     pub open_error: Option<crate::error::ErrorPayload>,
+    /// The app's version, shown in its window.
+    pub version: String,
 }
 
 /// Runs a query over the whole book, or one account, and calls `f` for each

@@ -865,3 +865,66 @@ fn a_champion_marked_as_gone_counts_from_that_day_not_before() {
     });
     assert!(unresolved(&conn, account, AlertReason::ChampionLeft).is_empty());
 }
+
+#[test]
+fn a_german_csm_reads_warnings_and_health_explanations_in_german() {
+    use steward_core::Lang;
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 60, 7);
+    let reasons = |conn: &Connection| -> Vec<(AlertReason, String)> {
+        today::list(conn, today(), 50)
+            .expect("today")
+            .items
+            .into_iter()
+            .flat_map(|i| i.reasons)
+            .map(|r| (r.reason, r.detail))
+            .collect()
+    };
+    let english = reasons(&conn);
+    let touch = |rs: &[(AlertReason, String)]| {
+        rs.iter()
+            .find(|(r, _)| *r == AlertReason::TouchOverdue)
+            .map(|(_, d)| d.clone())
+            .expect("an overdue touch")
+    };
+    assert!(touch(&english).contains("cadence is"), "{english:?}");
+
+    // The window says German: the kept sentences are written again, once.
+    assert!(Lang::De.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::De))));
+    assert!(!Lang::De.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::De))));
+    let german = reasons(&conn);
+    assert_eq!(german.len(), english.len(), "the same warnings, reworded");
+    assert!(touch(&german).contains("Rhythmus für Tier"), "{german:?}");
+    assert!(
+        german.iter().all(|(_, d)| !d.contains(" days")),
+        "{german:?}"
+    );
+
+    // The account page explains health in German, decimals with a comma.
+    let id = today::list(&conn, today(), 50).expect("today").items[0].account_id;
+    let page = Lang::De
+        .scoped(|| account_page::page(&conn, id, 90, today()))
+        .expect("page");
+    let health = page.health.expect("scored");
+    let words: Vec<&str> = health
+        .components
+        .iter()
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert!(
+        words
+            .iter()
+            .any(|w| w.contains("Tagen") || w.contains("Lizenzen")),
+        "{words:?}"
+    );
+    assert!(
+        !words
+            .iter()
+            .any(|w| w.contains(" of ") || w.contains(" days")),
+        "{words:?}"
+    );
+
+    // Back to English: the same sentences as before.
+    assert!(Lang::En.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::En))));
+    assert_eq!(reasons(&conn), english);
+}

@@ -7,6 +7,7 @@ import type {
   DemoSummary,
   Entity,
   ErrorPayload,
+  Lang,
   FieldInfo,
   ImportReport,
   ImportRequest,
@@ -85,6 +86,7 @@ function channel(onProgress: (p: Progress) => void): Channel<Progress> {
 export const api = {
   status: () => call<PortfolioStatus>('app_status'),
   ready: () => call<void>('app_ready'),
+  setLanguage: (lang: Lang) => call<void>('set_language', { lang }),
   loadDemo: (spec: DemoSpec | null, onProgress: (p: Progress) => void) =>
     call<DemoSummary>('load_demo', { spec, onProgress: channel(onProgress) }),
   portfolio: (query: PortfolioQuery) => call<PortfolioRow[]>('portfolio_list', { query }),

@@ -5,6 +5,8 @@ export type ErrorCode = "not_found" | "invalid_input" | "database_too_new" | "da
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
 
+export type Lang = "en" | "de";
+
 export type Tier = "A" | "B" | "C";
 
 export type LifecycleStage = "onboarding" | "adopting" | "mature" | "renewal" | "at_risk" | "churned";
@@ -312,7 +314,11 @@ dry_run: boolean, };
 
 export type Inspection = { file: FileInfo, mapping: Array<ColumnMapping>, };
 
-export type PortfolioStatus = { data_dir: string, accounts: number, today: string, open_error: ErrorPayload | null, };
+export type PortfolioStatus = { data_dir: string, accounts: number, today: string, open_error: ErrorPayload | null, 
+/**
+ * The app's version, shown in its window.
+ */
+version: string, };
 
 export type Component = "adoption" | "support" | "voice" | "commercial" | "relationship" | "sentiment";
 

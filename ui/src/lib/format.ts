@@ -1,17 +1,6 @@
 // Numbers, money and dates through Intl with the user's locale; never by hand.
 import type { Band, Money } from './bindings';
-
-// The webview reports the process locale; under LANG=C that is "C", which
-// Intl rejects (and the runtime default then formats like POSIX, without
-// digit grouping). Fall back to US English rather than fail or look broken.
-const userLocale: string = (() => {
-  try {
-    const tag = typeof navigator !== 'undefined' ? navigator.language : '';
-    return (tag && Intl.getCanonicalLocales(tag)[0]) || 'en-US';
-  } catch {
-    return 'en-US';
-  }
-})();
+import { locale as userLocale } from './locale';
 
 const locale = (): string => userLocale;
 

@@ -1,10 +1,11 @@
 use steward_core::progress::Progress;
 use steward_core::store::PortfolioStatus;
+use steward_core::Lang;
 use steward_demo::{self as demo, DemoSpec, DemoSummary};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
-use crate::state::{long_write, read, AppState, CommandResult};
+use crate::state::{background_failed, long_write, read, write, AppState, CommandResult};
 
 /// Long work started by the shell itself, not by the import wizard.
 const DEMO_JOB: u32 = u32::MAX;
@@ -22,7 +23,25 @@ pub async fn app_status(app: AppHandle) -> CommandResult<PortfolioStatus> {
         accounts,
         today: steward_core::today(),
         open_error: state.open_error.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
     })
+}
+
+/// The window says which language it shows; what Rust writes for the person
+/// (explanations, warnings, errors) follows from then on, and the sentences
+/// the book keeps are rewritten in it in the background when they were
+/// written in another (the open screens refetch when that is done).
+#[tauri::command]
+pub fn set_language(app: AppHandle, lang: Lang) {
+    lang.set();
+    if app.state::<AppState>().open_error.is_some() {
+        return;
+    }
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = write(&app, move |w| steward_core::assess::speak(w, lang)).await {
+            background_failed(&app, e);
+        }
+    });
 }
 
 #[tauri::command]

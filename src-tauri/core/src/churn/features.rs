@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::health::{Inputs, Settings};
+use crate::lang::{decimal, Lang};
+use crate::say;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -117,23 +119,29 @@ impl Feature {
     /// How the weights table names it.
     pub(super) fn label(&self) -> String {
         match self {
-            Feature::ContractValue => "contract value".into(),
-            Feature::Tenure => "time as a customer".into(),
-            Feature::Term => "multi-year contract".into(),
-            Feature::MonthToMonth => "month-to-month contract".into(),
-            Feature::RenewalMonths => "months to renewal".into(),
-            Feature::LatePayments => "share of invoices late or failed".into(),
-            Feature::Overdue => "invoices overdue".into(),
-            Feature::SeatUse => "seat use".into(),
-            Feature::UsageTrend => "usage trend".into(),
-            Feature::Tickets => "tickets in 90 days".into(),
-            Feature::UrgentTickets => "open urgent tickets".into(),
-            Feature::Nps => "NPS answers".into(),
-            Feature::Champion => "a champion in place".into(),
-            Feature::Sponsor => "an executive sponsor in place".into(),
-            Feature::TouchGap => "time since last touch".into(),
-            Feature::Sentiment => "your rating".into(),
-            Feature::PaymentMethod { value } => format!("pays by {value}"),
+            Feature::ContractValue => say!("contract value", "Vertragswert"),
+            Feature::Tenure => say!("time as a customer", "Zeit als Kunde"),
+            Feature::Term => say!("multi-year contract", "mehrjähriger Vertrag"),
+            Feature::MonthToMonth => say!("month-to-month contract", "monatlich kündbarer Vertrag"),
+            Feature::RenewalMonths => say!("months to renewal", "Monate bis zur Verlängerung"),
+            Feature::LatePayments => say!(
+                "share of invoices late or failed",
+                "Anteil überfälliger oder fehlgeschlagener Rechnungen"
+            ),
+            Feature::Overdue => say!("invoices overdue", "überfällige Rechnungen"),
+            Feature::SeatUse => say!("seat use", "Lizenznutzung"),
+            Feature::UsageTrend => say!("usage trend", "Nutzungstrend"),
+            Feature::Tickets => say!("tickets in 90 days", "Tickets in 90 Tagen"),
+            Feature::UrgentTickets => say!("open urgent tickets", "offene dringende Tickets"),
+            Feature::Nps => say!("NPS answers", "NPS-Antworten"),
+            Feature::Champion => say!("a champion in place", "ein Champion vorhanden"),
+            Feature::Sponsor => say!(
+                "an executive sponsor in place",
+                "ein Executive Sponsor vorhanden"
+            ),
+            Feature::TouchGap => say!("time since last touch", "Zeit seit dem letzten Kontakt"),
+            Feature::Sentiment => say!("your rating", "Ihre Bewertung"),
+            Feature::PaymentMethod { value } => say!("pays by {value}", "zahlt per {value}"),
             Feature::CustomNumber { label, .. } => label.clone(),
             Feature::CustomCategory { label, value, .. } => format!("{label}: {value}"),
         }
@@ -142,84 +150,131 @@ impl Feature {
     /// The words for one account's value of this feature, with where it
     /// stands in the book when that says something ("among the largest").
     pub(super) fn describe(&self, i: &Inputs, cadence: i64, standing: Standing) -> String {
-        let among = |low: &str, high: &str| match standing {
+        let among = |low: String, high: String| match standing {
             Standing::Low => format!(", {low}"),
             Standing::High => format!(", {high}"),
             Standing::Middle => String::new(),
         };
+        let lowest = || {
+            among(
+                say!(
+                    "among the book's lowest",
+                    "unter den niedrigsten im Portfolio"
+                ),
+                say!(
+                    "among the book's highest",
+                    "unter den höchsten im Portfolio"
+                ),
+            )
+        };
         match self {
-            Feature::ContractValue => format!(
-                "contract {}{}",
-                crate::currency::compact(i.arr.unwrap_or_default(), &i.currency),
-                among("among the book's smallest", "among the book's largest")
-            ),
+            Feature::ContractValue => {
+                let value = crate::currency::compact(i.arr.unwrap_or_default(), &i.currency);
+                let standing = among(
+                    say!(
+                        "among the book's smallest",
+                        "unter den kleinsten im Portfolio"
+                    ),
+                    say!("among the book's largest", "unter den größten im Portfolio"),
+                );
+                say!("contract {value}{standing}", "Vertrag {value}{standing}")
+            }
             Feature::Tenure => match i.tenure_days.unwrap_or_default() {
-                d if d < 60 => format!("customer for {d} days"),
-                d if d < 730 => format!("customer for {} months", d / 30),
-                d => format!("customer for {:.1} years", d as f64 / 365.0),
+                d if d < 60 => say!("customer for {d} days", "Kunde seit {d} Tagen"),
+                d if d < 730 => say!("customer for {} months", "Kunde seit {} Monaten", d / 30),
+                d => {
+                    let years = decimal(d as f64 / 365.0, 1);
+                    say!("customer for {years} years", "Kunde seit {years} Jahren")
+                }
             },
             Feature::Term | Feature::MonthToMonth => match i.term_months {
-                Some(1) => "month-to-month contract".into(),
-                Some(m) if m % 12 == 0 => format!("{}-year contract", m / 12),
-                Some(m) => format!("{m}-month contract"),
-                None => "contract term unknown".into(),
+                Some(1) => say!("month-to-month contract", "monatlich kündbarer Vertrag"),
+                Some(m) if m % 12 == 0 => {
+                    say!("{}-year contract", "Vertrag über {} Jahre", m / 12)
+                }
+                Some(m) => say!("{m}-month contract", "Vertrag über {m} Monate"),
+                None => say!("contract term unknown", "Vertragslaufzeit unbekannt"),
             },
             Feature::RenewalMonths => match i.renewal_in_days.unwrap_or_default() {
-                d if d < 45 => format!("renews in {d} days"),
-                d => format!("renews in {} months", (d as f64 / 30.4).round()),
+                d if d < 45 => say!("renews in {d} days", "verlängert in {d} Tagen"),
+                d => {
+                    let months = (d as f64 / 30.4).round();
+                    say!(
+                        "renews in {months} months",
+                        "verlängert in {months} Monaten"
+                    )
+                }
             },
-            Feature::LatePayments => format!(
+            Feature::LatePayments => say!(
                 "{} of {} invoices in a year late or failed",
-                i.late_or_failed_12m, i.invoices_12m
+                "{} von {} Rechnungen eines Jahres überfällig oder fehlgeschlagen",
+                i.late_or_failed_12m,
+                i.invoices_12m
             ),
             Feature::Overdue => match i.invoices_overdue {
-                0 => "no invoice overdue".into(),
-                1 => "1 invoice overdue".into(),
-                n => format!("{n} invoices overdue"),
+                0 => say!("no invoice overdue", "keine Rechnung überfällig"),
+                1 => say!("1 invoice overdue", "1 Rechnung überfällig"),
+                n => say!("{n} invoices overdue", "{n} Rechnungen überfällig"),
             },
-            Feature::SeatUse => format!(
-                "active users {:.0}% of seats{}",
-                i.seats_used_pct.unwrap_or_default(),
-                among("among the book's lowest", "among the book's highest")
-            ),
-            Feature::UsageTrend => format!(
-                "usage {:+.0}% over the last 4 weeks",
-                i.usage_trend_pct.unwrap_or_default()
-            ),
-            Feature::Tickets => format!("{} tickets in 90 days", i.tickets_90d.unwrap_or_default()),
+            Feature::SeatUse => {
+                let seats = i.seats_used_pct.unwrap_or_default();
+                let standing = lowest();
+                say!(
+                    "active users {seats:.0}% of seats{standing}",
+                    "aktive Nutzer {seats:.0} % der Lizenzen{standing}"
+                )
+            }
+            Feature::UsageTrend => {
+                let trend = i.usage_trend_pct.unwrap_or_default();
+                say!(
+                    "usage {trend:+.0}% over the last 4 weeks",
+                    "Nutzung {trend:+.0} % in den letzten 4 Wochen"
+                )
+            }
+            Feature::Tickets => {
+                let n = i.tickets_90d.unwrap_or_default();
+                say!("{n} tickets in 90 days", "{n} Tickets in 90 Tagen")
+            }
             Feature::UrgentTickets => match i.open_urgent_tickets.unwrap_or_default() {
-                0 => "no urgent ticket open".into(),
-                1 => "1 urgent ticket open".into(),
-                n => format!("{n} urgent tickets open"),
+                0 => say!("no urgent ticket open", "kein dringendes Ticket offen"),
+                1 => say!("1 urgent ticket open", "1 dringendes Ticket offen"),
+                n => say!("{n} urgent tickets open", "{n} dringende Tickets offen"),
             },
-            Feature::Nps => format!(
-                "average NPS answer {:.1}",
-                i.nps_avg_12m.unwrap_or_default()
-            ),
+            Feature::Nps => {
+                let nps = decimal(i.nps_avg_12m.unwrap_or_default(), 1);
+                say!("average NPS answer {nps}", "mittlere NPS-Antwort {nps}")
+            }
             Feature::Champion => match (i.champion_present, i.champion_left) {
-                (Some(true), _) => "a champion in place".into(),
-                (_, true) => "the champion left".into(),
-                _ => "no champion".into(),
+                (Some(true), _) => say!("a champion in place", "ein Champion vorhanden"),
+                (_, true) => say!("the champion left", "der Champion ist gegangen"),
+                _ => say!("no champion", "kein Champion"),
             },
             Feature::Sponsor => match i.sponsor_present {
-                Some(true) => "an executive sponsor in place".into(),
-                _ => "no executive sponsor".into(),
+                Some(true) => say!(
+                    "an executive sponsor in place",
+                    "ein Executive Sponsor vorhanden"
+                ),
+                _ => say!("no executive sponsor", "kein Executive Sponsor"),
             },
-            Feature::TouchGap => format!(
-                "last touch {} days ago (cadence {cadence})",
-                i.days_since_touch.unwrap_or_default()
-            ),
-            Feature::Sentiment => format!(
-                "your rating {} of 5",
-                i.sentiment.map(|s| s.0).unwrap_or_default()
-            ),
+            Feature::TouchGap => {
+                let days = i.days_since_touch.unwrap_or_default();
+                say!(
+                    "last touch {days} days ago (cadence {cadence})",
+                    "letzter Kontakt vor {days} Tagen (Rhythmus {cadence})"
+                )
+            }
+            Feature::Sentiment => {
+                let rating = i.sentiment.map(|s| s.0).unwrap_or_default();
+                say!("your rating {rating} of 5", "Ihre Bewertung {rating} von 5")
+            }
             Feature::PaymentMethod { .. } => {
-                format!("pays by {}", i.payment_method.as_deref().unwrap_or("?"))
+                let method = i.payment_method.as_deref().unwrap_or("?");
+                say!("pays by {method}", "zahlt per {method}")
             }
             Feature::CustomNumber { key, label } => format!(
                 "{label} {}{}",
                 i.custom.get(key).map(String::as_str).unwrap_or("?"),
-                among("among the book's lowest", "among the book's highest")
+                lowest()
             ),
             Feature::CustomCategory { key, label, .. } => format!(
                 "{label}: {}",
@@ -236,7 +291,8 @@ impl Feature {
             Feature::Term | Feature::MonthToMonth => "term".into(),
             Feature::PaymentMethod { .. } => "payment".into(),
             Feature::CustomCategory { key, .. } => format!("custom:{key}"),
-            other => other.label(),
+            // The same key in any language.
+            other => Lang::En.scoped(|| other.label()),
         }
     }
 

@@ -5,7 +5,9 @@
 
 use super::inputs::CheckIn;
 use super::{scale, Component, Inputs, Settings};
+use crate::lang::decimal;
 use crate::model::LifecycleStage;
+use crate::say;
 
 fn mean(parts: &[f64]) -> Option<f64> {
     (!parts.is_empty()).then(|| parts.iter().sum::<f64>() / parts.len() as f64)
@@ -61,33 +63,40 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 let good = t.seats_good_pct * ramp;
                 let poor = t.seats_poor_pct * ramp * 0.5;
                 parts.push(scale(seats, poor, good));
-                words.push(format!(
-                    "active users {seats:.0}% of seats on day {day} of onboarding (expected {good:.0}% by now)"
+                words.push(say!(
+                    "active users {seats:.0}% of seats on day {day} of onboarding (expected {good:.0}% by now)",
+                    "aktive Nutzer {seats:.0} % der Lizenzen an Tag {day} des Onboardings (erwartet jetzt {good:.0} %)"
                 ));
             } else {
                 if let Some(seats) = i.seats_used_pct {
                     parts.push(scale(seats, t.seats_poor_pct, t.seats_good_pct));
-                    words.push(format!(
-                        "active users {seats:.0}% of seats (good from {:.0}%)",
-                        t.seats_good_pct
+                    let good = t.seats_good_pct;
+                    words.push(say!(
+                        "active users {seats:.0}% of seats (good from {good:.0}%)",
+                        "aktive Nutzer {seats:.0} % der Lizenzen (gut ab {good:.0} %)"
                     ));
                 }
                 if let Some(trend) = i.usage_trend_pct {
                     parts.push(scale(trend, t.trend_poor_pct, t.trend_good_pct));
-                    words.push(format!(
-                        "usage {trend:+.0}% over the last 4 weeks (poor from {:+.0}%)",
-                        t.trend_poor_pct
+                    let poor = t.trend_poor_pct;
+                    words.push(say!(
+                        "usage {trend:+.0}% over the last 4 weeks (poor from {poor:+.0}%)",
+                        "Nutzung {trend:+.0} % in den letzten 4 Wochen (schwach ab {poor:+.0} %)"
                     ));
                 }
                 if let Some(quarter) = i.usage_quarter_pct {
                     parts.push(scale(quarter, t.trend_poor_pct, t.trend_good_pct));
-                    words.push(format!("last 3 months {quarter:+.0}% against the 3 before"));
+                    words.push(say!(
+                        "last 3 months {quarter:+.0}% against the 3 before",
+                        "letzte 3 Monate {quarter:+.0} % gegenüber den 3 davor"
+                    ));
                 }
                 if let Some(days) = i.login_days_28d {
                     parts.push(scale(days, t.login_days_poor, t.login_days_good));
-                    words.push(format!(
-                        "logins on {days:.0} of the last 28 days (good from {:.0})",
-                        t.login_days_good
+                    let good = t.login_days_good;
+                    words.push(say!(
+                        "logins on {days:.0} of the last 28 days (good from {good:.0})",
+                        "Anmeldungen an {days:.0} der letzten 28 Tage (gut ab {good:.0})"
                     ));
                 }
                 if let Some(events) = i.events_per_user_day {
@@ -96,19 +105,33 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                         t.events_per_user_poor,
                         t.events_per_user_good,
                     ));
-                    words.push(format!("{events:.1} feature events per active user a day"));
+                    let events = decimal(events, 1);
+                    words.push(say!(
+                        "{events} feature events per active user a day",
+                        "{events} Funktionsereignisse je aktivem Nutzer und Tag"
+                    ));
                 }
                 if let Some(pct) = i.seat_use_percentile {
                     parts.push(scale(pct, t.percentile_poor, t.percentile_good));
                     let tier = i.tier.map(|t| t.as_str()).unwrap_or("?");
                     // Said from the side it is on: "above 0% of them" is
                     // true of the lowest and reads as praise.
+                    let above = 100.0 - pct;
                     words.push(if pct < 0.5 {
-                        format!("the lowest seat use of tier {tier} accounts")
+                        say!(
+                            "the lowest seat use of tier {tier} accounts",
+                            "die geringste Lizenznutzung der Tier-{tier}-Kunden"
+                        )
                     } else if pct < 50.0 {
-                        format!("seat use below {:.0}% of tier {tier} accounts", 100.0 - pct)
+                        say!(
+                            "seat use below {above:.0}% of tier {tier} accounts",
+                            "Lizenznutzung unter {above:.0} % der Tier-{tier}-Kunden"
+                        )
                     } else {
-                        format!("seat use above {pct:.0}% of tier {tier} accounts")
+                        say!(
+                            "seat use above {pct:.0}% of tier {tier} accounts",
+                            "Lizenznutzung über {pct:.0} % der Tier-{tier}-Kunden"
+                        )
                     });
                 }
             }
@@ -121,23 +144,29 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 scale(urgent as f64, t.urgent_tickets_poor, 0.0),
                 scale(recent as f64, t.tickets_90d_poor, t.tickets_90d_good),
             ];
+            let good = t.tickets_90d_good;
             let mut words = vec![
-                format!("{urgent} open urgent tickets"),
-                format!(
-                    "{recent} tickets in 90 days (good up to {:.0})",
-                    t.tickets_90d_good
+                say!(
+                    "{urgent} open urgent tickets",
+                    "{urgent} offene dringende Tickets"
+                ),
+                say!(
+                    "{recent} tickets in 90 days (good up to {good:.0})",
+                    "{recent} Tickets in 90 Tagen (gut bis {good:.0})"
                 ),
             ];
             if let Some(days) = i.resolution_days_90d {
                 parts.push(scale(days, t.resolution_days_poor, t.resolution_days_good));
-                words.push(format!(
-                    "resolved in {days:.1} days on average (good within {:.0})",
-                    t.resolution_days_good
+                let (days, good) = (decimal(days, 1), t.resolution_days_good);
+                words.push(say!(
+                    "resolved in {days} days on average (good within {good:.0})",
+                    "im Mittel in {days} Tagen gelöst (gut innerhalb von {good:.0})"
                 ));
             }
             if let Some(csat) = i.ticket_csat_90d {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
-                words.push(format!("ticket CSAT {csat:.1} of 5"));
+                let csat = decimal(csat, 1);
+                words.push(say!("ticket CSAT {csat} of 5", "Ticket-CSAT {csat} von 5"));
             }
             summarise(&parts, &words)
         }
@@ -146,14 +175,19 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
             let mut words = Vec::new();
             if let Some(nps) = i.nps_avg_12m {
                 parts.push(scale(nps, t.nps_poor, t.nps_good));
-                words.push(format!(
-                    "average NPS answer {nps:.1} of 10 in 12 months (good from {:.0})",
-                    t.nps_good
+                let (nps, good) = (decimal(nps, 1), t.nps_good);
+                words.push(say!(
+                    "average NPS answer {nps} of 10 in 12 months (good from {good:.0})",
+                    "mittlere NPS-Antwort {nps} von 10 in 12 Monaten (gut ab {good:.0})"
                 ));
             }
             if let Some(csat) = i.survey_csat_12m {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
-                words.push(format!("CSAT surveys {csat:.1} of 5 in 12 months"));
+                let csat = decimal(csat, 1);
+                words.push(say!(
+                    "CSAT surveys {csat} of 5 in 12 months",
+                    "CSAT-Umfragen {csat} von 5 in 12 Monaten"
+                ));
             }
             summarise(&parts, &words)
         }
@@ -163,14 +197,18 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
             if i.invoices_12m > 0 {
                 let share = i.late_or_failed_12m as f64 / i.invoices_12m as f64 * 100.0;
                 parts.push(scale(share, t.late_invoices_poor_pct, 0.0));
-                words.push(format!(
-                    "{} of {} invoices late or failed in 12 months",
-                    i.late_or_failed_12m, i.invoices_12m
+                let (late, all) = (i.late_or_failed_12m, i.invoices_12m);
+                words.push(say!(
+                    "{late} of {all} invoices late or failed in 12 months",
+                    "{late} von {all} Rechnungen in 12 Monaten überfällig oder fehlgeschlagen"
                 ));
             }
             if let Some(change) = i.mrr_change_12m_pct {
                 parts.push(scale(change, t.contraction_poor_pct, 0.0));
-                words.push(format!("contract {change:+.0}% against a year ago"));
+                words.push(say!(
+                    "contract {change:+.0}% against a year ago",
+                    "Vertrag {change:+.0} % gegenüber dem Vorjahr"
+                ));
             }
             summarise(&parts, &words)
         }
@@ -180,17 +218,23 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
             if let (Some(champion), Some(sponsor)) = (i.champion_present, i.sponsor_present) {
                 parts.push(f64::from(u8::from(champion) + u8::from(sponsor)) * 50.0);
                 let champion_gone = if i.champion_left {
-                    " (the champion left)"
+                    say!(" (the champion left)", " (der Champion ist gegangen)")
                 } else {
-                    ""
+                    String::new()
                 };
                 words.push(match (champion, sponsor) {
-                    (true, true) => "champion and executive sponsor in place".to_string(),
-                    (false, true) => format!("no champion{champion_gone}"),
-                    (true, false) => "no executive sponsor".to_string(),
-                    (false, false) => {
-                        format!("no champion and no executive sponsor{champion_gone}")
+                    (true, true) => say!(
+                        "champion and executive sponsor in place",
+                        "Champion und Executive Sponsor vorhanden"
+                    ),
+                    (false, true) => {
+                        say!("no champion{champion_gone}", "kein Champion{champion_gone}")
                     }
+                    (true, false) => say!("no executive sponsor", "kein Executive Sponsor"),
+                    (false, false) => say!(
+                        "no champion and no executive sponsor{champion_gone}",
+                        "weder Champion noch Executive Sponsor{champion_gone}"
+                    ),
                 });
             }
             if let (Some(days), Some(tier)) = (i.days_since_touch, i.tier) {
@@ -199,14 +243,16 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 // no sign of a good relationship.
                 if matches!(i.checkin, Some((CheckIn::Negative, age)) if age == days) {
                     parts.push(0.0);
-                    words.push(format!(
-                        "last touch {days} days ago was a difficult check-in"
+                    words.push(say!(
+                        "last touch {days} days ago was a difficult check-in",
+                        "der letzte Kontakt vor {days} Tagen war ein schwieriger Check-in"
                     ));
                 } else {
                     parts.push(scale(days as f64, cadence * t.touch_poor_multiple, cadence));
-                    words.push(format!(
-                        "last touch {days} days ago (tier {} cadence {cadence:.0} days)",
-                        tier.as_str()
+                    let tier = tier.as_str();
+                    words.push(say!(
+                        "last touch {days} days ago (tier {tier} cadence {cadence:.0} days)",
+                        "letzter Kontakt vor {days} Tagen (Rhythmus Tier {tier}: {cadence:.0} Tage)"
                     ));
                 }
             }
@@ -217,16 +263,32 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
             let mut words = Vec::new();
             if let Some((rating, age)) = i.sentiment {
                 parts.push(scale(rating as f64, 1.0, 5.0));
-                words.push(format!("your rating {rating} of 5, {age} days ago"));
+                words.push(say!(
+                    "your rating {rating} of 5, {age} days ago",
+                    "Ihre Bewertung {rating} von 5, vor {age} Tagen"
+                ));
             }
             if let Some((checkin, age)) = i.checkin {
-                let (points, how) = match checkin {
-                    CheckIn::Positive => (100.0, "went well"),
-                    CheckIn::Neutral => (60.0, "was neutral"),
-                    CheckIn::Negative => (0.0, "went badly"),
+                let points = match checkin {
+                    CheckIn::Positive => 100.0,
+                    CheckIn::Neutral => 60.0,
+                    CheckIn::Negative => 0.0,
                 };
                 parts.push(points);
-                words.push(format!("the last check-in, {age} days ago, {how}"));
+                words.push(match checkin {
+                    CheckIn::Positive => say!(
+                        "the last check-in, {age} days ago, went well",
+                        "der letzte Check-in vor {age} Tagen lief gut"
+                    ),
+                    CheckIn::Neutral => say!(
+                        "the last check-in, {age} days ago, was neutral",
+                        "der letzte Check-in vor {age} Tagen war neutral"
+                    ),
+                    CheckIn::Negative => say!(
+                        "the last check-in, {age} days ago, went badly",
+                        "der letzte Check-in vor {age} Tagen lief schlecht"
+                    ),
+                });
             }
             summarise(&parts, &words)
         }

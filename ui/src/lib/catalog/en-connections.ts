@@ -1,7 +1,7 @@
-// The catalog's strings for Connections (sync, the review list, the
+// The English strings for Connections (sync, the review list, the
 // outbox, the log), an account's field sources, and Your data (export,
-// backups); spread into the one catalog in messages.ts.
-export const connectionMessages = {
+// backups); joined with en.ts in messages.ts.
+export const enConnections = {
   'nav.connections': 'Connections',
   'sync.title': 'Connections',
   'sync.intro': 'Steward fills and refreshes your book from the systems your company runs. It syncs every connected one while it is open (once an hour unless you change it) and keeps working offline from its local copy. Secrets stay in the system keychain.',
@@ -25,9 +25,9 @@ export const connectionMessages = {
   'sync.never': 'Not synced yet',
   'sync.lastSynced': 'Last synced {when}',
   'sync.offlineSince': 'Offline: last synced {when}. Your local copy works as usual.',
-  'sync.waiting': '{n} waiting for your decision',
-  'sync.outboxPending': '{n} check-ins on their way to {vendor}',
-  'sync.outboxFailed': '{n} check-ins {vendor} refused',
+  'sync.waiting': { one: '{n} waits for your decision', other: '{n} waiting for your decision' },
+  'sync.outboxPending': { one: '{n} check-in on its way to {vendor}', other: '{n} check-ins on their way to {vendor}' },
+  'sync.outboxFailed': { one: '{n} check-in {vendor} refused', other: '{n} check-ins {vendor} refused' },
   'sync.address': 'Address',
   'sync.secret': 'Secret',
   'sync.secretStored': 'Stored in the system keychain (leave empty to keep it)',
@@ -56,7 +56,7 @@ export const connectionMessages = {
   'sync.running': 'Syncing {vendor}: {written} written, {unchanged} unchanged, {deleted} deleted, {rejected} rejected; {requests} requests',
   'sync.stop': 'Cancel',
   'sync.endDone': '{vendor}: {written} written, {unchanged} unchanged, {deleted} deleted, {rejected} rejected, {held} to review',
-  'sync.endSent': '{n} check-ins written to {vendor}',
+  'sync.endSent': { one: '{n} check-in written to {vendor}', other: '{n} check-ins written to {vendor}' },
   'sync.endCancelled': '{vendor}: cancelled after {written} written; what was written is kept',
   'sync.review': 'Waiting for your decision',
   'sync.reviewIntro': 'Records Steward would not link to an account on its own (two accounts share the name, or none matches). Pick the account each one is.',
@@ -117,6 +117,7 @@ export const connectionMessages = {
   'data.exported': 'The book is in {folder}.',
   'data.backups': 'Backups',
   'data.backupNow': 'Back up now',
+  'data.fileKind': 'Steward portfolio',
   'data.restoreFile': 'Restore from a file…',
   'data.backupHint': 'A backup is a complete, consistent copy of the portfolio. Restoring checks the file first and keeps the current book aside, so nothing is lost either way.',
   'data.backedUp': 'Backup written.',
@@ -132,7 +133,7 @@ export const connectionMessages = {
   'data.restoreYes': 'Restore',
   'data.keep': 'Keep the current book',
   'data.restored': 'Restored. The book before it is kept as {aside}.',
-  'data.prunable': '{n} older upgrade copies take {size}; the newest three are always kept.',
+  'data.prunable': { one: '{n} older upgrade copy takes {size}; the newest three are always kept.', other: '{n} older upgrade copies take {size}; the newest three are always kept.' },
   'data.prune': 'Remove them',
-  'data.pruned': '{n} old upgrade copies removed.',
+  'data.pruned': { one: '{n} old upgrade copy removed.', other: '{n} old upgrade copies removed.' },
 } as const;
