@@ -18,7 +18,7 @@ if [ "$want_tests" = 1 ]; then
   # LibreOffice and poppler read the QBR decks back as independent readers.
   # gnome-keyring gives tests a real Secret Service keychain.
   packages+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring sqlite3 libreoffice-impress-nogui
-    fonts-crosextra-carlito poppler-utils python3-venv)
+    fonts-crosextra-carlito poppler-utils python3-venv locales)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -29,6 +29,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
     -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi
+
+# The German end-to-end pass starts the app under LANG=de_DE.UTF-8; WebKit
+# takes the page's language from it only when that locale exists.
+if [ "$want_tests" = 1 ] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  echo "==> generating the de_DE.UTF-8 locale"
+  if command -v localedef >/dev/null 2>&1; then
+    $sudo_cmd localedef -i de_DE -f UTF-8 de_DE.UTF-8
+  fi
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

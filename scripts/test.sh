@@ -34,6 +34,6 @@ xdg=$(mktemp -d)
 trap 'rm -rf "$xdg"' EXIT
 # The keychain session as above: the Connections screen stores a token.
 XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
-  timeout 900 bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1400x900x24" \
+  timeout 900 bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1920x1200x24" \
   cargo test --test e2e -- --ignored --test-threads=1
 echo "Screenshots: artifacts/e2e/"

@@ -99,7 +99,7 @@ pub fn sources(conn: &Connection, account_id: i64) -> Result<Vec<FieldSource>> {
             key: key.to_string(),
             label: Entity::Accounts
                 .field(key)
-                .map_or_else(|| key.to_string(), |f| f.label.to_string()),
+                .map_or_else(|| key.to_string(), |f| f.says().to_string()),
             value: as_text(value),
             owned: source == source::USER,
             source,
@@ -119,18 +119,18 @@ fn parse(key: &str, text: &str) -> Result<Value> {
     let t = text.trim();
     if t.is_empty() {
         if field.required {
-            return Err(Error::invalid(format!("{} cannot be empty.", field.label)));
+            return Err(Error::invalid(format!("{} cannot be empty.", field.says())));
         }
         return Ok(Value::Null);
     }
     Ok(match field.kind {
         Kind::Integer => {
             let n: i64 = t.replace([',', '.', ' '], "").parse().map_err(|_| {
-                Error::invalid(format!("{}: \"{t}\" is not a whole number.", field.label))
+                Error::invalid(format!("{}: \"{t}\" is not a whole number.", field.says()))
             })?;
             field
                 .check_range(i128::from(n), 1)
-                .map_err(|e| Error::invalid(format!("{}: {e}.", field.label)))?;
+                .map_err(|e| Error::invalid(format!("{}: {e}.", field.says())))?;
             Value::Integer(n)
         }
         Kind::Date => Value::Text(
@@ -138,7 +138,7 @@ fn parse(key: &str, text: &str) -> Result<Value> {
                 .map_err(|_| {
                     Error::invalid(format!(
                         "{}: \"{t}\" is not a date (YYYY-MM-DD).",
-                        field.label
+                        field.says()
                     ))
                 })?
                 .to_string(),
@@ -148,7 +148,7 @@ fn parse(key: &str, text: &str) -> Result<Value> {
                 .ok_or_else(|| {
                     Error::invalid(format!(
                         "{}: \"{t}\" is not one of {}.",
-                        field.label,
+                        field.says(),
                         choices()
                     ))
                 })?

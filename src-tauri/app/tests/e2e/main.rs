@@ -4,6 +4,7 @@
 //! `cargo test`; scripts/test.sh runs them under Xvfb with `--ignored`.
 //! Screenshots land in artifacts/e2e/ for a person to look at.
 
+mod german;
 mod health;
 mod import;
 mod plans;
@@ -14,7 +15,9 @@ mod timeline;
 #[path = "../../../sync/tests/support/mod.rs"]
 mod fake;
 
-use support::{click, open_app, screenshot, start_driver, type_into, wait_for, wait_for_text};
+use support::{
+    click, open_app, screenshot, start_driver, start_driver_in, type_into, wait_for, wait_for_text,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
@@ -80,6 +83,20 @@ async fn a_csm_loads_the_demo_book_logs_a_check_in_and_imports_a_file() {
     click(&client, "[data-testid=open-help]").await;
     wait_for_text(&client, "[role=dialog]", "Keyboard shortcuts").await;
     screenshot(&client, "12-shortcuts-dark").await;
+    client.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run under Xvfb via scripts/test.sh"]
+async fn a_german_csm_works_in_german_at_every_window_size() {
+    let home = tempfile::tempdir().expect("tmp");
+    let driver = start_driver_in(
+        &home.path().join("data"),
+        &home.path().join("xdg"),
+        &[("LANG", "de_DE.UTF-8"), ("LANGUAGE", "de_DE:de")],
+    );
+    let client = open_app(&driver).await;
+    german::every_screen_in_german(&client).await;
     client.close().await.expect("close");
 }
 

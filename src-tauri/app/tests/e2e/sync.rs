@@ -66,7 +66,7 @@ pub async fn connect_sync_and_write_back(client: &Client, hubspot: &fake::Fake) 
     // Each field says where it came from; one set by hand is the CSM's.
     open_account(client, "Quokka Labs").await;
     wait_for_text(client, "[data-testid=field-domain]", "HubSpot").await;
-    wait_for_text(client, "[data-testid=field-renewal_date]", "2027-03-31").await;
+    wait_for_text(client, "[data-testid=field-renewal_date]", "Mar 31, 2027").await;
     click(client, "[data-testid=field-industry] .value").await;
     type_into(client, "[data-testid=field-input]", "Wildlife analytics").await;
     click(client, "[data-testid=field-save]").await;

@@ -7,6 +7,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 use super::reader::DateOrder;
+use crate::say;
 
 /// The first and last day any date field may hold.
 pub const FIRST_DAY: (i32, u32, u32) = (1900, 1, 1);
@@ -76,8 +77,9 @@ fn date_only(text: &str, order: Option<DateOrder>) -> Result<Option<NaiveDate>, 
             (None, true, false) => DateOrder::DayFirst,
             (None, false, true) => DateOrder::MonthFirst,
             (None, _, _) => {
-                return Err(format!(
-                    "'{text}' could be read day first or month first; choose how this file writes dates"
+                return Err(say!(
+                    "'{text}' could be read day first or month first; choose how this file writes dates",
+                    "„{text}“ lässt sich mit dem Tag oder dem Monat zuerst lesen; wählen Sie, wie diese Datei Datumsangaben schreibt"
                 ))
             }
         };
@@ -90,8 +92,20 @@ fn date_only(text: &str, order: Option<DateOrder>) -> Result<Option<NaiveDate>, 
     Ok(None)
 }
 
-const DATE_FORMS: &str =
-    "use YYYY-MM-DD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY (as the file writes them) or YYYYMMDD";
+/// The date forms a date field reads, for an error.
+fn date_forms() -> String {
+    say!(
+        "use YYYY-MM-DD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY (as the file writes them) or YYYYMMDD",
+        "verwenden Sie JJJJ-MM-TT, TT.MM.JJJJ, MM/TT/JJJJ oder TT/MM/JJJJ (wie die Datei sie schreibt) oder JJJJMMTT"
+    )
+}
+
+fn outside(text: &str) -> String {
+    say!(
+        "'{text}' is outside the years 1900 to 2199",
+        "„{text}“ liegt außerhalb der Jahre 1900 bis 2199"
+    )
+}
 
 /// A date field: the documented forms, or a timestamp (its date as written).
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
@@ -107,8 +121,14 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Str
             }
         }
     };
-    let d = found.ok_or_else(|| format!("'{text}' is not a date ({DATE_FORMS})"))?;
-    in_range(d).ok_or_else(|| format!("'{text}' is outside the years 1900 to 2199"))
+    let d = found.ok_or_else(|| {
+        let forms = date_forms();
+        say!(
+            "'{text}' is not a date ({forms})",
+            "„{text}“ ist kein Datum ({forms})"
+        )
+    })?;
+    in_range(d).ok_or_else(|| outside(text))
 }
 
 /// A date-and-time field, normalised to UTC "YYYY-MM-DDTHH:MM:SSZ". Times
@@ -120,10 +140,13 @@ pub fn parse_timestamp(text: &str, order: Option<DateOrder>) -> Result<String, S
     let check = |t: NaiveDateTime| {
         in_range(t.date())
             .map(|_| fmt(t))
-            .ok_or_else(|| format!("'{text}' is outside the years 1900 to 2199"))
+            .ok_or_else(|| outside(text))
     };
     let bad = || {
-        format!("'{text}' is not a date and time (use ISO 8601 such as 2026-03-01T14:30:00Z, 2026-03-01 14:30, 01.03.2026 14:30, a date, or epoch seconds or milliseconds)")
+        say!(
+            "'{text}' is not a date and time (use ISO 8601 such as 2026-03-01T14:30:00Z, 2026-03-01 14:30, 01.03.2026 14:30, a date, or epoch seconds or milliseconds)",
+            "„{text}“ ist kein Zeitpunkt (ISO 8601 wie 2026-03-01T14:30:00Z, 2026-03-01 14:30, 01.03.2026 14:30, ein Datum oder Epochen-Sekunden bzw. -Millisekunden)"
+        )
     };
     let b = text.as_bytes();
     if b.iter().all(u8::is_ascii_digit) && (b.len() == 10 || b.len() == 13) {
@@ -165,7 +188,7 @@ pub fn parse_timestamp(text: &str, order: Option<DateOrder>) -> Result<String, S
     match date_only(text, order)? {
         Some(d) => in_range(d)
             .map(|d| format!("{d}T00:00:00Z"))
-            .ok_or_else(|| format!("'{text}' is outside the years 1900 to 2199")),
+            .ok_or_else(|| outside(text)),
         None => Err(bad()),
     }
 }

@@ -117,7 +117,11 @@ pub fn auto_map(entity: Entity, headers: &[String]) -> Vec<(String, Option<Strin
             if result[i].1.is_some() {
                 continue;
             }
-            let mut names = vec![normalize(field.key), normalize(field.label)];
+            let mut names = vec![
+                normalize(field.key),
+                normalize(field.label),
+                normalize(field.label_de),
+            ];
             if !exact {
                 names.extend(aliases(entity, field.key).iter().map(|a| normalize(a)));
             }

@@ -32,6 +32,7 @@ pub use crate::ingest::Entity;
 use crate::ingest::{Field, Ingest, Kind, Outcome, Record};
 use crate::model::source;
 use crate::progress::{CancelToken, Progress, ProgressSink};
+use crate::say;
 use crate::write::Write;
 pub use headers::auto_map;
 use reader::Rows;
@@ -127,7 +128,7 @@ pub fn fields(entity: Entity) -> Vec<FieldInfo> {
         .iter()
         .map(|f| FieldInfo {
             key: f.key.into(),
-            label: f.label.into(),
+            label: f.says().into(),
             required: f.required,
         })
         .collect()
@@ -289,13 +290,13 @@ fn bind(entity: Entity, headers: &[String], request: &ImportRequest) -> Result<V
                 let (index, _) = at.next().ok_or_else(|| {
                     Error::invalid(format!(
                         "The file has no column '{name}' (mapped to {}).",
-                        field.label
+                        field.says()
                     ))
                 })?;
                 if at.next().is_some() {
                     return Err(Error::invalid(format!(
                         "The file has more than one column called '{name}'; rename one so it is clear which holds {}.",
-                        field.label
+                        field.says()
                     )));
                 }
                 bound.push(Bound {
@@ -307,7 +308,7 @@ fn bind(entity: Entity, headers: &[String], request: &ImportRequest) -> Result<V
             None if field.required => {
                 return Err(Error::invalid(format!(
                     "Choose the column that holds '{}'; it is required.",
-                    field.label
+                    field.says()
                 )))
             }
             // Without a currency column the rows still have one: named
@@ -384,7 +385,11 @@ fn execute(
         }
         let line = record.line;
         if let Some(reason) = record.error {
-            fail(&mut report, line, format!("The row {reason}."));
+            fail(
+                &mut report,
+                line,
+                say!("The row {reason}.", "Die Zeile {reason}."),
+            );
             continue;
         }
         let (mut row, day) =
@@ -410,7 +415,10 @@ fn execute(
             fail(
                 &mut report,
                 line,
-                format!("Duplicate of line {first}: the same record appears twice in the file."),
+                say!(
+                    "Duplicate of line {first}: the same record appears twice in the file.",
+                    "Doppelt zu Zeile {first}: derselbe Datensatz steht zweimal in der Datei."
+                ),
             );
             continue;
         }
@@ -560,10 +568,13 @@ fn read_row(
     for (i, b) in bound.iter().enumerate() {
         let field = b.field;
         let text = b.column.map_or("", |c| rows.cell(c)).trim();
-        let label = field.label;
+        let label = field.says();
         if text.is_empty() {
             if field.required {
-                return Err(format!("Missing required field '{label}'."));
+                return Err(say!(
+                    "Missing required field '{label}'.",
+                    "Pflichtfeld „{label}“ fehlt."
+                ));
             }
             record.values.push(Value::Null);
             continue;
@@ -582,19 +593,26 @@ fn read_row(
                 let (n, code) =
                     numbers::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
                 if code.is_some() {
-                    return Err(format!(
-                        "{label}: '{text}' is a count, not an amount of money."
+                    return Err(say!(
+                        "{label}: '{text}' is a count, not an amount of money.",
+                        "{label}: „{text}“ ist eine Anzahl, kein Geldbetrag."
                     ));
                 }
-                let n = n
-                    .whole()
-                    .ok_or_else(|| format!("{label}: '{text}' is not a whole number."))?;
+                let n = n.whole().ok_or_else(|| {
+                    say!(
+                        "{label}: '{text}' is not a whole number.",
+                        "{label}: „{text}“ ist keine ganze Zahl."
+                    )
+                })?;
                 field
                     .check_range(n, 1)
                     .map_err(|e| format!("{label}: {e}."))?;
-                Value::Integer(
-                    i64::try_from(n).map_err(|_| format!("{label}: '{text}' is too large."))?,
-                )
+                Value::Integer(i64::try_from(n).map_err(|_| {
+                    say!(
+                        "{label}: '{text}' is too large.",
+                        "{label}: „{text}“ ist zu groß."
+                    )
+                })?)
             }
             Kind::Money => {
                 let (amount, code) =
@@ -605,8 +623,9 @@ fn read_row(
             }
             Kind::Currency => {
                 let code = currency::parse(text).ok_or_else(|| {
-                    format!(
-                        "{label}: '{text}' is not a currency code (ISO 4217, such as EUR or USD)."
+                    say!(
+                        "{label}: '{text}' is not a currency code (ISO 4217, such as EUR or USD).",
+                        "{label}: „{text}“ ist kein Währungscode (ISO 4217, etwa EUR oder USD)."
                     )
                 })?;
                 Value::Text(code.to_string())
@@ -626,11 +645,19 @@ fn read_row(
             Kind::Bool => match text.to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "y" | "x" | "ja" | "wahr" => Value::Integer(1),
                 "0" | "false" | "no" | "n" | "nein" | "falsch" => Value::Integer(0),
-                _ => return Err(format!("{label}: '{text}' is not yes or no.")),
+                _ => {
+                    return Err(say!(
+                        "{label}: '{text}' is not yes or no.",
+                        "{label}: „{text}“ ist weder ja noch nein."
+                    ))
+                }
             },
             Kind::Term => {
                 let months = crate::ingest::schema::parse_term(text).ok_or_else(|| {
-                    format!("{label}: '{text}' is not a contract term (a number of months, or month-to-month, one year, two years, ...).")
+                    say!(
+                        "{label}: '{text}' is not a contract term (a number of months, or month-to-month, one year, two years, ...).",
+                        "{label}: „{text}“ ist keine Vertragslaufzeit (eine Zahl von Monaten oder month-to-month, one year, two years, …)."
+                    )
                 })?;
                 field
                     .check_range(i128::from(months), 1)
@@ -639,7 +666,13 @@ fn read_row(
             }
             Kind::Choice(parse, choices) => Value::Text(
                 parse(text)
-                    .ok_or_else(|| format!("{label}: '{text}' is not one of {}.", choices()))?
+                    .ok_or_else(|| {
+                        let choices = choices();
+                        say!(
+                            "{label}: '{text}' is not one of {choices}.",
+                            "{label}: „{text}“ ist keiner der Werte {choices}."
+                        )
+                    })?
                     .to_string(),
             ),
         };
@@ -657,8 +690,9 @@ fn read_row(
     for code in written_codes {
         match &named {
             Some(n) if n != code => {
-                return Err(format!(
-                    "The amounts are in {code} but the row's currency is {n}."
+                return Err(say!(
+                    "The amounts are in {code} but the row's currency is {n}.",
+                    "Die Beträge sind in {code}, die Währung der Zeile ist aber {n}."
                 ))
             }
             _ => named = Some(code.to_string()),
@@ -682,18 +716,21 @@ fn read_row(
     let digits = currency::digits(&code);
     for (i, amount) in money {
         let field = bound[i].field;
-        let minor = amount
-            .to_minor(digits)
-            .ok_or_else(|| format!("{}: the amount is too large.", field.label))?;
+        let minor = amount.to_minor(digits).ok_or_else(|| too_large(field))?;
         field
             .check_range(minor, currency::minor_per_major(&code))
-            .map_err(|e| format!("{}: {e}.", field.label))?;
-        record.values[i] = Value::Integer(
-            i64::try_from(minor)
-                .map_err(|_| format!("{}: the amount is too large.", field.label))?,
-        );
+            .map_err(|e| format!("{}: {e}.", field.says()))?;
+        record.values[i] = Value::Integer(i64::try_from(minor).map_err(|_| too_large(field))?);
     }
     Ok((record, day))
+}
+
+fn too_large(field: &Field) -> String {
+    let label = field.says();
+    say!(
+        "{label}: the amount is too large.",
+        "{label}: der Betrag ist zu groß."
+    )
 }
 
 /// The key a record without an id is stored under: the account and the

@@ -5,6 +5,7 @@
 //! unit (0.285 USD is 29 cents, 1,234.5 JPY is 1,235 yen).
 
 use crate::currency;
+use crate::say;
 
 const MAX_DIGITS: usize = 30;
 
@@ -114,7 +115,7 @@ pub fn parse_decimal(text: &str, comma: bool) -> Result<(Decimal, Option<&'stati
                 negative: false,
                 mantissa: text
                     .parse::<u128>()
-                    .map_err(|_| format!("'{text}' is not a number"))?,
+                    .map_err(|_| say!("'{text}' is not a number", "„{text}“ ist keine Zahl"))?,
                 scale: 0,
             },
             None,
@@ -122,15 +123,24 @@ pub fn parse_decimal(text: &str, comma: bool) -> Result<(Decimal, Option<&'stati
     }
     match read_decimal(text, comma) {
         Some(found) => Ok(found),
-        None if read_decimal(text, !comma).is_some() => Err(format!(
-            "'{text}' does not fit the number format of this column ({}); if the file writes numbers like that, change the decimal mark",
-            if comma {
-                "decimal comma, as in 1.234,56"
+        None if read_decimal(text, !comma).is_some() => {
+            let format = if comma {
+                say!(
+                    "decimal comma, as in 1.234,56",
+                    "Dezimalkomma, wie in 1.234,56"
+                )
             } else {
-                "decimal point, as in 1,234.56"
-            }
-        )),
-        None => Err(format!("'{text}' is not a number")),
+                say!(
+                    "decimal point, as in 1,234.56",
+                    "Dezimalpunkt, wie in 1,234.56"
+                )
+            };
+            Err(say!(
+                "'{text}' does not fit the number format of this column ({format}); if the file writes numbers like that, change the decimal mark",
+                "„{text}“ passt nicht zum Zahlenformat dieser Spalte ({format}); schreibt die Datei Zahlen so, ändern Sie das Dezimalzeichen"
+            ))
+        }
+        None => Err(say!("'{text}' is not a number", "„{text}“ ist keine Zahl")),
     }
 }
 

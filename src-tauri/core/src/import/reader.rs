@@ -25,6 +25,7 @@ use super::csv::{is_blank, parse_line, LineEnd};
 use super::lines::Lines;
 use super::ndjson::ndjson_keys;
 use crate::error::{Error, Result};
+use crate::say;
 
 /// The most columns (CSV) or distinct keys (NDJSON) a file may have.
 pub const MAX_COLUMNS: usize = 1_000;
@@ -384,16 +385,22 @@ impl Rows {
                     self.lines
                         .give_back(raw, first.number + 1, &csv.raw_too_long);
                     let reason = if broken.is_some_and(|r| r.starts_with("opens")) {
-                        broken.unwrap_or_default().to_string()
+                        in_words(broken.unwrap_or_default())
                     } else {
-                        "opens a quote that does not close before the row ends".to_string()
+                        in_words("opens a quote that does not close before the row ends")
                     };
                     return Ok(Some(Record::bad(
                         first.number,
-                        format!("{reason}; the lines after it were read as rows of their own"),
+                        say!(
+                            "{reason}; the lines after it were read as rows of their own",
+                            "{reason}; die Zeilen danach wurden als eigene Zeilen gelesen"
+                        ),
                     )));
                 }
-                return Ok(Some(Record::bad(first.number, broken.unwrap_or_default())));
+                return Ok(Some(Record::bad(
+                    first.number,
+                    in_words(broken.unwrap_or_default()),
+                )));
             }
             if fields.iter().all(u8::is_ascii_whitespace) && width.is_some() {
                 // Only separators: an empty row, as spreadsheets often leave.
@@ -407,14 +414,22 @@ impl Rows {
                     csv.fields = e.into_bytes();
                     return Ok(Some(Record::bad(
                         first.number,
-                        format!("is not valid UTF-8 text (from byte {} of the row); save the file as UTF-8", at + 1),
+                        say!(
+                            "is not valid UTF-8 text (from byte {} of the row); save the file as UTF-8",
+                            "ist kein gültiger UTF-8-Text (ab Byte {} der Zeile); speichern Sie die Datei als UTF-8",
+                            at + 1
+                        ),
                     )));
                 }
             }
             if let Some(w) = width.filter(|&w| w != self.ends.len()) {
                 return Ok(Some(Record::bad(
                     first.number,
-                    format!("has {} cells but the header has {w}", self.ends.len()),
+                    say!(
+                        "has {} cells but the header has {w}",
+                        "hat {} Zellen, die Kopfzeile aber {w}",
+                        self.ends.len()
+                    ),
                 )));
             }
             return Ok(Some(Record {
@@ -470,6 +485,25 @@ impl Rows {
                 error,
             }));
         }
+    }
+}
+
+/// A broken row's reason, which the reader names in English, in the
+/// language the person reads ("The row {reason}.").
+fn in_words(reason: &str) -> String {
+    match (reason, crate::Lang::current()) {
+        (_, crate::Lang::En) => reason.to_string(),
+        ("opens a quote that is never closed", _) => "öffnet ein Anführungszeichen, das nie geschlossen wird".into(),
+        ("opens a quote that is not closed within the size of a row", _) => {
+            "öffnet ein Anführungszeichen, das innerhalb der Größe einer Zeile nicht geschlossen wird".into()
+        }
+        ("opens a quote that does not close before the row ends", _) => {
+            "öffnet ein Anführungszeichen, das vor dem Zeilenende nicht schließt".into()
+        }
+        ("has text after the closing quote of a cell", _) => {
+            "hat Text nach dem schließenden Anführungszeichen einer Zelle".into()
+        }
+        _ => reason.to_string(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! id, domain and name (`Accounts`), the links an outside record gets
 //! (`Ingest::link`, `Ingest::adopt`), and the upsert of account records.
 
+use crate::say;
 use std::collections::HashMap;
 
 use rusqlite::types::Value;
@@ -105,8 +106,8 @@ impl Accounts {
         let folded = reference.to_lowercase();
         for (map, what) in [
             (&self.other_ids, None),
-            (&self.domains, Some("domain")),
-            (&self.names, Some("name")),
+            (&self.domains, Some(say!("domain", "Domain"))),
+            (&self.names, Some(say!("name", "Namen"))),
         ] {
             let key = if what.is_none() {
                 reference
@@ -116,16 +117,18 @@ impl Accounts {
             match map.get(key) {
                 Some(Some(id)) => return Ok(*id),
                 Some(None) => {
-                    return Err(format!(
-                        "Several accounts have the {} '{reference}'; name the account by its id.",
-                        what.unwrap_or("id")
-                    ))
+                    let what = what.unwrap_or_else(|| "id".into());
+                    return Err(say!(
+                        "Several accounts have the {what} '{reference}'; name the account by its id.",
+                        "Mehrere Kunden haben die/den {what} „{reference}“; nennen Sie den Kunden bei seiner ID."
+                    ));
                 }
                 None => {}
             }
         }
-        Err(format!(
-            "Unknown account '{reference}': import it first or check the spelling (ids are case-sensitive)."
+        Err(say!(
+            "Unknown account '{reference}': import it first or check the spelling (ids are case-sensitive).",
+            "Unbekannter Kunde „{reference}“: zuerst importieren oder die Schreibweise prüfen (IDs unterscheiden Groß- und Kleinschreibung)."
         ))
     }
 

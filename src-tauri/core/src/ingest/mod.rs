@@ -226,7 +226,7 @@ impl<'w> Ingest<'w> {
             };
             field
                 .check_range(i128::from(*n), scale)
-                .map_err(|e| format!("{}: {e}.", field.label))?;
+                .map_err(|e| format!("{}: {e}.", field.says()))?;
         }
         if self.entity == Entity::Usage {
             if let Some(Value::Text(day)) = self.value(record, "day") {

@@ -7,6 +7,8 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::say;
+
 use crate::model::{
     AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Sentiment,
     SubscriptionStatus, SurveyKind, TicketPriority, TicketStatus, Tier,
@@ -116,7 +118,10 @@ pub enum Kind {
 #[derive(Debug)]
 pub struct Field {
     pub key: &'static str,
+    /// The English name, which English headers also match.
     pub label: &'static str,
+    /// The German name, which German headers also match.
+    pub label_de: &'static str,
     pub kind: Kind,
     pub required: bool,
     /// Database column; None for the id and the account reference.
@@ -126,7 +131,12 @@ pub struct Field {
 }
 
 impl Field {
-    const fn new(key: &'static str, label: &'static str, kind: Kind) -> Field {
+    const fn new(
+        key: &'static str,
+        label: &'static str,
+        label_de: &'static str,
+        kind: Kind,
+    ) -> Field {
         let column = match kind {
             Kind::Id | Kind::AccountRef => None,
             _ => Some(key),
@@ -134,10 +144,19 @@ impl Field {
         Field {
             key,
             label,
+            label_de,
             kind,
             required: false,
             column,
             range: None,
+        }
+    }
+
+    /// The field's name in the language the person reads.
+    pub fn says(&self) -> &'static str {
+        match crate::Lang::current() {
+            crate::Lang::En => self.label,
+            crate::Lang::De => self.label_de,
         }
     }
 
@@ -164,10 +183,10 @@ impl Field {
         };
         let scale = i128::from(minor_per_major.max(1));
         if n < i128::from(low) * scale || n > i128::from(high) * scale {
-            return Err(format!(
-                "must be between {} and {}",
-                group(low),
-                group(high)
+            let (low, high) = (group(low), group(high));
+            return Err(say!(
+                "must be between {low} and {high}",
+                "muss zwischen {low} und {high} liegen"
             ));
         }
         Ok(())
@@ -199,129 +218,171 @@ macro_rules! choice {
 
 use Kind::*;
 
-const ACCOUNT: Field = Field::new("account", "Account (id, domain or name)", AccountRef).required();
+const ACCOUNT: Field = Field::new(
+    "account",
+    "Account (id, domain or name)",
+    "Kunde (ID, Domain oder Name)",
+    AccountRef,
+)
+.required();
 const MILLION: i64 = 1_000_000;
 const BILLION: i64 = 1_000_000_000;
 
 static ACCOUNTS: &[Field] = &[
-    Field::new("id", "Account id", Id).required(),
-    Field::new("name", "Name", Text).required(),
-    Field::new("domain", "Domain", Text),
-    Field::new("industry", "Industry", Text),
-    Field::new("employees", "Employees", Integer).range(0, 10 * MILLION),
+    Field::new("id", "Account id", "Kunden-ID", Id).required(),
+    Field::new("name", "Name", "Name", Text).required(),
+    Field::new("domain", "Domain", "Domain", Text),
+    Field::new("industry", "Industry", "Branche", Text),
+    Field::new("employees", "Employees", "Mitarbeiter", Integer).range(0, 10 * MILLION),
     // The CRM's figure; what the account pays follows its subscriptions
     // when it has them (`rollup::refresh`).
-    Field::new("arr", "ARR", Money)
+    Field::new("arr", "ARR", "ARR", Money)
         .column("crm_arr_minor")
         .range(0, 1000 * BILLION),
-    Field::new("currency", "Currency", Currency),
-    Field::new("tier", "Tier", choice!(Tier)),
+    Field::new("currency", "Currency", "Währung", Currency),
+    Field::new("tier", "Tier", "Tier", choice!(Tier)),
     Field::new(
         "lifecycle_stage",
         "Lifecycle stage",
+        "Lebenszyklusphase",
         choice!(LifecycleStage),
     ),
-    Field::new("owner", "Owner", Text),
-    Field::new("contract_start", "Contract start", Date),
-    Field::new("renewal_date", "Renewal date", Date),
-    Field::new("status", "Status", choice!(AccountStatus)),
-    Field::new("churn_date", "Churn date", Date),
-    Field::new("churn_reason", "Churn reason", Text),
-    Field::new("contract_term", "Contract term", Term)
+    Field::new("owner", "Owner", "Verantwortlich", Text),
+    Field::new("contract_start", "Contract start", "Vertragsbeginn", Date),
+    Field::new("renewal_date", "Renewal date", "Verlängerungsdatum", Date),
+    Field::new("status", "Status", "Status", choice!(AccountStatus)),
+    Field::new("churn_date", "Churn date", "Abwanderungsdatum", Date),
+    Field::new("churn_reason", "Churn reason", "Abwanderungsgrund", Text),
+    Field::new("contract_term", "Contract term", "Vertragslaufzeit", Term)
         .column("contract_term_months")
         .range(1, 120),
-    Field::new("payment_method", "Payment method", Text),
+    Field::new("payment_method", "Payment method", "Zahlungsart", Text),
 ];
 
 static CONTACTS: &[Field] = &[
-    Field::new("id", "Contact id", Id),
+    Field::new("id", "Contact id", "Kontakt-ID", Id),
     ACCOUNT,
-    Field::new("name", "Name", Text).required(),
-    Field::new("email", "Email", Text),
-    Field::new("title", "Job title", Text),
-    Field::new("role", "Role", choice!(ContactRole)),
-    Field::new("is_primary", "Primary", Bool),
-    Field::new("left_company", "Left the company", Bool),
-    Field::new("started_on", "Started on", Date),
-    Field::new("left_on", "Left on", Date),
+    Field::new("name", "Name", "Name", Text).required(),
+    Field::new("email", "Email", "E-Mail", Text),
+    Field::new("title", "Job title", "Position", Text),
+    Field::new("role", "Role", "Rolle", choice!(ContactRole)),
+    Field::new("is_primary", "Primary", "Hauptkontakt", Bool),
+    Field::new(
+        "left_company",
+        "Left the company",
+        "Hat das Unternehmen verlassen",
+        Bool,
+    ),
+    Field::new("started_on", "Started on", "Begonnen am", Date),
+    Field::new("left_on", "Left on", "Ausgeschieden am", Date),
 ];
 
 static USAGE: &[Field] = &[
     ACCOUNT,
-    Field::new("day", "Day", Date).required(),
-    Field::new("active_users", "Active users", Integer).range(0, 10 * MILLION),
-    Field::new("logins", "Logins", Integer).range(0, BILLION),
-    Field::new("feature_events", "Feature events", Integer).range(0, BILLION),
-    Field::new("api_calls", "API calls", Integer).range(0, 10 * BILLION),
-    Field::new("licensed_seats", "Licensed seats", Integer).range(0, 10 * MILLION),
+    Field::new("day", "Day", "Tag", Date).required(),
+    Field::new("active_users", "Active users", "Aktive Nutzer", Integer).range(0, 10 * MILLION),
+    Field::new("logins", "Logins", "Anmeldungen", Integer).range(0, BILLION),
+    Field::new(
+        "feature_events",
+        "Feature events",
+        "Funktionsereignisse",
+        Integer,
+    )
+    .range(0, BILLION),
+    Field::new("api_calls", "API calls", "API-Aufrufe", Integer).range(0, 10 * BILLION),
+    Field::new(
+        "licensed_seats",
+        "Licensed seats",
+        "Lizenzierte Plätze",
+        Integer,
+    )
+    .range(0, 10 * MILLION),
 ];
 
 static SUBSCRIPTIONS: &[Field] = &[
-    Field::new("id", "Subscription id", Id),
+    Field::new("id", "Subscription id", "Abonnement-ID", Id),
     ACCOUNT,
-    Field::new("plan", "Plan", Text).required(),
-    Field::new("status", "Status", choice!(SubscriptionStatus)),
-    Field::new("start_date", "Start date", Date).required(),
-    Field::new("end_date", "End date", Date),
-    Field::new("mrr", "MRR", Money)
+    Field::new("plan", "Plan", "Tarif", Text).required(),
+    Field::new("status", "Status", "Status", choice!(SubscriptionStatus)),
+    Field::new("start_date", "Start date", "Startdatum", Date).required(),
+    Field::new("end_date", "End date", "Enddatum", Date),
+    Field::new("mrr", "MRR", "MRR", Money)
         .column("mrr_minor")
         .range(0, 100 * BILLION),
-    Field::new("currency", "Currency", Currency),
-    Field::new("seats", "Seats", Integer).range(0, 10 * MILLION),
+    Field::new("currency", "Currency", "Währung", Currency),
+    Field::new("seats", "Seats", "Lizenzen", Integer).range(0, 10 * MILLION),
 ];
 
 static INVOICES: &[Field] = &[
-    Field::new("id", "Invoice id", Id),
+    Field::new("id", "Invoice id", "Rechnungs-ID", Id),
     ACCOUNT,
-    Field::new("number", "Invoice number", Text),
-    Field::new("amount", "Amount", Money)
+    Field::new("number", "Invoice number", "Rechnungsnummer", Text),
+    Field::new("amount", "Amount", "Betrag", Money)
         .column("amount_minor")
         .required()
         .range(0, 1000 * BILLION),
-    Field::new("currency", "Currency", Currency),
-    Field::new("status", "Status", choice!(InvoiceStatus)).required(),
-    Field::new("issued_on", "Issued on", Date).required(),
-    Field::new("due_on", "Due on", Date),
-    Field::new("paid_on", "Paid on", Date),
-    Field::new("failed_on", "Failed on", Date),
+    Field::new("currency", "Currency", "Währung", Currency),
+    Field::new("status", "Status", "Status", choice!(InvoiceStatus)).required(),
+    Field::new("issued_on", "Issued on", "Ausgestellt am", Date).required(),
+    Field::new("due_on", "Due on", "Fällig am", Date),
+    Field::new("paid_on", "Paid on", "Bezahlt am", Date),
+    Field::new("failed_on", "Failed on", "Fehlgeschlagen am", Date),
 ];
 
 static TICKETS: &[Field] = &[
-    Field::new("id", "Ticket id", Id),
+    Field::new("id", "Ticket id", "Ticket-ID", Id),
     ACCOUNT,
-    Field::new("subject", "Subject", Text).required(),
-    Field::new("priority", "Priority", choice!(TicketPriority)),
-    Field::new("status", "Status", choice!(TicketStatus)),
-    Field::new("opened_at", "Opened at", Timestamp).required(),
-    Field::new("resolved_at", "Resolved at", Timestamp),
-    Field::new("csat", "CSAT (1-5)", Integer).range(1, 5),
+    Field::new("subject", "Subject", "Betreff", Text).required(),
+    Field::new("priority", "Priority", "Priorität", choice!(TicketPriority)),
+    Field::new("status", "Status", "Status", choice!(TicketStatus)),
+    Field::new("opened_at", "Opened at", "Eröffnet am", Timestamp).required(),
+    Field::new("resolved_at", "Resolved at", "Gelöst am", Timestamp),
+    Field::new("csat", "CSAT (1-5)", "CSAT (1–5)", Integer).range(1, 5),
 ];
 
 static SURVEYS: &[Field] = &[
-    Field::new("id", "Response id", Id),
+    Field::new("id", "Response id", "Antwort-ID", Id),
     ACCOUNT,
-    Field::new("contact_email", "Contact email", ContactRef).column("contact_id"),
-    Field::new("kind", "Survey (nps or csat)", choice!(SurveyKind)).required(),
-    Field::new("score", "Score (NPS 0-10, CSAT 1-5)", Integer)
-        .required()
-        .range(0, 10),
-    Field::new("comment", "Comment", Text),
-    Field::new("responded_on", "Responded on", Date).required(),
+    Field::new(
+        "contact_email",
+        "Contact email",
+        "E-Mail des Kontakts",
+        ContactRef,
+    )
+    .column("contact_id"),
+    Field::new(
+        "kind",
+        "Survey (nps or csat)",
+        "Umfrage (nps oder csat)",
+        choice!(SurveyKind),
+    )
+    .required(),
+    Field::new(
+        "score",
+        "Score (NPS 0-10, CSAT 1-5)",
+        "Wert (NPS 0–10, CSAT 1–5)",
+        Integer,
+    )
+    .required()
+    .range(0, 10),
+    Field::new("comment", "Comment", "Kommentar", Text),
+    Field::new("responded_on", "Responded on", "Beantwortet am", Date).required(),
 ];
 
 static ACTIVITIES: &[Field] = &[
-    Field::new("id", "Activity id", Id),
+    Field::new("id", "Activity id", "Aktivitäts-ID", Id),
     ACCOUNT,
     Field::new(
         "kind",
         "Type (call, meeting, email, note, qbr)",
+        "Art (call, meeting, email, note, qbr)",
         choice!(ActivityKind),
     )
     .required(),
-    Field::new("occurred_on", "Date", Date).required(),
-    Field::new("summary", "Summary", Text).required(),
-    Field::new("sentiment", "Sentiment", choice!(Sentiment)),
-    Field::new("next_steps", "Next steps", Text),
+    Field::new("occurred_on", "Date", "Datum", Date).required(),
+    Field::new("summary", "Summary", "Zusammenfassung", Text).required(),
+    Field::new("sentiment", "Sentiment", "Stimmung", choice!(Sentiment)),
+    Field::new("next_steps", "Next steps", "Nächste Schritte", Text),
 ];
 
 /// The kind of one of the CSM's own fields (a kept column of a file).

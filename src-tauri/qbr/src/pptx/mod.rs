@@ -49,7 +49,7 @@ impl Colors {
         Colors {
             accent,
             text: "1F2937".into(),
-            muted: "6B7280".into(),
+            muted: "4B5563".into(),
             good: "15803D".into(),
             bad: "B91C1C".into(),
             grid: "E5E7EB".into(),

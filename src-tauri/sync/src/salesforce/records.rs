@@ -95,7 +95,7 @@ pub(super) fn mapped(key: &str, value: &Value, currency: &str) -> std::result::R
         Value::Bool(b) => b.to_string(),
         other => other.to_string(),
     };
-    let bad = |what: &str| format!("{}: \"{as_text}\" is not {what}", field.label);
+    let bad = |what: &str| format!("{}: \"{as_text}\" is not {what}", field.says());
     Ok(match field.kind {
         Kind::Money => {
             let major: f64 = as_text.parse().map_err(|_| bad("an amount"))?;
@@ -123,7 +123,11 @@ pub(super) fn mapped(key: &str, value: &Value, currency: &str) -> std::result::R
         Kind::Choice(parse, choices) => Sql::Text(
             parse(&as_text)
                 .ok_or_else(|| {
-                    format!("{}: \"{as_text}\" is not one of {}", field.label, choices())
+                    format!(
+                        "{}: \"{as_text}\" is not one of {}",
+                        field.says(),
+                        choices()
+                    )
                 })?
                 .to_string(),
         ),

@@ -68,7 +68,7 @@ export const de: Translation<typeof en> = {
   'portfolio.col.renewal': 'Verlängerung',
   'portfolio.col.stage': 'Phase',
   'portfolio.col.touch': 'Letzter Kontakt',
-  'portfolio.col.trend': 'Nutzung, 12 Wochen',
+  'portfolio.col.trend': 'Nutzung 12 Wo.',
   'portfolio.col.health': 'Health',
   'portfolio.healthChange': 'Veränderung seit letzter Woche',
   'portfolio.empty': 'Kein Kunde passt zu diesen Filtern.',

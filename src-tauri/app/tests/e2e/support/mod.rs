@@ -33,6 +33,11 @@ pub fn free_port() -> u16 {
 }
 
 pub fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
+    start_driver_in(data_dir, xdg, &[])
+}
+
+/// As `start_driver`, with more environment for the app (LANG, say).
+pub fn start_driver_in(data_dir: &Path, xdg: &Path, env: &[(&str, &str)]) -> Driver {
     let port = free_port();
     let native = free_port();
     for sub in ["data", "config", "cache"] {
@@ -49,6 +54,13 @@ pub fn start_driver(data_dir: &Path, xdg: &Path) -> Driver {
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("XDG_CACHE_HOME", xdg.join("cache"))
+        // The journeys read English unless they ask for another language,
+        // whatever the machine running them speaks.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -229,4 +241,37 @@ pub async fn open_account(client: &Client, name: &str) {
         .await
         .unwrap_or_else(|e| panic!("cannot open {name}: {e}"));
     wait_for_text(client, "[data-testid=account-name]", name).await;
+}
+
+/// The accessibility problems axe-core finds on the screen as it is, the
+/// serious and critical ones, each as "rule: help (where)". axe is read from
+/// the UI's npm packages and put into the page the first time.
+pub async fn accessibility_problems(client: &Client) -> Vec<String> {
+    let loaded = client
+        .execute("return typeof axe !== 'undefined';", vec![])
+        .await
+        .expect("probe axe");
+    if loaded != serde_json::Value::Bool(true) {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("axe-core at {} (npm ci in ui/): {e}", path.display()));
+        client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .expect("inject axe");
+    }
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+               .then((r) => done(r.violations
+                 .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                 .map((v) => `${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)))
+               .catch((e) => done([`axe failed: ${e}`]));",
+            vec![],
+        )
+        .await
+        .expect("run axe");
+    serde_json::from_value(found).expect("a list of problems")
 }
