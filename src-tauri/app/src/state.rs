@@ -12,6 +12,7 @@ use std::sync::{Condvar, Mutex};
 use rusqlite::Connection;
 use serde::Serialize;
 use steward_core::progress::CancelToken;
+use steward_core::say;
 use steward_core::write::{self, Changes, Write};
 use steward_core::{store, Error, ErrorCode, ErrorPayload};
 use tauri::{AppHandle, Emitter, Manager};
@@ -111,7 +112,10 @@ impl AppState {
     fn not_open(&self) -> CommandError {
         CommandError(self.open_error.clone().unwrap_or(ErrorPayload {
             code: ErrorCode::Internal,
-            message: "The portfolio is not open.".into(),
+            message: say!(
+                "The portfolio is not open.",
+                "Das Portfolio ist nicht geöffnet."
+            ),
         }))
     }
 
@@ -227,7 +231,10 @@ impl AppState {
 fn failed_task(e: impl std::fmt::Display) -> CommandError {
     CommandError(ErrorPayload {
         code: ErrorCode::Internal,
-        message: format!("A background task failed: {e}"),
+        message: say!(
+            "A background task failed: {e}",
+            "Eine Hintergrundaufgabe ist fehlgeschlagen: {e}"
+        ),
     })
 }
 

@@ -194,6 +194,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Errors and explanations in the language the environment asks for.
+    steward_core::Lang::from_env().set();
     let cli = Cli::parse();
     let _log = cli
         .data_dir

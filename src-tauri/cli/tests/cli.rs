@@ -153,6 +153,8 @@ fn figures(db: &Path) -> Vec<(String, String)> {
         "SELECT count(*) || ' ' || count(resolved_at) || ' ' || coalesce(sum(csat), 0) || ' ' || group_concat(priority || status, ';') FROM (SELECT * FROM tickets ORDER BY opened_at, subject)",
         "SELECT count(*) || ' ' || sum(score) || ' ' || count(contact_id) FROM survey_responses",
         "SELECT count(*) || ' ' || group_concat(kind || occurred_on || coalesce(sentiment, ''), ';') FROM (SELECT * FROM activities ORDER BY occurred_on, kind, summary)",
+        "SELECT group_concat(key || label || kind, ';') FROM (SELECT * FROM custom_fields ORDER BY key)",
+        "SELECT count(*) || ' ' || group_concat(field || value, ';') FROM (SELECT * FROM account_history WHERE field LIKE 'custom:%' ORDER BY field, value)",
     ]
     .iter()
     .map(|sql| {
@@ -175,6 +177,23 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
         &["demo", "--accounts", "15", "--seed", "5", "--years", "1"],
     );
     assert!(demo.status.success());
+    // Fields of the CSM's own, kept from an import, go out and come back.
+    let extra = dir.path().join("segments.csv");
+    std::fs::write(
+        &extra,
+        "id,name,Region,Seats bought\nX1,Quokka Labs,Enterprise North,120\nX2,Wombat Works,SMB South,8\n",
+    )
+    .expect("write");
+    let kept = steward(
+        &first,
+        &[
+            "import",
+            "accounts",
+            &extra.display().to_string(),
+            "--keep-rest",
+        ],
+    );
+    assert!(stdout(&kept).contains("2 imported"), "{}", stdout(&kept));
     let out = steward(&first, &["export", "--out", &files.display().to_string()]);
     assert!(
         out.status.success(),
@@ -192,7 +211,13 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
         "activities",
     ] {
         let file = files.join(format!("{entity}.csv"));
-        let out = steward(&second, &["import", entity, &file.display().to_string()]);
+        let mut args = vec!["import", entity];
+        let path = file.display().to_string();
+        args.push(&path);
+        if entity == "accounts" {
+            args.push("--keep-rest");
+        }
+        let out = steward(&second, &args);
         assert!(
             out.status.success(),
             "{entity}: {}{}",
@@ -208,6 +233,10 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
     let (a, b) = (
         figures(&first.join("portfolio.sqlite3")),
         figures(&second.join("portfolio.sqlite3")),
+    );
+    assert!(
+        a.iter().any(|(_, v)| v.contains("Enterprise")),
+        "the kept fields are in the first book: {a:?}"
     );
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x, y, "the same book");

@@ -13,6 +13,7 @@ use crate::model::{
     AccountStatus, ActivityKind, ContactRole, InvoiceStatus, LifecycleStage, Money, Sentiment,
     SurveyKind, TicketPriority, TicketStatus, Tier,
 };
+use crate::say;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Account {
@@ -259,7 +260,10 @@ pub fn find(conn: &Connection, text: &str) -> Result<i64> {
 pub fn require_live(conn: &Connection, id: i64, what: &str) -> Result<()> {
     match require(conn, id)? {
         AccountStatus::Active => Ok(()),
-        AccountStatus::Churned => Err(Error::invalid(format!("{what}; this account has churned."))),
+        AccountStatus::Churned => Err(Error::invalid(say!(
+            "{what}; this account has churned.",
+            "{what}; dieser Kunde ist abgewandert."
+        ))),
     }
 }
 
@@ -284,11 +288,14 @@ pub fn set_contact_left(
     if let Some(day) = on {
         if day > w.today() {
             return Err(Error::invalid(
-                "A contact can only be marked as gone on a day that has come.",
+                say!("A contact can only be marked as gone on a day that has come.", "Ein Kontakt kann nur an einem Tag als ausgeschieden markiert werden, der schon gekommen ist."),
             ));
         }
         if started.is_some_and(|s| day < s) {
-            return Err(Error::invalid("A contact cannot leave before they joined."));
+            return Err(Error::invalid(say!(
+                "A contact cannot leave before they joined.",
+                "Ein Kontakt kann nicht ausscheiden, bevor er dazukam."
+            )));
         }
     }
     conn.execute(

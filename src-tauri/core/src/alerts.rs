@@ -424,7 +424,10 @@ pub fn awake(conn: &Connection, today: NaiveDate) -> Result<Vec<Alert>> {
 /// Checks that every alert exists and is unresolved, and marks its account.
 fn touch_accounts(w: &Write<'_>, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
-        return Err(Error::invalid("No alert was chosen."));
+        return Err(Error::invalid(say!(
+            "No alert was chosen.",
+            "Keine Warnung ausgewählt."
+        )));
     }
     let mut stmt = w
         .conn()
@@ -434,9 +437,17 @@ fn touch_accounts(w: &Write<'_>, ids: &[i64]) -> Result<()> {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match found {
-            None => return Err(Error::not_found(format!("Alert {id} does not exist."))),
+            None => {
+                return Err(Error::not_found(say!(
+                    "Alert {id} does not exist.",
+                    "Warnung {id} gibt es nicht."
+                )))
+            }
             Some((AlertStatus::Resolved, _)) => {
-                return Err(Error::invalid(format!("Alert {id} is already resolved.")))
+                return Err(Error::invalid(say!(
+                    "Alert {id} is already resolved.",
+                    "Warnung {id} ist bereits erledigt."
+                )))
             }
             Some((_, account)) => w.touch(account),
         }
@@ -448,7 +459,10 @@ fn touch_accounts(w: &Write<'_>, ids: &[i64]) -> Result<()> {
 pub fn snooze(w: &Write<'_>, ids: &[i64], until: NaiveDate) -> Result<()> {
     let (conn, today) = (w.conn(), w.today());
     if until <= today {
-        return Err(Error::invalid("Snooze until a day after today."));
+        return Err(Error::invalid(say!(
+            "Snooze until a day after today.",
+            "Zurückstellen bis zu einem Tag nach heute."
+        )));
     }
     touch_accounts(w, ids)?;
     let mut stmt = conn.prepare_cached(
@@ -656,17 +670,25 @@ pub fn save_playbook(w: &Write<'_>, playbook: &Playbook) -> Result<()> {
     let conn = w.conn();
     for t in &playbook.tasks {
         if t.title.trim().is_empty() {
-            return Err(Error::invalid("Every playbook task needs a title."));
+            return Err(Error::invalid(say!(
+                "Every playbook task needs a title.",
+                "Jede Playbook-Aufgabe braucht einen Titel."
+            )));
         }
         if !(0..=365).contains(&t.due_in_days) {
-            return Err(Error::invalid(format!(
+            return Err(Error::invalid(say!(
                 "\"{}\": due in 0 to 365 days.",
+                "„{}“: fällig in 0 bis 365 Tagen.",
                 t.title.trim()
             )));
         }
     }
-    let json = serde_json::to_string(&playbook.tasks)
-        .map_err(|e| Error::invalid(format!("The playbook cannot be stored: {e}")))?;
+    let json = serde_json::to_string(&playbook.tasks).map_err(|e| {
+        Error::invalid(say!(
+            "The playbook cannot be stored: {e}",
+            "Das Playbook kann nicht gespeichert werden: {e}"
+        ))
+    })?;
     conn.execute(
         "INSERT INTO playbooks(reason, enabled, tasks, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(reason) DO UPDATE SET enabled = excluded.enabled, tasks = excluded.tasks,
@@ -708,7 +730,12 @@ pub(crate) fn playbook_tasks(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Alert {alert_id} does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Alert {alert_id} does not exist.",
+                "Warnung {alert_id} gibt es nicht."
+            ))
+        })?;
     if applied {
         return Ok(None);
     }

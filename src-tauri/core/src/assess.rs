@@ -18,6 +18,7 @@ use crate::churn::{self, Risk};
 use crate::error::{Error, Result};
 use crate::health::{self, inputs, settings, Band, Settings};
 use crate::progress::{CancelToken, Progress};
+use crate::say;
 use crate::write::{Changes, Write};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
@@ -477,7 +478,10 @@ pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> 
 pub fn rate_sentiment(w: &Write<'_>, account_id: i64, rating: i64, note: &str) -> Result<()> {
     let (conn, today) = (w.conn(), w.today());
     if !(1..=5).contains(&rating) {
-        return Err(Error::invalid("Rate the account from 1 to 5."));
+        return Err(Error::invalid(say!(
+            "Rate the account from 1 to 5.",
+            "Bewerten Sie den Kunden von 1 bis 5."
+        )));
     }
     let live: Option<String> = conn
         .query_row(
@@ -488,12 +492,18 @@ pub fn rate_sentiment(w: &Write<'_>, account_id: i64, rating: i64, note: &str) -
         .optional()?;
     match live.as_deref() {
         None => {
-            return Err(Error::not_found(format!(
-                "Account {account_id} does not exist."
+            return Err(Error::not_found(say!(
+                "Account {account_id} does not exist.",
+                "Kunde {account_id} existiert nicht."
             )))
         }
         Some("active") => {}
-        Some(_) => return Err(Error::invalid("A churned account cannot be rated.")),
+        Some(_) => {
+            return Err(Error::invalid(say!(
+                "A churned account cannot be rated.",
+                "Ein abgewanderter Kunde kann nicht bewertet werden."
+            )))
+        }
     }
     let note = note.trim();
     conn.execute(

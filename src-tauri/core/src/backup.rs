@@ -15,6 +15,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::say;
 use crate::store::{self, DB_FILE, SCHEMA_VERSION};
 
 /// The folder the CSM's backups go to, inside the data folder.
@@ -58,7 +59,11 @@ pub fn take(conn: &Connection, data_dir: &Path) -> Result<BackupFile> {
     let folder = data_dir.join(FOLDER);
     std::fs::create_dir_all(&folder).map_err(|e| {
         Error::io(
-            format!("Cannot make the backup folder {}", folder.display()),
+            say!(
+                "Cannot make the backup folder {}",
+                "Der Sicherungsordner {} kann nicht angelegt werden",
+                folder.display()
+            ),
             e,
         )
     })?;
@@ -68,9 +73,12 @@ pub fn take(conn: &Connection, data_dir: &Path) -> Result<BackupFile> {
         n += 1;
         target = folder.join(format!("portfolio-{}-{n}.sqlite3", stamp()));
     }
-    let text = target
-        .to_str()
-        .ok_or_else(|| Error::invalid("The data folder path is not valid UTF-8"))?;
+    let text = target.to_str().ok_or_else(|| {
+        Error::invalid(say!(
+            "The data folder path is not valid UTF-8",
+            "Der Pfad des Datenordners ist kein gültiges UTF-8"
+        ))
+    })?;
     if let Err(e) = conn.execute("VACUUM INTO ?1", [text]) {
         let _ = std::fs::remove_file(&target);
         return Err(Error::Io {
@@ -134,7 +142,11 @@ pub fn prune(data_dir: &Path) -> Result<(usize, u64)> {
     for old in copies.into_iter().skip(KEEP_UPGRADE_COPIES) {
         std::fs::remove_file(&old.path).map_err(|e| {
             Error::io(
-                format!("Cannot remove the old upgrade copy {}", old.path),
+                say!(
+                    "Cannot remove the old upgrade copy {}",
+                    "Die alte Update-Kopie {} kann nicht entfernt werden",
+                    old.path
+                ),
                 e,
             )
         })?;
@@ -147,8 +159,9 @@ pub fn prune(data_dir: &Path) -> Result<(usize, u64)> {
 /// Checks that `file` is a whole portfolio this Steward can open.
 fn check(file: &Path) -> Result<()> {
     let refuse = |why: &str| {
-        Error::invalid(format!(
+        Error::invalid(say!(
             "{} cannot be restored: {why}. Nothing was changed.",
+            "{} kann nicht wiederhergestellt werden: {why}. Nichts wurde geändert.",
             file.display()
         ))
     };
@@ -195,25 +208,53 @@ pub fn restore(data_dir: &Path, file: &Path) -> Result<PathBuf> {
     if current.exists() {
         // A consistent copy of what is there now, WAL included.
         let conn = store::connect(&current)?;
-        let text = aside
-            .to_str()
-            .ok_or_else(|| Error::invalid("The data folder path is not valid UTF-8"))?;
+        let text = aside.to_str().ok_or_else(|| {
+            Error::invalid(say!(
+                "The data folder path is not valid UTF-8",
+                "Der Pfad des Datenordners ist kein gültiges UTF-8"
+            ))
+        })?;
         conn.execute("VACUUM INTO ?1", [text])?;
         drop(conn);
     }
     // Copied beside the portfolio, then renamed over it: the portfolio is
     // either the old file or the whole backup, never half of one.
     let incoming = data_dir.join(format!("{DB_FILE}.restoring"));
-    std::fs::copy(file, &incoming)
-        .map_err(|e| Error::io(format!("Cannot copy {}", file.display()), e))?;
+    std::fs::copy(file, &incoming).map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot copy {}",
+                "{} kann nicht kopiert werden",
+                file.display()
+            ),
+            e,
+        )
+    })?;
     std::fs::File::open(&incoming)
         .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io("Cannot write the restored portfolio".to_string(), e))?;
+        .map_err(|e| {
+            Error::io(
+                say!(
+                    "Cannot write the restored portfolio",
+                    "Das wiederhergestellte Portfolio kann nicht geschrieben werden"
+                )
+                .to_string(),
+                e,
+            )
+        })?;
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(data_dir.join(format!("{DB_FILE}{suffix}")));
     }
-    std::fs::rename(&incoming, &current)
-        .map_err(|e| Error::io("Cannot put the restored portfolio in place".to_string(), e))?;
+    std::fs::rename(&incoming, &current).map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot put the restored portfolio in place",
+                "Das wiederhergestellte Portfolio kann nicht an seinen Platz gelegt werden"
+            )
+            .to_string(),
+            e,
+        )
+    })?;
     // Opening brings an older backup up to this Steward's schema.
     store::open_in(data_dir)?;
     Ok(aside)

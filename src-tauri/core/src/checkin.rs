@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{source, ActivityKind, Sentiment};
+use crate::say;
 use crate::write::Write;
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -37,11 +38,15 @@ pub fn log(w: &Write<'_>, input: &NewCheckIn) -> Result<i64> {
     let today = w.today();
     let summary = input.summary.trim();
     if summary.is_empty() {
-        return Err(Error::invalid("Write a short summary of the check-in."));
+        return Err(Error::invalid(say!(
+            "Write a short summary of the check-in.",
+            "Schreiben Sie eine kurze Zusammenfassung des Check-ins."
+        )));
     }
     if input.occurred_on > today {
-        return Err(Error::invalid(format!(
-            "The check-in date {} is in the future; log it once it happened.",
+        return Err(Error::invalid(say!(
+"The check-in date {} is in the future; log it once it happened.",
+"Das Check-in-Datum {} liegt in der Zukunft; erfassen Sie es, wenn es stattgefunden hat.",
             input.occurred_on
         )));
     }
@@ -83,8 +88,9 @@ pub fn log(w: &Write<'_>, input: &NewCheckIn) -> Result<i64> {
             params![activity_id, contact_id, input.account_id],
         )?;
         if added == 0 {
-            return Err(Error::invalid(format!(
-                "Contact {contact_id} is not a contact of this account."
+            return Err(Error::invalid(say!(
+                "Contact {contact_id} is not a contact of this account.",
+                "Kontakt {contact_id} ist kein Kontakt dieses Kunden."
             )));
         }
     }

@@ -4,7 +4,8 @@
 //! an empty portfolio, accounts first, gives the same book. Rows are named
 //! by Steward's own ids (`A12` for account 12, `C7` for contact 7, ...), so
 //! every reference between files holds; money is written in major units
-//! of its currency, booleans as 1 and 0.
+//! of its currency, booleans as 1 and 0. An account's own kept fields are
+//! columns of the accounts file, headed by their labels.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ use ts_rs::TS;
 use crate::currency;
 use crate::error::{Error, Result};
 use crate::ingest::{Entity, Kind};
+use crate::say;
 
 /// The entities in the order an import must take them.
 pub const ORDER: [Entity; 8] = [
@@ -59,8 +61,16 @@ pub fn file_name(entity: Entity) -> String {
 
 /// Writes every entity into `dir` (made when missing).
 pub fn write(conn: &Connection, dir: &Path) -> Result<Vec<Exported>> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("Cannot make the folder {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot make the folder {}",
+                "Der Ordner {} kann nicht angelegt werden",
+                dir.display()
+            ),
+            e,
+        )
+    })?;
     ORDER
         .iter()
         .map(|&e| write_entity(conn, e, &dir.join(file_name(e))))
@@ -93,6 +103,22 @@ fn write_entity(conn: &Connection, entity: Entity, path: &PathBuf) -> Result<Exp
         }
         _ => "(SELECT a.currency FROM accounts a WHERE a.id = t.account_id)".to_string(),
     });
+    // An account's own kept fields follow its columns, headed by their
+    // labels: imported with "keep", they come back as the same fields.
+    let custom: Vec<(String, String)> = if entity == Entity::Accounts {
+        let mut stmt = conn.prepare("SELECT key, label FROM custom_fields ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    for (key, _) in &custom {
+        select.push(format!(
+            "(SELECT h.value FROM account_history h WHERE h.account_id = t.id AND h.field = '{}'
+              ORDER BY h.valid_from DESC, h.id DESC LIMIT 1)",
+            crate::history::custom(key).replace('\'', "''")
+        ));
+    }
     let order = if entity == Entity::Usage {
         "t.account_id, t.day"
     } else {
@@ -104,18 +130,31 @@ fn write_entity(conn: &Connection, entity: Entity, path: &PathBuf) -> Result<Exp
     );
     let mut out = csv::Writer::from_path(path).map_err(|e| {
         Error::io(
-            format!("Cannot write {}", path.display()),
+            say!(
+                "Cannot write {}",
+                "{} kann nicht geschrieben werden",
+                path.display()
+            ),
             std::io::Error::other(e),
         )
     })?;
     let fail = |e: csv::Error| {
         Error::io(
-            format!("Cannot write {}", path.display()),
+            say!(
+                "Cannot write {}",
+                "{} kann nicht geschrieben werden",
+                path.display()
+            ),
             std::io::Error::other(e),
         )
     };
-    out.write_record(fields.iter().map(|f| f.key))
-        .map_err(fail)?;
+    out.write_record(
+        fields
+            .iter()
+            .map(|f| f.key)
+            .chain(custom.iter().map(|(_, label)| label.as_str())),
+    )
+    .map_err(fail)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
@@ -134,11 +173,23 @@ fn write_entity(conn: &Connection, entity: Entity, path: &PathBuf) -> Result<Exp
                 (Value::Blob(_), _) => String::new(),
             });
         }
+        for j in 0..custom.len() {
+            let value: Option<String> = row.get(fields.len() + 1 + j)?;
+            record.push(value.unwrap_or_default());
+        }
         out.write_record(&record).map_err(fail)?;
         n += 1;
     }
-    out.flush()
-        .map_err(|e| Error::io(format!("Cannot write {}", path.display()), e))?;
+    out.flush().map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot write {}",
+                "{} kann nicht geschrieben werden",
+                path.display()
+            ),
+            e,
+        )
+    })?;
     Ok(Exported {
         entity,
         path: path.display().to_string(),

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::ingest::{Entity, Kind};
 use crate::model::source;
+use crate::say;
 use crate::write::Write;
 
 /// The account fields the CSM may set by hand, as (field key, column).
@@ -54,8 +55,9 @@ fn column_of(key: &str) -> Result<&'static str> {
         .find(|(k, _)| *k == key)
         .map(|(_, c)| *c)
         .ok_or_else(|| {
-            Error::invalid(format!(
-                "\"{key}\" is not a field you can set on an account."
+            Error::invalid(say!(
+                "\"{key}\" is not a field you can set on an account.",
+                "„{key}“ ist kein Feld, das Sie bei einem Kunden setzen können."
             ))
         })
 }
@@ -79,7 +81,12 @@ pub fn sources(conn: &Connection, account_id: i64) -> Result<Vec<FieldSource>> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Account {account_id} does not exist.",
+                "Kunde {account_id} existiert nicht."
+            ))
+        })?;
     let mut out = Vec::new();
     for (key, column) in EDITABLE {
         let value: Value = conn.query_row(
@@ -113,20 +120,31 @@ pub fn sources(conn: &Connection, account_id: i64) -> Result<Vec<FieldSource>> {
 
 /// `text` as the column of field `key` stores it.
 fn parse(key: &str, text: &str) -> Result<Value> {
-    let field = Entity::Accounts
-        .field(key)
-        .ok_or_else(|| Error::invalid(format!("\"{key}\" is not an account field.")))?;
+    let field = Entity::Accounts.field(key).ok_or_else(|| {
+        Error::invalid(say!(
+            "\"{key}\" is not an account field.",
+            "„{key}“ ist kein Kundenfeld."
+        ))
+    })?;
     let t = text.trim();
     if t.is_empty() {
         if field.required {
-            return Err(Error::invalid(format!("{} cannot be empty.", field.says())));
+            return Err(Error::invalid(say!(
+                "{} cannot be empty.",
+                "{} darf nicht leer sein.",
+                field.says()
+            )));
         }
         return Ok(Value::Null);
     }
     Ok(match field.kind {
         Kind::Integer => {
             let n: i64 = t.replace([',', '.', ' '], "").parse().map_err(|_| {
-                Error::invalid(format!("{}: \"{t}\" is not a whole number.", field.says()))
+                Error::invalid(say!(
+                    "{}: \"{t}\" is not a whole number.",
+                    "{}: „{t}“ ist keine ganze Zahl.",
+                    field.says()
+                ))
             })?;
             field
                 .check_range(i128::from(n), 1)
@@ -136,8 +154,9 @@ fn parse(key: &str, text: &str) -> Result<Value> {
         Kind::Date => Value::Text(
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .map_err(|_| {
-                    Error::invalid(format!(
+                    Error::invalid(say!(
                         "{}: \"{t}\" is not a date (YYYY-MM-DD).",
+                        "{}: „{t}“ ist kein Datum (JJJJ-MM-TT).",
                         field.says()
                     ))
                 })?
@@ -146,8 +165,9 @@ fn parse(key: &str, text: &str) -> Result<Value> {
         Kind::Choice(parse, choices) => Value::Text(
             parse(t)
                 .ok_or_else(|| {
-                    Error::invalid(format!(
+                    Error::invalid(say!(
                         "{}: \"{t}\" is not one of {}.",
+                        "{}: „{t}“ ist keiner der Werte {}.",
                         field.says(),
                         choices()
                     ))
@@ -202,7 +222,10 @@ pub fn release(w: &Write<'_>, account_id: i64, key: &str) -> Result<()> {
         )
         .optional()?;
     let Some((offered_by, offered)) = owned else {
-        return Err(Error::invalid("That field follows its source already."));
+        return Err(Error::invalid(say!(
+            "That field follows its source already.",
+            "Dieses Feld folgt bereits seiner Quelle."
+        )));
     };
     match offered_by {
         Some(by) => {

@@ -19,6 +19,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::Money;
+use crate::say;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct MetricsQuery {
@@ -181,7 +182,10 @@ pub fn retention(mrr: &[(i64, i64)]) -> Retention {
 
 pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> {
     if q.from >= q.to {
-        return Err(Error::invalid("The period must start before it ends."));
+        return Err(Error::invalid(say!(
+            "The period must start before it ends.",
+            "Der Zeitraum muss beginnen, bevor er endet."
+        )));
     }
     // Each account's MRR on both days, per currency.
     let mut stmt = conn.prepare_cached(

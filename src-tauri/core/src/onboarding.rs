@@ -14,6 +14,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::model::text_enum;
 use crate::plans::{self, MilestoneInput};
+use crate::say;
 use crate::write::Write;
 
 text_enum!(
@@ -68,8 +69,9 @@ pub fn templates(conn: &Connection) -> Result<Vec<Template>> {
     for row in rows {
         let (id, name, version, json) = row?;
         let phases = serde_json::from_str(&json).map_err(|e| {
-            Error::invalid(format!(
-                "Template \"{name}\" v{version} cannot be read: {e}"
+            Error::invalid(say!(
+                "Template \"{name}\" v{version} cannot be read: {e}",
+                "Vorlage „{name}“ v{version} kann nicht gelesen werden: {e}"
             ))
         })?;
         out.push(Template {
@@ -87,25 +89,36 @@ pub fn save_template(w: &Write<'_>, name: &str, phases: &[TemplatePhase]) -> Res
     let conn = w.conn();
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::invalid("The template needs a name."));
+        return Err(Error::invalid(say!(
+            "The template needs a name.",
+            "Die Vorlage braucht einen Namen."
+        )));
     }
     if phases.iter().all(|p| p.items.is_empty()) {
-        return Err(Error::invalid("The template needs at least one item."));
+        return Err(Error::invalid(say!(
+            "The template needs at least one item.",
+            "Die Vorlage braucht mindestens einen Punkt."
+        )));
     }
     for p in phases {
         if p.name.trim().is_empty() {
-            return Err(Error::invalid("Every phase needs a name."));
+            return Err(Error::invalid(say!(
+                "Every phase needs a name.",
+                "Jede Phase braucht einen Namen."
+            )));
         }
         for i in &p.items {
             if i.title.trim().is_empty() {
-                return Err(Error::invalid(format!(
+                return Err(Error::invalid(say!(
                     "Phase \"{}\" has an item without a title.",
+                    "Phase „{}“ hat einen Punkt ohne Titel.",
                     p.name.trim()
                 )));
             }
             if !(0..=730).contains(&i.due_offset_days) {
-                return Err(Error::invalid(format!(
+                return Err(Error::invalid(say!(
                     "\"{}\": due 0 to 730 days after the contract start.",
+                    "„{}“: fällig 0 bis 730 Tage nach Vertragsbeginn.",
                     i.title.trim()
                 )));
             }
@@ -116,8 +129,12 @@ pub fn save_template(w: &Write<'_>, name: &str, phases: &[TemplatePhase]) -> Res
         [name],
         |r| r.get(0),
     )?;
-    let json = serde_json::to_string(phases)
-        .map_err(|e| Error::invalid(format!("The template cannot be stored: {e}")))?;
+    let json = serde_json::to_string(phases).map_err(|e| {
+        Error::invalid(say!(
+            "The template cannot be stored: {e}",
+            "Die Vorlage kann nicht gespeichert werden: {e}"
+        ))
+    })?;
     conn.execute(
         "INSERT INTO checklist_templates(name, version, phases, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![name, version, json, Utc::now().to_rfc3339()],
@@ -146,8 +163,12 @@ pub fn default_start(conn: &Connection, account_id: i64, today: NaiveDate) -> Re
             |r| r.get(0),
         )
         .optional()?;
-    let start =
-        start.ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))?;
+    let start = start.ok_or_else(|| {
+        Error::not_found(say!(
+            "Account {account_id} does not exist.",
+            "Kunde {account_id} existiert nicht."
+        ))
+    })?;
     Ok(match start {
         Some(s) if today - s <= Duration::days(NEW_CUSTOMER_DAYS) => s,
         _ => today,
@@ -178,9 +199,10 @@ pub fn apply(
         |r| r.get(0),
     )?;
     if exists {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "This account already has an onboarding checklist.",
-        ));
+            "Dieser Kunde hat bereits eine Onboarding-Checkliste."
+        )));
     }
     let (name, version, json): (String, i64, String) = conn
         .query_row(
@@ -189,9 +211,18 @@ pub fn apply(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Template {template_id} does not exist.")))?;
-    let phases: Vec<TemplatePhase> = serde_json::from_str(&json)
-        .map_err(|e| Error::invalid(format!("Template \"{name}\" cannot be read: {e}")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Template {template_id} does not exist.",
+                "Vorlage {template_id} existiert nicht."
+            ))
+        })?;
+    let phases: Vec<TemplatePhase> = serde_json::from_str(&json).map_err(|e| {
+        Error::invalid(say!(
+            "Template \"{name}\" cannot be read: {e}",
+            "Vorlage „{name}“ kann nicht gelesen werden: {e}"
+        ))
+    })?;
     let expectations = expectations.trim();
     conn.execute(
         "INSERT INTO checklists(account_id, template_id, template_name, template_version, started_on, expectations, created_at)
@@ -248,7 +279,10 @@ pub fn set_done(
 ) -> Result<i64> {
     let conn = w.conn();
     if done_on.is_some_and(|d| d > w.today()) {
-        return Err(Error::invalid("An item cannot be done in the future."));
+        return Err(Error::invalid(say!(
+            "An item cannot be done in the future.",
+            "Ein Punkt kann nicht in der Zukunft erledigt werden."
+        )));
     }
     let row: Option<(Option<i64>, i64)> = conn
         .query_row(
@@ -258,8 +292,12 @@ pub fn set_done(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (milestone, account_id) =
-        row.ok_or_else(|| Error::not_found(format!("Checklist item {item_id} does not exist.")))?;
+    let (milestone, account_id) = row.ok_or_else(|| {
+        Error::not_found(say!(
+            "Checklist item {item_id} does not exist.",
+            "Checklistenpunkt {item_id} existiert nicht."
+        ))
+    })?;
     let note = note.trim();
     conn.execute(
         "UPDATE checklist_items SET done_on = ?2, note = coalesce(?3, note) WHERE id = ?1",

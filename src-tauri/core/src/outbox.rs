@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{ActivityKind, Sentiment};
+use crate::say;
 use crate::write::Write;
 
 /// The CRMs a check-in is written back to (the team's shared record).
@@ -189,8 +190,9 @@ pub fn retry(w: &Write<'_>, id: i64) -> Result<()> {
         [id],
     )?;
     if changed == 0 {
-        return Err(Error::not_found(format!(
-            "Outbox entry {id} has not failed; only a failed entry is retried."
+        return Err(Error::not_found(say!(
+"Outbox entry {id} has not failed; only a failed entry is retried.",
+"Ausgangseintrag {id} ist nicht fehlgeschlagen; nur fehlgeschlagene Einträge werden erneut gesendet."
         )));
     }
     Ok(())

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{text_enum, ActivityKind, Sentiment};
+use crate::say;
 use crate::write::Write;
 
 text_enum!(
@@ -106,13 +107,21 @@ fn account_of(conn: &Connection, table: &str, what: &str, id: i64) -> Result<i64
         |r| r.get(0),
     )
     .optional()?
-    .ok_or_else(|| Error::not_found(format!("{what} {id} does not exist.")))
+    .ok_or_else(|| {
+        Error::not_found(say!(
+            "{what} {id} does not exist.",
+            "{what} {id} existiert nicht."
+        ))
+    })
 }
 
 fn title(text: &str, what: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::invalid(format!("The {what} needs a title.")));
+        return Err(Error::invalid(say!(
+            "The {what} needs a title.",
+            "{what} braucht einen Titel."
+        )));
     }
     Ok(t.to_string())
 }
@@ -122,7 +131,7 @@ fn title(text: &str, what: &str) -> Result<String> {
 pub fn add_objective(w: &Write<'_>, o: &ObjectiveInput) -> Result<i64> {
     let conn = w.conn();
     check_account(conn, o.account_id)?;
-    let name = title(&o.title, "objective")?;
+    let name = title(&o.title, &say!("objective", "Das Ziel"))?;
     conn.execute(
         "INSERT INTO objectives(account_id, title, created_at) VALUES (?1, ?2, ?3)",
         params![o.account_id, name, Utc::now().to_rfc3339()],
@@ -140,7 +149,7 @@ pub fn update_objective(w: &Write<'_>, id: i64, o: &ObjectiveInput) -> Result<()
         params![
             id,
             o.account_id,
-            title(&o.title, "objective")?,
+            title(&o.title, &say!("objective", "Das Ziel"))?,
             o.metric.as_deref().map(str::trim).filter(|m| !m.is_empty()),
             o.usage_metric,
             o.baseline,
@@ -149,8 +158,9 @@ pub fn update_objective(w: &Write<'_>, id: i64, o: &ObjectiveInput) -> Result<()
         ],
     )?;
     if n == 0 {
-        return Err(Error::not_found(format!(
-            "Objective {id} does not exist on this account."
+        return Err(Error::not_found(say!(
+            "Objective {id} does not exist on this account.",
+            "Ziel {id} gibt es bei diesem Kunden nicht."
         )));
     }
     w.touch(o.account_id);
@@ -159,7 +169,7 @@ pub fn update_objective(w: &Write<'_>, id: i64, o: &ObjectiveInput) -> Result<()
 
 /// Deletes an objective; its milestones stay on the plan, unlinked.
 pub fn delete_objective(w: &Write<'_>, id: i64) -> Result<()> {
-    let account = account_of(w.conn(), "objectives", "Objective", id)?;
+    let account = account_of(w.conn(), "objectives", &say!("Objective", "Ziel"), id)?;
     w.conn()
         .execute("DELETE FROM objectives WHERE id = ?1", [id])?;
     w.touch(account);
@@ -219,7 +229,7 @@ fn current_usage(conn: &Connection, account_id: i64, metric: UsageMetric) -> Res
 pub fn add_milestone(w: &Write<'_>, m: &MilestoneInput) -> Result<i64> {
     let conn = w.conn();
     check_account(conn, m.account_id)?;
-    let name = title(&m.title, "milestone")?;
+    let name = title(&m.title, &say!("milestone", "Der Meilenstein"))?;
     if let Some(objective) = m.objective_id {
         check_objective(conn, objective, m.account_id)?;
     }
@@ -239,9 +249,10 @@ fn check_objective(conn: &Connection, objective: i64, account_id: i64) -> Result
         |r| r.get(0),
     )?;
     if !same {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "A milestone can only serve an objective of its own account.",
-        ));
+            "Ein Meilenstein kann nur einem Ziel seines eigenen Kunden dienen."
+        )));
     }
     Ok(())
 }
@@ -259,15 +270,16 @@ pub fn update_milestone(w: &Write<'_>, id: i64, m: &MilestoneInput) -> Result<()
         params![
             id,
             m.account_id,
-            title(&m.title, "milestone")?,
+            title(&m.title, &say!("milestone", "Der Meilenstein"))?,
             m.target_date,
             m.objective_id,
             m.first_value
         ],
     )?;
     if n == 0 {
-        return Err(Error::not_found(format!(
-            "Milestone {id} does not exist on this account."
+        return Err(Error::not_found(say!(
+            "Milestone {id} does not exist on this account.",
+            "Meilenstein {id} gibt es bei diesem Kunden nicht."
         )));
     }
     w.touch(m.account_id);
@@ -285,8 +297,12 @@ fn withdraw(conn: &Connection, id: i64) -> Result<i64> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (account_id, activity) =
-        row.ok_or_else(|| Error::not_found(format!("Milestone {id} does not exist.")))?;
+    let (account_id, activity) = row.ok_or_else(|| {
+        Error::not_found(say!(
+            "Milestone {id} does not exist.",
+            "Meilenstein {id} existiert nicht."
+        ))
+    })?;
     conn.execute(
         "UPDATE milestones SET achieved_on = NULL, evidence = NULL, for_qbr = 0, activity_id = NULL WHERE id = ?1",
         [id],
@@ -319,7 +335,12 @@ pub fn delete_milestone(w: &Write<'_>, id: i64) -> Result<i64> {
 }
 
 pub fn set_milestone_plan(w: &Write<'_>, id: i64, plan: MilestonePlan) -> Result<()> {
-    let account = account_of(w.conn(), "milestones", "Milestone", id)?;
+    let account = account_of(
+        w.conn(),
+        "milestones",
+        &say!("Milestone", "Meilenstein"),
+        id,
+    )?;
     w.conn().execute(
         "UPDATE milestones SET status = ?2 WHERE id = ?1",
         params![id, plan],
@@ -335,9 +356,10 @@ pub fn set_milestone_plan(w: &Write<'_>, id: i64, plan: MilestonePlan) -> Result
 pub fn achieve(w: &Write<'_>, id: i64, on: NaiveDate, evidence: &str) -> Result<i64> {
     let conn = w.conn();
     if on > w.today() {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "A milestone cannot be achieved in the future.",
-        ));
+            "Ein Meilenstein kann nicht in der Zukunft erreicht werden."
+        )));
     }
     let row: Option<(i64, String, Option<NaiveDate>)> = conn
         .query_row(
@@ -346,8 +368,12 @@ pub fn achieve(w: &Write<'_>, id: i64, on: NaiveDate, evidence: &str) -> Result<
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let (account_id, name, achieved) =
-        row.ok_or_else(|| Error::not_found(format!("Milestone {id} does not exist.")))?;
+    let (account_id, name, achieved) = row.ok_or_else(|| {
+        Error::not_found(say!(
+            "Milestone {id} does not exist.",
+            "Meilenstein {id} existiert nicht."
+        ))
+    })?;
     if achieved.is_some() {
         return Ok(account_id);
     }

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{text_enum, Money};
+use crate::say;
 use crate::write::Write;
 
 text_enum!(
@@ -50,18 +51,25 @@ pub fn save(w: &Write<'_>, p: &Postmortem) -> Result<()> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (status, churned_on) =
-        row.ok_or_else(|| Error::not_found(format!("Account {} does not exist.", p.account_id)))?;
+    let (status, churned_on) = row.ok_or_else(|| {
+        Error::not_found(say!(
+            "Account {} does not exist.",
+            "Kunde {} existiert nicht.",
+            p.account_id
+        ))
+    })?;
     if status != "churned" {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "A post-mortem is for a churned account; this one is still a customer.",
-        ));
+            "Eine Churn-Analyse ist für abgewanderte Kunden; dieser ist noch Kunde."
+        )));
     }
     if let (Some(first), Some(churned)) = (p.first_signals_on, churned_on) {
         if first > churned {
-            return Err(Error::invalid(
+            return Err(Error::invalid(say!(
                 "The first signals cannot come after the account churned.",
-            ));
+                "Die ersten Anzeichen können nicht nach der Abwanderung liegen."
+            )));
         }
     }
     conn.execute(

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::ActivityKind;
+use crate::say;
 use crate::write::Write;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -47,7 +48,14 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Qbr> {
 }
 
 fn require_live(conn: &Connection, account_id: i64) -> Result<()> {
-    crate::account::require_live(conn, account_id, "QBRs are for current customers")
+    crate::account::require_live(
+        conn,
+        account_id,
+        &say!(
+            "QBRs are for current customers",
+            "QBRs sind für aktuelle Kunden"
+        ),
+    )
 }
 
 /// QBRs planned from `from` to `to` (inclusive) for current customers:
@@ -80,7 +88,10 @@ pub fn save_deck_choices(w: &Write<'_>, account_id: i64, json: &str) -> Result<i
     let conn = w.conn();
     require_live(conn, account_id)?;
     let id = planned(conn, account_id)?.ok_or_else(|| {
-        Error::invalid("Plan the QBR first: the deck's choices are kept with the planned QBR.")
+        Error::invalid(say!(
+            "Plan the QBR first: the deck's choices are kept with the planned QBR.",
+            "Planen Sie zuerst den QBR: die Auswahl für das Deck wird beim geplanten QBR behalten."
+        ))
     })?;
     conn.execute("UPDATE qbrs SET deck = ?2 WHERE id = ?1", params![id, json])?;
     Ok(id)
@@ -117,7 +128,7 @@ pub fn schedule(w: &Write<'_>, account_id: i64, on: NaiveDate) -> Result<i64> {
     w.touch(account_id);
     if on < w.today() {
         return Err(Error::invalid(
-            "A QBR is scheduled for today or later; to record one that took place, mark it held.",
+            say!("A QBR is scheduled for today or later; to record one that took place, mark it held.", "Ein QBR wird für heute oder später geplant; um einen stattgefundenen festzuhalten, markieren Sie ihn als gehalten."),
         ));
     }
     let planned = planned(conn, account_id)?;
@@ -164,9 +175,10 @@ pub fn record_held(w: &Write<'_>, account_id: i64, on: NaiveDate, note: &str) ->
     require_live(conn, account_id)?;
     w.touch(account_id);
     if on > w.today() {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "A QBR cannot be marked held on a day still to come.",
-        ));
+            "Ein QBR kann nicht an einem noch kommenden Tag als gehalten markiert werden."
+        )));
     }
     let note = Some(note.trim()).filter(|n| !n.is_empty());
     let planned = planned(conn, account_id)?;

@@ -14,6 +14,7 @@ use ts_rs::TS;
 use crate::currency;
 use crate::error::{Error, Result};
 use crate::model::Money;
+use crate::say;
 use crate::write::Write;
 
 /// One rate as the CSM set it.
@@ -176,8 +177,9 @@ pub fn get(conn: &Connection, today: NaiveDate) -> Result<Reporting> {
 
 fn code(text: &str) -> Result<&'static str> {
     currency::parse(text).ok_or_else(|| {
-        Error::invalid(format!(
+        Error::invalid(say!(
             "'{}' is not an ISO 4217 currency code.",
+            "„{}“ ist kein ISO-4217-Währungscode.",
             text.trim()
         ))
     })
@@ -198,17 +200,23 @@ pub fn set_rate(
     rate: &str,
 ) -> Result<()> {
     let conn = w.conn();
-    let reporting = reporting_currency(conn)?
-        .ok_or_else(|| Error::invalid("Pick a reporting currency before setting rates."))?;
+    let reporting = reporting_currency(conn)?.ok_or_else(|| {
+        Error::invalid(say!(
+            "Pick a reporting currency before setting rates.",
+            "Wählen Sie eine Berichtswährung, bevor Sie Kurse setzen."
+        ))
+    })?;
     let code = code(currency_text)?;
     if code == reporting {
-        return Err(Error::invalid(format!(
-            "{code} is the reporting currency; it needs no rate."
+        return Err(Error::invalid(say!(
+            "{code} is the reporting currency; it needs no rate.",
+            "{code} ist die Berichtswährung; sie braucht keinen Kurs."
         )));
     }
     if parse_rate(rate).is_none() {
-        return Err(Error::invalid(format!(
-            "'{}' is not a rate: write how many {reporting} one {code} is worth, such as 1.08.",
+        return Err(Error::invalid(say!(
+"'{}' is not a rate: write how many {reporting} one {code} is worth, such as 1.08.",
+"„{}“ ist kein Kurs: schreiben Sie, wie viele {reporting} ein {code} wert ist, etwa 1.08.",
             rate.trim()
         )));
     }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
+use crate::say;
 
 /// Embedded migrations, applied in order. Append only: a released migration is
 /// never edited, because users' files already ran it.
@@ -51,7 +52,10 @@ pub fn default_data_dir() -> Result<PathBuf> {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
     };
     base.map(|b| b.join("steward")).ok_or_else(|| {
-        Error::invalid("Cannot find a home folder for the portfolio; set STEWARD_DATA_DIR.")
+        Error::invalid(say!(
+            "Cannot find a home folder for the portfolio; set STEWARD_DATA_DIR.",
+            "Für das Portfolio ist kein Home-Ordner zu finden; setzen Sie STEWARD_DATA_DIR."
+        ))
     })
 }
 
@@ -126,8 +130,16 @@ pub fn open_in(data_dir: &Path) -> Result<Connection> {
 
 /// Like `open_in`, choosing when the integrity check runs.
 pub fn open_in_with(data_dir: &Path, integrity: Integrity) -> Result<Connection> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| Error::io(format!("Cannot create {}", data_dir.display()), e))?;
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot create {}",
+                "{} kann nicht angelegt werden",
+                data_dir.display()
+            ),
+            e,
+        )
+    })?;
     open_with(&data_dir.join(DB_FILE), integrity)
 }
 
@@ -383,9 +395,12 @@ fn backup(conn: &Connection, path: &Path, version: i64) -> Result<PathBuf> {
         n += 1;
         target = path.with_extension(format!("v{version}-{stamp}-{n}.bak"));
     }
-    let target_str = target
-        .to_str()
-        .ok_or_else(|| Error::invalid("The data folder path is not valid UTF-8"))?;
+    let target_str = target.to_str().ok_or_else(|| {
+        Error::invalid(say!(
+            "The data folder path is not valid UTF-8",
+            "Der Pfad des Datenordners ist kein gültiges UTF-8"
+        ))
+    })?;
     if let Err(e) = conn.execute("VACUUM INTO ?1", [target_str]) {
         let _ = std::fs::remove_file(&target);
         return Err(Error::Io {

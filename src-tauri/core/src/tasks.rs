@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::model::{source, text_enum};
+use crate::say;
 use crate::write::Write;
 
 /// Where a task lives: the tasks table, or an onboarding checklist (whose
@@ -125,7 +126,10 @@ pub fn add(w: &Write<'_>, task: &NewTask) -> Result<i64> {
     let conn = w.conn();
     let title = task.title.trim();
     if title.is_empty() {
-        return Err(Error::invalid("The task needs a title."));
+        return Err(Error::invalid(say!(
+            "The task needs a title.",
+            "Die Aufgabe braucht einen Titel."
+        )));
     }
     if let Some(account) = task.account_id {
         crate::account::require(conn, account)?;

@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::import::RowError;
 use crate::model::source;
+use crate::say;
 use crate::write::Write;
 
 /// One group in one phase: how many measurements, their mean and spread.
@@ -167,7 +168,12 @@ fn higher_is_better(conn: &Connection, objective_id: i64) -> Result<bool> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Objective {objective_id} does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Objective {objective_id} does not exist.",
+                "Ziel {objective_id} existiert nicht."
+            ))
+        })?;
     Ok(match (baseline, target) {
         (Some(b), Some(t)) => t >= b,
         _ => true,
@@ -221,7 +227,12 @@ pub fn replace_measures(w: &Write<'_>, objective_id: i64, text: &str) -> Result<
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Objective {objective_id} does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Objective {objective_id} does not exist.",
+                "Ziel {objective_id} existiert nicht."
+            ))
+        })?;
     let mut kept = Vec::new();
     let mut errors = Vec::new();
     for (i, raw) in text.lines().enumerate() {

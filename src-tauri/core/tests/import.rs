@@ -462,3 +462,21 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
         .iter()
         .any(|h| h.account_id == 1));
 }
+
+#[test]
+fn a_column_filled_only_far_down_is_judged_by_its_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = String::from("id,name,Seats bought\n");
+    for i in 0..2_500 {
+        let seats = if i >= 2_400 { "12" } else { "" };
+        text.push_str(&format!("A{i},Account {i},{seats}\n"));
+    }
+    let path = dir.path().join("accounts.csv");
+    std::fs::write(&path, text).expect("write");
+    let info = import::inspect(&path).expect("inspect");
+    assert_eq!(
+        info.column_kinds[2],
+        import::CustomKind::Number,
+        "only rows past the first 2,000 hold a value, and it is a number"
+    );
+}

@@ -14,6 +14,7 @@ use steward_core::progress::{CancelToken, Progress, ProgressSink};
 
 use crate::slides::SlideKind;
 use crate::{build, pptx};
+use steward_core::say;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Written {
@@ -79,7 +80,14 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            Error::io(format!("Cannot write {}", path.display()), e)
+            Error::io(
+                say!(
+                    "Cannot write {}",
+                    "{} kann nicht geschrieben werden",
+                    path.display()
+                ),
+                e,
+            )
         })
 }
 
@@ -94,8 +102,16 @@ pub fn write_decks(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<Report> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("Cannot create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::io(
+            say!(
+                "Cannot create {}",
+                "{} kann nicht angelegt werden",
+                dir.display()
+            ),
+            e,
+        )
+    })?;
     let mut report = Report::default();
     let total = accounts.len() as u64;
     for (k, (id, name)) in accounts.iter().enumerate() {

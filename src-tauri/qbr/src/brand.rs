@@ -13,6 +13,7 @@ use steward_core::store::set_meta;
 use steward_core::write::Write;
 
 use crate::DEFAULT_ACCENT;
+use steward_core::say;
 
 const COMPANY: &str = "qbr_company";
 const ACCENT: &str = "qbr_accent";
@@ -81,8 +82,9 @@ pub fn load(conn: &Connection) -> Result<Branding> {
 pub fn save(w: &Write<'_>, company: &str, accent: &str) -> Result<()> {
     let accent = accent.trim().trim_start_matches('#');
     if accent.len() != 6 || !accent.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::invalid(format!(
-            "\"{accent}\" is not a colour: write six hex digits such as {DEFAULT_ACCENT}."
+        return Err(Error::invalid(say!(
+            "\"{accent}\" is not a colour: write six hex digits such as {DEFAULT_ACCENT}.",
+            "„{accent}“ ist keine Farbe: schreiben Sie sechs Hex-Ziffern wie {DEFAULT_ACCENT}."
         )));
     }
     set_meta(w.conn(), COMPANY, company.trim())?;
@@ -96,18 +98,27 @@ pub fn set_logo(w: &Write<'_>, path: Option<&str>) -> Result<()> {
             .execute("DELETE FROM meta WHERE key = ?1", [LOGO])?;
         return Ok(());
     };
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("Cannot read {path}"), e))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::io(
+            say!("Cannot read {path}", "{path} kann nicht gelesen werden"),
+            e,
+        )
+    })?;
     if path.to_ascii_lowercase().ends_with(".svg") {
         return Err(Error::invalid(
-            "Decks take the logo as a PNG (PowerPoint needs a picture it can show everywhere): export the SVG as a PNG and choose that.",
+            say!("Decks take the logo as a PNG (PowerPoint needs a picture it can show everywhere): export the SVG as a PNG and choose that.", "Decks nehmen das Logo als PNG (PowerPoint braucht ein Bild, das es überall zeigen kann): exportieren Sie das SVG als PNG und wählen Sie dieses."),
         ));
     }
     if png_size(&bytes).is_none() {
-        return Err(Error::invalid(format!("{path} is not a PNG image.")));
+        return Err(Error::invalid(say!(
+            "{path} is not a PNG image.",
+            "{path} ist kein PNG-Bild."
+        )));
     }
     if bytes.len() > MAX_LOGO_BYTES {
-        return Err(Error::invalid(format!(
+        return Err(Error::invalid(say!(
             "The logo is {} KB; keep it under 1,000 KB (a logo, not a photo).",
+            "Das Logo hat {} KB; bleiben Sie unter 1.000 KB (ein Logo, kein Foto).",
             bytes.len() / 1000
         )));
     }

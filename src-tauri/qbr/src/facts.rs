@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use steward_core::error::{Error, Result};
 use steward_core::health::{self, Health};
+use steward_core::say;
 use steward_core::{currency, history, value};
 
 /// One week of usage (weeks start on Monday).
@@ -141,7 +142,12 @@ pub fn read(conn: &Connection, account_id: i64, day: NaiveDate) -> Result<Facts>
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("Account {account_id} does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(say!(
+                "Account {account_id} does not exist.",
+                "Kunde {account_id} existiert nicht."
+            ))
+        })?;
     let last_held: Option<NaiveDate> = conn.query_row(
         "SELECT max(held_on) FROM qbrs WHERE account_id = ?1 AND held_on < ?2",
         rusqlite::params![account_id, day],

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use steward_core::error::{Error, Result};
+use steward_core::say;
 
 /// The LibreOffice program, if one is installed.
 pub fn renderer() -> Option<PathBuf> {
@@ -31,7 +32,7 @@ pub fn renderer() -> Option<PathBuf> {
 pub fn write(pptx: &[u8], out: &Path) -> Result<()> {
     let soffice = renderer().ok_or_else(|| {
         Error::invalid(
-            "PDF export uses LibreOffice, which is not installed. Install it (on Debian or Ubuntu: sudo apt install libreoffice-impress-nogui), or export PowerPoint and save it as PDF from there.",
+            say!("PDF export uses LibreOffice, which is not installed. Install it (on Debian or Ubuntu: sudo apt install libreoffice-impress-nogui), or export PowerPoint and save it as PDF from there.", "Der PDF-Export nutzt LibreOffice, das nicht installiert ist. Installieren Sie es (unter Debian oder Ubuntu: sudo apt install libreoffice-impress-nogui) oder exportieren Sie PowerPoint und speichern Sie es von dort als PDF."),
         )
     })?;
     let work = tempfile_dir()?;

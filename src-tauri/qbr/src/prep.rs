@@ -16,6 +16,7 @@ use crate::compose::{self, Choices, DEFAULT_ORDER};
 use crate::facts;
 use crate::slides::{Deck, SlideKind};
 use crate::words::{day_month, period};
+use steward_core::say;
 
 /// What the CSM chose; absent fields take the defaults (today, the drafted
 /// summary, every slide with data in the usual order, the newest quotes).
@@ -79,7 +80,7 @@ pub fn view(
     let as_of = choices.as_of.unwrap_or(today);
     if as_of > today {
         return Err(Error::invalid(
-            "A deck reads the book as it is or was: pick today or an earlier day.",
+            say!("A deck reads the book as it is or was: pick today or an earlier day.", "Ein Deck liest das Portfolio, wie es ist oder war: wählen Sie heute oder einen früheren Tag."),
         ));
     }
     let f = facts::read(conn, account_id, as_of)?;
@@ -219,12 +220,16 @@ pub fn render(
 pub fn write_file(rendered: &Rendered, folder: &str, format: DeckFormat) -> Result<DeckFile> {
     let folder = folder.trim();
     if folder.is_empty() {
-        return Err(Error::invalid("Choose the folder the deck goes into."));
+        return Err(Error::invalid(say!(
+            "Choose the folder the deck goes into.",
+            "Wählen Sie den Ordner für das Deck."
+        )));
     }
     let dir = std::path::Path::new(folder);
     if !dir.is_dir() {
-        return Err(Error::invalid(format!(
-            "The folder {folder} does not exist."
+        return Err(Error::invalid(say!(
+            "The folder {folder} does not exist.",
+            "Den Ordner {folder} gibt es nicht."
         )));
     }
     let path = dir.join(&rendered.file_name);

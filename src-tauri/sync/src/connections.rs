@@ -18,6 +18,7 @@ use steward_core::error::{Error, ErrorCode, Result};
 use crate::http::Traffic;
 use crate::outbox::Delivery;
 use crate::{secrets, Counts, Progress, RunReport, Vendor};
+use steward_core::say;
 
 /// A connection as stored: where the vendor is and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,8 +40,9 @@ pub fn connect(
 ) -> Result<()> {
     let url = base_url.trim().trim_end_matches('/');
     if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(Error::invalid(format!(
-            "\"{url}\" is not a web address (https://...)."
+        return Err(Error::invalid(say!(
+            "\"{url}\" is not a web address (https://...).",
+            "„{url}“ ist keine Webadresse (https://…)."
         )));
     }
     let mut merged = connection(conn, vendor)
@@ -73,8 +75,9 @@ pub fn connection(conn: &Connection, vendor: Vendor) -> Result<VendorConnection>
         )
         .optional()?
         .ok_or_else(|| {
-            Error::not_found(format!(
+            Error::not_found(say!(
                 "No {} connection: connect it first (steward connect {} --base-url URL).",
+                "Keine Verbindung zu {}: zuerst verbinden (steward connect {} --base-url URL).",
                 vendor.title(),
                 vendor.name()
             ))
@@ -121,8 +124,9 @@ pub fn set_paused(conn: &Connection, vendor: Vendor, paused: bool) -> Result<()>
         params![vendor.name(), paused],
     )?;
     if changed == 0 {
-        return Err(Error::not_found(format!(
+        return Err(Error::not_found(say!(
             "{} is not connected.",
+            "{} ist nicht verbunden.",
             vendor.title()
         )));
     }
@@ -440,8 +444,9 @@ pub fn save(conn: &Connection, input: &ConnectionInput) -> Result<()> {
     if let Some(secret) = input.secret.as_deref().filter(|s| !s.trim().is_empty()) {
         secrets::store(input.vendor, url, secret)?;
     } else if !secrets::is_stored(input.vendor, url) {
-        return Err(Error::invalid(format!(
+        return Err(Error::invalid(say!(
             "{} needs {}.",
+            "{} braucht {}.",
             input.vendor.title(),
             input.vendor.secret_help()
         )));

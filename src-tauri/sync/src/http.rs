@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use steward_core::say;
 
 /// Why a request failed, in words a CSM can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,8 +237,9 @@ impl Http {
                     continue;
                 }
                 Err(e) => {
-                    return Err(Failure::Network(format!(
-                        "{url} could not be reached to sign in: {e}; the last good data is kept."
+                    return Err(Failure::Network(say!(
+"{url} could not be reached to sign in: {e}; the last good data is kept.",
+"{url} war zur Anmeldung nicht erreichbar: {e}; die letzten guten Daten bleiben."
                     )))
                 }
             };
@@ -246,8 +248,9 @@ impl Http {
             match status {
                 200..=299 => {
                     return serde_json::from_str(&text).map_err(|_| {
-                        Failure::Malformed(format!(
-                            "{url} answered the sign-in with something that is not JSON."
+                        Failure::Malformed(say!(
+                            "{url} answered the sign-in with something that is not JSON.",
+                            "{url} hat die Anmeldung mit etwas beantwortet, das kein JSON ist."
                         ))
                     })
                 }
@@ -261,8 +264,9 @@ impl Http {
                         })
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_else(|| format!("HTTP {status}"));
-                    return Err(Failure::Unauthorized(format!(
-                        "The sign-in was refused ({why}): reconnect with new credentials. Nothing was changed."
+                    return Err(Failure::Unauthorized(say!(
+"The sign-in was refused ({why}): reconnect with new credentials. Nothing was changed.",
+"Die Anmeldung wurde abgelehnt ({why}): verbinden Sie neu mit neuen Zugangsdaten. Nichts wurde geändert."
                     )));
                 }
                 429 | 500..=599 if !last_try => {
@@ -408,13 +412,14 @@ impl Http {
                 Ok(r) => r,
                 Err(e) => {
                     let what = if e.is_timeout() {
-                        "timed out"
+                        say!("timed out", "antwortete nicht rechtzeitig")
                     } else {
-                        "could not connect"
+                        say!("could not connect", "war nicht erreichbar")
                     };
                     if last_try || !(idempotent || e.is_connect()) {
-                        return Err(Failure::Network(format!(
+                        return Err(Failure::Network(say!(
                             "{} {what} after {attempt} tries; the last good data is kept.",
+                            "{} {what} nach {attempt} Versuchen; die letzten guten Daten bleiben.",
                             self.base
                         )));
                     }
@@ -444,8 +449,9 @@ impl Http {
                     continue;
                 }
                 Err(e) => {
-                    return Err(Failure::Network(format!(
+                    return Err(Failure::Network(say!(
                         "The answer from {} broke off: {e}",
+                        "Die Antwort von {} brach ab: {e}",
                         self.base
                     )))
                 }
@@ -454,8 +460,9 @@ impl Http {
                 200..=299 => {
                     return serde_json::from_str::<Value>(&text).map_err(|_| {
                         let start: String = text.trim_start().chars().take(60).collect();
-                        Failure::Malformed(format!(
-                            "{} answered {status} with something that is not JSON (\"{}…\"); nothing was changed.",
+                        Failure::Malformed(say!(
+"{} answered {status} with something that is not JSON (\"{}…\"); nothing was changed.",
+"{} antwortete {status} mit etwas, das kein JSON ist („{}…“); nichts wurde geändert.",
                             self.base,
                             start.replace(['\n', '\r'], " ")
                         ))
@@ -463,13 +470,13 @@ impl Http {
                 }
                 401 => {
                     return Err(Failure::Unauthorized(
-                        "The token was refused (HTTP 401): reconnect with a new one. Nothing was changed.".into(),
+                        say!("The token was refused (HTTP 401): reconnect with a new one. Nothing was changed.", "Das Token wurde abgelehnt (HTTP 401): verbinden Sie neu mit einem neuen. Nichts wurde geändert."),
                     ))
                 }
                 // HubSpot's daily policy; Salesforce's daily API cap (403).
                 429 | 403 if text.contains("\"DAILY\"") || text.contains("REQUEST_LIMIT_EXCEEDED") => {
                     return Err(Failure::DailyLimit(
-                        "The vendor's daily request limit is spent; sync again tomorrow. What was synced is kept.".into(),
+                        say!("The vendor's daily request limit is spent; sync again tomorrow. What was synced is kept.", "Das tägliche Anfragelimit des Anbieters ist aufgebraucht; synchronisieren Sie morgen wieder. Was synchronisiert wurde, bleibt."),
                     ))
                 }
                 _ if should_retry == Some(false) => {

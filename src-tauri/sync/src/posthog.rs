@@ -19,6 +19,7 @@ use steward_core::ingest::{Entity, Record};
 
 use crate::http::Failure;
 use crate::{Linked, Run, Vendor};
+use steward_core::say;
 
 const OBJECT: &str = "usage";
 /// Rows one query may return before PostHog suggests paging.
@@ -75,14 +76,15 @@ fn columns_of(answer: &Value) -> Vec<String> {
 fn project_and_query(settings: &serde_json::Map<String, Value>) -> Result<(String, String)> {
     let project = crate::setting(settings, "project").ok_or_else(|| {
         Error::invalid(
-            "PostHog needs its project id: steward connect posthog --set project=12345 (it is in the project's settings).",
+            say!("PostHog needs its project id: steward connect posthog --set project=12345 (it is in the project's settings).", "PostHog braucht seine Projekt-ID: steward connect posthog --set project=12345 (sie steht in den Projekteinstellungen)."),
         )
     })?;
     let query = crate::setting(settings, "query").unwrap_or_else(|| DEFAULT_QUERY.to_string());
     if !query.contains("{since}") || !query.contains("{until}") {
-        return Err(Error::invalid(
-            "The PostHog query must bound its time with {since} and {until}.",
-        ));
+        return Err(Error::invalid(say!(
+            "The PostHog query must bound its time with {{since}} and {{until}}.",
+            "Die PostHog-Abfrage muss ihre Zeit mit {{since}} und {{until}} begrenzen."
+        )));
     }
     Ok((project, query))
 }
@@ -198,17 +200,19 @@ pub fn sync(run: &mut Run<'_>) -> Result<()> {
         let columns = columns_of(&answer);
         let at = |name: &str| columns.iter().position(|c| c == name);
         let (Some(account_at), Some(day_at)) = (at("account"), at("day")) else {
-            return Err(Error::invalid(
+            return Err(Error::invalid(say!(
                 "The PostHog query must return columns named account and day.",
-            ));
+                "Die PostHog-Abfrage muss Spalten namens account und day liefern."
+            )));
         };
         let metrics: Vec<(&str, usize)> = METRICS
             .iter()
             .filter_map(|m| at(m).map(|i| (*m, i)))
             .collect();
         if metrics.is_empty() {
-            return Err(Error::invalid(format!(
+            return Err(Error::invalid(say!(
                 "The PostHog query returns none of the usage columns ({}).",
+                "Die PostHog-Abfrage liefert keine der Nutzungsspalten ({}).",
                 METRICS.join(", ")
             )));
         }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use steward_core::error::{Error, Result};
 
 use crate::Vendor;
+use steward_core::say;
 
 /// One record waiting for the CSM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -168,8 +169,9 @@ pub fn decide_in(
         )
         .optional()?
         .ok_or_else(|| {
-            Error::not_found(format!(
+            Error::not_found(say!(
                 "Nothing from {} with the id {external_id} waits for review.",
+                "Nichts von {} mit der ID {external_id} wartet auf Prüfung.",
                 vendor.title()
             ))
         })?;
@@ -181,7 +183,10 @@ pub fn decide_in(
                 |r| r.get(0),
             )?;
             if !exists {
-                return Err(Error::not_found(format!("There is no account {account}.")));
+                return Err(Error::not_found(say!(
+                    "There is no account {account}.",
+                    "Es gibt keinen Kunden {account}."
+                )));
             }
             tx.execute(
                 "INSERT INTO account_external_ids(source, external_id, account_id) VALUES (?1, ?2, ?3)
@@ -195,8 +200,9 @@ pub fn decide_in(
         }
         Decision::New => {
             if !vendor.makes_accounts() {
-                return Err(Error::invalid(format!(
-                    "{} records do not make accounts of their own: link it to an account.",
+                return Err(Error::invalid(say!(
+"{} records do not make accounts of their own: link it to an account.",
+"Datensätze von {} legen keine eigenen Kunden an: ordnen Sie ihn einem Kunden zu.",
                     vendor.title()
                 )));
             }

@@ -7,6 +7,7 @@
 use steward_core::error::{Error, Result};
 
 use crate::Vendor;
+use steward_core::say;
 
 /// The keychain's service name for every Steward secret.
 const SERVICE: &str = "Steward";
@@ -18,7 +19,7 @@ fn entry(vendor: Vendor, base_url: &str) -> Result<keyring::Entry> {
 /// The keychain cannot be reached: say so, and what still works.
 fn unavailable(e: keyring::Error) -> Error {
     match e {
-        keyring::Error::NoEntry => Error::not_found("No secret is stored for this connection."),
+        keyring::Error::NoEntry => Error::not_found(say!("No secret is stored for this connection.", "Für diese Verbindung ist kein Geheimnis gespeichert.")),
         keyring::Error::NoDefaultStore | keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
             Error::invalid(format!(
                 "The system keychain is not available ({e}), so Steward cannot keep the secret. \
@@ -26,7 +27,9 @@ fn unavailable(e: keyring::Error) -> Error {
                  for one run in its environment variable; it is never written to disk in plain text."
             ))
         }
-        other => Error::invalid(format!("The system keychain refused: {other}")),
+        other => Error::invalid(say!(
+"The system keychain refused: {other}",
+"Der Schlüsselbund des Systems hat abgelehnt: {other}")),
     }
 }
 
@@ -34,7 +37,10 @@ fn unavailable(e: keyring::Error) -> Error {
 pub fn store(vendor: Vendor, base_url: &str, secret: &str) -> Result<()> {
     let secret = secret.trim();
     if secret.is_empty() {
-        return Err(Error::invalid("The secret is empty."));
+        return Err(Error::invalid(say!(
+            "The secret is empty.",
+            "Das Geheimnis ist leer."
+        )));
     }
     entry(vendor, base_url)?
         .set_password(secret)
@@ -79,8 +85,9 @@ pub fn for_run(vendor: Vendor, base_url: &str) -> Result<String> {
     }
     match entry(vendor, base_url)?.get_password() {
         Ok(s) => Ok(s),
-        Err(keyring::Error::NoEntry) => Err(Error::not_found(format!(
-            "No {} secret is stored: connect again with the secret ({}), or set {} for one run.",
+        Err(keyring::Error::NoEntry) => Err(Error::not_found(say!(
+"No {} secret is stored: connect again with the secret ({}), or set {} for one run.",
+"Kein Geheimnis für {} gespeichert: verbinden Sie erneut mit dem Geheimnis ({}) oder setzen Sie {} für einen Lauf.",
             vendor.title(),
             vendor.secret_help(),
             vendor.env_var()

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use steward_core::onboarding::{self, OnboardingRow, Template, TemplatePhase};
 use steward_core::plans::{self, MilestoneInput, MilestonePlan, ObjectiveInput};
 use steward_core::postmortem::{self, Postmortem, ReasonSummary};
+use steward_core::say;
 use steward_core::{calendar, qbr, value, Error};
 use tauri::AppHandle;
 
@@ -153,7 +154,15 @@ pub async fn calendar_export(
     read(&app, move |c| {
         let events = calendar::events(c, account_id, steward_core::today())?;
         let ics = calendar::render(&events, "Steward");
-        std::fs::write(&path, ics).map_err(|e| Error::io(format!("Cannot write {path}"), e))?;
+        std::fs::write(&path, ics).map_err(|e| {
+            Error::io(
+                say!(
+                    "Cannot write {path}",
+                    "{path} kann nicht geschrieben werden"
+                ),
+                e,
+            )
+        })?;
         Ok(events.len())
     })
     .await

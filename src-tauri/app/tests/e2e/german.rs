@@ -145,6 +145,22 @@ pub async fn every_screen_in_german(client: &Client) {
         }
     }
 
+    // The dark theme, every screen checked again (contrast differs).
+    let theme = wait_for(client, "[data-testid=theme]").await;
+    theme.click().await.expect("light");
+    theme.click().await.expect("dark");
+    wait_for(client, "html[data-theme=dark]").await;
+    for screen in &SCREENS {
+        click(client, screen.open).await;
+        wait_for(client, screen.ready).await;
+        let found = accessibility_problems(client).await;
+        problems
+            .entry(format!("{} in the dark theme", screen.name))
+            .or_default()
+            .extend(found);
+    }
+    screenshot(client, "3z-de-data-dark-1920").await;
+
     // German words and formats: the account page's renewal as 01.12.2026 and
     // the Rust-written warnings in German.
     click(client, "[data-testid=nav-today]").await;

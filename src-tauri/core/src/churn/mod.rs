@@ -20,6 +20,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::health::{Inputs, Settings};
 use crate::progress::ProgressSink;
+use crate::say;
 use crate::write::Write;
 use features::{cadence, Feature, Standing};
 use fit::sigmoid;
@@ -220,8 +221,12 @@ impl ChurnModel {
 
 /// Stores a freshly trained model; it replaces the previous one.
 pub(crate) fn store(conn: &Connection, model: &ChurnModel) -> Result<()> {
-    let json = serde_json::to_string(model)
-        .map_err(|e| Error::invalid(format!("The churn model cannot be stored: {e}")))?;
+    let json = serde_json::to_string(model).map_err(|e| {
+        Error::invalid(say!(
+            "The churn model cannot be stored: {e}",
+            "Das Churn-Modell kann nicht gespeichert werden: {e}"
+        ))
+    })?;
     conn.execute(
         "INSERT INTO churn_models(trained_on, definition, created_at) VALUES (?1, ?2, ?3)",
         params![model.quality.trained_on, json, Utc::now().to_rfc3339()],

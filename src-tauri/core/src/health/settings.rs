@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::Component;
 use crate::error::{Error, Result};
 use crate::model::Tier;
+use crate::say;
 
 /// Relative weights; they are normalised over the components that have data,
 /// so they need not add up to 100. Zero leaves a component out.
@@ -339,8 +340,9 @@ pub fn current(conn: &Connection) -> Result<SettingsVersion> {
         Some((version, json, note, created_at)) => Ok(SettingsVersion {
             version,
             settings: serde_json::from_str(&json).map_err(|e| {
-                Error::invalid(format!(
-                    "Saved health settings version {version} cannot be read: {e}"
+                Error::invalid(say!(
+"Saved health settings version {version} cannot be read: {e}",
+"Die gespeicherte Version {version} der Health-Einstellungen kann nicht gelesen werden: {e}"
                 ))
             })?,
             note,
@@ -381,8 +383,12 @@ pub fn versions(conn: &Connection) -> Result<Vec<SettingsVersion>> {
 /// caller rescores the book (inside the same transaction).
 pub fn save(conn: &Connection, settings: &Settings, note: Option<&str>) -> Result<i64> {
     settings.validate()?;
-    let json = serde_json::to_string(settings)
-        .map_err(|e| Error::invalid(format!("Settings cannot be stored: {e}")))?;
+    let json = serde_json::to_string(settings).map_err(|e| {
+        Error::invalid(say!(
+            "Settings cannot be stored: {e}",
+            "Die Einstellungen können nicht gespeichert werden: {e}"
+        ))
+    })?;
     conn.execute(
         "INSERT INTO health_models(settings, note, created_at) VALUES (?1, ?2, ?3)",
         params![

@@ -120,6 +120,10 @@ pub const MAX_REPORTED_ERRORS: usize = 1000;
 const SAMPLE_ROWS: usize = 8;
 /// Rows read to judge how a file writes numbers and dates.
 const EVIDENCE_ROWS: usize = 2_000;
+/// Rows read at most to find a first value in a sparse column, so that a
+/// kept column filled only far down (an export's last accounts) is still
+/// judged by its values, not taken for text.
+const SPARSE_EVIDENCE_ROWS: usize = 200_000;
 
 /// The fields an entity has, for the mapping step.
 pub fn fields(entity: Entity) -> Vec<FieldInfo> {
@@ -160,7 +164,16 @@ pub fn inspect(path: &Path) -> Result<FileInfo> {
 /// Like `inspect`, with reading options the user chose.
 pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
     let size_bytes = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("Cannot read {}", path.display()), e))?
+        .map_err(|e| {
+            Error::io(
+                say!(
+                    "Cannot read {}",
+                    "{} kann nicht gelesen werden",
+                    path.display()
+                ),
+                e,
+            )
+        })?
         .len();
     let mut rows = Rows::open(path, &options)?;
     let mut sample = Vec::new();
@@ -172,7 +185,10 @@ pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
         .collect();
     // A column is numeric while every value it has so far reads as a number.
     let mut numeric: Vec<Option<bool>> = vec![None; width];
-    for _ in 0..EVIDENCE_ROWS {
+    for n in 0..SPARSE_EVIDENCE_ROWS {
+        if n >= EVIDENCE_ROWS && numeric.iter().all(Option::is_some) {
+            break;
+        }
         let Some(record) = rows.next_record()? else {
             break;
         };
@@ -288,14 +304,16 @@ fn bind(entity: Entity, headers: &[String], request: &ImportRequest) -> Result<V
             Some(name) => {
                 let mut at = headers.iter().enumerate().filter(|(_, h)| *h == name);
                 let (index, _) = at.next().ok_or_else(|| {
-                    Error::invalid(format!(
+                    Error::invalid(say!(
                         "The file has no column '{name}' (mapped to {}).",
+                        "Die Datei hat keine Spalte „{name}“ (zugeordnet zu {}).",
                         field.says()
                     ))
                 })?;
                 if at.next().is_some() {
-                    return Err(Error::invalid(format!(
-                        "The file has more than one column called '{name}'; rename one so it is clear which holds {}.",
+                    return Err(Error::invalid(say!(
+"The file has more than one column called '{name}'; rename one so it is clear which holds {}.",
+"Die Datei hat mehr als eine Spalte „{name}“; benennen Sie eine um, damit klar ist, welche {} enthält.",
                         field.says()
                     )));
                 }
@@ -306,8 +324,9 @@ fn bind(entity: Entity, headers: &[String], request: &ImportRequest) -> Result<V
                 });
             }
             None if field.required => {
-                return Err(Error::invalid(format!(
+                return Err(Error::invalid(say!(
                     "Choose the column that holds '{}'; it is required.",
+                    "Wählen Sie die Spalte für „{}“; sie ist Pflicht.",
                     field.says()
                 )))
             }
@@ -323,9 +342,10 @@ fn bind(entity: Entity, headers: &[String], request: &ImportRequest) -> Result<V
         }
     }
     if entity == Entity::Usage && !bound.iter().any(|b| matches!(b.field.kind, Kind::Integer)) {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "Map at least one usage metric (active users, logins, ...).",
-        ));
+            "Ordnen Sie mindestens eine Nutzungskennzahl zu (aktive Nutzer, Anmeldungen, …)."
+        )));
     }
     Ok(bound)
 }
@@ -487,19 +507,25 @@ fn keep(request: &ImportRequest, headers: &[String], ingest: &Ingest<'_>) -> Res
         return Ok(Vec::new());
     }
     if request.entity != Entity::Accounts {
-        return Err(Error::invalid(
+        return Err(Error::invalid(say!(
             "Only columns of an accounts file can be kept as your own fields.",
-        ));
+            "Nur Spalten einer Kundendatei können als eigene Felder behalten werden."
+        )));
     }
     let mut kept = Vec::new();
     for k in &request.keep {
         let column = headers.iter().position(|h| *h == k.column).ok_or_else(|| {
-            Error::invalid(format!("The file has no column '{}' to keep.", k.column))
+            Error::invalid(say!(
+                "The file has no column '{}' to keep.",
+                "Die Datei hat keine Spalte „{}“ zum Behalten.",
+                k.column
+            ))
         })?;
         let key = crate::ingest::schema::custom_key(&k.column);
         if key.is_empty() {
-            return Err(Error::invalid(format!(
+            return Err(Error::invalid(say!(
                 "The column '{}' needs a name with letters or digits to be kept.",
+                "Die Spalte „{}“ braucht zum Behalten einen Namen mit Buchstaben oder Ziffern.",
                 k.column
             )));
         }
@@ -508,8 +534,9 @@ fn keep(request: &ImportRequest, headers: &[String], ingest: &Ingest<'_>) -> Res
             .iter()
             .any(|m| m.column.as_deref() == Some(&k.column))
         {
-            return Err(Error::invalid(format!(
-                "The column '{}' is mapped to a field already; it cannot also be kept as your own.",
+            return Err(Error::invalid(say!(
+"The column '{}' is mapped to a field already; it cannot also be kept as your own.",
+"Die Spalte „{}“ ist bereits einem Feld zugeordnet; sie kann nicht zusätzlich als eigenes Feld behalten werden.",
                 k.column
             )));
         }

@@ -9,6 +9,7 @@ use super::csv::is_blank;
 use super::lines::Lines;
 use super::reader::{open_file, MAX_COLUMNS};
 use crate::error::{Error, Result};
+use crate::say;
 
 /// Every top-level key of an NDJSON file, in the order first seen. The whole
 /// file is read, so a key that first appears on its last line is offered for
@@ -55,8 +56,9 @@ pub(super) fn ndjson_keys(path: &Path) -> Result<Vec<String>> {
             order: &mut order,
         });
         if order.len() > MAX_COLUMNS {
-            return Err(Error::invalid(format!(
-                "The file uses more than {} different keys (line {} brings it to {}); Steward reads at most {} fields.",
+            return Err(Error::invalid(say!(
+"The file uses more than {} different keys (line {} brings it to {}); Steward reads at most {} fields.",
+"Die Datei verwendet mehr als {} verschiedene Schlüssel (Zeile {} bringt sie auf {}); Steward liest höchstens {} Felder.",
                 crate::ingest::schema::group(MAX_COLUMNS as i64),
                 info.number,
                 crate::ingest::schema::group(order.len() as i64),

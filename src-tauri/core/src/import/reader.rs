@@ -92,7 +92,14 @@ impl Record {
 pub(super) fn open_file(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound(format!("No file at {}.", path.display())),
-        _ => Error::io(format!("Cannot open {}", path.display()), e),
+        _ => Error::io(
+            say!(
+                "Cannot open {}",
+                "{} kann nicht geöffnet werden",
+                path.display()
+            ),
+            e,
+        ),
     })
 }
 
@@ -103,13 +110,25 @@ pub fn sniff(path: &Path) -> Result<ReadOptions> {
     open_file(path)?
         .take(64 * 1024)
         .read_to_end(&mut head)
-        .map_err(|e| Error::io(format!("Cannot read {}", path.display()), e))?;
+        .map_err(|e| {
+            Error::io(
+                say!(
+                    "Cannot read {}",
+                    "{} kann nicht gelesen werden",
+                    path.display()
+                ),
+                e,
+            )
+        })?;
     if head.is_empty() {
-        return Err(Error::invalid("The file is empty."));
+        return Err(Error::invalid(say!(
+            "The file is empty.",
+            "Die Datei ist leer."
+        )));
     }
     if !head.contains(&b'\n') && head.contains(&b'\r') {
         return Err(Error::invalid(
-            "The file ends its lines with a carriage return only (an old Mac format); save it with ordinary line ends and import it again.",
+            say!("The file ends its lines with a carriage return only (an old Mac format); save it with ordinary line ends and import it again.", "Die Datei beendet ihre Zeilen nur mit einem Wagenrücklauf (ein altes Mac-Format); speichern Sie sie mit gewöhnlichen Zeilenenden und importieren Sie sie erneut."),
         ));
     }
     let text = String::from_utf8_lossy(&head);
@@ -204,8 +223,9 @@ impl Rows {
                     "\\t" | "\t" | "tab" => b'\t',
                     d if d.len() == 1 && !matches!(d, "\"" | "\n" | "\r") => d.as_bytes()[0],
                     other => {
-                        return Err(Error::invalid(format!(
-                            "'{other}' is not a separator; use ',', ';' or a tab."
+                        return Err(Error::invalid(say!(
+"'{other}' is not a separator; use ',', ';' or a tab.",
+"„{other}“ ist kein Trennzeichen; verwenden Sie „,“, „;“ oder einen Tabulator."
                         )))
                     }
                 };
@@ -223,18 +243,23 @@ impl Rows {
                     text: String::new(),
                     ends: Vec::new(),
                 };
-                let header = rows
-                    .next_csv(None)?
-                    .ok_or_else(|| Error::invalid("The file is empty or has no header line."))?;
+                let header = rows.next_csv(None)?.ok_or_else(|| {
+                    Error::invalid(say!(
+                        "The file is empty or has no header line.",
+                        "Die Datei ist leer oder hat keine Kopfzeile."
+                    ))
+                })?;
                 if let Some(reason) = header.error {
-                    return Err(Error::invalid(format!(
+                    return Err(Error::invalid(say!(
                         "The header line (line {}) {reason}.",
+                        "Die Kopfzeile (Zeile {}) {reason}.",
                         header.line
                     )));
                 }
                 if rows.ends.len() > MAX_COLUMNS {
-                    return Err(Error::invalid(format!(
+                    return Err(Error::invalid(say!(
                         "The file has {} columns; Steward reads at most {}.",
+                        "Die Datei hat {} Spalten; Steward liest höchstens {}.",
                         crate::ingest::schema::group(rows.ends.len() as i64),
                         crate::ingest::schema::group(MAX_COLUMNS as i64)
                     )));
@@ -243,14 +268,20 @@ impl Rows {
                     .map(|i| rows.cell(i).trim().to_string())
                     .collect();
                 if rows.headers.iter().all(String::is_empty) {
-                    return Err(Error::invalid("The file has no header line."));
+                    return Err(Error::invalid(say!(
+                        "The file has no header line.",
+                        "Die Datei hat keine Kopfzeile."
+                    )));
                 }
                 Ok(rows)
             }
             FileFormat::Ndjson => {
                 let headers = ndjson_keys(path)?;
                 if headers.is_empty() {
-                    return Err(Error::invalid("No JSON object found in the file."));
+                    return Err(Error::invalid(say!(
+                        "No JSON object found in the file.",
+                        "In der Datei wurde kein JSON-Objekt gefunden."
+                    )));
                 }
                 let column_of = headers
                     .iter()

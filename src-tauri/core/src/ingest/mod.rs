@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::currency;
 use crate::error::{Error, Result};
+use crate::say;
 use crate::write::Write;
 pub use accounts::{Accounts, Link};
 pub use schema::{CustomKind, Entity, Field, Kind};
@@ -96,7 +97,7 @@ impl<'w> Ingest<'w> {
                 let metrics: Vec<&str> = names.iter().copied().filter(|c| *c != "day").collect();
                 if metrics.is_empty() {
                     return Err(Error::invalid(
-                        "Map at least one usage metric (active users, logins, ...).",
+                        say!("Map at least one usage metric (active users, logins, ...).", "Ordnen Sie mindestens eine Nutzungskennzahl zu (aktive Nutzer, Anmeldungen, …)."),
                     ));
                 }
                 let sql = format!(
@@ -370,8 +371,9 @@ impl<'w> Ingest<'w> {
             )
             .optional()?;
         match existing {
-            Some(k) if k != kind.as_str() => Err(Error::invalid(format!(
-                "Your field '{label}' already holds {}s; this file's column holds {}s. Rename the column to keep it as another field.",
+            Some(k) if k != kind.as_str() => Err(Error::invalid(say!(
+"Your field '{label}' already holds {}s; this file's column holds {}s. Rename the column to keep it as another field.",
+"Ihr Feld „{label}“ enthält bereits Werte der Art {}; die Spalte dieser Datei enthält {}. Benennen Sie die Spalte um, um sie als weiteres Feld zu behalten.",
                 k,
                 kind.as_str()
             ))),

@@ -10,6 +10,7 @@ use steward_core::error::{Error, Result};
 use steward_core::ingest::{Entity, Kind, Record};
 
 use crate::Page;
+use steward_core::say;
 
 /// `2025-06-02T10:11:12.000+0000` (Salesforce's form) as UTC.
 pub(super) fn stamp(text: &str) -> Option<DateTime<Utc>> {
@@ -55,16 +56,18 @@ pub(super) fn account_fields(
     let mut out = Vec::new();
     for pair in spec.split(',').filter(|p| !p.trim().is_empty()) {
         let (ours, theirs) = pair.split_once('=').ok_or_else(|| {
-            Error::invalid(format!(
-                "Salesforce account_fields: \"{pair}\" is not FIELD=SalesforceField."
+            Error::invalid(say!(
+                "Salesforce account_fields: \"{pair}\" is not FIELD=SalesforceField.",
+                "Salesforce account_fields: „{pair}“ ist nicht FELD=SalesforceFeld."
             ))
         })?;
         let field = Entity::Accounts
             .field(ours.trim())
             .filter(|f| !matches!(f.kind, Kind::Id | Kind::AccountRef))
             .ok_or_else(|| {
-                Error::invalid(format!(
+                Error::invalid(say!(
                     "Salesforce account_fields: \"{}\" is not an account field.",
+                    "Salesforce account_fields: „{}“ ist kein Kundenfeld.",
                     ours.trim()
                 ))
             })?;
@@ -74,8 +77,9 @@ pub(super) fn account_fields(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
-            return Err(Error::invalid(format!(
-                "Salesforce account_fields: \"{theirs}\" is not a Salesforce field name."
+            return Err(Error::invalid(say!(
+                "Salesforce account_fields: \"{theirs}\" is not a Salesforce field name.",
+                "Salesforce account_fields: „{theirs}“ ist kein Salesforce-Feldname."
             )));
         }
         out.push((field.key, theirs.to_string()));

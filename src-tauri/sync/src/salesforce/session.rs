@@ -8,6 +8,7 @@ use steward_core::error::{Error, Result};
 use super::{failure, API};
 use crate::http::{encode, Failure, Http};
 use crate::Vendor;
+use steward_core::say;
 
 /// The parts of the stored secret: client id, client secret and, for the
 /// refresh-token flow, the refresh token.
@@ -19,8 +20,9 @@ pub(super) fn credentials(secret: &str) -> Result<(String, String, Option<String
             s.to_string(),
             refresh.filter(|r| !r.is_empty()).map(str::to_string),
         )),
-        _ => Err(Error::invalid(format!(
+        _ => Err(Error::invalid(say!(
             "Salesforce needs {}.",
+            "Salesforce braucht {}.",
             Vendor::Salesforce.secret_help()
         ))),
     }
