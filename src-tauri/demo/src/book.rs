@@ -13,6 +13,7 @@ use steward_core::model::{ActivityKind, ContactRole, Sentiment, Tier};
 use crate::rng::Rng;
 use crate::words::*;
 use crate::{DemoSpec, DemoSummary, Scenario, Truth};
+use steward_core::say;
 
 /// Prepared statements reused for every row of the demo book.
 pub(crate) struct Writer<'c> {
@@ -121,7 +122,7 @@ impl<'c> Writer<'c> {
             x if x < 0.95 => 24,
             _ => 36,
         };
-        let payment = *rng.pick(&[
+        let how = *rng.pick(&[
             "Credit card (automatic)",
             "Credit card (automatic)",
             "Bank transfer (automatic)",
@@ -129,7 +130,17 @@ impl<'c> Writer<'c> {
             "Invoice",
             "Check",
         ]);
-        let manual = matches!(payment, "Invoice" | "Check");
+        let manual = matches!(how, "Invoice" | "Check");
+        let payment = match how {
+            "Credit card (automatic)" => {
+                say!("Credit card (automatic)", "Kreditkarte (automatisch)")
+            }
+            "Bank transfer (automatic)" => {
+                say!("Bank transfer (automatic)", "Lastschrift (automatisch)")
+            }
+            "Invoice" => say!("Invoice", "Rechnung"),
+            _ => say!("Check", "Scheck"),
+        };
         // Whether it churns comes from the kind of signals real books show,
         // with noise: month-to-month and manual payers leave more, large
         // contracts less, and an unseen "fit" does the rest. No single input
@@ -213,19 +224,20 @@ impl<'c> Writer<'c> {
             _ => "mature",
         };
         let churn_reason = churn_date.map(|_| {
-            *rng.pick(&[
-                "No adoption",
-                "Champion left",
-                "Budget cut",
-                "Moved to a competitor",
-                "Product fit",
-                "Price",
+            rng.pick(&[
+                say!("No adoption", "Keine Nutzung"),
+                say!("Champion left", "Champion gegangen"),
+                say!("Budget cut", "Budget gekürzt"),
+                say!("Moved to a competitor", "Zu einem Wettbewerber gewechselt"),
+                say!("Product fit", "Produkt passte nicht"),
+                say!("Price", "Preis"),
             ])
+            .clone()
         });
         self.account.execute(params![
             name,
             domain,
-            rng.pick(INDUSTRIES),
+            rng.pick(industries()),
             employees,
             arr_minor,
             currency,
@@ -338,11 +350,11 @@ impl<'c> Writer<'c> {
             }
             let email = format!("{}@{domain}", person.to_lowercase().replace(' ', "."));
             let title = match role {
-                ContactRole::ExecutiveSponsor => "VP Operations",
-                ContactRole::Champion => "Team Lead",
-                ContactRole::DecisionMaker => "Director of IT",
-                ContactRole::Billing => "Finance Manager",
-                ContactRole::User => "Analyst",
+                ContactRole::ExecutiveSponsor => say!("VP Operations", "Leitung Operations"),
+                ContactRole::Champion => say!("Team Lead", "Teamleitung"),
+                ContactRole::DecisionMaker => say!("Director of IT", "IT-Leitung"),
+                ContactRole::Billing => say!("Finance Manager", "Finanzverantwortliche"),
+                ContactRole::User => say!("Analyst", "Analyst"),
             };
             let left_on = (role == ContactRole::Champion && c == 0 && rng.chance(leave_chance))
                 .then(|| match (decline_start, churn_date) {
@@ -566,7 +578,7 @@ impl<'c> Writer<'c> {
                         });
                         ("solved", Some(rng.range(8, 17)), csat)
                     };
-                let subject = rng.pick(TICKET_SUBJECTS);
+                let subject = rng.pick(ticket_subjects());
                 let mut opened_hour = rng.range(8, 17);
                 // Solved the day it was opened: never before it was opened
                 // (the same draws, ordered, keep the book otherwise as it was).
@@ -605,10 +617,14 @@ impl<'c> Writer<'c> {
                     _ => rng.range(5, 10),
                 };
                 let comment = match score {
-                    9..=10 => Some("Our team relies on it every day."),
-                    0..=6 if rng.chance(0.5) => {
-                        Some("Too many issues lately and hard to justify the cost.")
-                    }
+                    9..=10 => Some(say!(
+                        "Our team relies on it every day.",
+                        "Unser Team verlässt sich jeden Tag darauf."
+                    )),
+                    0..=6 if rng.chance(0.5) => Some(say!(
+                        "Too many issues lately and hard to justify the cost.",
+                        "Zuletzt zu viele Probleme, die Kosten sind schwer zu rechtfertigen."
+                    )),
                     _ => None,
                 };
                 self.survey.execute(params![
@@ -649,9 +665,9 @@ impl<'c> Writer<'c> {
                 _ => Sentiment::Positive,
             };
             let summary_text = match sentiment {
-                Sentiment::Positive => rng.pick(POSITIVE_NOTES),
-                Sentiment::Neutral => rng.pick(NEUTRAL_NOTES),
-                Sentiment::Negative => rng.pick(NEGATIVE_NOTES),
+                Sentiment::Positive => rng.pick(positive_notes()),
+                Sentiment::Neutral => rng.pick(neutral_notes()),
+                Sentiment::Negative => rng.pick(negative_notes()),
             };
             let kind = match rng.f64() {
                 x if x < 0.4 => ActivityKind::Call,
@@ -660,7 +676,7 @@ impl<'c> Writer<'c> {
                 x if x < 0.95 => ActivityKind::Note,
                 _ => ActivityKind::Qbr,
             };
-            let step = rng.chance(0.35).then(|| *rng.pick(NEXT_STEPS));
+            let step = rng.chance(0.35).then(|| *rng.pick(next_steps()));
             self.activity.execute(params![
                 id,
                 kind,
@@ -698,7 +714,7 @@ impl<'c> Writer<'c> {
             self.sentiment.execute(params![
                 id,
                 rating,
-                SENTIMENT_NOTES[(rating - 1) as usize],
+                sentiment_notes()[(rating - 1) as usize],
                 on,
                 self.now
             ])?;

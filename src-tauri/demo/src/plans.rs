@@ -9,7 +9,7 @@ use steward_core::write::Write;
 use steward_core::{onboarding, plans, qbr};
 
 use crate::rng::Rng;
-use crate::words::{EXPECTATIONS, GOALS};
+use crate::words::{expectations, goals};
 use crate::{Scenario, Truth};
 
 /// Gives the book its plans: onboarding accounts run the shipped checklist
@@ -62,7 +62,7 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
         let mut rng = Rng::fork(seed ^ 0x005E_ED0F_91A5, id as u64);
         if scenario == Scenario::Onboarding {
             let lagging = rng.chance(0.35);
-            let expectations = *rng.pick(EXPECTATIONS);
+            let expectations = *rng.pick(expectations());
             onboarding::apply(w, id, template.id, expectations, None)?;
             let list = onboarding::checklist(conn, id, today)?;
             for item in list
@@ -100,7 +100,7 @@ pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()>
             plans::achieve(w, m, value_day, "")?;
             backdate(conn, "milestones", m, start)?;
         }
-        let goal = rng.pick(GOALS);
+        let goal = rng.pick(goals());
         // The plan was written some months ago (never before the contract):
         // a deck as of a past day shows what was planned by then.
         let planned_on = (today - Duration::days(rng.range(60, 240))).max(start);

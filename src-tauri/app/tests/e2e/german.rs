@@ -170,6 +170,25 @@ pub async fn every_screen_in_german(client: &Client) {
         !text.contains(" days") && !text.contains("Renews"),
         "Today reads in German: {text}"
     );
+    // The demo book was made in German too: its next steps are tasks.
+    click(client, "[data-testid=nav-tasks]").await;
+    wait_for(client, "main h1").await;
+    let tasks = client
+        .execute("return document.querySelector('main').innerText;", vec![])
+        .await
+        .expect("tasks text");
+    let tasks = tasks.as_str().unwrap_or_default().to_string();
+    assert!(
+        [
+            "Admin-Schulung planen",
+            "Roadmap-Präsentation teilen",
+            "Verlängerungsangebot vorbereiten"
+        ]
+        .iter()
+        .any(|step| tasks.contains(step))
+            && !tasks.contains("Share roadmap deck"),
+        "the demo's tasks are German"
+    );
     click(client, "[data-testid=nav-portfolio]").await;
     let header = wait_for(client, "[data-testid=portfolio-count]").await;
     assert!(text_content(client, &header).await.contains("Kunden"));
