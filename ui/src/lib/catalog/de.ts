@@ -117,7 +117,7 @@ export const de: Translation<typeof en> = {
   'account.nps': 'NPS (12 Monate)',
   'account.touch': 'Letzter Kontakt',
   'account.openTickets': 'Offene Tickets',
-  'account.lateInvoices': 'Überfällige oder fehlgeschlagene Rechnungen',
+  'account.lateInvoices': 'Zahlungsprobleme',
   'account.churned': 'Abgewandert am {date}: {reason}',
   'account.usage': 'Nutzung',
   'account.usage.sevenDay': '7-Tage-Mittel',
