@@ -1,26 +1,40 @@
-//! Numbers, amounts and dates as the deck writes them (English for now;
-//! the app's language setting will reach here with the German catalogue).
+//! Numbers, amounts and dates as the deck writes them, in the language the
+//! deck is made in: "Dec 2, 2026" and "1,234.5" in English, "2. Dez. 2026"
+//! and "1.234,5" in German.
 
 use chrono::{Datelike, NaiveDate};
 
 use steward_core::ingest::schema::group;
+use steward_core::{say, Lang};
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+const MONATE: [&str; 12] = [
+    "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez.",
+];
 
 fn month(d: NaiveDate) -> &'static str {
-    MONTHS[d.month0() as usize]
+    match Lang::current() {
+        Lang::En => MONTHS[d.month0() as usize],
+        Lang::De => MONATE[d.month0() as usize],
+    }
 }
 
-/// "Dec 2, 2026".
+/// "Dec 2, 2026" / "2. Dez. 2026".
 pub fn date(d: NaiveDate) -> String {
-    format!("{} {}, {}", month(d), d.day(), d.year())
+    match Lang::current() {
+        Lang::En => format!("{} {}, {}", month(d), d.day(), d.year()),
+        Lang::De => format!("{}. {} {}", d.day(), month(d), d.year()),
+    }
 }
 
-/// "Dec 2" (the year is said elsewhere on the slide).
+/// "Dec 2" / "2. Dez." (the year is said elsewhere on the slide).
 pub fn day_month(d: NaiveDate) -> String {
-    format!("{} {}", month(d), d.day())
+    match Lang::current() {
+        Lang::En => format!("{} {}", month(d), d.day()),
+        Lang::De => format!("{}. {}", d.day(), month(d)),
+    }
 }
 
 /// "Sep 2 – Dec 2, 2026", or with both years when they differ.
@@ -33,8 +47,24 @@ pub fn period(from: NaiveDate, to: NaiveDate) -> String {
 }
 
 /// A figure with grouped thousands and at most `decimals` decimals
-/// (trailing zeros dropped): 1,234.5.
+/// (trailing zeros dropped): 1,234.5 / 1.234,5.
 pub fn number(v: f64, decimals: usize) -> String {
+    let english = number_en(v, decimals);
+    match Lang::current() {
+        Lang::En => english,
+        // Swap the marks: 1,234.5 -> 1.234,5.
+        Lang::De => english
+            .chars()
+            .map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+fn number_en(v: f64, decimals: usize) -> String {
     let factor = 10f64.powi(decimals as i32);
     let rounded = (v * factor).round() / factor;
     let whole = rounded.trunc();
@@ -57,21 +87,26 @@ pub fn change(now: f64, then: f64) -> Option<String> {
         return None;
     }
     let pct = ((now - then) / then * 100.0).round() as i64;
+    // German puts a space before the sign: "+12 %".
+    let pct_sign = say!("%", "\u{a0}%");
     Some(match pct {
-        p if p > 0 => format!("+{p}%"),
-        p if p < 0 => format!("−{}%", -p),
-        _ => "0%".into(),
+        p if p > 0 => format!("+{p}{pct_sign}"),
+        p if p < 0 => format!("−{}{pct_sign}", -p),
+        _ => format!("0{pct_sign}"),
     })
 }
 
 /// Hours as a person says them: "45 min", "5.5 h", "3.2 days".
 pub fn duration_hours(h: f64) -> String {
     if h < 1.0 {
-        format!("{} min", (h * 60.0).round() as i64)
+        let m = (h * 60.0).round() as i64;
+        say!("{m} min", "{m} Min.")
     } else if h < 48.0 {
-        format!("{} h", number(h, 1))
+        let n = number(h, 1);
+        say!("{n} h", "{n} Std.")
     } else {
-        format!("{} days", number(h / 24.0, 1))
+        let n = number(h / 24.0, 1);
+        say!("{n} days", "{n} Tage")
     }
 }
 
@@ -99,5 +134,20 @@ mod tests {
         assert_eq!(duration_hours(0.5), "30 min");
         assert_eq!(duration_hours(5.46), "5.5 h");
         assert_eq!(duration_hours(80.0), "3.3 days");
+    }
+
+    #[test]
+    fn a_german_deck_writes_days_and_figures_the_german_way() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
+        Lang::De.scoped(|| {
+            assert_eq!(date(d(2026, 12, 2)), "2. Dez. 2026");
+            assert_eq!(
+                period(d(2026, 9, 2), d(2026, 12, 2)),
+                "2. Sept. – 2. Dez. 2026"
+            );
+            assert_eq!(number(1234.54, 1), "1.234,5");
+            assert_eq!(change(121.0, 100.0).as_deref(), Some("+21\u{a0}%"));
+            assert_eq!(duration_hours(5.46), "5,5 Std.");
+        });
     }
 }

@@ -877,3 +877,49 @@ fn a_branded_deck_carries_the_company_colour_and_logo() {
         .iter()
         .any(|p| matches!(p.block, Block::Logo)));
 }
+
+#[test]
+fn a_german_csm_gets_german_decks_that_readers_accept() {
+    use steward_core::Lang;
+    Lang::De.scoped(|| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let conn = book(dir.path(), 12, 11);
+        let ids: Vec<i64> = conn
+            .prepare("SELECT id FROM accounts WHERE status = 'active' ORDER BY id")
+            .expect("q")
+            .query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("ids");
+        let mut words = String::new();
+        for id in &ids {
+            let deck = build(&conn, *id, today(), &Choices::default()).expect("deck");
+            let bytes =
+                steward_qbr::pptx(&deck, &Look::accent("0F766E"), fixed_time()).expect("pptx");
+            check_package(&bytes, &deck);
+            let parts = unzip(&bytes);
+            let slide = String::from_utf8_lossy(&parts["ppt/slides/slide2.xml"]).to_string();
+            assert!(slide.contains(r#"lang="de-DE""#) && !slide.contains("en-US"));
+            for s in &deck.slides {
+                words.push_str(&s.title);
+                words.push('\n');
+            }
+            words.push_str(&brief::markdown(&deck));
+        }
+        for german in [
+            "Zusammenfassung",
+            "Quartalsgespräch",
+            "Nutzung und Verbreitung",
+        ] {
+            assert!(words.contains(german), "{german} in a German deck");
+        }
+        for english in [
+            "Executive summary",
+            "Quarterly business review",
+            "Usage and adoption",
+            "licensed seats",
+        ] {
+            assert!(!words.contains(english), "{english} in a German deck");
+        }
+    });
+}

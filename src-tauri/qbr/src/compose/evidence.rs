@@ -2,12 +2,16 @@
 //! support, and the customers' own answers.
 
 use super::*;
+use steward_core::say;
 
 pub(super) fn usage_slide(f: &Facts) -> Option<Slide> {
     let (now, then, seats) = usage_now_then(f)?;
     let has_seats = f.usage.iter().any(|w| w.seats.is_some());
     let mut series = vec![Series {
-        name: "Active users a day (weekly average)".into(),
+        name: say!(
+            "Active users a day (weekly average)",
+            "Aktive Nutzer pro Tag (Wochenmittel)"
+        ),
         values: f
             .usage
             .iter()
@@ -18,7 +22,7 @@ pub(super) fn usage_slide(f: &Facts) -> Option<Slide> {
     }];
     if has_seats {
         series.push(Series {
-            name: "Licensed seats".into(),
+            name: say!("Licensed seats", "Lizenzierte Plätze"),
             values: f.usage.iter().map(|w| w.seats.map(|s| s as f64)).collect(),
             tone: Tone::Muted,
             dashed: true,
@@ -57,7 +61,10 @@ pub(super) fn usage_slide(f: &Facts) -> Option<Slide> {
                 kind: ChartKind::Column,
                 categories: week_labels(f.usage.iter().map(|w| w.start)),
                 series: vec![Series {
-                    name: "Feature use a day (weekly average)".into(),
+                    name: say!(
+                        "Feature use a day (weekly average)",
+                        "Funktionsnutzung pro Tag (Wochenmittel)"
+                    ),
                     values: feature_use,
                     tone: Tone::Muted,
                     dashed: false,
@@ -74,19 +81,26 @@ pub(super) fn usage_slide(f: &Facts) -> Option<Slide> {
     let trend = (f.usage.len() > 1).then(|| change(now, then)).flatten();
     items.push(kpi(
         tiles[0],
-        "Active users a day",
+        &say!("Active users a day", "Aktive Nutzer pro Tag"),
         number(now, 0),
-        trend.map(|c| format!("{c} since the week of {}", day_month(f.usage[0].start))),
+        trend.map(|c| {
+            say!(
+                "{c} since the week of {}",
+                "{c} seit der Woche vom {}",
+                day_month(f.usage[0].start)
+            )
+        }),
         Tone::Normal,
     ));
     if let Some(s) = seats.filter(|s| *s > 0) {
         let pct = (now / s as f64 * 100.0).round() as i64;
         items.push(kpi(
             tiles[1],
-            "Seats in use",
-            format!("{pct}%"),
-            Some(format!(
+            &say!("Seats in use", "Genutzte Plätze"),
+            say!("{pct}%", "{pct} %"),
+            Some(say!(
                 "{} of {} seats",
+                "{} von {} Plätzen",
                 number(now, 0),
                 number(s as f64, 0)
             )),
@@ -99,14 +113,22 @@ pub(super) fn usage_slide(f: &Facts) -> Option<Slide> {
         if let Some(c) = change(per_day(last), per_day(first)) {
             items.push(kpi(
                 tiles[2],
-                "Feature use a day",
+                &say!("Feature use a day", "Funktionsnutzung pro Tag"),
                 number(per_day(last), 0),
-                Some(format!("{c} since the week of {}", day_month(first.start))),
+                Some(say!(
+                    "{c} since the week of {}",
+                    "{c} seit der Woche vom {}",
+                    day_month(first.start)
+                )),
                 Tone::Normal,
             ));
         }
     }
-    Some(titled(SlideKind::Usage, "Usage and adoption", items))
+    Some(titled(
+        SlideKind::Usage,
+        &say!("Usage and adoption", "Nutzung und Verbreitung"),
+        items,
+    ))
 }
 
 pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
@@ -119,7 +141,7 @@ pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
                 kind: ChartKind::Line,
                 categories: week_labels(f.health.iter().map(|(d, _)| *d)),
                 series: vec![Series {
-                    name: "Health score (0-100)".into(),
+                    name: say!("Health score (0-100)", "Health Score (0–100)"),
                     values: f.health.iter().map(|(_, s)| Some(s.round())).collect(),
                     tone: Tone::Accent,
                     dashed: false,
@@ -133,7 +155,7 @@ pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
         items.push(text(
             area(MARGIN, BODY_TOP, 520.0, 60.0),
             vec![line(
-                "Scores for fewer than two weeks of this period: no trend to draw yet.",
+                &say!("Scores for fewer than two weeks of this period: no trend to draw yet.", "Bewertungen für weniger als zwei Wochen dieses Zeitraums: noch kein Verlauf zu zeichnen."),
                 Tone::Muted,
             )],
             14.0,
@@ -141,7 +163,7 @@ pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
     }
     items.push(kpi(
         area(590.0, BODY_TOP, 330.0, 100.0),
-        "Health now",
+        &say!("Health now", "Health jetzt"),
         format!("{} · {}", now.score.round() as i64, band_word(now.band)),
         None,
         band_tone(now.band),
@@ -162,7 +184,7 @@ pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
                     component_name(c.component).to_string(),
                     before.map_or("—".into(), |b| number(b.score, 0)),
                     number(c.score, 0),
-                    delta.map_or("—".into(), |d| signed(d, "")),
+                    delta.map_or("—".into(), |d| signed(d, false)),
                 ],
             )
         })
@@ -172,7 +194,12 @@ pub(super) fn health_slide(f: &Facts) -> Option<Slide> {
     let rows = moved.into_iter().map(|(_, r)| r).collect();
     items.push(table(
         area(590.0, BODY_TOP + 116.0, 330.0, BODY_H - 116.0),
-        &["Part of the score", &day_month(f.from), "Now", "Moved"],
+        &[
+            &say!("Part of the score", "Bestandteil"),
+            &day_month(f.from),
+            &say!("Now", "Jetzt"),
+            &say!("Moved", "Veränderung"),
+        ],
         rows,
         &[false, true, true, true],
         &[0.46, 0.18, 0.16, 0.20],
@@ -189,38 +216,44 @@ pub(super) fn support_slide(f: &Facts) -> Option<Slide> {
     let mut items = vec![
         kpi(
             tiles[0],
-            "Tickets opened",
+            &say!("Tickets opened", "Eröffnete Tickets"),
             number(s.opened as f64, 0),
-            Some("this period".into()),
+            Some(say!("this period", "in diesem Zeitraum")),
             Tone::Normal,
         ),
         kpi(
             tiles[1],
-            "Tickets solved",
+            &say!("Tickets solved", "Gelöste Tickets"),
             number(s.solved as f64, 0),
-            Some(format!("{} still open", s.open)),
+            Some(say!("{} still open", "{} noch offen", s.open)),
             Tone::Normal,
         ),
         kpi(
             tiles[2],
-            "Median time to resolve",
+            &say!("Median time to resolve", "Mittlere Lösungszeit (Median)"),
             s.median_hours.map_or("—".into(), duration_hours),
             Some(if s.median_hours.is_some() {
-                "tickets solved this period".into()
+                say!(
+                    "tickets solved this period",
+                    "in diesem Zeitraum gelöste Tickets"
+                )
             } else {
-                "none solved this period".into()
+                say!("none solved this period", "in diesem Zeitraum keine gelöst")
             }),
             Tone::Normal,
         ),
         kpi(
             tiles[3],
-            "Support CSAT",
+            &say!("Support CSAT", "Support-CSAT"),
             s.csat
                 .map_or("—".into(), |c| format!("{} / 5", number(c, 1))),
             Some(if s.csat_count > 0 {
-                format!("{} ratings", s.csat_count)
+                say!("{} ratings", "{} Bewertungen", s.csat_count)
             } else {
-                "no ratings this period".into()
+                say!(
+                    "no ratings this period",
+                    "keine Bewertungen in diesem Zeitraum"
+                )
             }),
             Tone::Normal,
         ),
@@ -228,14 +261,20 @@ pub(super) fn support_slide(f: &Facts) -> Option<Slide> {
     if s.open_escalations.is_empty() {
         items.push(text(
             area(MARGIN, BODY_TOP + 124.0, BODY_W, 30.0),
-            vec![line("No high-priority ticket is open.", Tone::Muted)],
+            vec![line(
+                &say!(
+                    "No high-priority ticket is open.",
+                    "Kein Ticket mit hoher Priorität ist offen."
+                ),
+                Tone::Muted,
+            )],
             14.0,
         ));
     } else {
         items.push(text(
             area(MARGIN, BODY_TOP + 118.0, BODY_W, 26.0),
             vec![Paragraph::of(vec![Run::toned(
-                "Open escalations",
+                &say!("Open escalations", "Offene Eskalationen"),
                 Tone::Accent,
                 true,
             )])],
@@ -248,7 +287,11 @@ pub(super) fn support_slide(f: &Facts) -> Option<Slide> {
             .collect();
         items.push(table(
             area(MARGIN, BODY_TOP + 148.0, BODY_W, BODY_H - 148.0),
-            &["Ticket", "Priority", "Opened"],
+            &[
+                &say!("Ticket", "Ticket"),
+                &say!("Priority", "Priorität"),
+                &say!("Opened", "Eröffnet"),
+            ],
             rows,
             &[false, false, true],
             &[0.64, 0.14, 0.22],
@@ -272,7 +315,11 @@ pub(super) fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
             tiles[k],
             "NPS",
             nps.to_string(),
-            Some(format!("{} answers this period", v.nps_count)),
+            Some(say!(
+                "{} answers this period",
+                "{} Antworten in diesem Zeitraum",
+                v.nps_count
+            )),
             if nps >= 30 {
                 Tone::Good
             } else if nps < 0 {
@@ -288,7 +335,11 @@ pub(super) fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
             tiles[k],
             "CSAT",
             format!("{} / 5", number(c, 1)),
-            Some(format!("{} answers this period", v.csat_count)),
+            Some(say!(
+                "{} answers this period",
+                "{} Antworten in diesem Zeitraum",
+                v.csat_count
+            )),
             Tone::Normal,
         ));
     }
@@ -298,7 +349,10 @@ pub(super) fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
     };
     let quotes: Vec<Paragraph> = if picked.is_empty() {
         vec![line(
-            "No comments came with this period's answers.",
+            &say!(
+                "No comments came with this period's answers.",
+                "Die Antworten dieses Zeitraums hatten keine Kommentare."
+            ),
             Tone::Muted,
         )]
     } else {
@@ -332,5 +386,9 @@ pub(super) fn voice_slide(f: &Facts, choices: &Choices) -> Option<Slide> {
         16.0,
         10.0,
     ));
-    Some(titled(SlideKind::Voice, "Voice of the customer", items))
+    Some(titled(
+        SlideKind::Voice,
+        &say!("Voice of the customer", "Stimme des Kunden"),
+        items,
+    ))
 }

@@ -15,6 +15,7 @@ use crate::slides::{
 use crate::words::{change, date, day_month, duration_hours, number, period};
 use steward_core::currency;
 use steward_core::health::{Band, Component};
+use steward_core::say;
 use steward_core::value::{Proof, Verdict};
 
 const MARGIN: f64 = 40.0;
@@ -113,7 +114,7 @@ fn table(
         let more = rows.len() - (fits - 1);
         rows.truncate(fits - 1);
         let mut last = vec![String::new(); header.len()];
-        last[0] = format!("and {more} more");
+        last[0] = say!("and {more} more", "und {more} weitere");
         rows.push(last);
     }
     // Cells are one line: long text is cut here, where the preview sees it.
@@ -158,23 +159,23 @@ fn money(f: &Facts, major: f64) -> String {
     currency::compact(major, &f.currency)
 }
 
-fn band_word(b: Band) -> &'static str {
+fn band_word(b: Band) -> String {
     match b {
-        Band::Green => "healthy",
-        Band::Yellow => "needs attention",
-        Band::Red => "at risk",
-        Band::Unknown => "not enough data",
+        Band::Green => say!("healthy", "gesund"),
+        Band::Yellow => say!("needs attention", "braucht Aufmerksamkeit"),
+        Band::Red => say!("at risk", "gefährdet"),
+        Band::Unknown => say!("not enough data", "zu wenig Daten"),
     }
 }
 
-fn component_name(c: Component) -> &'static str {
+fn component_name(c: Component) -> String {
     match c {
-        Component::Adoption => "Product adoption",
-        Component::Support => "Support experience",
-        Component::Voice => "Survey answers",
-        Component::Commercial => "Commercial",
-        Component::Relationship => "Relationship",
-        Component::Sentiment => "CSM's assessment",
+        Component::Adoption => say!("Product adoption", "Produktnutzung"),
+        Component::Support => say!("Support experience", "Support-Erfahrung"),
+        Component::Voice => say!("Survey answers", "Umfrageantworten"),
+        Component::Commercial => say!("Commercial", "Vertrag"),
+        Component::Relationship => say!("Relationship", "Beziehung"),
+        Component::Sentiment => say!("CSM's assessment", "Einschätzung des CSM"),
     }
 }
 
@@ -189,48 +190,68 @@ fn usage_now_then(f: &Facts) -> Option<(f64, f64, Option<i64>)> {
 pub fn draft_summary(f: &Facts) -> String {
     let mut out = Vec::new();
     if let Some((now, then, seats)) = usage_now_then(f) {
-        let mut s = format!(
-            "{} active users a day in the last full week",
-            number(now, 0)
+        let users = number(now, 0);
+        let mut s = say!(
+            "{users} active users a day in the last full week",
+            "{users} aktive Nutzer pro Tag in der letzten vollen Woche"
         );
         if f.usage.len() > 1 {
             if let Some(c) = change(now, then) {
-                s.push_str(&format!(
-                    " ({c} since the week of {})",
-                    day_month(f.usage[0].start)
+                let week = day_month(f.usage[0].start);
+                s.push_str(&say!(
+                    " ({c} since the week of {week})",
+                    " ({c} seit der Woche vom {week})"
                 ));
             }
         }
         if let Some(seats) = seats.filter(|s| *s > 0) {
-            s.push_str(&format!(
-                ", {}% of {} licensed seats",
-                (now / seats as f64 * 100.0).round() as i64,
-                number(seats as f64, 0)
+            let pct = (now / seats as f64 * 100.0).round() as i64;
+            let seats = number(seats as f64, 0);
+            s.push_str(&say!(
+                ", {pct}% of {seats} licensed seats",
+                ", {pct} % von {seats} lizenzierten Plätzen"
             ));
         }
         out.push(format!("{s}."));
     }
     match f.achieved.len() {
         0 => {}
-        1 => out.push(format!("Milestone reached: {}.", f.achieved[0].title)),
-        n => out.push(format!(
+        1 => out.push(say!(
+            "Milestone reached: {}.",
+            "Meilenstein erreicht: {}.",
+            f.achieved[0].title
+        )),
+        n => out.push(say!(
             "{n} milestones reached, including {}.",
+            "{n} Meilensteine erreicht, darunter {}.",
             f.achieved[0].title
         )),
     }
     let s = &f.support;
     if s.opened > 0 {
-        let mut t = format!("{} support tickets opened", s.opened);
+        let opened = s.opened;
+        let mut t = say!(
+            "{opened} support tickets opened",
+            "{opened} Support-Tickets eröffnet"
+        );
         if let Some(h) = s.median_hours {
-            t.push_str(&format!(", resolved in a median of {}", duration_hours(h)));
+            let took = duration_hours(h);
+            t.push_str(&say!(
+                ", resolved in a median of {took}",
+                ", im Median in {took} gelöst"
+            ));
         }
         out.push(format!("{t}."));
     }
     if let Some(nps) = f.voice.nps {
-        out.push(format!("NPS {nps} from {} answers.", f.voice.nps_count));
+        out.push(say!(
+            "NPS {nps} from {} answers.",
+            "NPS {nps} aus {} Antworten.",
+            f.voice.nps_count
+        ));
     }
     if let Some(r) = f.renewal {
-        out.push(format!("Renewal on {}.", date(r)));
+        out.push(say!("Renewal on {}.", "Verlängerung am {}.", date(r)));
     }
     out.join("\n")
 }
@@ -273,7 +294,11 @@ pub fn deck(f: &Facts, choices: &Choices) -> Deck {
         ));
     }
     Deck {
-        title: format!("{} · Quarterly business review", f.account),
+        title: say!(
+            "{} · Quarterly business review",
+            "{} · Quartalsgespräch",
+            f.account
+        ),
         author: f.csm.clone().unwrap_or_default(),
         slides,
     }
@@ -312,12 +337,12 @@ fn slide(kind: SlideKind, f: &Facts, choices: &Choices) -> Option<Slide> {
     }
 }
 
-/// "+3 points", "−1 point", "±0 points"; without a unit, the figure alone.
-fn signed(d: i64, unit: &str) -> String {
-    let unit = match (unit, d.abs()) {
-        ("", _) => String::new(),
-        (u, 1) => format!(" {}", u.trim_end_matches('s')),
-        (u, _) => format!(" {u}"),
+/// "+3 points", "−1 point", "±0 points"; without points, the figure alone.
+fn signed(d: i64, points: bool) -> String {
+    let unit = match (points, d.abs()) {
+        (false, _) => String::new(),
+        (true, 1) => say!(" point", " Punkt"),
+        (true, _) => say!(" points", " Punkte"),
     };
     match d {
         d if d > 0 => format!("+{d}{unit}"),

@@ -3,6 +3,7 @@
 //! delivered, risks, the plan for next quarter, renewal.
 
 use super::*;
+use steward_core::say;
 
 pub(super) fn title_slide(f: &Facts) -> Slide {
     let mut items = vec![
@@ -19,15 +20,27 @@ pub(super) fn title_slide(f: &Facts) -> Slide {
         text(
             area(MARGIN + 20.0, 236.0, BODY_W - 40.0, 34.0),
             vec![line(
-                format!("Quarterly business review · {}", period(f.from, f.day)),
+                say!(
+                    "Quarterly business review · {}",
+                    "Quartalsgespräch · {}",
+                    period(f.from, f.day)
+                ),
                 Tone::Normal,
             )],
             20.0,
         ),
     ];
     let by = match (&f.csm, &f.company) {
-        (Some(csm), Some(company)) => format!("Prepared by {csm}, {company} · {}", date(f.day)),
-        (Some(csm), None) => format!("Prepared by {csm} · {}", date(f.day)),
+        (Some(csm), Some(company)) => say!(
+            "Prepared by {csm}, {company} · {}",
+            "Vorbereitet von {csm}, {company} · {}",
+            date(f.day)
+        ),
+        (Some(csm), None) => say!(
+            "Prepared by {csm} · {}",
+            "Vorbereitet von {csm} · {}",
+            date(f.day)
+        ),
         (None, Some(company)) => format!("{company} · {}", date(f.day)),
         (None, None) => date(f.day),
     };
@@ -57,7 +70,7 @@ pub(super) fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
         .unwrap_or_else(|| draft_summary(f));
     let paragraphs: Vec<Paragraph> = if summary.trim().is_empty() {
         vec![line(
-            "Nothing recorded for this period yet: write the summary in Steward's QBR screen.",
+            &say!("Nothing recorded for this period yet: write the summary in Steward's QBR screen.", "Für diesen Zeitraum ist noch nichts festgehalten: schreiben Sie die Zusammenfassung in Stewards QBR-Ansicht."),
             Tone::Muted,
         )]
     } else {
@@ -85,7 +98,12 @@ pub(super) fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
             .filter(|t| t.band != Band::Unknown)
             .map(|t| {
                 let d = (h.score - t.score).round() as i64;
-                format!("{} since {}", signed(d, "points"), day_month(f.from))
+                say!(
+                    "{} since {}",
+                    "{} seit {}",
+                    signed(d, true),
+                    day_month(f.from)
+                )
             });
         items.push(kpi(
             tiles[k],
@@ -99,9 +117,15 @@ pub(super) fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
     if let Some((now, _, seats)) = usage_now_then(f) {
         items.push(kpi(
             tiles[k],
-            "Active users a day",
+            &say!("Active users a day", "Aktive Nutzer pro Tag"),
             number(now, 0),
-            seats.map(|s| format!("of {} licensed seats", number(s as f64, 0))),
+            seats.map(|s| {
+                say!(
+                    "of {} licensed seats",
+                    "von {} lizenzierten Plätzen",
+                    number(s as f64, 0)
+                )
+            }),
             Tone::Normal,
         ));
         k += 1;
@@ -109,13 +133,17 @@ pub(super) fn summary_slide(f: &Facts, choices: &Choices) -> Slide {
     if let Some(r) = f.renewal {
         items.push(kpi(
             tiles[k],
-            "Renewal",
+            &say!("Renewal", "Verlängerung"),
             date(r),
-            f.arr.map(|a| format!("{} a year", money(f, a))),
+            f.arr.map(|a| say!("{} a year", "{} pro Jahr", money(f, a))),
             Tone::Normal,
         ));
     }
-    titled(SlideKind::Summary, "Executive summary", items)
+    titled(
+        SlideKind::Summary,
+        &say!("Executive summary", "Zusammenfassung"),
+        items,
+    )
 }
 
 pub(super) fn objectives_slide(f: &Facts) -> Option<Slide> {
@@ -147,13 +175,13 @@ pub(super) fn objectives_slide(f: &Facts) -> Option<Slide> {
     let mut items = vec![table(
         area(MARGIN, BODY_TOP, BODY_W, 300.0),
         &[
-            "Objective",
-            "Measure",
-            "Baseline",
-            "Target",
-            "Now",
-            "Progress",
-            "By",
+            &say!("Objective", "Ziel"),
+            &say!("Measure", "Messgröße"),
+            &say!("Baseline", "Ausgang"),
+            &say!("Target", "Ziel"),
+            &say!("Now", "Jetzt"),
+            &say!("Progress", "Fortschritt"),
+            &say!("By", "Bis"),
         ],
         rows,
         &[false, false, true, true, true, true, true],
@@ -163,13 +191,17 @@ pub(super) fn objectives_slide(f: &Facts) -> Option<Slide> {
         items.push(text(
             area(MARGIN, BODY_TOP + 320.0, BODY_W, 40.0),
             vec![line(
-                "“—” under Now: the measure is not one Steward tracks; bring the customer's figure to the review.",
+                &say!("“—” under Now: the measure is not one Steward tracks; bring the customer's figure to the review.", "„—“ unter Jetzt: Steward erfasst diese Messgröße nicht; bringen Sie die Zahl des Kunden zum Gespräch mit."),
                 Tone::Muted,
             )],
             12.0,
         ));
     }
-    Some(titled(SlideKind::Objectives, "Objectives", items))
+    Some(titled(
+        SlideKind::Objectives,
+        &say!("Objectives", "Ziele"),
+        items,
+    ))
 }
 
 pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
@@ -181,7 +213,7 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
     items.push(text(
         area(MARGIN, BODY_TOP, 540.0, 26.0),
         vec![Paragraph::of(vec![Run::toned(
-            "Reached this period",
+            &say!("Reached this period", "In diesem Zeitraum erreicht"),
             Tone::Accent,
             true,
         )])],
@@ -191,7 +223,10 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
         items.push(text(
             area(MARGIN, BODY_TOP + 30.0, 540.0, 40.0),
             vec![line(
-                "No milestone was reached in this period.",
+                &say!(
+                    "No milestone was reached in this period.",
+                    "In diesem Zeitraum wurde kein Meilenstein erreicht."
+                ),
                 Tone::Muted,
             )],
             14.0,
@@ -210,7 +245,11 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
             .collect();
         items.push(table(
             area(MARGIN, BODY_TOP + 30.0, 540.0, BODY_H - 30.0),
-            &["Milestone", "Reached", "Evidence"],
+            &[
+                &say!("Milestone", "Meilenstein"),
+                &say!("Reached", "Erreicht"),
+                &say!("Evidence", "Nachweis"),
+            ],
             rows,
             &[false, false, false],
             &[0.42, 0.16, 0.42],
@@ -218,12 +257,19 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
     }
     items.push(text(
         area(610.0, BODY_TOP, 310.0, 26.0),
-        vec![Paragraph::of(vec![Run::toned("Next", Tone::Accent, true)])],
+        vec![Paragraph::of(vec![Run::toned(
+            &say!("Next", "Als Nächstes"),
+            Tone::Accent,
+            true,
+        )])],
         14.0,
     ));
     let paragraphs: Vec<Paragraph> = if next.is_empty() {
         vec![line(
-            "No open milestone: plan the next ones together.",
+            &say!(
+                "No open milestone: plan the next ones together.",
+                "Kein offener Meilenstein: planen Sie die nächsten gemeinsam."
+            ),
             Tone::Muted,
         )]
     } else {
@@ -233,7 +279,15 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
                 if let Some(d) = m.target_date {
                     let late = d < f.day;
                     runs.push(Run::toned(
-                        format!(" · {}{}", if late { "was due " } else { "by " }, date(d)),
+                        format!(
+                            " · {}{}",
+                            if late {
+                                say!("was due ", "fällig seit ")
+                            } else {
+                                say!("by ", "bis ")
+                            },
+                            date(d)
+                        ),
                         if late || m.at_risk {
                             Tone::Bad
                         } else {
@@ -252,18 +306,31 @@ pub(super) fn milestones_slide(f: &Facts) -> Option<Slide> {
         14.0,
         10.0,
     ));
-    Some(titled(SlideKind::Milestones, "Milestones", items))
+    Some(titled(
+        SlideKind::Milestones,
+        &say!("Milestones", "Meilensteine"),
+        items,
+    ))
 }
 
-fn risk_title(reason: &str) -> &'static str {
+fn risk_title(reason: &str) -> String {
     match reason {
-        "usage_drop" => "Usage has fallen",
-        "champion_left" => "Our main contact has left",
-        "no_sponsor" => "No executive sponsor",
-        "urgent_ticket" => "An urgent ticket is waiting",
-        "detractor" => "An unhappy survey answer",
-        "milestone_missed" => "A milestone is overdue",
-        _ => "Risk",
+        "usage_drop" => say!("Usage has fallen", "Die Nutzung ist gesunken"),
+        "champion_left" => say!(
+            "Our main contact has left",
+            "Unser Hauptkontakt ist gegangen"
+        ),
+        "no_sponsor" => say!("No executive sponsor", "Kein Executive Sponsor"),
+        "urgent_ticket" => say!(
+            "An urgent ticket is waiting",
+            "Ein dringendes Ticket wartet"
+        ),
+        "detractor" => say!(
+            "An unhappy survey answer",
+            "Eine unzufriedene Umfrageantwort"
+        ),
+        "milestone_missed" => say!("A milestone is overdue", "Ein Meilenstein ist überfällig"),
+        _ => say!("Risk", "Risiko"),
     }
 }
 
@@ -276,10 +343,13 @@ pub(super) fn risks_slide(f: &Facts) -> Option<Slide> {
         .iter()
         .map(|r| {
             vec![
-                risk_title(&r.reason).to_string(),
+                risk_title(&r.reason),
                 r.detail.clone(),
                 if r.mitigation.is_empty() {
-                    "To agree in this review".to_string()
+                    say!(
+                        "To agree in this review",
+                        "In diesem Gespräch zu vereinbaren"
+                    )
                 } else {
                     r.mitigation.join("; ")
                 },
@@ -288,10 +358,17 @@ pub(super) fn risks_slide(f: &Facts) -> Option<Slide> {
         .collect();
     Some(titled(
         SlideKind::Risks,
-        "Risks and what we do about them",
+        &say!(
+            "Risks and what we do about them",
+            "Risiken und was wir dagegen tun"
+        ),
         vec![table(
             area(MARGIN, BODY_TOP, BODY_W, BODY_H),
-            &["Risk", "What we see", "Mitigation"],
+            &[
+                &say!("Risk", "Risiko"),
+                &say!("What we see", "Was wir sehen"),
+                &say!("Mitigation", "Maßnahme"),
+            ],
             rows,
             &[false, false, false],
             &[0.24, 0.38, 0.38],
@@ -320,14 +397,18 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
     for m in &milestones {
         let mut runs = vec![Run::plain(m.title.clone())];
         if let Some(d) = m.target_date {
-            runs.push(Run::toned(format!(" · by {}", date(d)), Tone::Muted, false));
+            runs.push(Run::toned(
+                say!(" · by {}", " · bis {}", date(d)),
+                Tone::Muted,
+                false,
+            ));
         }
         paragraphs.push(Paragraph::bullet(runs));
     }
     items.push(text(
         area(MARGIN, BODY_TOP, 430.0, 26.0),
         vec![Paragraph::of(vec![Run::toned(
-            "Milestones",
+            &say!("Milestones", "Meilensteine"),
             Tone::Accent,
             true,
         )])],
@@ -335,7 +416,10 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
     ));
     if paragraphs.is_empty() {
         paragraphs.push(line(
-            "None planned yet: propose them in this review.",
+            &say!(
+                "None planned yet: propose them in this review.",
+                "Noch keine geplant: schlagen Sie welche in diesem Gespräch vor."
+            ),
             Tone::Muted,
         ));
     }
@@ -348,7 +432,7 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
     items.push(text(
         area(500.0, BODY_TOP, 420.0, 26.0),
         vec![Paragraph::of(vec![Run::toned(
-            "Objectives due",
+            &say!("Objectives due", "Fällige Ziele"),
             Tone::Accent,
             true,
         )])],
@@ -356,7 +440,10 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
     ));
     let goals: Vec<Paragraph> = if objectives.is_empty() {
         vec![line(
-            "No objective falls due in the next quarter.",
+            &say!(
+                "No objective falls due in the next quarter.",
+                "Im nächsten Quartal wird kein Ziel fällig."
+            ),
             Tone::Muted,
         )]
     } else {
@@ -366,13 +453,17 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
                 let mut runs = vec![Run::plain(o.title.clone())];
                 if let Some(t) = o.target {
                     runs.push(Run::toned(
-                        format!(" · target {}", number(t, 1)),
+                        say!(" · target {}", " · Ziel {}", number(t, 1)),
                         Tone::Muted,
                         false,
                     ));
                 }
                 if let Some(d) = o.target_date {
-                    runs.push(Run::toned(format!(" by {}", date(d)), Tone::Muted, false));
+                    runs.push(Run::toned(
+                        say!(" by {}", " bis {}", date(d)),
+                        Tone::Muted,
+                        false,
+                    ));
                 }
                 Paragraph::bullet(runs)
             })
@@ -386,7 +477,7 @@ pub(super) fn next_slide(f: &Facts) -> Option<Slide> {
     ));
     Some(titled(
         SlideKind::NextQuarter,
-        "Plan for next quarter",
+        &say!("Plan for next quarter", "Plan für das nächste Quartal"),
         items,
     ))
 }
@@ -401,9 +492,9 @@ pub(super) fn renewal_slide(f: &Facts) -> Option<Slide> {
     if let Some(r) = f.renewal {
         items.push(kpi(
             tiles[k],
-            "Renewal",
+            &say!("Renewal", "Verlängerung"),
             date(r),
-            Some(format!("in {} days", (r - f.day).num_days())),
+            Some(say!("in {} days", "in {} Tagen", (r - f.day).num_days())),
             Tone::Normal,
         ));
         k += 1;
@@ -411,7 +502,7 @@ pub(super) fn renewal_slide(f: &Facts) -> Option<Slide> {
     if let Some(a) = f.arr.filter(|a| *a > 0.0) {
         items.push(kpi(
             tiles[k],
-            "Annual contract value",
+            &say!("Annual contract value", "Jährlicher Vertragswert"),
             money(f, a),
             None,
             Tone::Normal,
@@ -424,26 +515,51 @@ pub(super) fn renewal_slide(f: &Facts) -> Option<Slide> {
         let pct = (now / seats as f64 * 100.0).round() as i64;
         items.push(kpi(
             tiles[k],
-            "Seats in use",
-            format!("{pct}%"),
-            Some(format!("{} of {}", number(now, 0), number(seats as f64, 0))),
+            &say!("Seats in use", "Genutzte Plätze"),
+            say!("{pct}%", "{pct} %"),
+            Some(say!(
+                "{} of {}",
+                "{} von {}",
+                number(now, 0),
+                number(seats as f64, 0)
+            )),
             Tone::Normal,
         ));
         k += 1;
         let room = if pct >= 85 {
             (
-                "At capacity".to_string(),
-                Some("more seats would let more teams in".to_string()),
+                say!("At capacity", "Ausgelastet"),
+                Some(say!(
+                    "more seats would let more teams in",
+                    "mehr Plätze würden weitere Teams hereinholen"
+                )),
             )
         } else {
             (
-                format!("{} seats", number((seats as f64 - now).max(0.0), 0)),
-                Some("licensed and not yet in daily use".to_string()),
+                say!(
+                    "{} seats",
+                    "{} Plätze",
+                    number((seats as f64 - now).max(0.0), 0)
+                ),
+                Some(say!(
+                    "licensed and not yet in daily use",
+                    "lizenziert und noch nicht täglich genutzt"
+                )),
             )
         };
-        items.push(kpi(tiles[k], "Room to grow", room.0, room.1, Tone::Accent));
+        items.push(kpi(
+            tiles[k],
+            &say!("Room to grow", "Raum zum Wachsen"),
+            room.0,
+            room.1,
+            Tone::Accent,
+        ));
     }
-    Some(titled(SlideKind::Renewal, "Renewal and growth", items))
+    Some(titled(
+        SlideKind::Renewal,
+        &say!("Renewal and growth", "Verlängerung und Wachstum"),
+        items,
+    ))
 }
 
 /// "+4.0", "−1.5".
@@ -462,56 +578,89 @@ fn delta(v: f64) -> String {
 fn proof_text(title: &str, metric: Option<&str>, p: &Proof) -> Vec<Paragraph> {
     let mut out = vec![Paragraph::of(vec![Run::toned(title, Tone::Normal, true)])];
     if let Some(m) = metric {
-        out.push(line(format!("Measured by {m}"), Tone::Muted));
+        out.push(line(
+            say!("Measured by {m}", "Gemessen an {m}"),
+            Tone::Muted,
+        ));
     }
     let change = |b: f64, a: f64| format!("{} → {} ({})", number(b, 1), number(a, 1), delta(a - b));
-    out.push(Paragraph::bullet(vec![Run::plain(format!(
+    out.push(Paragraph::bullet(vec![Run::plain(say!(
         "Teams using it: {}",
+        "Teams mit dem Produkt: {}",
         change(p.target_before.mean, p.target_after.mean)
     ))]));
     let interval = match (p.low, p.high) {
-        (Some(l), Some(h)) => format!(" (90% interval {} to {})", delta(l), delta(h)),
+        (Some(l), Some(h)) => say!(
+            " (90% interval {} to {})",
+            " (90-%-Intervall {} bis {})",
+            delta(l),
+            delta(h)
+        ),
         _ => String::new(),
     };
     match (&p.control_before, &p.control_after) {
         (Some(cb), Some(ca)) => {
-            out.push(Paragraph::bullet(vec![Run::plain(format!(
+            out.push(Paragraph::bullet(vec![Run::plain(say!(
                 "Comparison group: {}",
+                "Vergleichsgruppe: {}",
                 change(cb.mean, ca.mean)
             ))]));
-            out.push(Paragraph::bullet(vec![Run::plain(format!(
+            out.push(Paragraph::bullet(vec![Run::plain(say!(
                 "Difference in differences: {}{interval}",
+                "Differenz der Differenzen: {}{interval}",
                 delta(p.effect)
             ))]));
         }
         _ => {
-            out.push(Paragraph::bullet(vec![Run::plain(format!(
+            out.push(Paragraph::bullet(vec![Run::plain(say!(
                 "Change: {}{interval}",
+                "Veränderung: {}{interval}",
                 delta(p.effect)
             ))]));
             out.push(line(
-                "Before and after only: without a comparison group, other causes are not ruled out.",
+                &say!("Before and after only: without a comparison group, other causes are not ruled out.", "Nur vorher und nachher: ohne Vergleichsgruppe sind andere Ursachen nicht ausgeschlossen."),
                 Tone::Muted,
             ));
         }
     }
     let (verdict, tone) = match (p.verdict, p.low.is_some()) {
         (Verdict::Better, _) if p.control_before.is_some() => (
-            "The teams using it did better than the comparison group.",
+            &say!(
+                "The teams using it did better than the comparison group.",
+                "Die Teams mit dem Produkt schnitten besser ab als die Vergleichsgruppe."
+            ),
             Tone::Good,
         ),
-        (Verdict::Better, _) => ("The measure moved the right way.", Tone::Good),
-        (Verdict::Worse, _) => ("The teams using it did worse on this measure.", Tone::Bad),
-        (Verdict::NotClear, true) => ("No clear difference yet.", Tone::Normal),
+        (Verdict::Better, _) => (
+            &say!(
+                "The measure moved the right way.",
+                "Die Messgröße hat sich in die richtige Richtung bewegt."
+            ),
+            Tone::Good,
+        ),
+        (Verdict::Worse, _) => (
+            &say!(
+                "The teams using it did worse on this measure.",
+                "Die Teams mit dem Produkt schnitten bei dieser Messgröße schlechter ab."
+            ),
+            Tone::Bad,
+        ),
+        (Verdict::NotClear, true) => (
+            &say!("No clear difference yet.", "Noch kein klarer Unterschied."),
+            Tone::Normal,
+        ),
         (Verdict::NotClear, false) => (
-            "One measurement per group: too few to tell a difference from chance.",
+            &say!(
+                "One measurement per group: too few to tell a difference from chance.",
+                "Eine Messung pro Gruppe: zu wenige, um einen Unterschied vom Zufall zu trennen."
+            ),
             Tone::Muted,
         ),
     };
     out.push(Paragraph::of(vec![Run::toned(verdict, tone, true)]));
     if p.verdict != Verdict::Better && p.low.is_some() {
         out.push(line(
-            "Proposed for next quarter: make this an area to improve together: agree what holds it back, who acts, and when to measure again.",
+            &say!("Proposed for next quarter: make this an area to improve together: agree what holds it back, who acts, and when to measure again.", "Vorschlag für das nächste Quartal: daran gemeinsam arbeiten: vereinbaren, was bremst, wer handelt und wann wieder gemessen wird."),
             Tone::Accent,
         ));
     }
@@ -534,7 +683,7 @@ pub(super) fn value_slide(f: &Facts) -> Option<Slide> {
     for (k, (o, p)) in proven.iter().enumerate() {
         let x = MARGIN + k as f64 * (width + 24.0);
         let mut series = vec![Series {
-            name: "Teams using it".into(),
+            name: say!("Teams using it", "Teams mit dem Produkt"),
             values: vec![
                 Some(round1(p.target_before.mean)),
                 Some(round1(p.target_after.mean)),
@@ -544,7 +693,7 @@ pub(super) fn value_slide(f: &Facts) -> Option<Slide> {
         }];
         if let (Some(cb), Some(ca)) = (&p.control_before, &p.control_after) {
             series.push(Series {
-                name: "Comparison group".into(),
+                name: say!("Comparison group", "Vergleichsgruppe"),
                 values: vec![Some(round1(cb.mean)), Some(round1(ca.mean))],
                 tone: Tone::Muted,
                 dashed: false,
@@ -565,7 +714,7 @@ pub(super) fn value_slide(f: &Facts) -> Option<Slide> {
             area: chart_area,
             block: Block::Chart(Chart {
                 kind: ChartKind::Column,
-                categories: vec!["Before".into(), "After".into()],
+                categories: vec![say!("Before", "Vorher"), say!("After", "Nachher")],
                 series,
                 number_format: "#,##0.0".into(),
                 y_min: (p.target_before.mean.min(p.target_after.mean) >= 0.0
@@ -582,7 +731,11 @@ pub(super) fn value_slide(f: &Facts) -> Option<Slide> {
             9.0,
         ));
     }
-    Some(titled(SlideKind::Value, "Value delivered", items))
+    Some(titled(
+        SlideKind::Value,
+        &say!("Value delivered", "Erzielter Nutzen"),
+        items,
+    ))
 }
 
 fn round1(v: f64) -> f64 {

@@ -38,19 +38,21 @@ fn number(v: f64) -> String {
 }
 
 fn text_props(size: u32, color: &str) -> String {
+    let tl = super::text_lang();
     format!(
-        r#"<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:defRPr></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>"#
+        r#"<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:defRPr></a:pPr><a:endParaRPr lang="{tl}"/></a:p></c:txPr>"#
     )
 }
 
 /// The chart part's XML.
 pub fn chart_xml(chart: &Chart, colors: &Colors) -> String {
+    let tl = super::text_lang();
     let n = chart.categories.len();
     let last_row = n + 1;
     let mut x = String::with_capacity(4096);
     let _ = write!(
         x,
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{R_NS}"><c:date1904 val="0"/><c:lang val="en-US"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/>"#
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{R_NS}"><c:date1904 val="0"/><c:lang val="{tl}"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/>"#
     );
     match chart.kind {
         ChartKind::Line => x.push_str(r#"<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>"#),

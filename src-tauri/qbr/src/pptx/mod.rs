@@ -103,6 +103,15 @@ impl Zip {
     }
 }
 
+/// The language the deck's text is marked as, for spelling and hyphenation
+/// in PowerPoint: the language it was written in.
+pub(crate) fn text_lang() -> &'static str {
+    match steward_core::Lang::current() {
+        steward_core::Lang::En => "en-US",
+        steward_core::Lang::De => "de-DE",
+    }
+}
+
 /// Writes the deck as a .pptx file's bytes. `created` goes into the file's
 /// properties (pass a fixed time to get identical files).
 pub fn write(
@@ -340,6 +349,7 @@ fn xfrm(area: Area, tag: &str) -> String {
 
 /// DrawingML paragraphs for the model's paragraphs.
 fn paragraphs(ps: &[Paragraph], size: f64, colors: &Colors, align: Option<&str>) -> String {
+    let tl = text_lang();
     let sz = (size * 100.0).round() as i64;
     let mut x = String::new();
     for p in ps {
@@ -370,18 +380,18 @@ fn paragraphs(ps: &[Paragraph], size: f64, colors: &Colors, align: Option<&str>)
             let b = if r.bold { r#" b="1""# } else { "" };
             let _ = write!(
                 x,
-                r#"<a:r><a:rPr lang="en-US" sz="{sz}"{b} dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r>"#,
+                r#"<a:r><a:rPr lang="{tl}" sz="{sz}"{b} dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r>"#,
                 color = colors.tone(r.tone),
                 text = run_text(&r.text)
             );
         }
         let _ = write!(
             x,
-            r#"<a:endParaRPr lang="en-US" sz="{sz}" dirty="0"/></a:p>"#
+            r#"<a:endParaRPr lang="{tl}" sz="{sz}" dirty="0"/></a:p>"#
         );
     }
     if ps.is_empty() {
-        x.push_str("<a:p><a:endParaRPr lang=\"en-US\" dirty=\"0\"/></a:p>");
+        let _ = write!(x, "<a:p><a:endParaRPr lang=\"{tl}\" dirty=\"0\"/></a:p>");
     }
     x
 }
@@ -395,8 +405,9 @@ fn text_box(id: u32, area: Area, text: &Text, colors: &Colors) -> String {
 }
 
 fn kpi_tile(id: u32, area: Area, kpi: &Kpi, colors: &Colors) -> String {
+    let tl = text_lang();
     let mut ps = format!(
-        r#"<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="en-US" sz="1100" dirty="0"><a:solidFill><a:srgbClr val="{muted}"/></a:solidFill></a:rPr><a:t>{label}</a:t></a:r></a:p><a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="en-US" sz="2600" b="1" dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{value}</a:t></a:r></a:p>"#,
+        r#"<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="{tl}" sz="1100" dirty="0"><a:solidFill><a:srgbClr val="{muted}"/></a:solidFill></a:rPr><a:t>{label}</a:t></a:r></a:p><a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="{tl}" sz="2600" b="1" dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{value}</a:t></a:r></a:p>"#,
         muted = colors.muted,
         label = run_text(&kpi.label),
         color = colors.tone(kpi.tone),
@@ -405,7 +416,7 @@ fn kpi_tile(id: u32, area: Area, kpi: &Kpi, colors: &Colors) -> String {
     if let Some(note) = &kpi.note {
         let _ = write!(
             ps,
-            r#"<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="en-US" sz="1100" dirty="0"><a:solidFill><a:srgbClr val="{muted}"/></a:solidFill></a:rPr><a:t>{note}</a:t></a:r></a:p>"#,
+            r#"<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr lang="{tl}" sz="1100" dirty="0"><a:solidFill><a:srgbClr val="{muted}"/></a:solidFill></a:rPr><a:t>{note}</a:t></a:r></a:p>"#,
             muted = colors.muted,
             note = run_text(note)
         );
@@ -418,6 +429,7 @@ fn kpi_tile(id: u32, area: Area, kpi: &Kpi, colors: &Colors) -> String {
 }
 
 fn table(id: u32, area: Area, t: &Table, colors: &Colors) -> String {
+    let tl = text_lang();
     let total = emu(area.w);
     let mut grid = String::new();
     let mut used = 0i64;
@@ -454,7 +466,7 @@ fn table(id: u32, area: Area, t: &Table, colors: &Colors) -> String {
             "<a:noFill/>".to_string()
         };
         format!(
-            r#"<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr{algn}{rtl}/><a:r><a:rPr lang="en-US" sz="1200"{b} dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r></a:p></a:txBody><a:tcPr marL="68580" marR="68580" marT="22860" marB="22860" anchor="ctr"><a:lnL><a:noFill/></a:lnL><a:lnR><a:noFill/></a:lnR><a:lnT><a:noFill/></a:lnT><a:lnB w="6350"><a:solidFill><a:srgbClr val="{grid}"/></a:solidFill></a:lnB>{fill}</a:tcPr></a:tc>"#,
+            r#"<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr{algn}{rtl}/><a:r><a:rPr lang="{tl}" sz="1200"{b} dirty="0"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r></a:p></a:txBody><a:tcPr marL="68580" marR="68580" marT="22860" marB="22860" anchor="ctr"><a:lnL><a:noFill/></a:lnL><a:lnR><a:noFill/></a:lnR><a:lnT><a:noFill/></a:lnT><a:lnB w="6350"><a:solidFill><a:srgbClr val="{grid}"/></a:solidFill></a:lnB>{fill}</a:tcPr></a:tc>"#,
             text = run_text(text),
             grid = colors.grid
         )
