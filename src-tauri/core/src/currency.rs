@@ -104,26 +104,40 @@ pub fn compact(major: f64, currency: &str) -> String {
         "GBP" => "£",
         _ => "",
     };
-    let (value, unit) = match major.abs() {
-        v if v >= 1e6 => (major / 1e6, "M"),
-        v if v >= 1e3 => (major / 1e3, "K"),
+    let german = crate::Lang::current() == crate::Lang::De;
+    let (value, unit) = match (major.abs(), german) {
+        (v, false) if v >= 1e6 => (major / 1e6, "M"),
+        (v, false) if v >= 1e3 => (major / 1e3, "K"),
+        // German says "1,2 Mio. €" and "219 Tsd. €".
+        (v, true) if v >= 1e6 => (major / 1e6, "\u{a0}Mio."),
+        (v, true) if v >= 1e3 => (major / 1e3, "\u{a0}Tsd."),
         _ => (major, ""),
     };
     let number = if value.abs() >= 100.0 || value.fract().abs() < 0.05 {
         format!("{value:.0}")
     } else {
-        format!("{value:.1}")
+        crate::lang::decimal(value, 1)
     };
-    if symbol.is_empty() {
-        format!("{number}{unit} {currency}")
-    } else {
-        format!("{symbol}{number}{unit}")
+    match (symbol.is_empty(), german) {
+        (true, _) => format!("{number}{unit} {currency}"),
+        (false, false) => format!("{symbol}{number}{unit}"),
+        (false, true) => format!("{number}{unit}\u{a0}{symbol}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_amounts_read_the_way_each_language_writes_them() {
+        assert_eq!(compact(219_400.0, "USD"), "$219K");
+        assert_eq!(compact(1_250_000.0, "EUR"), "€1.2M");
+        crate::Lang::De.scoped(|| {
+            assert_eq!(compact(219_400.0, "USD"), "219\u{a0}Tsd.\u{a0}$");
+            assert_eq!(compact(1_250_000.0, "EUR"), "1,2\u{a0}Mio.\u{a0}€");
+        });
+    }
 
     #[test]
     fn codes_and_their_minor_units() {

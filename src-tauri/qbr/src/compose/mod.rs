@@ -238,7 +238,7 @@ pub fn draft_summary(f: &Facts) -> String {
             let took = duration_hours(h);
             t.push_str(&say!(
                 ", resolved in a median of {took}",
-                ", im Median in {took} gelöst"
+                ", Lösungszeit im Median {took}"
             ));
         }
         out.push(format!("{t}."));
