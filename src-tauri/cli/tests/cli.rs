@@ -5,6 +5,10 @@ use std::process::{Command, Output};
 
 fn steward(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_steward"))
+        // English, whatever the machine speaks: the tests read the words.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .arg("--data-dir")
         .arg(data)
         .args(["--today", "2026-11-23"])
@@ -241,4 +245,27 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x, y, "the same book");
     }
+}
+
+#[test]
+fn a_german_environment_gets_row_errors_in_german() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("accounts.csv");
+    std::fs::write(
+        &file,
+        "id,name,renewal_date\nA1,Quokka Labs,2027-03-31\nA2,Wombat Works,31st of March\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["import", "accounts", &file.display().to_string()])
+        .output()
+        .expect("run steward");
+    let text = stdout(&out);
+    assert!(text.contains("„31st of March“ ist kein Datum"), "{text}");
+    assert!(text.contains("Verlängerungsdatum"), "{text}");
 }

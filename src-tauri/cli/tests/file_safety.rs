@@ -8,6 +8,10 @@ use std::process::{Command, Output, Stdio};
 
 fn steward_cmd(data: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    // English, whatever the machine speaks: the tests read the words.
+    cmd.env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     cmd.arg("--data-dir")
         .arg(data)
         .args(["--today", "2026-11-23"])
@@ -229,6 +233,10 @@ fn files_are_read_in_memory_bounded_by_a_row_not_by_the_file() {
         } else {
             Command::new(env!("CARGO_BIN_EXE_steward"))
         };
+        // English, whatever the machine speaks: the tests read the words.
+        cmd.env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
         let out = cmd
             .arg("--data-dir")
             .arg(dir.path().join("data"))

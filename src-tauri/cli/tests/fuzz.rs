@@ -431,6 +431,10 @@ fn every_import_kind_survives_mutated_files() {
         } else {
             Command::new(env!("CARGO_BIN_EXE_steward"))
         };
+        // English, whatever the machine speaks: the tests read the words.
+        cmd.env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
         cmd.arg("--data-dir")
             .arg(&data)
             .args(["--today", "2026-11-23"])

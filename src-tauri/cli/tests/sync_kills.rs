@@ -11,6 +11,10 @@ use std::process::{Command, Stdio};
 
 fn steward(data: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    // English, whatever the machine speaks: the tests read the words.
+    cmd.env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     cmd.arg("--data-dir")
         .arg(data)
         .args(args)
