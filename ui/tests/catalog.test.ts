@@ -73,6 +73,19 @@ function literalMarkup(source: string): string {
 const sources = import.meta.glob('../src/**/*.svelte', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 describe('no string outside the catalog', () => {
+  it('gives plural messages their count as a number, not as formatted text', () => {
+    const plural = new Set(
+      (Object.keys(catalogs.en) as MessageKey[]).filter((k) => typeof catalogs.en[k] !== 'string'),
+    );
+    const wrong: string[] = [];
+    for (const [file, source] of Object.entries(sources)) {
+      for (const m of source.matchAll(/t\('([\w.]+)',\s*\{([^}]*)\}/g)) {
+        if (plural.has(m[1] as MessageKey) && /\b(count|n):\s*(number|String|`)/.test(m[2] ?? '')) wrong.push(`${file}: ${m[0]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('leaves no words in markup or in labelling attributes', () => {
     const found: string[] = [];
     expect(Object.keys(sources).length).toBeGreaterThan(20);
