@@ -4,8 +4,7 @@
 //! (`churn_report`), send the outbox, export, back up and restore the book
 //! (`data`), and run the benchmarks recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
 //! line of product logic with the desktop app, and writes through the same
-//! one write path. A reader that stops reading (`steward info | head -5`)
-//! ends a command quietly.
+//! one write path. A reader that stops reading (`steward info | head -5`) ends a command quietly.
 
 mod bench;
 
@@ -194,8 +193,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // Errors and explanations in the language the environment asks for.
-    steward_core::Lang::from_env().set();
+    steward_core::Lang::from_env().set(); // errors and explanations in LANG's language
     let cli = Cli::parse();
     let _log = cli
         .data_dir

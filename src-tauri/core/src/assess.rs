@@ -141,31 +141,6 @@ pub fn book(w: &Write<'_>) -> Result<AssessSummary> {
     run_after_change(w.conn(), w.today(), None)
 }
 
-/// Rewrites the sentences the book keeps (open warnings, what drags each
-/// health score down, the churn risk factors) in `lang` when they were last
-/// written in another language; true when it did. Those sentences are kept
-/// so that every screen reads them fast, so a new language means writing
-/// them again once.
-pub fn speak(w: &Write<'_>, lang: crate::Lang) -> Result<bool> {
-    let stored: Option<String> = w
-        .conn()
-        .query_row("SELECT value FROM meta WHERE key = 'words_lang'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    // Books from before languages were written in English.
-    if stored.as_deref().unwrap_or("en") == lang.tag() {
-        return Ok(false);
-    }
-    w.conn().execute(
-        "INSERT INTO meta(key, value) VALUES ('words_lang', ?1)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [lang.tag()],
-    )?;
-    w.touch_book();
-    Ok(true)
-}
-
 /// Brings rollups and the assessment to `today` when they were computed on
 /// an earlier day (usage windows, cadences and due dates move with the
 /// calendar): the first start of a day, or the first start of a build whose

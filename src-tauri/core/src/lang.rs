@@ -4,7 +4,8 @@
 //! neither can be forgotten. One person uses a process, so the language is
 //! the process's: the desktop shell sets the one the window shows and the
 //! CLI takes the one the environment names. A thread may speak another for
-//! a while (`Lang::scoped`), which is how tests check both.
+//! a while (`Lang::scoped`), which is how tests check both. The sentences
+//! the book keeps are rewritten when the language changes (`reword_book`).
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -77,6 +78,38 @@ impl Lang {
             Lang::De => "de",
         }
     }
+}
+
+/// The language the sentences the book keeps (open warnings, what drags
+/// each health score down, the churn risk factors) were last written in;
+/// books from before languages were written in English.
+pub fn book_speaks(conn: &rusqlite::Connection) -> crate::Result<Lang> {
+    let stored: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT value FROM meta WHERE key = 'words_lang'",
+        [],
+        |r| r.get(0),
+    ))?;
+    Ok(if stored.as_deref() == Some("de") {
+        Lang::De
+    } else {
+        Lang::En
+    })
+}
+
+/// Writes the sentences the book keeps again in `lang`, when they were
+/// written in another; true when it did. They are kept so that every screen
+/// reads them fast, so a new language means writing them once.
+pub fn reword_book(w: &crate::write::Write<'_>, lang: Lang) -> crate::Result<bool> {
+    if book_speaks(w.conn())? == lang {
+        return Ok(false);
+    }
+    w.conn().execute(
+        "INSERT INTO meta(key, value) VALUES ('words_lang', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [lang.tag()],
+    )?;
+    w.touch_book();
+    Ok(true)
 }
 
 /// `x` with `digits` decimals, its decimal mark the current language's

@@ -890,8 +890,8 @@ fn a_german_csm_reads_warnings_and_health_explanations_in_german() {
     assert!(touch(&english).contains("cadence is"), "{english:?}");
 
     // The window says German: the kept sentences are written again, once.
-    assert!(Lang::De.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::De))));
-    assert!(!Lang::De.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::De))));
+    assert!(Lang::De.scoped(|| write(&mut conn, |w| steward_core::lang::reword_book(w, Lang::De))));
+    assert!(!Lang::De.scoped(|| write(&mut conn, |w| steward_core::lang::reword_book(w, Lang::De))));
     let german = reasons(&conn);
     assert_eq!(german.len(), english.len(), "the same warnings, reworded");
     assert!(touch(&german).contains("Rhythmus für Tier"), "{german:?}");
@@ -925,6 +925,6 @@ fn a_german_csm_reads_warnings_and_health_explanations_in_german() {
     );
 
     // Back to English: the same sentences as before.
-    assert!(Lang::En.scoped(|| write(&mut conn, |w| assess::speak(w, Lang::En))));
+    assert!(Lang::En.scoped(|| write(&mut conn, |w| steward_core::lang::reword_book(w, Lang::En))));
     assert_eq!(reasons(&conn), english);
 }

@@ -1,20 +1,24 @@
 // Every string the UI shows goes through t(): the English catalog and its
-// German translation (catalog/), the language picked in locale.ts, plural
+// German translation (catalog/, one file per area in each language), the language picked in locale.ts, plural
 // forms by the language's rules and numbers in the locale's format.
 // t('key', {name: 'x'}) fills {name} placeholders.
 import { en } from './catalog/en';
 import { enConnections } from './catalog/en-connections';
+import { enDecks } from './catalog/en-decks';
+import { enPlans } from './catalog/en-plans';
 import { de } from './catalog/de';
 import { deConnections } from './catalog/de-connections';
+import { deDecks } from './catalog/de-decks';
+import { dePlans } from './catalog/de-plans';
 import type { Message } from './catalog/types';
 import { language, locale, type Language } from './locale';
 
-const english = { ...en, ...enConnections };
+const english = { ...en, ...enConnections, ...enDecks, ...enPlans };
 export type MessageKey = keyof typeof english;
 
 export const catalogs: Record<Language, Record<MessageKey, Message>> = {
   en: english,
-  de: { ...de, ...deConnections },
+  de: { ...de, ...deConnections, ...deDecks, ...dePlans },
 };
 
 const plurals = new Intl.PluralRules(locale);

@@ -37,8 +37,15 @@ pub fn set_language(app: AppHandle, lang: Lang) {
     if app.state::<AppState>().open_error.is_some() {
         return;
     }
+    // Read first: nearly every start speaks the book's language already,
+    // and a write would take the write lock while the window paints.
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = write(&app, move |w| steward_core::assess::speak(w, lang)).await {
+        let reword = match read(&app, steward_core::lang::book_speaks).await {
+            Ok(spoken) if spoken == lang => return,
+            Ok(_) => write(&app, move |w| steward_core::lang::reword_book(w, lang)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = reword {
             background_failed(&app, e);
         }
     });

@@ -79,3 +79,22 @@ pub(super) fn parse_line(
 pub(super) fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
+
+/// A broken row's reason, which the reader names in English, in the
+/// language the person reads ("The row {reason}.").
+pub(super) fn in_words(reason: &str) -> String {
+    match (reason, crate::Lang::current()) {
+        (_, crate::Lang::En) => reason.to_string(),
+        ("opens a quote that is never closed", _) => "öffnet ein Anführungszeichen, das nie geschlossen wird".into(),
+        ("opens a quote that is not closed within the size of a row", _) => {
+            "öffnet ein Anführungszeichen, das innerhalb der Größe einer Zeile nicht geschlossen wird".into()
+        }
+        ("opens a quote that does not close before the row ends", _) => {
+            "öffnet ein Anführungszeichen, das vor dem Zeilenende nicht schließt".into()
+        }
+        ("has text after the closing quote of a cell", _) => {
+            "hat Text nach dem schließenden Anführungszeichen einer Zelle".into()
+        }
+        _ => reason.to_string(),
+    }
+}

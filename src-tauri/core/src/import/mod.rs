@@ -17,6 +17,7 @@ mod ndjson;
 mod numbers;
 mod reader;
 mod seen;
+mod sniff;
 
 use std::path::Path;
 
@@ -164,16 +165,7 @@ pub fn inspect(path: &Path) -> Result<FileInfo> {
 /// Like `inspect`, with reading options the user chose.
 pub fn inspect_with(path: &Path, options: ReadOptions) -> Result<FileInfo> {
     let size_bytes = std::fs::metadata(path)
-        .map_err(|e| {
-            Error::io(
-                say!(
-                    "Cannot read {}",
-                    "{} kann nicht gelesen werden",
-                    path.display()
-                ),
-                e,
-            )
-        })?
+        .map_err(|e| reader::cannot_read(path, e))?
         .len();
     let mut rows = Rows::open(path, &options)?;
     let mut sample = Vec::new();

@@ -1,6 +1,6 @@
 //! Streaming rows out of CSV and NDJSON files without loading them whole:
-//! sniffing the format and separator, and yielding each record with the line
-//! an editor shows it on.
+//! yielding each record with the line (the format and separator come from
+//! `sniff.rs`) an editor shows it on.
 //!
 //! Every line is judged the same way wherever it is in the file, and nothing
 //! is ever silently skipped: a row that cannot be read is a record with an
@@ -15,15 +15,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::csv::{is_blank, parse_line, LineEnd};
+use super::csv::{in_words, is_blank, parse_line, LineEnd};
 use super::lines::Lines;
 use super::ndjson::ndjson_keys;
+pub use super::sniff::sniff;
 use crate::error::{Error, Result};
 use crate::say;
 
@@ -105,74 +105,16 @@ pub(super) fn open_file(path: &Path) -> Result<File> {
 
 /// Looks at the start of a file and proposes its format and separator.
 /// Numbers and dates are judged later, from the rows themselves.
-pub fn sniff(path: &Path) -> Result<ReadOptions> {
-    let mut head = Vec::with_capacity(64 * 1024);
-    open_file(path)?
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .map_err(|e| {
-            Error::io(
-                say!(
-                    "Cannot read {}",
-                    "{} kann nicht gelesen werden",
-                    path.display()
-                ),
-                e,
-            )
-        })?;
-    if head.is_empty() {
-        return Err(Error::invalid(say!(
-            "The file is empty.",
-            "Die Datei ist leer."
-        )));
-    }
-    if !head.contains(&b'\n') && head.contains(&b'\r') {
-        return Err(Error::invalid(
-            say!("The file ends its lines with a carriage return only (an old Mac format); save it with ordinary line ends and import it again.", "Die Datei beendet ihre Zeilen nur mit einem Wagenrücklauf (ein altes Mac-Format); speichern Sie sie mit gewöhnlichen Zeilenenden und importieren Sie sie erneut."),
-        ));
-    }
-    let text = String::from_utf8_lossy(&head);
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
-        || first.starts_with('{');
-    let plain = |delimiter: &str| ReadOptions {
-        format: FileFormat::Csv,
-        delimiter: delimiter.into(),
-        decimal_comma: delimiter == ";",
-        other_decimal_columns: Vec::new(),
-        slash_dates: None,
-    };
-    if is_json {
-        return Ok(ReadOptions {
-            format: FileFormat::Ndjson,
-            ..plain(",")
-        });
-    }
-    // The separator is the candidate that appears most often outside quotes in the header.
-    let count = |sep: char| {
-        let mut quoted = false;
-        first
-            .chars()
-            .filter(|&c| {
-                if c == '"' {
-                    quoted = !quoted;
-                }
-                !quoted && c == sep
-            })
-            .count()
-    };
-    let delimiter = [',', ';', '\t']
-        .into_iter()
-        .max_by_key(|&c| (count(c), c == ','))
-        .unwrap_or(',');
-    Ok(plain(&delimiter.to_string()))
+/// A file that cannot be read, named in the error.
+pub(super) fn cannot_read(path: &Path, e: std::io::Error) -> Error {
+    Error::io(
+        say!(
+            "Cannot read {}",
+            "{} kann nicht gelesen werden",
+            path.display()
+        ),
+        e,
+    )
 }
 
 /// The rows of a file, one record at a time. Cells of the current record
@@ -516,25 +458,6 @@ impl Rows {
                 error,
             }));
         }
-    }
-}
-
-/// A broken row's reason, which the reader names in English, in the
-/// language the person reads ("The row {reason}.").
-fn in_words(reason: &str) -> String {
-    match (reason, crate::Lang::current()) {
-        (_, crate::Lang::En) => reason.to_string(),
-        ("opens a quote that is never closed", _) => "öffnet ein Anführungszeichen, das nie geschlossen wird".into(),
-        ("opens a quote that is not closed within the size of a row", _) => {
-            "öffnet ein Anführungszeichen, das innerhalb der Größe einer Zeile nicht geschlossen wird".into()
-        }
-        ("opens a quote that does not close before the row ends", _) => {
-            "öffnet ein Anführungszeichen, das vor dem Zeilenende nicht schließt".into()
-        }
-        ("has text after the closing quote of a cell", _) => {
-            "hat Text nach dem schließenden Anführungszeichen einer Zelle".into()
-        }
-        _ => reason.to_string(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod evidence;
 mod story;
+mod value;
 
 use chrono::Duration;
 
@@ -326,7 +327,7 @@ fn slide(kind: SlideKind, f: &Facts, choices: &Choices) -> Option<Slide> {
         SlideKind::Summary => Some(story::summary_slide(f, choices)),
         SlideKind::Objectives => story::objectives_slide(f),
         SlideKind::Milestones => story::milestones_slide(f),
-        SlideKind::Value => story::value_slide(f),
+        SlideKind::Value => value::value_slide(f),
         SlideKind::Usage => evidence::usage_slide(f),
         SlideKind::Health => evidence::health_slide(f),
         SlideKind::Support => evidence::support_slide(f),
