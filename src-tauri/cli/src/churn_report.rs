@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use steward_core::lang::{self, decimal as dec};
 use steward_core::{churn, store, write};
 
 use crate::{print_progress, CliError};
@@ -18,46 +19,62 @@ pub(crate) fn run(data_dir: &Path, today: NaiveDate, retrain: bool) -> Result<()
     };
     match (status.quality, status.fallback_reason) {
         (Some(q), _) => {
-            out!(
+            tell!(
                 "churn within {} days; {} features; trained on {} rows ({} churned) from {} snapshots in {:.0} ms",
+                "Abwanderung binnen {} Tagen; {} Merkmale; trainiert mit {} Zeilen ({} abgewandert) aus {} Momentaufnahmen in {:.0} ms",
                 q.horizon_days, q.features, q.training_rows, q.training_churned, q.snapshots, q.train_ms
             );
-            out!(
-                "held-out accounts: {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), Brier {:.4}",
+            let (auc, low, high) = (dec(q.auc, 3), dec(q.auc_low, 3), dec(q.auc_high, 3));
+            let brier = dec(q.brier, 4);
+            tell!(
+                "held-out accounts: {} rows ({} churned), AUC {auc} (90% interval {low}-{high}), Brier {brier}",
+                "zurückgehaltene Kunden: {} Zeilen ({} abgewandert), AUC {auc} (90-%-Intervall {low}-{high}), Brier {brier}",
                 q.test_rows,
-                q.test_churned,
-                q.auc,
-                q.auc_low,
-                q.auc_high,
-                q.brier
+                q.test_churned
             );
             match &q.time_split {
-                Some(t) => out!(
-                    "held out in time: from {}, {} rows ({} churned), AUC {:.3} (90% interval {:.3}-{:.3}), trained on {} older rows",
-                    t.from, t.rows, t.churned, t.auc, t.auc_low, t.auc_high, t.training_rows
+                Some(t) => {
+                    let (from, auc) = (lang::day(t.from), dec(t.auc, 3));
+                    let (low, high) = (dec(t.auc_low, 3), dec(t.auc_high, 3));
+                    tell!(
+                        "held out in time: from {from}, {} rows ({} churned), AUC {auc} (90% interval {low}-{high}), trained on {} older rows",
+                        "zeitlich zurückgehalten: ab {from}, {} Zeilen ({} abgewandert), AUC {auc} (90-%-Intervall {low}-{high}), trainiert mit {} älteren Zeilen",
+                        t.rows, t.churned, t.training_rows
+                    )
+                }
+                None => tell!(
+                    "held out in time: the book's history is too short",
+                    "zeitlich zurückgehalten: die Historie des Portfolios ist zu kurz"
                 ),
-                None => out!("held out in time: the book's history is too short"),
             }
             if !q.judged {
-                out!(
+                tell!(
                     "too young to judge: {} churned test examples (about {} needed); the figures above mean little",
+                    "zu jung für ein Urteil: {} abgewanderte Testbeispiele (etwa {} nötig); die Zahlen oben sagen wenig",
                     q.test_churned,
                     churn::MIN_JUDGED
                 );
             }
-            out!("calibration (range: predicted -> observed, n):");
+            tell!(
+                "calibration (range: predicted -> observed, n):",
+                "Kalibrierung (Bereich: vorhergesagt -> beobachtet, n):"
+            );
             for b in &q.calibration {
                 out!(
-                    "  {:>8}: {:>5.1}% -> {:>5.1}%  {}",
+                    "  {:>8}: {:>5}% -> {:>5}%  {}",
                     format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
-                    b.predicted * 100.0,
-                    b.observed * 100.0,
+                    dec(b.predicted * 100.0, 1),
+                    dec(b.observed * 100.0, 1),
                     b.count
                 );
             }
-            out!("weights (log-odds per standard deviation; + raises risk):");
+            tell!(
+                "weights (log-odds per standard deviation; + raises risk):",
+                "Gewichte (Log-Odds je Standardabweichung; + erhöht das Risiko):"
+            );
             for w in &q.weights {
-                out!("  {:<40} {:+.3}", w.feature, w.coefficient);
+                let sign = if w.coefficient < 0.0 { "-" } else { "+" };
+                out!("  {:<40} {sign}{}", w.feature, dec(w.coefficient.abs(), 3));
             }
         }
         (None, reason) => out!("{}", reason.unwrap_or_default()),

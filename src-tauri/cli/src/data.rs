@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use steward_core::{backup, export, store};
+use steward_core::{backup, export, lang, store};
 
 use crate::CliError;
 
@@ -15,8 +15,9 @@ pub(crate) fn export(data_dir: &Path, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / 1e6
+/// Megabytes with one decimal, its mark the language's.
+fn mb(bytes: u64) -> String {
+    lang::decimal(bytes as f64 / 1e6, 1)
 }
 
 #[derive(clap::Args)]
@@ -35,20 +36,23 @@ pub(crate) fn backup(
 ) -> Result<(), CliError> {
     if prune {
         let (files, bytes) = backup::prune(data_dir)?;
-        out!(
-            "{files} old upgrade copies removed, {:.1} MB freed; the newest {} are kept.",
-            mb(bytes),
-            backup::KEEP_UPGRADE_COPIES
+        let (freed, kept) = (mb(bytes), backup::KEEP_UPGRADE_COPIES);
+        tell!(
+            "{files} old upgrade copies removed, {freed} MB freed; the newest {kept} are kept.",
+            "{files} alte Sicherungskopien von Updates entfernt, {freed} MB frei; die neuesten {kept} bleiben."
         );
     } else if list {
         let all = backup::list(data_dir);
         if all.is_empty() {
-            out!("No backups yet: steward backup takes one.");
+            tell!(
+                "No backups yet: steward backup takes one.",
+                "Noch keine Sicherungen: steward backup legt eine an."
+            );
             return Ok(());
         }
         for b in &all {
             out!(
-                "{}  {:<7} {:>8.1} MB  {}",
+                "{}  {:<7} {:>8} MB  {}",
                 b.written_at,
                 b.kind,
                 mb(b.bytes),
@@ -56,21 +60,29 @@ pub(crate) fn backup(
             );
         }
         let total: u64 = all.iter().map(|b| b.bytes).sum();
-        out!("{} backups, {:.1} MB in all.", all.len(), mb(total));
+        let (n, size) = (all.len(), mb(total));
+        tell!(
+            "{n} backups, {size} MB in all.",
+            "{n} Sicherungen, zusammen {size} MB."
+        );
     } else {
         let conn = store::open_in(data_dir)?;
         let b = backup::take(&conn, data_dir)?;
-        out!("Backup written: {} ({:.1} MB)", b.path, mb(b.bytes));
+        let (path, size) = (&b.path, mb(b.bytes));
+        tell!(
+            "Backup written: {path} ({size} MB)",
+            "Sicherung geschrieben: {path} ({size} MB)"
+        );
     }
     Ok(())
 }
 
 pub(crate) fn restore(data_dir: &Path, file: &Path) -> Result<(), CliError> {
     let aside = backup::restore(data_dir, file)?;
-    out!(
-        "Restored from {}; the portfolio before it is kept as {}",
-        file.display(),
-        aside.display()
+    let (file, aside) = (file.display(), aside.display());
+    tell!(
+        "Restored from {file}; the portfolio before it is kept as {aside}",
+        "Aus {file} wiederhergestellt; das Portfolio davor liegt in {aside}"
     );
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use steward_core::progress::CancelToken;
-use steward_core::{store, Error};
+use steward_core::{say, store, Error};
 
 use crate::{end_progress, print_progress, CliError};
 
@@ -62,15 +62,18 @@ pub(crate) fn run(data_dir: &Path, today: NaiveDate, args: QbrArgs) -> Result<()
             let out = out.unwrap_or_else(|| PathBuf::from(steward_qbr::batch::file_name(&name, day, "pptx")));
             let bytes = steward_qbr::pptx(&deck, &look, chrono::Utc::now())?;
             steward_qbr::batch::write_whole(&out, &bytes)?;
-            out!("{} slides written to {} ({} KB)", deck.slides.len(), out.display(), bytes.len().div_ceil(1024));
+            let (n, file, kb) = (deck.slides.len(), out.display(), bytes.len().div_ceil(1024));
+            tell!("{n} slides written to {file} ({kb} KB)", "{n} Folien in {file} geschrieben ({kb} KB)");
             if pdf {
                 let path = out.with_extension("pdf");
                 steward_qbr::pdf::write(&bytes, &path)?;
-                out!("PDF written to {}", path.display());
+                let file = path.display();
+                tell!("PDF written to {file}", "PDF in {file} geschrieben");
             }
             if let Some(path) = brief {
                 steward_qbr::batch::write_whole(&path, steward_qbr::brief::markdown(&deck).as_bytes())?;
-                out!("brief written to {}", path.display());
+                let file = path.display();
+                tell!("brief written to {file}", "Briefing in {file} geschrieben");
             }
         }
         (None, Some(window)) => {
@@ -87,21 +90,23 @@ pub(crate) fn run(data_dir: &Path, today: NaiveDate, args: QbrArgs) -> Result<()
                 &CancelToken::default(),
             )?;
             end_progress();
-            out!(
+            tell!(
                 "{} QBRs planned in the next {days} days: {} decks written to {}, {} skipped",
+                "{} QBRs in den nächsten {days} Tagen geplant: {} Decks in {} geschrieben, {} übersprungen",
                 planned.len(),
                 report.written.len(),
                 out_dir.display(),
                 report.skipped.len()
             );
             for s in &report.skipped {
-                out!("  skipped {}: {}", s.account, s.reason);
+                tell!("  skipped {}: {}", "  übersprungen {}: {}", s.account, s.reason);
             }
         }
         _ => {
-            return Err(Error::invalid(
+            return Err(Error::invalid(say!(
                 "Name one account (steward qbr \"Acme\" --out deck.pptx) or a window (steward qbr --due-within 30d --out-dir decks), not both.",
-            )
+                "Nennen Sie einen Kunden (steward qbr \"Acme\" --out deck.pptx) oder einen Zeitraum (steward qbr --due-within 30d --out-dir decks), nicht beides."
+            ))
             .into())
         }
     }
@@ -117,8 +122,9 @@ fn window_days(text: &str) -> Result<i64, Error> {
     };
     match number.trim().parse::<i64>() {
         Ok(n) if (1..=3650).contains(&n) => Ok(n * unit),
-        _ => Err(Error::invalid(format!(
-            "\"{text}\" is not a window: write days (\"30d\" or \"30\") or weeks (\"6w\"), up to ten years."
+        _ => Err(Error::invalid(say!(
+            "\"{text}\" is not a window: write days (\"30d\" or \"30\") or weeks (\"6w\"), up to ten years.",
+            "„{text}“ ist kein Zeitraum: Tage („30d“ oder „30“) oder Wochen („6w“), bis zu zehn Jahre."
         ))),
     }
 }

@@ -17,9 +17,18 @@ macro_rules! out {
     }};
 }
 
+/// A line of output in the language the environment names:
+/// `tell!("{n} rows", "{n} Zeilen")`.
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        out!("{}", steward_core::say!($($arg)*))
+    };
+}
+
 mod churn_report;
 mod data;
 mod decks;
+mod lists;
 mod vendors;
 
 use std::path::{Path, PathBuf};
@@ -28,9 +37,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use steward_core::import::{self, DateOrder, Entity, ImportRequest};
-use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{CancelToken, Progress};
-use steward_core::{assess, churn, search, store, tasks, today, write, Error};
+use steward_core::{assess, say, store, write, Error};
 use steward_demo::{self as demo, DemoSpec};
 
 /// Why a command stopped: the core's error, or output nobody reads anymore.
@@ -229,8 +237,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Info => {
             let conn = store::open_in(&data_dir)?;
-            out!("portfolio: {}", data_dir.join(store::DB_FILE).display());
-            out!("schema:    {}", store::SCHEMA_VERSION);
+            let (file, schema) = (data_dir.join(store::DB_FILE), store::SCHEMA_VERSION);
+            let file = file.display();
+            tell!("portfolio: {file}", "Portfolio: {file}");
+            tell!("schema:    {schema}", "Schema:    {schema}");
             for table in [
                 "accounts",
                 "contacts",
@@ -267,10 +277,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             })?;
             let summary = book.summary;
             end_progress();
-            out!(
-                "Demo book: {} accounts ({} churned), {} contacts, {} usage days, {} activities, {} invoices, {} tickets, {} survey responses in {:.1} s",
+            let seconds = steward_core::lang::decimal(started.elapsed().as_secs_f64(), 1);
+            tell!(
+                "Demo book: {} accounts ({} churned), {} contacts, {} usage days, {} activities, {} invoices, {} tickets, {} survey responses in {seconds} s",
+                "Demo-Portfolio: {} Kunden ({} abgewandert), {} Kontakte, {} Nutzungstage, {} Aktivitäten, {} Rechnungen, {} Tickets, {} Umfrageantworten in {seconds} s",
                 summary.accounts, summary.churned, summary.contacts, summary.usage_days, summary.activities,
-                summary.invoices, summary.tickets, summary.surveys, started.elapsed().as_secs_f64()
+                summary.invoices, summary.tickets, summary.surveys
             );
         }
         Command::Import {
@@ -367,26 +379,28 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .0
             };
             end_progress();
-            out!(
-                "{}{} rows read: {} imported, {} already up to date, {} rejected",
-                if report.dry_run {
-                    "Preview (nothing saved): "
-                } else {
-                    ""
-                },
+            let preview = if report.dry_run {
+                say!(
+                    "Preview (nothing saved): ",
+                    "Vorschau (nichts gespeichert): "
+                )
+            } else {
+                String::new()
+            };
+            tell!(
+                "{preview}{} rows read: {} imported, {} already up to date, {} rejected",
+                "{preview}{} Zeilen gelesen: {} importiert, {} schon aktuell, {} abgelehnt",
                 report.rows_read,
                 report.written,
                 report.unchanged,
                 report.failed
             );
             for e in &report.errors {
-                out!("  line {}: {}", e.line, e.reason);
+                tell!("  line {}: {}", "  Zeile {}: {}", e.line, e.reason);
             }
-            if report.failed as usize > report.errors.len() {
-                out!(
-                    "  ... and {} more",
-                    report.failed as usize - report.errors.len()
-                );
+            let more = (report.failed as usize).saturating_sub(report.errors.len());
+            if more > 0 {
+                tell!("  ... and {more} more", "  ... und {more} weitere");
             }
         }
         Command::Portfolio {
@@ -397,130 +411,25 @@ fn run(cli: Cli) -> Result<(), CliError> {
             json,
         } => {
             let conn = store::open_in(&data_dir)?;
-            let sort: PortfolioSort = serde_json::from_value(serde_json::Value::String(sort.clone()))
-                .map_err(|_| Error::invalid(format!("cannot sort by '{sort}'; use name, tier, arr, renewal, stage, last_touch, trend or health")))?;
-            let rows = portfolio::list(
-                &conn,
-                &PortfolioQuery {
-                    text: search,
-                    sort,
-                    descending: desc,
-                    ..Default::default()
-                },
-                today,
-            )?;
-            if json {
-                let shown: Vec<_> = rows.iter().take(limit).collect();
-                let text = serde_json::to_string_pretty(&shown)
-                    .map_err(|e| Error::Internal(e.to_string()))?;
-                out!("{text}");
-                return Ok(());
-            }
-            out!(
-                "{:<6} {:<32} {:<4} {:>14} {:<11} {:<11} {:>6} {:>7} {:>6}",
-                "id",
-                "name",
-                "tier",
-                "ARR",
-                "renewal",
-                "stage",
-                "touch",
-                "trend",
-                "health"
-            );
-            for r in rows.iter().take(limit) {
-                out!(
-                    "{:<6} {:<32} {:<4} {:>10} {} {:<11} {:<11} {:>6} {:>7} {:>6}",
-                    r.id,
-                    truncate(&r.name, 32),
-                    r.tier.as_str(),
-                    r.arr.minor / steward_core::currency::minor_per_major(&r.arr.currency),
-                    r.arr.currency,
-                    r.renewal_date.map(|d| d.to_string()).unwrap_or_default(),
-                    r.lifecycle_stage.as_str(),
-                    r.days_since_touch
-                        .map(|d| format!("{d}d"))
-                        .unwrap_or_default(),
-                    r.usage_trend_pct
-                        .map(|t| format!("{t:+.0}%"))
-                        .unwrap_or_default(),
-                    r.health_score
-                        .map(|h| format!("{h:.0}"))
-                        .unwrap_or_default()
-                );
-            }
-            out!("{} accounts", rows.len());
+            let args = lists::PortfolioArgs {
+                sort,
+                desc,
+                search,
+                limit,
+                json,
+            };
+            lists::portfolio(&conn, args, today)?;
         }
-        Command::Search { text } => {
-            let conn = store::open_in(&data_dir)?;
-            for hit in search::query(&conn, &text, 20)? {
-                out!(
-                    "{:<9} {:<28} {}",
-                    format!("{:?}", hit.kind).to_lowercase(),
-                    truncate(&hit.account_name, 28),
-                    hit.excerpt
-                );
-            }
-        }
-        Command::Tasks => {
-            let conn = store::open_in(&data_dir)?;
-            let list = tasks::open(&conn, today)?;
-            for (label, tasks) in [
-                ("Overdue", &list.overdue),
-                ("Today", &list.today),
-                ("Upcoming", &list.upcoming),
-            ] {
-                out!("{label} ({})", tasks.len());
-                for t in tasks.iter().take(20) {
-                    out!(
-                        "  {} {:<40} {}",
-                        t.due_on
-                            .map(|d| d.to_string())
-                            .unwrap_or_else(|| "          ".into()),
-                        truncate(&t.title, 40),
-                        t.account_name.as_deref().unwrap_or("")
-                    );
-                }
-            }
-        }
-        Command::Today { limit } => {
-            let conn = store::open_in(&data_dir)?;
-            let list = today::list(&conn, today, limit)?;
-            for section in &list.sections {
-                out!("{:?} ({})", section.section, section.total);
-                for item in list.items.iter().filter(|i| i.section == section.section) {
-                    let why = item
-                        .reasons
-                        .first()
-                        .map(|r| r.detail.clone())
-                        .or_else(|| item.overdue_task.clone())
-                        .or_else(|| {
-                            item.qbr_on.map(|d| {
-                                format!(
-                                    "QBR {d}, {} milestones to report",
-                                    item.milestones_to_report
-                                )
-                            })
-                        })
-                        .or_else(|| item.renewal_date.map(|d| format!("renews {d}")))
-                        .unwrap_or_default();
-                    out!(
-                        "  {:<28} {:>5} {:>6} {}",
-                        truncate(&item.account_name, 28),
-                        item.score.map(|s| format!("{s:.0}")).unwrap_or_default(),
-                        item.churn_risk.map(churn::percent).unwrap_or_default(),
-                        why
-                    );
-                }
-            }
-            out!("snoozed: {}", list.snoozed);
-        }
+        Command::Search { text } => lists::search(&store::open_in(&data_dir)?, &text)?,
+        Command::Tasks => lists::tasks(&store::open_in(&data_dir)?, today)?,
+        Command::Today { limit } => lists::today(&store::open_in(&data_dir)?, today, limit)?,
         Command::Assess => {
             let mut conn = store::open_in(&data_dir)?;
             let started = std::time::Instant::now();
             let (summary, _) = write::run(&mut conn, today, assess::book)?;
-            out!(
+            tell!(
                 "{} accounts assessed in {:.0} ms; alerts: {} raised, {} updated, {} cleared; {} playbook tasks",
+                "{} Kunden in {:.0} ms bewertet; Warnungen: {} neu, {} aktualisiert, {} aufgehoben; {} Playbook-Aufgaben",
                 summary.accounts,
                 started.elapsed().as_secs_f64() * 1000.0,
                 summary.alerts.raised,
@@ -536,7 +445,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let ics = steward_core::calendar::render(&events, "Steward");
             std::fs::write(&out, ics)
                 .map_err(|e| Error::io(format!("Cannot write {}", out.display()), e))?;
-            out!("{} events written to {}", events.len(), out.display());
+            let (n, file) = (events.len(), out.display());
+            tell!(
+                "{n} events written to {file}",
+                "{n} Termine in {file} geschrieben"
+            );
         }
         Command::Qbr(args) => decks::run(&data_dir, today, args)?,
         Command::Connect(args) => vendors::connect(&data_dir, args)?,

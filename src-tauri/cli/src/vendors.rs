@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
-use steward_core::{store, Error};
+use steward_core::{lang, say, store, Error};
 use steward_sync::review::{self, Decision};
 use steward_sync::{secrets, Vendor};
 
@@ -56,9 +56,12 @@ pub(crate) fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), CliError
     };
     let mut settings = Map::new();
     for pair in &args.settings {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| Error::invalid(format!("--set wants KEY=VALUE, not \"{pair}\".")))?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            Error::invalid(say!(
+                "--set wants KEY=VALUE, not \"{pair}\".",
+                "--set erwartet SCHLÜSSEL=WERT, nicht „{pair}“."
+            ))
+        })?;
         settings.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
     }
     let conn = store::open_in(data_dir)?;
@@ -70,17 +73,17 @@ pub(crate) fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), CliError
     };
     let base = steward_sync::base_url(&conn, vendor)?;
     if secret.is_empty() {
-        out!(
-            "{} connected at {base}; no secret stored: give it for each run in {}.",
-            vendor.title(),
-            vendor.env_var()
+        let (title, var) = (vendor.title(), vendor.env_var());
+        tell!(
+            "{title} connected at {base}; no secret stored: give it for each run in {var}.",
+            "{title} unter {base} verbunden; kein Schlüssel gespeichert: geben Sie ihn bei jedem Lauf in {var} mit."
         );
     } else {
         secrets::store(vendor, &base, &secret)?;
-        out!(
-            "{} connected at {base}; the secret is in the system keychain. Sync with: steward sync {}",
-            vendor.title(),
-            vendor.name()
+        let (title, name) = (vendor.title(), vendor.name());
+        tell!(
+            "{title} connected at {base}; the secret is in the system keychain. Sync with: steward sync {name}",
+            "{title} unter {base} verbunden; der Schlüssel liegt im Schlüsselbund des Systems. Abgleich mit: steward sync {name}"
         );
     }
     Ok(())
@@ -90,18 +93,25 @@ pub(crate) fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), CliError
 fn read_secret(vendor: Vendor) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
+        let (title, help, var) = (vendor.title(), vendor.secret_help(), vendor.env_var());
         eprintln!(
-            "Paste {} ({}) and press Enter; leave it empty to give it per run in {}:",
-            vendor.title(),
-            vendor.secret_help(),
-            vendor.env_var()
+            "{}",
+            say!(
+                "Paste {title} ({help}) and press Enter; leave it empty to give it per run in {var}:",
+                "{title} einfügen ({help}) und Enter drücken; leer lassen, um ihn bei jedem Lauf in {var} mitzugeben:"
+            )
         );
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("Reading the secret from stdin", e))?;
+    stdin.lock().read_line(&mut line).map_err(|e| {
+        Error::io(
+            say!(
+                "Reading the secret from stdin",
+                "Lesen des Schlüssels von stdin"
+            ),
+            e,
+        )
+    })?;
     Ok(line.trim().to_string())
 }
 
@@ -109,9 +119,10 @@ pub(crate) fn disconnect(data_dir: &Path, vendor: &str) -> Result<(), CliError> 
     let vendor = Vendor::parse(vendor)?;
     let conn = store::open_in(data_dir)?;
     steward_sync::disconnect(&conn, vendor)?;
-    out!(
-        "{} disconnected and its secret removed; the data it brought stays.",
-        vendor.title()
+    let title = vendor.title();
+    tell!(
+        "{title} disconnected and its secret removed; the data it brought stays.",
+        "{title} getrennt und sein Schlüssel entfernt; die gebrachten Daten bleiben."
     );
     Ok(())
 }
@@ -129,9 +140,10 @@ pub(crate) fn sync(data_dir: &Path, today: NaiveDate, args: SyncArgs) -> Result<
         None => {
             let connected = steward_sync::connections::active(&conn);
             if connected.is_empty() {
-                return Err(Error::not_found(
+                return Err(Error::not_found(say!(
                     "No vendor is connected: steward connect <vendor> first.",
-                )
+                    "Kein Anbieter ist verbunden: zuerst steward connect <Anbieter>."
+                ))
                 .into());
             }
             connected
@@ -164,30 +176,35 @@ fn sync_one(
 ) -> Result<(), CliError> {
     let round = steward_sync::round(conn, vendor, today, full, None, None)?;
     let (report, c) = (&round.report, &round.report.counts);
-    out!(
-        "{}: {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests ({} retried), {:.1} s waiting, {:.1} s in all",
-        vendor.title(),
+    let title = vendor.title();
+    let waited = lang::decimal(report.traffic.waited_ms as f64 / 1000.0, 1);
+    let all = lang::decimal(report.seconds, 1);
+    tell!(
+        "{title}: {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests ({} retried), {waited} s waiting, {all} s in all",
+        "{title}: {} geschrieben, {} unverändert, {} gelöscht, {} abgelehnt, {} zu prüfen; {} Anfragen ({} wiederholt), {waited} s gewartet, {all} s insgesamt",
         c.written,
         c.unchanged,
         c.deleted,
         c.rejected,
         c.held,
         report.traffic.requests,
-        report.traffic.retries,
-        report.traffic.waited_ms as f64 / 1000.0,
-        report.seconds
+        report.traffic.retries
     );
     for r in &c.reasons {
-        out!("  rejected: {r}");
+        tell!("  rejected: {r}", "  abgelehnt: {r}");
     }
     if c.held > 0 {
-        out!("  {} waiting for you: steward sync review", c.held);
+        let n = c.held;
+        tell!(
+            "  {n} waiting for you: steward sync review",
+            "  {n} warten auf Sie: steward sync review"
+        );
     }
     if round.health > 0 {
-        out!(
-            "  {}: the health of {} accounts written back",
-            vendor.title(),
-            round.health
+        let n = round.health;
+        tell!(
+            "  {title}: the health of {n} accounts written back",
+            "  {title}: Health von {n} Kunden zurückgeschrieben"
         );
     }
     delivered(vendor.title(), round.delivery)
@@ -196,8 +213,9 @@ fn sync_one(
 /// What an outbox round did, when it did anything.
 fn delivered(to: &str, d: steward_sync::outbox::Delivery) -> Result<(), CliError> {
     if d != steward_sync::outbox::Delivery::default() {
-        out!(
+        tell!(
             "{to} outbox: {} sent, {} found sent before, {} refused, {} waiting to be confirmed",
+            "{to}-Postausgang: {} gesendet, {} schon früher gesendet, {} abgewiesen, {} warten auf Bestätigung",
             d.sent,
             d.found,
             d.failed,
@@ -221,7 +239,10 @@ pub(crate) fn outbox(data_dir: &Path, today: NaiveDate, args: OutboxArgs) -> Res
         (None, _) => {
             let entries = steward_core::outbox::entries(&conn, 20)?;
             if entries.is_empty() {
-                out!("The outbox is empty: no check-in is owed to a CRM.");
+                tell!(
+                    "The outbox is empty: no check-in is owed to a CRM.",
+                    "Der Postausgang ist leer: kein Check-in steht für ein CRM aus."
+                );
             }
             for e in entries {
                 out!(
@@ -232,7 +253,9 @@ pub(crate) fn outbox(data_dir: &Path, today: NaiveDate, args: OutboxArgs) -> Res
                     e.occurred_on,
                     e.account_name,
                     e.summary.lines().next().unwrap_or_default(),
-                    e.remote_id.map(|r| format!(" as {r}")).unwrap_or_default(),
+                    e.remote_id
+                        .map(|r| say!(" as {r}", " als {r}"))
+                        .unwrap_or_default(),
                     e.error.map(|r| format!("; {r}")).unwrap_or_default()
                 );
             }
@@ -244,20 +267,26 @@ pub(crate) fn outbox(data_dir: &Path, today: NaiveDate, args: OutboxArgs) -> Res
         }
         (Some("retry"), Some(id)) => {
             steward_core::write::run(&mut conn, today, |w| steward_core::outbox::retry(w, id))?;
-            out!("Entry {id} is queued again; it goes with the next sync or steward outbox send.");
+            tell!(
+                "Entry {id} is queued again; it goes with the next sync or steward outbox send.",
+                "Eintrag {id} steht wieder an; er geht mit dem nächsten Abgleich oder steward outbox send."
+            );
             Ok(())
         }
-        _ => Err(Error::invalid(
+        _ => Err(Error::invalid(say!(
             "Use steward outbox, steward outbox send, or steward outbox retry ID.",
-        )
+            "Möglich sind steward outbox, steward outbox send und steward outbox retry ID."
+        ))
         .into()),
     }
 }
 
 fn status(conn: &rusqlite::Connection) -> Result<(), CliError> {
     for r in steward_sync::runs(conn, None, 20)? {
-        out!(
-            "{}  {:<8} {:<9} {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests, {:.1} s waiting{}",
+        let waited = lang::decimal(r.waited_ms as f64 / 1000.0, 1);
+        tell!(
+            "{}  {:<8} {:<9} {} written, {} unchanged, {} deleted, {} rejected, {} to review; {} requests, {waited} s waiting{}",
+            "{}  {:<8} {:<9} {} geschrieben, {} unverändert, {} gelöscht, {} abgelehnt, {} zu prüfen; {} Anfragen, {waited} s gewartet{}",
             r.started_at,
             r.vendor,
             r.outcome,
@@ -267,7 +296,6 @@ fn status(conn: &rusqlite::Connection) -> Result<(), CliError> {
             r.rejected,
             r.held,
             r.requests,
-            r.waited_ms as f64 / 1000.0,
             r.error.map(|e| format!("; {e}")).unwrap_or_default()
         );
     }
@@ -277,7 +305,7 @@ fn status(conn: &rusqlite::Connection) -> Result<(), CliError> {
 fn waiting(conn: &rusqlite::Connection) -> Result<(), CliError> {
     let list = review::waiting(conn)?;
     if list.is_empty() {
-        out!("Nothing waits for review.");
+        tell!("Nothing waits for review.", "Nichts wartet auf Prüfung.");
     }
     for w in list {
         let could: Vec<String> = w
@@ -295,7 +323,8 @@ fn waiting(conn: &rusqlite::Connection) -> Result<(), CliError> {
             if could.is_empty() {
                 String::new()
             } else {
-                format!(" (could be: {})", could.join(", "))
+                let could = could.join(", ");
+                say!(" (could be: {could})", " (könnte sein: {could})")
             }
         );
     }
@@ -308,22 +337,28 @@ fn link(
     rest: &[String],
 ) -> Result<(), CliError> {
     let [vendor, id, choice] = rest else {
-        return Err(Error::invalid("steward sync link VENDOR ID ACCOUNT_ID|new").into());
+        return Err(Error::invalid(say!(
+            "steward sync link VENDOR ID ACCOUNT_ID|new",
+            "steward sync link ANBIETER ID KUNDEN_ID|new"
+        ))
+        .into());
     };
     let vendor = Vendor::parse(vendor)?;
     let decision = if choice == "new" {
         Decision::New
     } else {
         Decision::Account(choice.parse().map_err(|_| {
-            Error::invalid(format!(
-                "\"{choice}\" is not an account id (a number) or \"new\"."
+            Error::invalid(say!(
+                "\"{choice}\" is not an account id (a number) or \"new\".",
+                "„{choice}“ ist keine Kunden-ID (eine Zahl) und nicht „new“."
             ))
         })?)
     };
     review::decide(conn, today, vendor, id, decision)?;
-    out!(
-        "Decided; the next steward sync {} brings its data in.",
-        vendor.name()
+    let name = vendor.name();
+    tell!(
+        "Decided; the next steward sync {name} brings its data in.",
+        "Entschieden; der nächste steward sync {name} bringt seine Daten."
     );
     Ok(())
 }

@@ -247,8 +247,27 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
     }
 }
 
+fn steward_in_german(data: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--today", "2026-11-23"])
+        .args(args)
+        .output()
+        .expect("run steward");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
 #[test]
-fn a_german_environment_gets_row_errors_in_german() {
+fn a_german_environment_reads_german_lines_row_errors_and_checklists() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("accounts.csv");
     std::fs::write(
@@ -256,16 +275,45 @@ fn a_german_environment_gets_row_errors_in_german() {
         "id,name,renewal_date\nA1,Quokka Labs,2027-03-31\nA2,Wombat Works,31st of March\n",
     )
     .expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .env("LANG", "de_DE.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["import", "accounts", &file.display().to_string()])
-        .output()
-        .expect("run steward");
-    let text = stdout(&out);
-    assert!(text.contains("„31st of March“ ist kein Datum"), "{text}");
-    assert!(text.contains("Verlängerungsdatum"), "{text}");
+    let data = dir.path().join("data");
+    let text = steward_in_german(&data, &["import", "accounts", &file.display().to_string()]);
+    assert!(
+        text.starts_with("2 Zeilen gelesen: 1 importiert, 0 schon aktuell, 1 abgelehnt"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Zeile 3: Verlängerungsdatum: „31st of March“ ist kein Datum"),
+        "{text}"
+    );
+
+    // A German demo book: its lines, its lists and its onboarding checklists.
+    let demo_dir = dir.path().join("demo");
+    let demo = steward_in_german(&demo_dir, &["demo", "--accounts", "30", "--seed", "5"]);
+    assert!(demo.starts_with("Demo-Portfolio: 30 Kunden"), "{demo}");
+    let tasks = steward_in_german(&demo_dir, &["tasks"]);
+    assert!(tasks.starts_with("Überfällig ("), "{tasks}");
+    assert!(tasks.contains("\nDemnächst ("), "{tasks}");
+    let list = steward_in_german(&demo_dir, &["portfolio", "--limit", "3"]);
+    assert!(
+        list.lines().next().is_some_and(|l| l.contains("Verläng.")),
+        "{list}"
+    );
+    assert!(list.trim_end().ends_with("\n26 Kunden"), "{list}");
+
+    let conn = rusqlite::Connection::open(demo_dir.join("portfolio.sqlite3")).expect("open");
+    let titles: Vec<String> = conn
+        .prepare("SELECT DISTINCT title FROM checklist_items ORDER BY title")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("titles");
+    assert!(
+        titles.iter().any(|t| t == "Kick-off-Termin gehalten"),
+        "the demo's onboarding checklists are German: {titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t == "Kick-off call held"),
+        "{titles:?}"
+    );
 }

@@ -247,7 +247,7 @@ pub fn backfill_history(
             return Err(Error::Cancelled);
         }
         progress(Progress {
-            phase: "health history".into(),
+            phase: say!("health history", "Health-Verlauf"),
             done: (weeks - k) as u64,
             total: Some(weeks as u64),
         });

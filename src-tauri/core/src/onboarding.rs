@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::model::text_enum;
 use crate::plans::{self, MilestoneInput};
 use crate::say;
@@ -50,14 +51,17 @@ pub struct Template {
     pub phases: Vec<TemplatePhase>,
 }
 
-/// The newest version of every template, by name.
+/// The newest version of every template, by name: the CSM's own, and the
+/// ones Steward ships in the language it speaks now (an English CSM is not
+/// offered "Standard-Onboarding"; one that edited it keeps their version).
 pub fn templates(conn: &Connection) -> Result<Vec<Template>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, version, phases FROM checklist_templates t
          WHERE version = (SELECT max(version) FROM checklist_templates u WHERE u.name = t.name)
+           AND (shipped_lang IS NULL OR shipped_lang = ?1)
          ORDER BY name",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([Lang::current().tag()], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -82,6 +86,27 @@ pub fn templates(conn: &Connection) -> Result<Vec<Template>> {
         });
     }
     Ok(out)
+}
+
+/// The onboarding template Steward ships in the language it speaks now, as
+/// shipped (version 1), whatever the CSM made of it since.
+pub fn shipped_template(conn: &Connection) -> Result<Template> {
+    let missing = || Error::Internal("the shipped onboarding template is missing".into());
+    let (id, name, version, json): (i64, String, i64, String) = conn
+        .query_row(
+            "SELECT id, name, version, phases FROM checklist_templates WHERE shipped_lang = ?1",
+            [Lang::current().tag()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or_else(missing)?;
+    let phases = serde_json::from_str(&json).map_err(|_| missing())?;
+    Ok(Template {
+        id,
+        name,
+        version,
+        phases,
+    })
 }
 
 /// Saves `phases` as the next version of template `name` (or its first).

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_sync.sql")),
     (9, include_str!("../migrations/0009_sync_review.sql")),
     (10, include_str!("../migrations/0010_crm.sql")),
+    (11, include_str!("../migrations/0011_onboarding_de.sql")),
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@ mod support;
 
 use chrono::Duration;
 use rusqlite::Connection;
+use steward_core::lang::Lang;
 use steward_core::onboarding::{self, ItemOwner, TemplateItem, TemplatePhase};
 use steward_core::plans::{self, MilestoneStatus};
 use steward_core::{account_page, store};
@@ -181,6 +182,50 @@ fn the_default_template_becomes_the_accounts_own_checklist() {
     );
     let later = onboarding::board(&conn, d("2026-03-25"), 14).expect("board");
     assert!(later[0].stuck, "nothing done since 4 Mar");
+}
+
+#[test]
+fn a_german_csm_is_offered_the_german_template_and_keeps_the_english_one_they_edited() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let id = new_account(&conn);
+    let names = |conn: &Connection, lang: Lang| -> Vec<String> {
+        lang.scoped(|| onboarding::templates(conn).expect("templates"))
+            .into_iter()
+            .map(|t| t.name)
+            .collect()
+    };
+    assert_eq!(names(&conn, Lang::En), ["Standard onboarding"]);
+    assert_eq!(names(&conn, Lang::De), ["Standard-Onboarding"]);
+
+    // Applied in German, the account's checklist is German.
+    let german = Lang::De
+        .scoped(|| onboarding::shipped_template(&conn))
+        .expect("shipped");
+    write_on(&mut conn, d("2026-02-20"), |w| {
+        onboarding::apply(w, id, german.id, "", None)
+    });
+    let list = onboarding::checklist(&conn, id, d("2026-02-20"))
+        .expect("read")
+        .expect("checklist");
+    let phases: Vec<&str> = list.phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(phases[1], "Technische Einrichtung");
+    assert_eq!(list.phases[0].items[0].title, "Kick-off-Termin gehalten");
+    assert_eq!(list.total, 9);
+
+    // An English template the CSM edited is theirs: offered in German too,
+    // while the unedited German one stays German only.
+    let english = Lang::En
+        .scoped(|| onboarding::shipped_template(&conn))
+        .expect("shipped");
+    write_on(&mut conn, today(), |w| {
+        onboarding::save_template(w, &english.name, &english.phases)
+    });
+    assert_eq!(
+        names(&conn, Lang::De),
+        ["Standard onboarding", "Standard-Onboarding"]
+    );
+    assert_eq!(names(&conn, Lang::En), ["Standard onboarding"]);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use steward_core::portfolio::{self, PortfolioQuery};
-use steward_core::{account_page, assess, store};
+use steward_core::{account_page, assess, onboarding, store, Lang};
 use support::{today, write};
 
 const TABLES: &[&str] = &[
@@ -57,6 +57,17 @@ fn opens_with_every_row(schema: i64) {
     assert!(!page.usage.days.is_empty());
     let summary = write(&mut conn, assess::book);
     assert_eq!(summary.accounts as usize, list.len());
+
+    // The shipped onboarding template is offered in either language.
+    for (lang, name) in [
+        (Lang::En, "Standard onboarding"),
+        (Lang::De, "Standard-Onboarding"),
+    ] {
+        let shipped = lang
+            .scoped(|| onboarding::shipped_template(&conn))
+            .expect("shipped");
+        assert_eq!(shipped.name, name);
+    }
 
     // An upgrade leaves a copy of the old file behind; an up-to-date file does not.
     let backups = std::fs::read_dir(dir.path())
@@ -141,4 +152,9 @@ fn a_schema_9_portfolio_opens_with_every_row() {
 #[test]
 fn a_schema_10_portfolio_opens_with_every_row() {
     opens_with_every_row(10);
+}
+
+#[test]
+fn a_schema_11_portfolio_opens_with_every_row() {
+    opens_with_every_row(11);
 }

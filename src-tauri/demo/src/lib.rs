@@ -21,7 +21,7 @@ use ts_rs::TS;
 use steward_core::error::{Error, Result};
 use steward_core::progress::{CancelToken, Progress, ProgressSink};
 use steward_core::write::Write;
-use steward_core::{assess, churn, rollup};
+use steward_core::{assess, churn, rollup, say};
 
 use book::Writer;
 use rng::Rng;
@@ -153,7 +153,7 @@ pub fn generate(
         book.truth.push(truth);
         if n % 25 == 0 || n + 1 == spec.accounts {
             progress(Progress {
-                phase: "Generating accounts".into(),
+                phase: say!("Generating accounts", "Kunden werden erzeugt"),
                 done: u64::from(n + 1),
                 total: Some(u64::from(spec.accounts)),
             });
@@ -161,14 +161,17 @@ pub fn generate(
     }
     drop(writer);
     progress(Progress {
-        phase: "Success plans and onboarding".into(),
+        phase: say!(
+            "Success plans and onboarding",
+            "Erfolgspläne und Onboarding"
+        ),
         done: 0,
         total: None,
     });
     plans::plan_book(w, &book.truth, spec.seed)?;
     plans::qbr_book(w)?;
     progress(Progress {
-        phase: "Computing trends".into(),
+        phase: say!("Computing trends", "Trends werden berechnet"),
         done: 0,
         total: None,
     });
@@ -177,7 +180,10 @@ pub fn generate(
     // book's past; the write then assesses today, so every screen has a story.
     assess::backfill_history(w, 26, progress, cancel)?;
     progress(Progress {
-        phase: "Training the churn model".into(),
+        phase: say!(
+            "Training the churn model",
+            "Das Churn-Modell wird trainiert"
+        ),
         done: 0,
         total: None,
     });

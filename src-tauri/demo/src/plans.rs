@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 
 use rusqlite::OptionalExtension;
-use steward_core::error::{Error, Result};
+use steward_core::error::Result;
 use steward_core::write::Write;
 use steward_core::{onboarding, plans, qbr};
 
@@ -42,10 +42,8 @@ pub(crate) fn qbr_book(w: &Write<'_>) -> Result<()> {
 
 pub(crate) fn plan_book(w: &Write<'_>, truth: &[Truth], seed: u64) -> Result<()> {
     let (conn, today) = (w.conn(), w.today());
-    let template = onboarding::templates(conn)?
-        .into_iter()
-        .find(|t| t.name == "Standard onboarding")
-        .ok_or_else(|| Error::Internal("the shipped onboarding template is missing".into()))?;
+    // The demo speaks the app's language, its onboarding checklists too.
+    let template = onboarding::shipped_template(conn)?;
     let starts: std::collections::HashMap<i64, NaiveDate> = conn
         .prepare(
             "SELECT id, contract_start FROM accounts

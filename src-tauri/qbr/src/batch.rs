@@ -120,7 +120,7 @@ pub fn write_decks(
             break;
         }
         progress(Progress {
-            phase: format!("Writing {name}"),
+            phase: say!("Writing {name}", "{name} wird geschrieben"),
             done: k as u64,
             total: Some(total),
         });
@@ -166,7 +166,7 @@ pub fn write_decks(
         }
     }
     progress(Progress {
-        phase: "Done".into(),
+        phase: say!("Done", "Fertig"),
         done: (report.written.len() + report.skipped.len()) as u64,
         total: Some(total),
     });

@@ -26,6 +26,7 @@ use super::{ChurnModel, FeatureWeight, ModelQuality, TimeSplit, FORMAT, MIN_CHUR
 use crate::error::Result;
 use crate::health::{inputs, Settings};
 use crate::progress::{Progress, ProgressSink};
+use crate::say;
 
 /// Horizons tried, longest first: the one with the most churn examples wins.
 const HORIZONS: [i64; 4] = [super::DEFAULT_HORIZON, 90, 60, 30];
@@ -277,7 +278,10 @@ pub fn train(
     let mut examples = Vec::new();
     for (k, day) in plan.days.iter().enumerate() {
         progress(Progress {
-            phase: "Reading the book as it was".into(),
+            phase: say!(
+                "Reading the book as it was",
+                "Das Portfolio wird gelesen, wie es war"
+            ),
             done: k as u64,
             total: Some(plan.days.len() as u64 + 1),
         });
@@ -302,7 +306,7 @@ pub fn train(
         }
     }
     progress(Progress {
-        phase: "Fitting the model".into(),
+        phase: say!("Fitting the model", "Das Modell wird angepasst"),
         done: plan.days.len() as u64,
         total: Some(plan.days.len() as u64 + 1),
     });

@@ -389,7 +389,7 @@ fn execute(
             }
             if report.rows_read % 10_000 == 0 {
                 progress(Progress {
-                    phase: "Importing rows".into(),
+                    phase: say!("Importing rows", "Zeilen werden importiert"),
                     done: rows.bytes_read(),
                     total: Some(size),
                 });
@@ -467,7 +467,7 @@ fn execute(
         }
     }
     progress(Progress {
-        phase: "Importing rows".into(),
+        phase: say!("Importing rows", "Zeilen werden importiert"),
         done: size,
         total: Some(size),
     });
