@@ -20,7 +20,7 @@ xdg=$(mktemp -d)
 XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
 STEWARD_BENCH_DATA_DIR="$work/book" STEWARD_APP_BINARY="$PWD/target/release/steward-app" \
   timeout 600 xvfb-run -a -s "-screen 0 1400x900x24" \
-  cargo test --release --test bench_start -- --ignored --nocapture 2>&1 | grep -E 'start_to_|rss_|test result'
+  cargo test --release --test bench_start -- --ignored --nocapture 2>&1 | grep -E 'start_to_|launch_to_|from launch|rss_|test result'
 echo "==> sync against the fake vendors at their real pace"
 cargo bench -p steward-sync --bench sync 2>/dev/null | tee -a "$work/report.md"
 echo "Report: $work/report.md"

@@ -1,6 +1,10 @@
 //! Start-up benchmark of the real app window on a large book: time from
 //! launching the app to the first screen's first row (Today), and the resident
 //! memory of the app and its WebKit helper processes at that moment.
+//! Two clocks: from the WebDriver request that launches the app to the first
+//! row in the DOM, and from the app process's own start to the frame that
+//! shows Today (the page's `steward:*` marks), which leaves out the driver's
+//! own start-up; the marks between say where the time goes.
 //! Run by scripts/bench.sh (release binary, 5,000-account book, Xvfb).
 
 #[path = "e2e/support/mod.rs"]
@@ -33,6 +37,66 @@ fn rss(pid: u32) -> u64 {
 /// them, so the sum over the app and its WebKit helpers is not inflated.
 fn pss(pid: u32) -> u64 {
     proc_bytes(pid, "smaps_rollup", "Pss:")
+}
+
+/// When process `pid` started, in milliseconds since the Unix epoch: its
+/// start in clock ticks after boot (/proc/PID/stat), and the boot's moment
+/// from the clock now less /proc/uptime. Good to about 10 ms.
+fn started_at_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let ticks: f64 = rest.split_whitespace().nth(19)?.parse().ok()?;
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    // USER_HZ is 100 on every Linux this runs on.
+    Some((now - uptime + ticks / 100.0) * 1000.0)
+}
+
+/// The page's start-up marks (`steward:*`, set by the UI) and when its
+/// navigation began, in milliseconds since the Unix epoch.
+async fn page_marks(client: &fantoccini::Client) -> (f64, Vec<(String, f64)>) {
+    // The first row can be in the DOM a frame before the screen is shown.
+    let value = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const read = () => [performance.timeOrigin, performance.getEntriesByType('mark')
+               .filter(m => m.name.startsWith('steward:'))
+               .map(m => [m.name.slice(8), m.startTime])];
+             const started = performance.now();
+             const look = () => {
+               const [origin, marks] = read();
+               if (marks.some(m => m[0] === 'shown') || performance.now() - started > 3000) done([origin, marks]);
+               else setTimeout(look, 10);
+             };
+             look();",
+            vec![],
+        )
+        .await
+        .expect("marks");
+    let origin = value[0].as_f64().unwrap_or(0.0);
+    let marks = value[1]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    (
+                        m[0].as_str().unwrap_or("").to_string(),
+                        m[1].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (origin, marks)
 }
 
 fn parent(pid: u32) -> Option<u32> {
@@ -86,6 +150,7 @@ async fn app_start_to_today_with_a_large_book() {
     let home = tempfile::tempdir().expect("tmp");
     let mut times = Vec::new();
     let mut memory = Vec::new();
+    let mut from_launch = Vec::new();
     for run in 0..5 {
         let driver = start_driver(
             std::path::Path::new(&book),
@@ -100,6 +165,20 @@ async fn app_start_to_today_with_a_large_book() {
             "run {run}: WebDriver session open (app launched, page loaded) after {session:.0} ms"
         );
         let (app, helpers) = app_processes(&app_binary());
+        // From the app process's own start, so the driver's start-up and
+        // retries do not count: when the page began, and each mark.
+        let launched = app.and_then(started_at_ms);
+        let (origin, marks) = page_marks(&client).await;
+        if let Some(launched) = launched {
+            let mut line = format!("run {run}: from launch: page {:.0} ms", origin - launched);
+            for (name, at) in &marks {
+                line.push_str(&format!(", {name} {:.0}", origin + at - launched));
+            }
+            println!("{line}");
+            if let Some((_, at)) = marks.iter().find(|(n, _)| n == "shown") {
+                from_launch.push(origin + at - launched);
+            }
+        }
         let app_rss = app.map_or(0, rss);
         let rss_sum = app_rss + helpers.iter().map(|&p| rss(p)).sum::<u64>();
         let pss_sum = app.map_or(0, pss) + helpers.iter().map(|&p| pss(p)).sum::<u64>();
@@ -113,6 +192,10 @@ async fn app_start_to_today_with_a_large_book() {
         "start_to_today_ms runs={times:.0?} median={:.0} max={:.0}",
         sorted[2], sorted[4]
     );
+    from_launch.sort_by(f64::total_cmp);
+    if let Some(median) = from_launch.get(from_launch.len() / 2) {
+        println!("launch_to_today_shown_ms sorted={from_launch:.0?} median={median:.0}");
+    }
     let (app_rss, rss_sum, pss_sum, helpers) = memory[memory.len() - 1];
     println!(
         "rss_app_mb={:.0} rss_sum_with_{helpers}_webkit_helpers_mb={:.0} pss_sum_mb={:.0}",

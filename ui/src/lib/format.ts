@@ -4,6 +4,23 @@ import { locale as userLocale } from './locale';
 
 const locale = (): string => userLocale;
 
+/** One formatter per kind and options for the page's life (the locale
+ *  changes only with a reload): WebKit builds each new Intl formatter from
+ *  ICU data, which costs far more than formatting with a kept one. */
+const formatters = new Map<string, unknown>();
+function kept<T>(kind: string, options: object, make: () => T): T {
+  const key = locale() + kind + JSON.stringify(options);
+  let f = formatters.get(key) as T | undefined;
+  if (f === undefined) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+const numberFormat = (o: Intl.NumberFormatOptions) => kept('n', o, () => new Intl.NumberFormat(locale(), o));
+const dateFormat = (o: Intl.DateTimeFormatOptions) => kept('d', o, () => new Intl.DateTimeFormat(locale(), o));
+const relativeFormat = () => kept('r', {}, () => new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }));
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 const minorDigits = new Map<string, number>();
 
@@ -51,23 +68,15 @@ export function money(m: Money, compact = false): string {
 }
 
 export function number(n: number, digits = 0): string {
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+  return numberFormat({ maximumFractionDigits: digits }).format(n);
 }
 
 export function percent(n: number, digits = 0): string {
-  return new Intl.NumberFormat(locale(), {
-    style: 'percent',
-    maximumFractionDigits: digits,
-    signDisplay: 'auto',
-  }).format(n / 100);
+  return numberFormat({ style: 'percent', maximumFractionDigits: digits, signDisplay: 'auto' }).format(n / 100);
 }
 
 export function signedPercent(n: number): string {
-  return new Intl.NumberFormat(locale(), {
-    style: 'percent',
-    maximumFractionDigits: 0,
-    signDisplay: 'exceptZero',
-  }).format(n / 100);
+  return numberFormat({ style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(n / 100);
 }
 
 /** Parses an ISO 'YYYY-MM-DD' as a calendar day (no time zone shift). */
@@ -78,12 +87,12 @@ export function parseDay(iso: string): Date {
 
 export function date(iso: string | null | undefined, style: 'medium' | 'short' = 'medium'): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: style }).format(parseDay(iso.slice(0, 10)));
+  return dateFormat({ dateStyle: style }).format(parseDay(iso.slice(0, 10)));
 }
 
 /** A chart's month label: "Jul 2026", never "Jul 26", which reads as a day. */
 export function monthLabel(d: Date): string {
-  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric' }).format(d);
+  return dateFormat({ month: 'short', year: 'numeric' }).format(d);
 }
 
 /** Whole days from `today` to `iso` (negative when in the past). */
@@ -92,14 +101,14 @@ export function daysUntil(iso: string, today: string): number {
 }
 
 export function relativeDays(days: number): string {
-  return new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }).format(days, 'day');
+  return relativeFormat().format(days, 'day');
 }
 
 /** How long ago an RFC 3339 moment was, in the largest whole unit
  *  ("3 hours ago", "yesterday"). */
 export function ago(iso: string, now: number = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const format = relativeFormat();
   const abs = Math.abs(seconds);
   if (abs < 60) return format.format(0, 'minute');
   if (abs < 3600) return format.format(Math.round(seconds / 60), 'minute');
@@ -121,11 +130,9 @@ export function addDays(iso: string, days: number): string {
 }
 
 export function bytes(n: number): string {
-  return new Intl.NumberFormat(locale(), {
-    style: 'unit',
-    unit: n > 1e6 ? 'megabyte' : 'kilobyte',
-    maximumFractionDigits: 1,
-  }).format(n > 1e6 ? n / 1e6 : n / 1e3);
+  return numberFormat({ style: 'unit', unit: n > 1e6 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(
+    n > 1e6 ? n / 1e6 : n / 1e3,
+  );
 }
 
 /** A shape per health band, so the band reads without colour too. */

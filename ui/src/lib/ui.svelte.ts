@@ -33,6 +33,7 @@ class UiState {
     if (this.#shown) return;
     this.#shown = true;
     requestAnimationFrame(() => {
+      performance.mark('steward:shown');
       api.ready().catch(() => {
         // An older shell without the command starts its work on a timer.
       });

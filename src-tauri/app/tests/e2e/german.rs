@@ -189,6 +189,20 @@ pub async fn every_screen_in_german(client: &Client) {
             && !tasks.contains("Share roadmap deck"),
         "the demo's tasks are German"
     );
+    // Its onboarding checklists and the template offered are the German ones.
+    click(client, "[data-testid=nav-onboarding]").await;
+    wait_for_text(
+        client,
+        "[data-testid=template-editor] select",
+        "Standard-Onboarding",
+    )
+    .await;
+    let editor = wait_for(client, "[data-testid=template-editor]").await;
+    let editor = text_content(client, &editor).await;
+    assert!(
+        editor.contains("Standard-Onboarding") && !editor.contains("Standard onboarding"),
+        "the German template is offered: {editor}"
+    );
     click(client, "[data-testid=nav-portfolio]").await;
     let header = wait_for(client, "[data-testid=portfolio-count]").await;
     assert!(text_content(client, &header).await.contains("Kunden"));
