@@ -1,17 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, tick, unmount } from 'svelte';
-import type { PortfolioQuery, PortfolioRow, Reporting } from '../src/lib/bindings';
+import type { PortfolioPage, PortfolioQuery, PortfolioRow, Reporting } from '../src/lib/bindings';
 
 const calls: PortfolioQuery[] = [];
+const windows: [number, number][] = [];
 let rows: PortfolioRow[] = [];
 const noCurrency: Reporting = { currency: null, rates: [], book_currencies: ['USD'], missing: [], rates_of: null };
 let reporting: Reporting = noCurrency;
 
 vi.mock('../src/lib/api', () => ({
   api: {
-    portfolio: async (q: PortfolioQuery) => {
+    // As portfolio::page answers: the window of the filtered list, and the
+    // whole list's count and ARR.
+    portfolio: async (q: PortfolioQuery, offset: number, limit: number): Promise<PortfolioPage> => {
       calls.push(q);
-      return q.tiers.length ? rows.filter((r) => q.tiers.includes(r.tier)) : rows;
+      windows.push([offset, limit]);
+      const all = q.tiers.length ? rows.filter((r) => q.tiers.includes(r.tier)) : rows;
+      const sums = new Map<string, number>();
+      for (const r of all) sums.set(r.arr.currency, (sums.get(r.arr.currency) ?? 0) + r.arr.minor);
+      const rated = all.filter((r) => r.arr_reporting);
+      return {
+        total: all.length,
+        offset,
+        rows: all.slice(offset, offset + limit),
+        arr_by_currency: [...sums].sort((a, b) => b[1] - a[1]).map(([currency, minor]) => ({ currency, minor })),
+        arr_reporting: reporting.currency
+          ? { minor: rated.reduce((sum, r) => sum + (r.arr_reporting?.minor ?? 0), 0), currency: reporting.currency }
+          : null,
+        without_rate: reporting.currency ? all.length - rated.length : 0,
+      };
     },
     reporting: async () => reporting,
   },
@@ -60,6 +77,7 @@ async function show() {
 
 beforeEach(async () => {
   calls.length = 0;
+  windows.length = 0;
   reporting = noCurrency;
   rows = [
     row(1, 'Acme', 'A', 50_000_000, [10, 12, 14], 12),
@@ -131,6 +149,28 @@ describe('Portfolio', () => {
     expect(total?.textContent).toContain('$597K');
     expect(total?.getAttribute('title')).toContain('€90K');
     expect(target.querySelector('[data-testid=portfolio-count]')?.textContent).toMatch(/· 1 \w* ?without a rate left out/);
+  });
+
+  it('fetches a long list by the window: the rows on screen, then the ones scrolled to', async () => {
+    unmount(app!);
+    rows = Array.from({ length: 3000 }, (_, i) => row(i + 1, `Account ${String(i + 1).padStart(4, '0')}`, 'B', 100_000, [], null));
+    await show();
+    expect(target.querySelector('[data-testid=portfolio-count]')?.textContent).toContain('3,000 accounts');
+    const [offset, limit] = windows.at(-1) ?? [0, 0];
+    expect(offset).toBe(0);
+    expect(limit).toBeLessThan(300);
+    expect(names()[0]).toBe('Account 0001');
+    expect(names()).not.toContain('Account 2001');
+
+    const body = target.querySelector('.body') as HTMLDivElement;
+    body.scrollTop = 34 * 2000;
+    body.dispatchEvent(new Event('scroll'));
+    await settle();
+    await settle();
+    expect(windows.at(-1)?.[0]).toBeGreaterThan(1800);
+    expect(names()).toContain('Account 2001');
+    // The figures stay the whole list's.
+    expect(target.querySelector('[data-testid=portfolio-count]')?.textContent).toContain('$3M');
   });
 
   it('shows each currency on its own until a reporting currency is picked', async () => {

@@ -30,7 +30,7 @@ fn generate() -> String {
         model::ActivityKind, model::Sentiment, model::InvoiceStatus, model::TicketPriority,
         model::TicketStatus, model::SurveyKind, model::SubscriptionStatus, model::Money,
         progress::Progress,
-        portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow, rates::Rate, rates::Reporting,
+        portfolio::PortfolioSort, portfolio::PortfolioQuery, portfolio::PortfolioRow, portfolio::PortfolioPage, rates::Rate, rates::Reporting,
         account::Account, account::CustomValue, account::Contact, account::UsageSeries, account::Invoice, account::Ticket,
         account::SurveyResponse, account::Activity, fields::FieldSource, account_page::AccountPage,
         tasks::TaskKind, tasks::Task, tasks::TaskList,

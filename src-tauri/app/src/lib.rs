@@ -38,7 +38,7 @@ pub fn run() {
             commands::app::load_demo,
             commands::app::app_ready,
             commands::app::set_language,
-            commands::portfolio::portfolio_list,
+            commands::portfolio::portfolio_page,
             commands::portfolio::reporting_get,
             commands::portfolio::reporting_set_currency,
             commands::portfolio::rate_set,

@@ -67,21 +67,107 @@ pub struct PortfolioRow {
     pub touch_cadence_days: i64,
 }
 
+/// Every account the query matches, sorted: the command line and tests
+/// read it whole; the window reads `page`.
 pub fn list(
     conn: &Connection,
     query: &PortfolioQuery,
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>> {
-    let tiers = settings::current(conn)?.settings.tiers;
+    rows(conn, query, today, None)
+}
+
+/// A window of the sorted list and the figures of the whole of it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PortfolioPage {
+    /// Accounts the query matches, in all.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Where `rows` begins in the sorted list.
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub rows: Vec<PortfolioRow>,
+    /// ARR of all matching accounts by currency, largest first.
+    pub arr_by_currency: Vec<Money>,
+    /// Their ARR in the reporting currency at today's rates; None without
+    /// a reporting currency.
+    pub arr_reporting: Option<Money>,
+    /// Matching accounts whose currency has no rate to the reporting one.
+    #[ts(type = "number")]
+    pub without_rate: u64,
+}
+
+/// Rows `offset..offset + limit` of the sorted list, with the count and
+/// ARR of everything the query matches: the window sends what is on screen,
+/// not 5,000 rows for every keystroke.
+pub fn page(
+    conn: &Connection,
+    query: &PortfolioQuery,
+    today: NaiveDate,
+    offset: u64,
+    limit: u64,
+) -> Result<PortfolioPage> {
     let converter = crate::rates::converter(conn, today)?;
-    let mut sql = String::from(
-        "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
-                a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct,
-                h.score, h.band, h.change_7d
-         FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id
-         LEFT JOIN health_scores h ON h.account_id = a.id
-         WHERE 1=1",
+    let (filter, params) = filtered(query);
+    let sql = format!(
+        "SELECT a.currency, count(*), sum(a.arr_minor) FROM accounts a WHERE 1=1{filter}
+         GROUP BY a.currency"
     );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let sums = stmt
+        .query_map(
+            rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = sums.iter().map(|(_, n, _)| n).sum();
+    let mut arr_by_currency: Vec<Money> = sums
+        .iter()
+        .map(|(currency, _, minor)| Money {
+            minor: *minor,
+            currency: currency.clone(),
+        })
+        .collect();
+    arr_by_currency.sort_by(|a, b| b.minor.cmp(&a.minor).then(a.currency.cmp(&b.currency)));
+    let (mut arr_reporting, mut without_rate) = (None, 0);
+    if let Some(c) = &converter {
+        // Each currency's sum converted once; rounding per account would
+        // differ by at most a minor unit per account, which no screen shows.
+        let mut minor = 0;
+        for (currency, count, sum) in &sums {
+            let money = Money {
+                minor: *sum,
+                currency: currency.clone(),
+            };
+            match c.convert(&money) {
+                Some(m) => minor += m.minor,
+                None => without_rate += count,
+            }
+        }
+        arr_reporting = Some(Money {
+            minor,
+            currency: c.currency.clone(),
+        });
+    }
+    Ok(PortfolioPage {
+        total,
+        offset,
+        rows: rows(conn, query, today, Some((offset, limit)))?,
+        arr_by_currency,
+        arr_reporting,
+        without_rate,
+    })
+}
+
+/// The WHERE terms (each starting " AND") and their parameters.
+fn filtered(query: &PortfolioQuery) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut sql = String::new();
     let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
     if !query.include_churned {
         sql.push_str(" AND a.status = 'active'");
@@ -106,6 +192,26 @@ pub fn list(
         &mut params,
         "a.lifecycle_stage",
         query.stages.iter().map(|s| s.as_str()),
+    );
+    (sql, params)
+}
+
+fn rows(
+    conn: &Connection,
+    query: &PortfolioQuery,
+    today: NaiveDate,
+    window: Option<(u64, u64)>,
+) -> Result<Vec<PortfolioRow>> {
+    let tiers = settings::current(conn)?.settings.tiers;
+    let converter = crate::rates::converter(conn, today)?;
+    let (filter, mut params) = filtered(query);
+    let mut sql = format!(
+        "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
+                a.lifecycle_stage, a.status, r.last_touch_on, r.usage_weekly, r.usage_trend_pct,
+                h.score, h.band, h.change_7d
+         FROM accounts a LEFT JOIN account_rollups r ON r.account_id = a.id
+         LEFT JOIN health_scores h ON h.account_id = a.id
+         WHERE 1=1{filter}"
     );
     let arr_order;
     let column = match query.sort {
@@ -140,6 +246,11 @@ pub fn list(
         None => format!("{column} {dir}"),
     };
     sql.push_str(&format!(" ORDER BY {order}, a.id"));
+    if let Some((offset, limit)) = window {
+        sql.push_str(" LIMIT ? OFFSET ?");
+        params.push(Box::new(limit as i64));
+        params.push(Box::new(offset as i64));
+    }
 
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(

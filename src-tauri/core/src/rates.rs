@@ -349,6 +349,20 @@ mod tests {
                 ("Pound", None)
             ]
         );
+        // The window's figures: one total in dollars, the pound account
+        // counted as without a rate, each currency's own sum beside it.
+        let page = crate::portfolio::page(&conn, &query, today, 0, 2).expect("page");
+        assert_eq!(page.rows.len(), 2);
+        assert_eq!(page.total, 4);
+        assert_eq!(
+            page.arr_reporting,
+            Some(Money {
+                minor: 1_140_000 + 1_000_000 + 975_000,
+                currency: "USD".into()
+            })
+        );
+        assert_eq!(page.without_rate, 1);
+        assert_eq!(page.arr_by_currency[0].currency, "GBP");
         let reporting = get(&conn, today).expect("get");
         assert_eq!(reporting.missing, ["GBP"]);
         assert_eq!(reporting.rates_of, Some(d("2026-01-01")));

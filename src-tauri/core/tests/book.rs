@@ -211,6 +211,56 @@ fn portfolio_sorts_filters_and_shows_trends() {
 }
 
 #[test]
+fn the_window_gets_its_rows_of_the_sorted_list_and_the_whole_lists_figures() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (conn, _) = book(dir.path(), 60, 7);
+    let query = PortfolioQuery {
+        sort: PortfolioSort::Health,
+        descending: true,
+        include_churned: true,
+        ..Default::default()
+    };
+    let all = portfolio::list(&conn, &query, today()).expect("list");
+    let page = portfolio::page(&conn, &query, today(), 20, 15).expect("page");
+    assert_eq!(page.total as usize, all.len());
+    assert_eq!(page.offset, 20);
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    let expected: Vec<i64> = all[20..35].iter().map(|r| r.id).collect();
+    assert_eq!(ids, expected, "rows 20..35 of the same order");
+
+    // The figures are the whole list's, not the window's.
+    let mut by_currency = std::collections::BTreeMap::<String, i64>::new();
+    for r in &all {
+        *by_currency.entry(r.arr.currency.clone()).or_default() += r.arr.minor;
+    }
+    assert_eq!(page.arr_by_currency.len(), by_currency.len());
+    for m in &page.arr_by_currency {
+        assert_eq!(by_currency[&m.currency], m.minor, "{}", m.currency);
+    }
+    assert!(page
+        .arr_by_currency
+        .windows(2)
+        .all(|w| w[0].minor >= w[1].minor));
+
+    // Past the end: no rows, the same count; a filter counts what it keeps.
+    let past = portfolio::page(&conn, &query, today(), 10_000, 50).expect("page");
+    assert!(past.rows.is_empty());
+    assert_eq!(past.total as usize, all.len());
+    let tier_a = PortfolioQuery {
+        tiers: vec![Tier::A],
+        ..Default::default()
+    };
+    let a = portfolio::page(&conn, &tier_a, today(), 0, 500).expect("page");
+    assert_eq!(
+        a.total as usize,
+        portfolio::list(&conn, &tier_a, today())
+            .expect("list")
+            .len()
+    );
+    assert!(a.rows.iter().all(|r| r.tier == Tier::A));
+}
+
+#[test]
 fn check_in_lands_on_the_timeline_creates_tasks_and_survives_reopening() {
     let dir = tempfile::tempdir().expect("tmp");
     let (mut conn, _) = book(dir.path(), 20, 7);

@@ -15,7 +15,7 @@ import type {
   NewCheckIn,
   PortfolioQuery,
   PortfolioStatus,
-  PortfolioRow,
+  PortfolioPage,
   Progress,
   Reporting,
   ReadOptions,
@@ -89,7 +89,8 @@ export const api = {
   setLanguage: (lang: Lang) => call<void>('set_language', { lang }),
   loadDemo: (spec: DemoSpec | null, onProgress: (p: Progress) => void) =>
     call<DemoSummary>('load_demo', { spec, onProgress: channel(onProgress) }),
-  portfolio: (query: PortfolioQuery) => call<PortfolioRow[]>('portfolio_list', { query }),
+  portfolio: (query: PortfolioQuery, offset: number, limit: number) =>
+    call<PortfolioPage>('portfolio_page', { query, offset, limit }),
   account: (id: number, usageDays?: number) =>
     call<AccountPage>('account_page', { id, usageDays: usageDays ?? null }),
   logCheckIn: (input: NewCheckIn) => call<number>('log_check_in', { input }),

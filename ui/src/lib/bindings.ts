@@ -68,6 +68,29 @@ health_change_7d: number | null,
  */
 touch_cadence_days: number, };
 
+export type PortfolioPage = { 
+/**
+ * Accounts the query matches, in all.
+ */
+total: number, 
+/**
+ * Where `rows` begins in the sorted list.
+ */
+offset: number, rows: Array<PortfolioRow>, 
+/**
+ * ARR of all matching accounts by currency, largest first.
+ */
+arr_by_currency: Array<Money>, 
+/**
+ * Their ARR in the reporting currency at today's rates; None without
+ * a reporting currency.
+ */
+arr_reporting: Money | null, 
+/**
+ * Matching accounts whose currency has no rate to the reporting one.
+ */
+without_rate: number, };
+
 export type Rate = { currency: string, valid_from: string, 
 /**
  * Units of the reporting currency per unit of `currency`, as written.

@@ -1,17 +1,22 @@
 use chrono::NaiveDate;
-use steward_core::portfolio::{self, PortfolioQuery, PortfolioRow};
+use steward_core::portfolio::{self, PortfolioPage, PortfolioQuery};
 use steward_core::rates::{self, Reporting};
 use tauri::AppHandle;
 
 use crate::state::{read, write, CommandResult};
 
+/// The rows on screen (and a margin) with the figures of the whole list.
 #[tauri::command]
-pub async fn portfolio_list(
+pub async fn portfolio_page(
     app: AppHandle,
     query: PortfolioQuery,
-) -> CommandResult<Vec<PortfolioRow>> {
+    offset: u64,
+    limit: u64,
+) -> CommandResult<PortfolioPage> {
+    // A window, never the book: 500 rows cover any screen with room to scroll.
+    let limit = limit.clamp(1, 500);
     read(&app, move |c| {
-        portfolio::list(c, &query, steward_core::today())
+        portfolio::page(c, &query, steward_core::today(), offset, limit)
     })
     .await
 }
