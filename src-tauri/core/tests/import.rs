@@ -480,3 +480,70 @@ fn a_column_filled_only_far_down_is_judged_by_its_values() {
         "only rows past the first 2,000 hold a value, and it is a number"
     );
 }
+
+/// Imports an accounts file keeping its `plan` column as the CSM's own field.
+fn import_keeping_plan(
+    conn: &mut rusqlite::Connection,
+    dir: &Path,
+    name: &str,
+    text: &str,
+) -> import::ImportReport {
+    let path = save(dir, name, text.as_bytes());
+    let info = import::inspect(Path::new(&path)).expect("inspect");
+    let k = info
+        .headers
+        .iter()
+        .position(|h| h == "plan")
+        .expect("plan column");
+    let request = ImportRequest {
+        path,
+        entity: Entity::Accounts,
+        options: info.options,
+        mapping: import::suggest_mapping(Entity::Accounts, &info.headers),
+        keep: vec![import::KeptColumn {
+            column: "plan".into(),
+            kind: info.column_kinds[k],
+        }],
+    };
+    run_import(
+        conn,
+        &request,
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("import")
+}
+
+#[test]
+fn a_kept_column_whose_every_row_was_rejected_leaves_no_empty_field_behind() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = store::open_in(dir.path()).expect("open");
+    let fields = |conn: &rusqlite::Connection| -> Vec<String> {
+        conn.prepare("SELECT key FROM custom_fields ORDER BY key")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("keys")
+    };
+    // Every row has a renewal date that is no date: nothing goes in, and
+    // no "plan" field is left without values.
+    let report = import_keeping_plan(
+        &mut conn,
+        dir.path(),
+        "bad.csv",
+        "id,name,renewal_date,plan\nA1,Quokka,someday,Pro\nA2,Wombat,never,Basic\n",
+    );
+    assert_eq!((report.written, report.failed), (0, 2));
+    assert!(fields(&conn).is_empty(), "{:?}", fields(&conn));
+
+    // One good row keeps the field, with its value.
+    let report = import_keeping_plan(
+        &mut conn,
+        dir.path(),
+        "good.csv",
+        "id,name,renewal_date,plan\nA1,Quokka,2027-03-31,Pro\nA2,Wombat,never,Basic\n",
+    );
+    assert_eq!((report.written, report.failed), (1, 1));
+    assert_eq!(fields(&conn), ["plan"]);
+}

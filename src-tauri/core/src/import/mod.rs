@@ -355,7 +355,7 @@ fn execute(
     let bound = bind(request.entity, &rows.headers, request)?;
     let fields: Vec<&'static Field> = bound.iter().map(|b| b.field).collect();
     let mut ingest = Ingest::new(w, request.entity, source::FILE, &fields)?;
-    let kept = keep(request, &rows.headers, &ingest)?;
+    let mut kept = keep(request, &rows.headers, &ingest)?;
     let mut report = ImportReport {
         entity: request.entity,
         rows_read: 0,
@@ -455,6 +455,9 @@ fn execute(
                         })?;
                     for (key, value) in &custom {
                         changed |= ingest.keep_custom(account, key, value)?;
+                        if let Some(k) = kept.iter_mut().find(|k| &k.key == key) {
+                            k.filled = true;
+                        }
                     }
                 }
                 if changed {
@@ -471,6 +474,11 @@ fn execute(
         done: size,
         total: Some(size),
     });
+    // A field declared for this file that no accepted row filled is no
+    // field of the book: it would show, export and train with no values.
+    for k in kept.iter().filter(|k| k.new && !k.filled) {
+        ingest.forget_custom(&k.key)?;
+    }
     ingest.finish()?;
     tracing::info!(
         entity = request.entity.label(),
@@ -485,8 +493,11 @@ fn execute(
     Ok(report)
 }
 
-/// A kept column: where it is, its key, kind and decimal mark.
+/// A kept column: where it is, its key, kind and decimal mark; whether this
+/// import declared it and whether a row that went in held a value for it.
 struct Kept {
+    new: bool,
+    filled: bool,
     column: usize,
     key: String,
     kind: CustomKind,
@@ -532,12 +543,14 @@ fn keep(request: &ImportRequest, headers: &[String], ingest: &Ingest<'_>) -> Res
                 k.column
             )));
         }
-        ingest.register_custom(&key, k.column.trim(), k.kind)?;
+        let new = ingest.register_custom(&key, k.column.trim(), k.kind)?;
         kept.push(Kept {
             column,
             key,
             kind: k.kind,
             comma: request.options.decimal_comma_in(&k.column),
+            new,
+            filled: false,
         });
     }
     Ok(kept)

@@ -361,7 +361,8 @@ impl<'w> Ingest<'w> {
 
     /// Registers one of the CSM's own fields (`key`, shown as `label`); a
     /// field of that key already holding another kind is refused.
-    pub fn register_custom(&self, key: &str, label: &str, kind: CustomKind) -> Result<()> {
+    /// Declares one of the CSM's own fields; true when it is new.
+    pub fn register_custom(&self, key: &str, label: &str, kind: CustomKind) -> Result<bool> {
         let conn = self.w.conn();
         let existing: Option<String> = conn
             .query_row(
@@ -377,19 +378,28 @@ impl<'w> Ingest<'w> {
                 k,
                 kind.as_str()
             ))),
-            Some(_) => Ok(()),
+            Some(_) => Ok(false),
             None => {
                 conn.execute(
                     "INSERT INTO custom_fields(key, label, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
                     rusqlite::params![key, label, kind.as_str(), self.now],
                 )?;
-                Ok(())
+                Ok(true)
             }
         }
     }
 
     /// Keeps the value of one of the CSM's own fields for an account (from
     /// today, in its history); true when it changed.
+    /// Takes back a field this import declared and no row filled: every
+    /// row that held it was rejected.
+    pub fn forget_custom(&self, key: &str) -> Result<()> {
+        self.w
+            .conn()
+            .execute("DELETE FROM custom_fields WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn keep_custom(&self, account_id: i64, key: &str, value: &str) -> Result<bool> {
         let changed = crate::history::record(
             self.w.conn(),
