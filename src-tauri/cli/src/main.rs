@@ -28,6 +28,7 @@ macro_rules! tell {
 mod churn_report;
 mod data;
 mod decks;
+mod help;
 mod lists;
 mod vendors;
 
@@ -35,7 +36,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use steward_core::import::{self, DateOrder, Entity, ImportRequest};
 use steward_core::progress::{CancelToken, Progress};
 use steward_core::{assess, say, store, write, Error};
@@ -202,7 +203,8 @@ enum Command {
 
 fn main() -> ExitCode {
     steward_core::Lang::from_env().set(); // errors and explanations in LANG's language
-    let cli = Cli::parse();
+    let matches = help::localized(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let _log = cli
         .data_dir
         .clone()
