@@ -1,10 +1,12 @@
 //! `steward`, the headless command line over steward-core: generate the demo
-//! book, import files, list the portfolio, search, write QBR decks
+//! book, import files, list the portfolio, search, tasks and Today
+//! (`lists`), write QBR decks
 //! (`decks`), connect and sync vendors (`vendors`), report the churn model
 //! (`churn_report`), send the outbox, export, back up and restore the book
 //! (`data`), and run the benchmarks recorded in docs/benchmarks.md. Scripts and tests use it; it shares every
 //! line of product logic with the desktop app, and writes through the same
 //! one write path. A reader that stops reading (`steward info | head -5`) ends a command quietly.
+//! It speaks the language `LANG` names, its help included (`help`).
 
 mod bench;
 

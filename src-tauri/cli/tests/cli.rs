@@ -4,9 +4,13 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn steward(data: &Path, args: &[&str]) -> Output {
+    // English, whatever the machine speaks: the tests read the words.
+    steward_speaking("C.UTF-8", data, args)
+}
+
+fn steward_speaking(lang: &str, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_steward"))
-        // English, whatever the machine speaks: the tests read the words.
-        .env("LANG", "C.UTF-8")
+        .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .arg("--data-dir")
@@ -248,16 +252,7 @@ fn an_exported_book_imported_into_an_empty_portfolio_is_the_same_book() {
 }
 
 fn steward_in_german(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .env("LANG", "de_DE.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--today", "2026-11-23"])
-        .args(args)
-        .output()
-        .expect("run steward");
+    let out = steward_speaking("de_DE.UTF-8", data, args);
     assert!(
         out.status.success(),
         "{}",

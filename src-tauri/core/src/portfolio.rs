@@ -74,7 +74,8 @@ pub fn list(
     query: &PortfolioQuery,
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>> {
-    rows(conn, query, today, None)
+    let converter = crate::rates::converter(conn, today)?;
+    rows(conn, query, today, converter.as_ref(), None)
 }
 
 /// A window of the sorted list and the figures of the whole of it.
@@ -158,7 +159,13 @@ pub fn page(
     Ok(PortfolioPage {
         total,
         offset,
-        rows: rows(conn, query, today, Some((offset, limit)))?,
+        rows: rows(
+            conn,
+            query,
+            today,
+            converter.as_ref(),
+            Some((offset, limit)),
+        )?,
         arr_by_currency,
         arr_reporting,
         without_rate,
@@ -200,10 +207,10 @@ fn rows(
     conn: &Connection,
     query: &PortfolioQuery,
     today: NaiveDate,
+    converter: Option<&crate::rates::Converter>,
     window: Option<(u64, u64)>,
 ) -> Result<Vec<PortfolioRow>> {
     let tiers = settings::current(conn)?.settings.tiers;
-    let converter = crate::rates::converter(conn, today)?;
     let (filter, mut params) = filtered(query);
     let mut sql = format!(
         "SELECT a.id, a.name, a.domain, a.tier, a.arr_minor, a.currency, a.renewal_date,
@@ -220,7 +227,7 @@ fn rows(
         // Sizes compare across currencies: in the reporting currency when
         // there is one (accounts without a rate last), else in major units.
         PortfolioSort::Arr => {
-            arr_order = match &converter {
+            arr_order = match converter {
                 Some(c) => {
                     let value = c.sql_major("a.arr_minor", "a.currency");
                     format!("{value} IS NULL, {value}")
@@ -263,7 +270,7 @@ fn rows(
                 name: r.get(1)?,
                 domain: r.get(2)?,
                 tier: r.get(3)?,
-                arr_reporting: converter.as_ref().and_then(|c| {
+                arr_reporting: converter.and_then(|c| {
                     c.convert(&Money {
                         minor: r.get(4).ok()?,
                         currency: r.get(5).ok()?,

@@ -12,6 +12,7 @@ mod csv;
 mod dates;
 mod evidence;
 mod headers;
+mod kept;
 mod lines;
 mod ndjson;
 mod numbers;
@@ -355,7 +356,7 @@ fn execute(
     let bound = bind(request.entity, &rows.headers, request)?;
     let fields: Vec<&'static Field> = bound.iter().map(|b| b.field).collect();
     let mut ingest = Ingest::new(w, request.entity, source::FILE, &fields)?;
-    let mut kept = keep(request, &rows.headers, &ingest)?;
+    let mut kept = kept::keep(request, &rows.headers, &ingest)?;
     let mut report = ImportReport {
         entity: request.entity,
         rows_read: 0,
@@ -435,7 +436,7 @@ fn execute(
             continue;
         }
         // The CSM's own fields are read first: a bad one rejects the row.
-        let custom = match read_kept(&kept, &rows) {
+        let custom = match kept::read_kept(&kept, &rows) {
             Ok(values) => values,
             Err(reason) => {
                 fail(&mut report, line, reason);
@@ -474,11 +475,7 @@ fn execute(
         done: size,
         total: Some(size),
     });
-    // A field declared for this file that no accepted row filled is no
-    // field of the book: it would show, export and train with no values.
-    for k in kept.iter().filter(|k| k.new && !k.filled) {
-        ingest.forget_custom(&k.key)?;
-    }
+    kept::forget_unfilled(&kept, &ingest)?;
     ingest.finish()?;
     tracing::info!(
         entity = request.entity.label(),
@@ -491,92 +488,6 @@ fn execute(
         "import read"
     );
     Ok(report)
-}
-
-/// A kept column: where it is, its key, kind and decimal mark; whether this
-/// import declared it and whether a row that went in held a value for it.
-struct Kept {
-    new: bool,
-    filled: bool,
-    column: usize,
-    key: String,
-    kind: CustomKind,
-    comma: bool,
-}
-
-/// Checks and registers the columns to keep (accounts files only).
-fn keep(request: &ImportRequest, headers: &[String], ingest: &Ingest<'_>) -> Result<Vec<Kept>> {
-    if request.keep.is_empty() {
-        return Ok(Vec::new());
-    }
-    if request.entity != Entity::Accounts {
-        return Err(Error::invalid(say!(
-            "Only columns of an accounts file can be kept as your own fields.",
-            "Nur Spalten einer Kundendatei können als eigene Felder behalten werden."
-        )));
-    }
-    let mut kept = Vec::new();
-    for k in &request.keep {
-        let column = headers.iter().position(|h| *h == k.column).ok_or_else(|| {
-            Error::invalid(say!(
-                "The file has no column '{}' to keep.",
-                "Die Datei hat keine Spalte „{}“ zum Behalten.",
-                k.column
-            ))
-        })?;
-        let key = crate::ingest::schema::custom_key(&k.column);
-        if key.is_empty() {
-            return Err(Error::invalid(say!(
-                "The column '{}' needs a name with letters or digits to be kept.",
-                "Die Spalte „{}“ braucht zum Behalten einen Namen mit Buchstaben oder Ziffern.",
-                k.column
-            )));
-        }
-        if request
-            .mapping
-            .iter()
-            .any(|m| m.column.as_deref() == Some(&k.column))
-        {
-            return Err(Error::invalid(say!(
-"The column '{}' is mapped to a field already; it cannot also be kept as your own.",
-"Die Spalte „{}“ ist bereits einem Feld zugeordnet; sie kann nicht zusätzlich als eigenes Feld behalten werden.",
-                k.column
-            )));
-        }
-        let new = ingest.register_custom(&key, k.column.trim(), k.kind)?;
-        kept.push(Kept {
-            column,
-            key,
-            kind: k.kind,
-            comma: request.options.decimal_comma_in(&k.column),
-            new,
-            filled: false,
-        });
-    }
-    Ok(kept)
-}
-
-/// The values of the kept columns of a row (empty cells are left out, so
-/// the field keeps what it had); a number column that holds no number
-/// rejects the row.
-fn read_kept(kept: &[Kept], rows: &Rows) -> std::result::Result<Vec<(String, String)>, String> {
-    let mut out = Vec::with_capacity(kept.len());
-    for k in kept {
-        let text = rows.cell(k.column).trim();
-        if text.is_empty() {
-            continue;
-        }
-        let value = match k.kind {
-            CustomKind::Category => text.to_string(),
-            CustomKind::Number => {
-                let (n, _) = numbers::parse_decimal(text, k.comma)
-                    .map_err(|e| format!("{}: {e}.", rows.headers[k.column]))?;
-                n.to_plain()
-            }
-        };
-        out.push((k.key.clone(), value));
-    }
-    Ok(out)
 }
 
 /// Reads one row's cells into a record; the day (for usage duplicates) comes
