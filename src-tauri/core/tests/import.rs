@@ -331,6 +331,53 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
     .expect("run");
     assert_eq!(report.written, 30_000);
     assert_eq!(count(&conn), 30_000);
+
+    // Usage is read on a thread of its own while it is written: a preview
+    // and a cancel behave the same there.
+    let mut csv = String::from("account,day,active_users\n");
+    let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("day");
+    for a in 0..30 {
+        for d in 0..1000 {
+            csv.push_str(&format!("acc-{a},{},{}\n", first + chrono::Duration::days(d), d % 40));
+        }
+    }
+    let path = save(dir.path(), "usage.csv", csv.as_bytes());
+    let info = import::inspect(Path::new(&path)).expect("inspect usage");
+    let request = ImportRequest {
+        path,
+        entity: Entity::Usage,
+        options: info.options,
+        mapping: import::suggest_mapping(Entity::Usage, &info.headers),
+        keep: Vec::new(),
+    };
+    let usage_rows = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM usage_daily", [], |r| r.get(0))
+            .expect("n")
+    };
+    let preview =
+        steward_core::write::dry_run(&mut conn, today(), |w| import::preview(w, &request, 20))
+            .expect("preview usage");
+    assert_eq!((preview.rows_read, preview.written), (20, 20));
+    let cancel = CancelToken::default();
+    let mut reports = 0;
+    let mut on_progress = |_: steward_core::progress::Progress| {
+        reports += 1;
+        if reports == 2 {
+            cancel.cancel();
+        }
+    };
+    let err = run_import(&mut conn, &request, &mut on_progress, &cancel).expect_err("cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
+    assert_eq!(usage_rows(&conn), 0, "a cancelled usage import writes nothing");
+    let report = run_import(
+        &mut conn,
+        &request,
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("run usage");
+    assert_eq!((report.rows_read, report.written), (30_000, 30_000));
+    assert_eq!(usage_rows(&conn), 30_000);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::say;
 
 /// A kept column: where it is, its key, kind and decimal mark; whether this
 /// import declared it and whether a row that went in held a value for it.
+#[derive(Clone)]
 pub(super) struct Kept {
     pub(super) new: bool,
     pub(super) filled: bool,

@@ -17,21 +17,19 @@ mod lines;
 mod ndjson;
 mod numbers;
 mod reader;
+mod records;
 mod seen;
 mod sniff;
 
 use std::path::Path;
 
-use chrono::Datelike;
-use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::currency;
 use crate::error::{Error, Result};
 pub use crate::ingest::CustomKind;
 pub use crate::ingest::Entity;
-use crate::ingest::{Field, Ingest, Kind, Outcome, Record};
+use crate::ingest::{Field, Ingest, Kind, Outcome};
 use crate::model::source;
 use crate::progress::{CancelToken, Progress, ProgressSink};
 use crate::say;
@@ -39,7 +37,7 @@ use crate::write::Write;
 pub use headers::auto_map;
 use reader::Rows;
 pub use reader::{sniff, DateOrder, FileFormat, ReadOptions, MAX_COLUMNS, MAX_ROW_BYTES};
-use seen::{hash_key, Seen};
+use records::{Batch, Read, Records};
 
 /// What the wizard shows after a file is picked.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -352,11 +350,19 @@ fn execute(
 ) -> Result<ImportReport> {
     let path = Path::new(&request.path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let mut rows = Rows::open(path, &request.options)?;
+    let rows = Rows::open(path, &request.options)?;
     let bound = bind(request.entity, &rows.headers, request)?;
     let fields: Vec<&'static Field> = bound.iter().map(|b| b.field).collect();
     let mut ingest = Ingest::new(w, request.entity, source::FILE, &fields)?;
     let mut kept = kept::keep(request, &rows.headers, &ingest)?;
+    let mut records = Records::new(
+        rows,
+        request.entity,
+        &bound,
+        &request.options,
+        kept.clone(),
+        limit,
+    );
     let mut report = ImportReport {
         entity: request.entity,
         rows_read: 0,
@@ -366,109 +372,61 @@ fn execute(
         errors: Vec::new(),
         dry_run: limit.is_some(),
     };
-    let mut seen = if request.entity == Entity::Usage {
-        Seen::days()
-    } else {
-        Seen::hashed()
-    };
-    let fail = |report: &mut ImportReport, line: u64, reason: String| {
-        report.failed += 1;
-        if report.errors.len() < MAX_REPORTED_ERRORS {
-            report.errors.push(RowError { line, reason });
-        }
-    };
     let started = std::time::Instant::now();
-
-    while let Some(record) = rows.next_record()? {
-        if limit.is_some_and(|l| report.rows_read >= l) {
-            break;
+    let mut write_batch = |ingest: &mut Ingest<'_>, batch: &Batch| -> Result<()> {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
         }
-        report.rows_read += 1;
-        if report.rows_read % 1000 == 0 {
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            if report.rows_read % 10_000 == 0 {
-                progress(Progress {
-                    phase: say!("Importing rows", "Zeilen werden importiert"),
-                    done: rows.bytes_read(),
-                    total: Some(size),
-                });
-            }
+        for read in &batch.rows {
+            write_row(ingest, read, &mut report, &mut kept)?;
         }
-        let line = record.line;
-        if let Some(reason) = record.error {
-            fail(
-                &mut report,
-                line,
-                say!("The row {reason}.", "Die Zeile {reason}."),
-            );
-            continue;
+        if batch.rows_read / 10_000 > report.rows_read / 10_000 {
+            progress(Progress {
+                phase: say!("Importing rows", "Zeilen werden importiert"),
+                done: batch.bytes_read,
+                total: Some(size),
+            });
         }
-        let (mut row, day) =
-            match read_row(request.entity, &bound, &rows, &request.options, &ingest) {
-                Ok(row) => row,
-                Err(reason) => {
-                    fail(&mut report, line, reason);
-                    continue;
+        report.rows_read = batch.rows_read;
+        Ok(())
+    };
+    if request.entity == Entity::Accounts {
+        // Each account written is one a later row may name: read and
+        // write in turn.
+        while let Some(batch) = records.batch(&ingest.accounts, cancel)? {
+            write_batch(&mut ingest, &batch)?;
+        }
+    } else {
+        // The accounts stay as they are while other rows go in: the file
+        // is read on a second thread, a few batches ahead of the writing.
+        let accounts = ingest.accounts.clone();
+        std::thread::scope(|scope| -> Result<()> {
+            let (send, receive) = std::sync::mpsc::sync_channel(4);
+            // Written batches go back to be freed where they were made:
+            // freeing another thread's allocations makes the allocator lock.
+            let (give_back, written) = std::sync::mpsc::channel::<Batch>();
+            scope.spawn(move || loop {
+                while let Ok(done) = written.try_recv() {
+                    drop(done);
                 }
-            };
-        let key = match &row.external_id {
-            Some(id) => hash_key(&["id", id]),
-            None if request.entity == Entity::Usage => 0,
-            None => {
-                let id = content_key(row.account_id, &bound, &rows);
-                let key = hash_key(&[&id]);
-                row.external_id = Some(id);
-                key
-            }
-        };
-        let account = row.account_id.unwrap_or_default();
-        if let Some(first) = seen.first_line(account, day, key, line) {
-            fail(
-                &mut report,
-                line,
-                say!(
-                    "Duplicate of line {first}: the same record appears twice in the file.",
-                    "Doppelt zu Zeile {first}: derselbe Datensatz steht zweimal in der Datei."
-                ),
-            );
-            continue;
-        }
-        // The CSM's own fields are read first: a bad one rejects the row.
-        let custom = match kept::read_kept(&kept, &rows) {
-            Ok(values) => values,
-            Err(reason) => {
-                fail(&mut report, line, reason);
-                continue;
-            }
-        };
-        match ingest.upsert(&row)? {
-            Ok(outcome) => {
-                let mut changed = outcome == Outcome::Written;
-                if !custom.is_empty() {
-                    let account = row
-                        .external_id
-                        .as_deref()
-                        .and_then(|id| ingest.existing_account(id))
-                        .ok_or_else(|| {
-                            Error::Internal("an account just written has no id".into())
-                        })?;
-                    for (key, value) in &custom {
-                        changed |= ingest.keep_custom(account, key, value)?;
-                        if let Some(k) = kept.iter_mut().find(|k| &k.key == key) {
-                            k.filled = true;
-                        }
+                let next = records.batch(&accounts, cancel);
+                let last = !matches!(next, Ok(Some(_)));
+                // The write side stops listening when it fails.
+                if send.send(next).is_err() || last {
+                    break;
+                }
+            });
+            for next in receive {
+                match next? {
+                    Some(batch) => {
+                        write_batch(&mut ingest, &batch)?;
+                        let _ = give_back.send(batch);
                     }
-                }
-                if changed {
-                    report.written += 1;
-                } else {
-                    report.unchanged += 1;
+                    None => break,
                 }
             }
-            Err(reason) => fail(&mut report, line, reason),
-        }
+            Ok(())
+        })?;
     }
     progress(Progress {
         phase: say!("Importing rows", "Zeilen werden importiert"),
@@ -490,202 +448,54 @@ fn execute(
     Ok(report)
 }
 
-/// Reads one row's cells into a record; the day (for usage duplicates) comes
-/// along. The error is the reason the row is rejected.
-fn read_row(
-    entity: Entity,
-    bound: &[Bound],
-    rows: &Rows,
-    options: &ReadOptions,
-    ingest: &Ingest<'_>,
-) -> std::result::Result<(Record, i32), String> {
-    let mut record = Record {
-        external_id: None,
-        account_id: None,
-        values: Vec::with_capacity(bound.len()),
+/// Upserts one row the reading side accepted, or counts the one it rejected.
+fn write_row(
+    ingest: &mut Ingest<'_>,
+    read: &Read,
+    report: &mut ImportReport,
+    kept: &mut [kept::Kept],
+) -> Result<()> {
+    let (line, record, custom) = match read {
+        Read::Row {
+            line,
+            record,
+            custom,
+        } => (line, record, custom),
+        Read::Rejected { line, reason } => {
+            fail(report, *line, reason.clone());
+            return Ok(());
+        }
     };
-    let mut day = 0;
-    // Money waits until the row's currency is known.
-    let mut money: Vec<(usize, numbers::Decimal)> = Vec::new();
-    let mut written_codes: Vec<&'static str> = Vec::new();
-    for (i, b) in bound.iter().enumerate() {
-        let field = b.field;
-        let text = b.column.map_or("", |c| rows.cell(c)).trim();
-        let label = field.says();
-        if text.is_empty() {
-            if field.required {
-                return Err(say!(
-                    "Missing required field '{label}'.",
-                    "Pflichtfeld „{label}“ fehlt."
-                ));
-            }
-            record.values.push(Value::Null);
-            continue;
-        }
-        let value = match field.kind {
-            Kind::Id => {
-                record.external_id = Some(text.to_string());
-                Value::Null
-            }
-            Kind::AccountRef => {
-                record.account_id = Some(ingest.accounts.find(text)?);
-                Value::Null
-            }
-            Kind::Text | Kind::ContactRef => Value::Text(text.to_string()),
-            Kind::Integer => {
-                let (n, code) =
-                    numbers::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
-                if code.is_some() {
-                    return Err(say!(
-                        "{label}: '{text}' is a count, not an amount of money.",
-                        "{label}: „{text}“ ist eine Anzahl, kein Geldbetrag."
-                    ));
+    match ingest.upsert(record)? {
+        Ok(outcome) => {
+            let mut changed = outcome == Outcome::Written;
+            if !custom.is_empty() {
+                let account = record
+                    .external_id
+                    .as_deref()
+                    .and_then(|id| ingest.existing_account(id))
+                    .ok_or_else(|| Error::Internal("an account just written has no id".into()))?;
+                for (key, value) in custom {
+                    changed |= ingest.keep_custom(account, key, value)?;
+                    if let Some(k) = kept.iter_mut().find(|k| &k.key == key) {
+                        k.filled = true;
+                    }
                 }
-                let n = n.whole().ok_or_else(|| {
-                    say!(
-                        "{label}: '{text}' is not a whole number.",
-                        "{label}: „{text}“ ist keine ganze Zahl."
-                    )
-                })?;
-                field
-                    .check_range(n, 1)
-                    .map_err(|e| format!("{label}: {e}."))?;
-                Value::Integer(i64::try_from(n).map_err(|_| {
-                    say!(
-                        "{label}: '{text}' is too large.",
-                        "{label}: „{text}“ ist zu groß."
-                    )
-                })?)
             }
-            Kind::Money => {
-                let (amount, code) =
-                    numbers::parse_decimal(text, b.comma).map_err(|e| format!("{label}: {e}."))?;
-                written_codes.extend(code);
-                money.push((i, amount));
-                Value::Null
+            if changed {
+                report.written += 1;
+            } else {
+                report.unchanged += 1;
             }
-            Kind::Currency => {
-                let code = currency::parse(text).ok_or_else(|| {
-                    say!(
-                        "{label}: '{text}' is not a currency code (ISO 4217, such as EUR or USD).",
-                        "{label}: „{text}“ ist kein Währungscode (ISO 4217, etwa EUR oder USD)."
-                    )
-                })?;
-                Value::Text(code.to_string())
-            }
-            Kind::Date => {
-                let d = dates::parse_date(text, options.slash_dates)
-                    .map_err(|e| format!("{label}: {e}."))?;
-                if field.key == "day" {
-                    day = d.num_days_from_ce();
-                }
-                Value::Text(d.to_string())
-            }
-            Kind::Timestamp => Value::Text(
-                dates::parse_timestamp(text, options.slash_dates)
-                    .map_err(|e| format!("{label}: {e}."))?,
-            ),
-            Kind::Bool => match text.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "y" | "x" | "ja" | "wahr" => Value::Integer(1),
-                "0" | "false" | "no" | "n" | "nein" | "falsch" => Value::Integer(0),
-                _ => {
-                    return Err(say!(
-                        "{label}: '{text}' is not yes or no.",
-                        "{label}: „{text}“ ist weder ja noch nein."
-                    ))
-                }
-            },
-            Kind::Term => {
-                let months = crate::ingest::schema::parse_term(text).ok_or_else(|| {
-                    say!(
-                        "{label}: '{text}' is not a contract term (a number of months, or month-to-month, one year, two years, ...).",
-                        "{label}: „{text}“ ist keine Vertragslaufzeit (eine Zahl von Monaten oder month-to-month, one year, two years, …)."
-                    )
-                })?;
-                field
-                    .check_range(i128::from(months), 1)
-                    .map_err(|e| format!("{label}: {e}."))?;
-                Value::Integer(months)
-            }
-            Kind::Choice(parse, choices) => Value::Text(
-                parse(text)
-                    .ok_or_else(|| {
-                        let choices = choices();
-                        say!(
-                            "{label}: '{text}' is not one of {choices}.",
-                            "{label}: „{text}“ ist keiner der Werte {choices}."
-                        )
-                    })?
-                    .to_string(),
-            ),
-        };
-        record.values.push(value);
-    }
-    // The currency: the row's currency cell, else one written with the
-    // amounts (they must agree), else (subscriptions, invoices) the account's.
-    let at = bound
-        .iter()
-        .position(|b| matches!(b.field.kind, Kind::Currency));
-    let mut named = at.and_then(|at| match &record.values[at] {
-        Value::Text(code) => Some(code.clone()),
-        _ => None,
-    });
-    for code in written_codes {
-        match &named {
-            Some(n) if n != code => {
-                return Err(say!(
-                    "The amounts are in {code} but the row's currency is {n}.",
-                    "Die Beträge sind in {code}, die Währung der Zeile ist aber {n}."
-                ))
-            }
-            _ => named = Some(code.to_string()),
         }
+        Err(reason) => fail(report, *line, reason),
     }
-    if let Some(at) = at {
-        if let Some(code) = named {
-            record.values[at] = Value::Text(code);
-        } else if let (Some(account), false) = (record.account_id, entity == Entity::Accounts) {
-            record.values[at] = Value::Text(ingest.accounts.currency(account).to_string());
-        }
-    }
-    if money.is_empty() {
-        return Ok((record, day));
-    }
-    let existing = match (&record.external_id, entity) {
-        (Some(id), Entity::Accounts) => ingest.existing_account(id),
-        _ => None,
-    };
-    let code = ingest.currency_of(&record, existing);
-    let digits = currency::digits(&code);
-    for (i, amount) in money {
-        let field = bound[i].field;
-        let minor = amount.to_minor(digits).ok_or_else(|| too_large(field))?;
-        field
-            .check_range(minor, currency::minor_per_major(&code))
-            .map_err(|e| format!("{}: {e}.", field.says()))?;
-        record.values[i] = Value::Integer(i64::try_from(minor).map_err(|_| too_large(field))?);
-    }
-    Ok((record, day))
+    Ok(())
 }
 
-fn too_large(field: &Field) -> String {
-    let label = field.says();
-    say!(
-        "{label}: the amount is too large.",
-        "{label}: der Betrag ist zu groß."
-    )
-}
-
-/// The key a record without an id is stored under: the account and the
-/// row's cells, so the same row imported again finds itself.
-fn content_key(account: Option<i64>, bound: &[Bound], rows: &Rows) -> String {
-    let account = account.map(|a| a.to_string()).unwrap_or_default();
-    let mut parts: Vec<&str> = vec![&account];
-    parts.extend(
-        bound
-            .iter()
-            .filter_map(|b| b.column)
-            .map(|c| rows.cell(c).trim()),
-    );
-    format!("row:{:016x}", hash_key(&parts))
+fn fail(report: &mut ImportReport, line: u64, reason: String) {
+    report.failed += 1;
+    if report.errors.len() < MAX_REPORTED_ERRORS {
+        report.errors.push(RowError { line, reason });
+    }
 }

@@ -17,6 +17,7 @@ use crate::model::Tier;
 /// ids are case-sensitive), then by domain, then by name (both ignoring
 /// case). A domain or name two accounts share finds neither: guessing which
 /// one would put data on the wrong customer.
+#[derive(Clone)]
 pub struct Accounts {
     /// Ids from the source being ingested, then from every other source.
     own_ids: HashMap<String, i64>,
@@ -133,6 +134,15 @@ impl Accounts {
     }
 
     /// The currency an account keeps its money in.
+    /// The account an outside id already names: this source's, else
+    /// another source's when only one account has it.
+    pub fn existing(&self, external_id: &str) -> Option<i64> {
+        self.own_ids
+            .get(external_id)
+            .copied()
+            .or_else(|| self.other_ids.get(external_id).copied().flatten())
+    }
+
     pub fn currency(&self, id: i64) -> &str {
         self.currency
             .get(&id)
@@ -220,11 +230,7 @@ impl Ingest<'_> {
     /// The account an account record's id already names in this source (or,
     /// failing that, in another), if any.
     pub fn existing_account(&self, external_id: &str) -> Option<i64> {
-        self.accounts
-            .own_ids
-            .get(external_id)
-            .copied()
-            .or_else(|| self.accounts.other_ids.get(external_id).copied().flatten())
+        self.accounts.existing(external_id)
     }
 
     pub(super) fn upsert_account(

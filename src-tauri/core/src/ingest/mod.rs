@@ -31,6 +31,32 @@ pub struct Record {
     pub values: Vec<Value>,
 }
 
+fn value_of(fields: &[&'static Field], record: &Record, key: &str) -> Option<Value> {
+    fields
+        .iter()
+        .position(|f| f.key == key)
+        .map(|i| record.values[i].clone())
+}
+
+/// The currency a record's money is in: its own currency field, else its
+/// account's (accounts: the existing account's, or the default). `fields`
+/// are the record's, in the order of its values.
+pub fn currency_of(
+    fields: &[&'static Field],
+    accounts: &Accounts,
+    record: &Record,
+    existing_account: Option<i64>,
+) -> String {
+    if let Some(Value::Text(code)) = value_of(fields, record, "currency") {
+        return code;
+    }
+    record
+        .account_id
+        .or(existing_account)
+        .map_or(currency::DEFAULT, |id| accounts.currency(id))
+        .to_string()
+}
+
 /// What happened to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -191,23 +217,12 @@ impl<'w> Ingest<'w> {
     }
 
     fn value(&self, record: &Record, key: &str) -> Option<Value> {
-        self.fields
-            .iter()
-            .position(|f| f.key == key)
-            .map(|i| record.values[i].clone())
+        value_of(&self.fields, record, key)
     }
 
-    /// The currency a record's money is in: its own currency field, else
-    /// its account's (accounts: the existing account's, or the default).
+    /// The currency a record's money is in (`currency_of`).
     pub fn currency_of(&self, record: &Record, existing_account: Option<i64>) -> String {
-        if let Some(Value::Text(code)) = self.value(record, "currency") {
-            return code;
-        }
-        record
-            .account_id
-            .or(existing_account)
-            .map_or(currency::DEFAULT, |id| self.accounts.currency(id))
-            .to_string()
+        currency_of(&self.fields, &self.accounts, record, existing_account)
     }
 
     /// Checks ranges and the rules between fields; the reason follows "Line N: ".
@@ -303,7 +318,6 @@ impl<'w> Ingest<'w> {
                     .map_or(Value::Null, Value::Integer),
                 _ => Value::Null,
             });
-        let now = Value::Text(self.now.clone());
         let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.columns.len() + 4);
         params.push(&account);
         params.extend(extra.iter().map(|v| v as &dyn rusqlite::ToSql));
@@ -314,7 +328,7 @@ impl<'w> Ingest<'w> {
             }
         }
         if self.entity == Entity::Activities {
-            params.push(&now);
+            params.push(&self.now);
         }
         let stmt = self
             .upsert
