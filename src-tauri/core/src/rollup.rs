@@ -1,15 +1,19 @@
 //! Per-account figures derived from other rows: last touch, the weekly usage
 //! sparkline, trend and seat utilisation (stored in `account_rollups`, so the
 //! portfolio list reads 5,000 small rows instead of millions of usage rows),
-//! and the ARR an account pays (its active subscriptions when it has them,
-//! else the CRM's figure). Every write refreshes the accounts it touched, and
+//! the usage spans health reads (`health::usage`), and the ARR an account
+//! pays (its active subscriptions when it has them, else the CRM's figure). Every write refreshes the accounts it touched, and
 //! the first start of a day all of them; changed ARR and tiers are recorded
 //! in the account's history.
+
+use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
+use crate::health::inputs::LIVE_ON;
+use crate::health::usage;
 
 const WEEKS: i64 = 12;
 
@@ -50,6 +54,18 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
     let only = (account_ids.len() <= 64).then_some(account_ids);
     refresh_arr(conn, only, today)?;
     let from = today - Duration::days(WEEKS * 7);
+    // The spans of many accounts: one aggregate per range over the book.
+    let mut spans = HashMap::new();
+    match only {
+        None => {
+            spans = usage::read(conn, today, usage::BOUNDS, LIVE_ON, None)?;
+        }
+        Some(ids) => {
+            for &id in ids {
+                spans.extend(usage::read(conn, today, usage::BOUNDS, LIVE_ON, Some(id))?);
+            }
+        }
+    }
     let mut usage = conn.prepare_cached(
         "SELECT day, active_users, licensed_seats FROM usage_daily
          WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
@@ -58,11 +74,11 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
         "SELECT max(occurred_on) FROM activities WHERE account_id = ?1 AND occurred_on <= ?2",
     )?;
     let mut upsert = conn.prepare_cached(
-        "INSERT INTO account_rollups(account_id, last_touch_on, usage_weekly, usage_trend_pct, seats_used_pct)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO account_rollups(account_id, last_touch_on, usage_weekly, usage_trend_pct, seats_used_pct, usage_spans)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(account_id) DO UPDATE SET last_touch_on = excluded.last_touch_on,
            usage_weekly = excluded.usage_weekly, usage_trend_pct = excluded.usage_trend_pct,
-           seats_used_pct = excluded.seats_used_pct",
+           seats_used_pct = excluded.seats_used_pct, usage_spans = excluded.usage_spans",
     )?;
     for &id in account_ids {
         let mut sums = [0f64; WEEKS as usize];
@@ -110,7 +126,8 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
             last_touch,
             serde_json::to_string(&weekly).unwrap_or_else(|_| "[]".into()),
             trend,
-            seats_used
+            seats_used,
+            spans.get(&id).map(|s| usage::encode(s))
         ])?;
     }
     Ok(())

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_sync_review.sql")),
     (10, include_str!("../migrations/0010_crm.sql")),
     (11, include_str!("../migrations/0011_onboarding_de.sql")),
+    (12, include_str!("../migrations/0012_usage_spans.sql")),
 ];
 
 /// The schema version this build writes.

@@ -338,7 +338,11 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
     let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("day");
     for a in 0..30 {
         for d in 0..1000 {
-            csv.push_str(&format!("acc-{a},{},{}\n", first + chrono::Duration::days(d), d % 40));
+            csv.push_str(&format!(
+                "acc-{a},{},{}\n",
+                first + chrono::Duration::days(d),
+                d % 40
+            ));
         }
     }
     let path = save(dir.path(), "usage.csv", csv.as_bytes());
@@ -368,7 +372,11 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
     };
     let err = run_import(&mut conn, &request, &mut on_progress, &cancel).expect_err("cancelled");
     assert_eq!(err.code(), ErrorCode::Cancelled);
-    assert_eq!(usage_rows(&conn), 0, "a cancelled usage import writes nothing");
+    assert_eq!(
+        usage_rows(&conn),
+        0,
+        "a cancelled usage import writes nothing"
+    );
     let report = run_import(
         &mut conn,
         &request,

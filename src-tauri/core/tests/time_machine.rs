@@ -92,3 +92,64 @@ fn inputs_as_of_a_day_are_what_was_known_that_day() {
         }
     }
 }
+
+/// The usage the rollups keep for their day is what the usage rows say:
+/// after the book is brought up to date, and after a write changes one
+/// account's usage, today's inputs equal those read from the rows.
+#[test]
+fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 60, 5);
+    steward_core::assess::bring_up_to_date(&mut conn, today()).expect("up to date");
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM account_rollups WHERE usage_spans IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("kept");
+    assert!(kept > 40, "the rollups keep the usage of live accounts");
+    let from_rows = |conn: &Connection, name: &str| {
+        let copy = dir.path().join(name);
+        conn.execute("VACUUM INTO ?1", [copy.display().to_string()])
+            .expect("copy");
+        let read = Connection::open(&copy).expect("open copy");
+        read.execute("DELETE FROM meta WHERE key = 'rollups_on'", [])
+            .expect("forget the rollups' day");
+        gather(&read, today(), 90, None, Depth::Full).expect("gather from rows")
+    };
+    assert_eq!(
+        gather(&conn, today(), 90, None, Depth::Full).expect("gather"),
+        from_rows(&conn, "rows-1.sqlite3")
+    );
+
+    // One account's last week doubles: the kept usage follows the write.
+    let (id, external): (i64, String) = conn
+        .query_row(
+            "SELECT a.id, a.name FROM accounts a JOIN usage_daily u ON u.account_id = a.id
+             WHERE a.status = 'active' AND u.day = ?1 LIMIT 1",
+            [today()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an account with usage today");
+    let before = gather(&conn, today(), 90, Some(id), Depth::Full).expect("before");
+    let mut csv = String::from("account,day,active_users,licensed_seats\n");
+    for back in 0..7 {
+        csv.push_str(&format!(
+            "\"{external}\",{},500,600\n",
+            today() - Duration::days(back)
+        ));
+    }
+    let report = support::import_bytes(
+        &mut conn,
+        dir.path(),
+        "week.csv",
+        csv.as_bytes(),
+        steward_core::import::Entity::Usage,
+    );
+    assert_eq!(report.written, 7, "{:?}", report.errors);
+    let after = gather(&conn, today(), 90, None, Depth::Full).expect("after");
+    assert_ne!(after.get(&id), before.get(&id), "the week changed");
+    assert_eq!(after[&id].seats_used_pct, Some(83.3));
+    assert_eq!(after, from_rows(&conn, "rows-2.sqlite3"));
+}

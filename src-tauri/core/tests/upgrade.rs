@@ -58,6 +58,19 @@ fn opens_with_every_row(schema: i64) {
     let summary = write(&mut conn, assess::book);
     assert_eq!(summary.accounts as usize, list.len());
 
+    // The rollups of an older file are refreshed whole, with the usage they keep.
+    assess::bring_up_to_date(&mut conn, today()).expect("up to date");
+    let (kept, with_usage): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM account_rollups WHERE usage_spans IS NOT NULL),
+                    (SELECT count(DISTINCT u.account_id) FROM usage_daily u JOIN accounts a ON a.id = u.account_id
+                     WHERE a.status = 'active' AND u.day > date(?1, '-180 days') AND u.day <= ?1)",
+            [today()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("kept usage");
+    assert_eq!(kept, with_usage);
+
     // The shipped onboarding template is offered in either language.
     for (lang, name) in [
         (Lang::En, "Standard onboarding"),
@@ -155,6 +168,27 @@ fn a_schema_10_portfolio_opens_with_every_row() {
 }
 
 #[test]
-fn a_schema_11_portfolio_opens_with_every_row() {
+fn a_schema_11_portfolio_opens_with_every_row_and_its_rollups_are_refreshed_on_the_next_start() {
     opens_with_every_row(11);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join(store::DB_FILE);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/portfolio-v11.sqlite3"),
+        &path,
+    )
+    .expect("copy fixture");
+    let conn = store::open_in(dir.path()).expect("open");
+    // Its rollups hold no usage yet: their day is forgotten, so the next
+    // start refreshes them and nothing reads spans that are not there.
+    let day: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'rollups_on'", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    assert_eq!(day, None);
+}
+
+#[test]
+fn a_schema_12_portfolio_opens_with_every_row() {
+    opens_with_every_row(12);
 }

@@ -110,18 +110,6 @@ impl CheckIn {
     }
 }
 
-/// Active users over one range of days of one account.
-#[derive(Debug, Clone, Copy, Default)]
-struct Span {
-    sum: f64,
-    count: f64,
-    peak: Option<f64>,
-    seats: Option<f64>,
-    /// Days with at least one login.
-    login_days: f64,
-    events: f64,
-}
-
 /// Fewer accounts than this in a tier make a percentile meaningless.
 const MIN_PEERS: usize = 5;
 
@@ -174,7 +162,7 @@ fn seat_use_percentiles(
 }
 
 /// Accounts that were customers on `day`: started by then and not yet churned.
-const LIVE_ON: &str =
+pub(crate) const LIVE_ON: &str =
     "coalesce(a.contract_start, '') <= ?1 AND (a.status = 'active' OR a.churn_date > ?1)";
 
 /// The renewal that was next on `day`: a date that had passed moves on by
@@ -529,52 +517,24 @@ pub fn gather(
             },
         )?;
     }
-    // Usage: one plain aggregate per disjoint range of days (each account's
-    // rows in a range being one primary-key range), combined here into the
-    // windows the scores need. Plain sums over ranges cost a third of one
-    // pass with a CASE per window and row.
-    let bounds: &[i64] = match depth {
-        Depth::ChurnFeatures => &[0, 7, 28, 56],
-        Depth::Scores => &[0, 7, 28, 56, 90, 180],
-        Depth::Full => &[0, 7, 28, 30, 56, 90, 120, 180],
+    // Usage over the ranges the windows are made of: as the rollups keep
+    // it when they are of the day, else from the usage rows.
+    let (bounds, spans): (&[i64], _) = match super::usage::kept(conn, day, only)? {
+        Some(spans) => (super::usage::BOUNDS, spans),
+        None => {
+            let bounds: &[i64] = match depth {
+                Depth::ChurnFeatures => &[0, 7, 28, 56],
+                Depth::Scores => &[0, 7, 28, 56, 90, 180],
+                Depth::Full => super::usage::BOUNDS,
+            };
+            (
+                bounds,
+                super::usage::read(conn, day, bounds, LIVE_ON, only)?,
+            )
+        }
     };
-    let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
-    for (k, pair) in bounds.windows(2).enumerate() {
-        // Only the last week needs peaks and only the last 4 weeks logins and
-        // events; older ranges are two plain aggregates per row.
-        let extra = match pair[1] {
-            7 => "max(u.active_users), max(u.licensed_seats), sum(u.logins > 0), sum(u.feature_events)",
-            n if n <= 28 => "NULL, NULL, sum(u.logins > 0), sum(u.feature_events)",
-            _ => "NULL, NULL, NULL, NULL",
-        };
-        each_row(
-            conn,
-            &format!(
-                "SELECT a.id, sum(u.active_users), count(u.active_users), {extra}
-                 FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?2 AND u.day <= ?3
-                 WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
-            ),
-            "a.id",
-            &[&day, &d(pair[1]), &d(pair[0])],
-            only,
-            |r| {
-                let row = spans
-                    .entry(r.get(0)?)
-                    .or_insert_with(|| vec![Span::default(); bounds.len() - 1]);
-                row[k] = Span {
-                    sum: r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
-                    count: r.get(2)?,
-                    peak: r.get(3)?,
-                    seats: r.get(4)?,
-                    login_days: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
-                    events: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
-                };
-                Ok(())
-            },
-        )?;
-    }
     // Average active users over (day - older, day - newer].
-    let window = |row: &[Span], newer: i64, older: i64| {
+    let window = |row: &[super::usage::Span], newer: i64, older: i64| {
         let (sum, count) = bounds
             .windows(2)
             .zip(row)

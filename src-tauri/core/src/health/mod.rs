@@ -9,6 +9,7 @@
 mod components;
 pub mod inputs;
 pub mod settings;
+pub(crate) mod usage;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;

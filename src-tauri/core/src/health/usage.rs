@@ -1,0 +1,153 @@
+//! Product usage as health reads it: each account's active users, seats,
+//! login days and feature events summed over ranges of days before a day
+//! (`Span`s between `BOUNDS`), from which the 4-week trend, the quarter, the
+//! 30-against-90-days change and seat use are combined (`inputs`).
+//!
+//! Summing 180 days of usage for every account is most of what a whole-book
+//! assessment reads. The rollups keep the spans as of their day (refreshed
+//! with every write that touches an account and once a day for the book),
+//! so a reassessment on that day (settings saved, a new churn model, an
+//! import's accounts) reads one small row per account instead; any other
+//! day reads the usage rows themselves, as it was known then.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::store::each_row;
+
+/// Days back from the day that split the usage every health input reads:
+/// the last week, 4 weeks, 30 days, 8 weeks, 3 months, 4 months and 6 months.
+pub(crate) const BOUNDS: &[i64] = &[0, 7, 28, 30, 56, 90, 120, 180];
+
+/// Active users over one range of days of one account.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Span {
+    pub(crate) sum: f64,
+    pub(crate) count: f64,
+    /// Peak active users and licensed seats (the last week only).
+    pub(crate) peak: Option<f64>,
+    pub(crate) seats: Option<f64>,
+    /// Days with at least one login (the last 4 weeks only).
+    pub(crate) login_days: f64,
+    pub(crate) events: f64,
+}
+
+/// Each account's spans between `bounds` before `day`, read from the usage
+/// rows: one plain aggregate per range (each account's rows in a range being
+/// one primary-key range). Plain sums over ranges cost a third of one pass
+/// with a CASE per window and row. Accounts live on `day` only (`live_on`,
+/// with the day as ?1), or `only` that one.
+pub(crate) fn read(
+    conn: &Connection,
+    day: NaiveDate,
+    bounds: &[i64],
+    live_on: &str,
+    only: Option<i64>,
+) -> Result<HashMap<i64, Vec<Span>>> {
+    let d = |n: i64| day - Duration::days(n);
+    let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
+    for (k, pair) in bounds.windows(2).enumerate() {
+        // Only the last week needs peaks and only the last 4 weeks logins and
+        // events; older ranges are two plain aggregates per row.
+        let extra = match pair[1] {
+            7 => "max(u.active_users), max(u.licensed_seats), sum(u.logins > 0), sum(u.feature_events)",
+            n if n <= 28 => "NULL, NULL, sum(u.logins > 0), sum(u.feature_events)",
+            _ => "NULL, NULL, NULL, NULL",
+        };
+        each_row(
+            conn,
+            &format!(
+                "SELECT a.id, sum(u.active_users), count(u.active_users), {extra}
+                 FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?2 AND u.day <= ?3
+                 WHERE {live_on} {{ONE}} GROUP BY a.id"
+            ),
+            "a.id",
+            &[&day, &d(pair[1]), &d(pair[0])],
+            only,
+            |r| {
+                let row = spans
+                    .entry(r.get(0)?)
+                    .or_insert_with(|| vec![Span::default(); bounds.len() - 1]);
+                row[k] = Span {
+                    sum: r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
+                    count: r.get(2)?,
+                    peak: r.get(3)?,
+                    seats: r.get(4)?,
+                    login_days: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                    events: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
+                };
+                Ok(())
+            },
+        )?;
+    }
+    Ok(spans)
+}
+
+/// The spans the rollups keep (between `BOUNDS`), when they were computed
+/// for `day`: None on any other day, and for a file whose rollups are older.
+pub(crate) fn kept(
+    conn: &Connection,
+    day: NaiveDate,
+    only: Option<i64>,
+) -> Result<Option<HashMap<i64, Vec<Span>>>> {
+    let on: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT value FROM meta WHERE key = 'rollups_on'",
+        [],
+        |r| r.get(0),
+    ))?;
+    if on != Some(day.to_string()) {
+        return Ok(None);
+    }
+    let mut out = HashMap::new();
+    let mut whole = true;
+    each_row(
+        conn,
+        "SELECT account_id, usage_spans FROM account_rollups WHERE usage_spans IS NOT NULL {ONE}",
+        "account_id",
+        &[],
+        only,
+        |r| {
+            match decode(&r.get::<_, String>(1)?) {
+                Some(spans) => {
+                    out.insert(r.get(0)?, spans);
+                }
+                None => whole = false,
+            }
+            Ok(())
+        },
+    )?;
+    // One row that cannot be read and the usage rows are read instead.
+    Ok(whole.then_some(out))
+}
+
+type SpanRow = (f64, f64, Option<f64>, Option<f64>, f64, f64);
+
+/// Spans as the rollups keep them: a JSON array of
+/// `[sum, count, peak, seats, login_days, events]`, one per range.
+pub(crate) fn encode(spans: &[Span]) -> String {
+    let rows: Vec<SpanRow> = spans
+        .iter()
+        .map(|s| (s.sum, s.count, s.peak, s.seats, s.login_days, s.events))
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// None for text that is not spans between `BOUNDS`.
+fn decode(text: &str) -> Option<Vec<Span>> {
+    let rows: Vec<SpanRow> = serde_json::from_str(text).ok()?;
+    (rows.len() == BOUNDS.len() - 1).then(|| {
+        rows.into_iter()
+            .map(|(sum, count, peak, seats, login_days, events)| Span {
+                sum,
+                count,
+                peak,
+                seats,
+                login_days,
+                events,
+            })
+            .collect()
+    })
+}
