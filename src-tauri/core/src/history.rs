@@ -117,8 +117,12 @@ pub fn as_of(
     // One pass over the field's rows in index order (account, day, id):
     // for each account the last row on or before the day wins, else the
     // last row of its first day. A window function over the same rows took
-    // ten times longer.
-    let mut seen: HashMap<i64, (Known, NaiveDate)> = HashMap::new();
+    // ten times longer. Days compare as their ISO text, and a value is read
+    // only when its row wins (most rows are an account's older values).
+    let day_text = day.to_string();
+    let mut out: HashMap<i64, Known> = HashMap::new();
+    // The account being read, its value so far, and its first day.
+    let mut current: Option<(i64, Known, String)> = None;
     crate::store::each_row(
         conn,
         "SELECT account_id, value, valid_from FROM account_history
@@ -127,33 +131,43 @@ pub fn as_of(
         &[&field],
         only,
         |r| {
-            let from: NaiveDate = r.get(2)?;
-            let by_then = from <= day;
             let account: i64 = r.get(0)?;
-            let replaces = match seen.get(&account) {
-                None => true,
-                // Later the same day, or still by the day: later knowledge.
-                Some((known, first)) => by_then || (!known.by_then && from == *first),
-            };
-            if replaces {
-                seen.insert(
-                    account,
-                    (
+            let from = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let by_then = from <= day_text.as_str();
+            let replaces = match &current {
+                Some((id, known, first)) if *id == account => {
+                    // Later the same day, or still by the day: later knowledge.
+                    by_then || (!known.by_then && from == first)
+                }
+                _ => {
+                    if let Some((id, known, _)) = current.take() {
+                        out.insert(id, known);
+                    }
+                    current = Some((
+                        account,
                         Known {
-                            value: r.get(1)?,
+                            value: None,
                             by_then,
                         },
-                        from,
-                    ),
-                );
+                        from.to_string(),
+                    ));
+                    true
+                }
+            };
+            if replaces {
+                if let Some((_, known, _)) = current.as_mut() {
+                    *known = Known {
+                        value: r.get(1)?,
+                        by_then,
+                    };
+                }
             }
             Ok(())
         },
     )?;
-    let out = seen
-        .into_iter()
-        .map(|(id, (known, _))| (id, known))
-        .collect();
+    if let Some((id, known, _)) = current {
+        out.insert(id, known);
+    }
     Ok(out)
 }
 
