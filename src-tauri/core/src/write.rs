@@ -99,11 +99,15 @@ pub fn run<T>(
 ) -> Result<(T, Changes)> {
     let w = begin(conn, today)?;
     let out = work(&w)?;
+    let settling = std::time::Instant::now();
     let changes = w.settle()?;
+    let committing = std::time::Instant::now();
     w.tx.commit()?;
     tracing::debug!(
         accounts = changes.accounts.len(),
         book = changes.book,
+        settle_ms = (committing - settling).as_millis() as u64,
+        commit_ms = committing.elapsed().as_millis() as u64,
         "write committed"
     );
     Ok((out, changes))
