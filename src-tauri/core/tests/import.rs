@@ -386,6 +386,47 @@ fn cancel_and_preview_leave_the_portfolio_as_it_was() {
     .expect("run usage");
     assert_eq!((report.rows_read, report.written), (30_000, 30_000));
     assert_eq!(usage_rows(&conn), 30_000);
+
+    // Usage goes in many rows to a statement: the counts still say which
+    // rows changed, and a row the check rejects is reported at its line.
+    let mut csv = String::from("account,day,active_users\n");
+    for a in 0..2 {
+        for d in 0..300 {
+            let users = if d % 10 == 0 { 1000 + d } else { d % 40 };
+            csv.push_str(&format!(
+                "acc-{a},{},{users}\n",
+                first + chrono::Duration::days(d)
+            ));
+        }
+    }
+    csv.push_str("acc-0,2099-01-01,5\n");
+    let path = save(dir.path(), "usage-again.csv", csv.as_bytes());
+    let request = ImportRequest { path, ..request };
+    let report = run_import(
+        &mut conn,
+        &request,
+        &mut progress::ignore,
+        &CancelToken::default(),
+    )
+    .expect("run usage again");
+    assert_eq!(
+        (
+            report.rows_read,
+            report.written,
+            report.unchanged,
+            report.failed
+        ),
+        (601, 60, 540, 1)
+    );
+    assert_eq!(report.errors[0].line, 602, "{:?}", report.errors);
+    let changed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM usage_daily WHERE active_users >= 1000",
+            [],
+            |r| r.get(0),
+        )
+        .expect("changed");
+    assert_eq!(changed, 60);
 }
 
 #[test]

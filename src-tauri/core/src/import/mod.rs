@@ -377,8 +377,12 @@ fn execute(
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        for read in &batch.rows {
-            write_row(ingest, read, &mut report, &mut kept)?;
+        if request.entity == Entity::Usage {
+            write_usage(ingest, &batch.rows, &mut report)?;
+        } else {
+            for read in &batch.rows {
+                write_row(ingest, read, &mut report, &mut kept)?;
+            }
         }
         if batch.rows_read / 10_000 > report.rows_read / 10_000 {
             progress(Progress {
@@ -446,6 +450,37 @@ fn execute(
         "import read"
     );
     Ok(report)
+}
+
+/// Upserts the usage rows the reading side accepted, many to a statement,
+/// and counts every row; rejected ones are reported in file order.
+fn write_usage(ingest: &mut Ingest<'_>, rows: &[Read], report: &mut ImportReport) -> Result<()> {
+    let mut records = Vec::with_capacity(rows.len());
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut rejected: Vec<(u64, String)> = Vec::new();
+    for read in rows {
+        match read {
+            Read::Row { line, record, .. } => {
+                records.push(record);
+                lines.push(*line);
+            }
+            Read::Rejected { line, reason } => rejected.push((*line, reason.clone())),
+        }
+    }
+    let upserted = ingest.upsert_usage(&records)?;
+    report.written += upserted.written;
+    report.unchanged += upserted.unchanged;
+    rejected.extend(
+        upserted
+            .rejected
+            .into_iter()
+            .map(|(i, reason)| (lines[i], reason)),
+    );
+    rejected.sort_by_key(|(line, _)| *line);
+    for (line, reason) in rejected {
+        fail(report, line, reason);
+    }
+    Ok(())
 }
 
 /// Upserts one row the reading side accepted, or counts the one it rejected.

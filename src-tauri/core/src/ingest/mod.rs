@@ -57,6 +57,19 @@ pub fn currency_of(
         .to_string()
 }
 
+/// Usage rows one statement upserts in `upsert_usage`: a statement per row
+/// costs a fifth more (655 against 800 ms for a million rows).
+const USAGE_ROWS_AT_ONCE: usize = 64;
+
+/// What happened to many usage records (`Ingest::upsert_usage`).
+#[derive(Debug, Default)]
+pub struct Upserted {
+    pub written: u64,
+    pub unchanged: u64,
+    /// The records rejected, by their index, with the reason.
+    pub rejected: Vec<(usize, String)>,
+}
+
 /// What happened to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -76,6 +89,8 @@ pub struct Ingest<'w> {
     /// Indexes into `fields` of those stored as plain columns.
     columns: Vec<(usize, &'static str)>,
     upsert: Option<rusqlite::CachedStatement<'w>>,
+    /// Usage: the same upsert for `USAGE_ROWS_AT_ONCE` rows.
+    upsert_many: Option<rusqlite::CachedStatement<'w>>,
     pub accounts: Accounts,
     contacts: HashMap<(i64, String), i64>,
     now: String,
@@ -117,6 +132,7 @@ impl<'w> Ingest<'w> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let mut upsert_many = None;
         let upsert = match entity {
             Entity::Accounts => None,
             Entity::Usage => {
@@ -126,14 +142,18 @@ impl<'w> Ingest<'w> {
                         say!("Map at least one usage metric (active users, logins, ...).", "Ordnen Sie mindestens eine Nutzungskennzahl zu (aktive Nutzer, Anmeldungen, …)."),
                     ));
                 }
-                let sql = format!(
-                    "INSERT INTO usage_daily(account_id, {}) VALUES ({}) ON CONFLICT(account_id, day) DO UPDATE SET {} WHERE {}",
-                    names.join(", "),
-                    placeholders(names.len() + 1),
-                    set(&metrics),
-                    changed(&metrics),
-                );
-                Some(conn.prepare_cached(&sql)?)
+                let sql = |rows: usize| {
+                    let row = format!("({})", vec!["?"; names.len() + 1].join(", "));
+                    format!(
+                        "INSERT INTO usage_daily(account_id, {}) VALUES {} ON CONFLICT(account_id, day) DO UPDATE SET {} WHERE {}",
+                        names.join(", "),
+                        vec![row; rows].join(", "),
+                        set(&metrics),
+                        changed(&metrics),
+                    )
+                };
+                upsert_many = Some(conn.prepare_cached(&sql(USAGE_ROWS_AT_ONCE))?);
+                Some(conn.prepare_cached(&sql(1))?)
             }
             _ => {
                 let mut insert_cols = vec!["account_id", "source", "external_id"];
@@ -171,6 +191,7 @@ impl<'w> Ingest<'w> {
             fields: fields.to_vec(),
             columns,
             upsert,
+            upsert_many,
             accounts: Accounts::load(conn, source)?,
             contacts,
             now: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -289,6 +310,78 @@ impl<'w> Ingest<'w> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Upserts many usage records, each checked as `upsert` checks one; the
+    /// good ones go in `USAGE_ROWS_AT_ONCE` to a statement. A statement says
+    /// how many of its rows changed, not which: every account among them is
+    /// marked when any did (a spare reassessment, never a missed one). A
+    /// statement that breaks a rule of the portfolio is run again row by row,
+    /// so only the rows that break it are rejected.
+    pub fn upsert_usage(&mut self, records: &[&Record]) -> Result<Upserted> {
+        let mut out = Upserted::default();
+        let mut good: Vec<(usize, &Record)> = Vec::with_capacity(records.len());
+        for (i, record) in records.iter().enumerate() {
+            match self.check(record, None) {
+                Ok(()) => good.push((i, record)),
+                Err(reason) => out.rejected.push((i, reason)),
+            }
+        }
+        let mut chunks = good.chunks_exact(USAGE_ROWS_AT_ONCE);
+        for chunk in chunks.by_ref() {
+            let mut params: Vec<&dyn rusqlite::ToSql> =
+                Vec::with_capacity(chunk.len() * (self.columns.len() + 1));
+            let accounts: Vec<Value> = chunk
+                .iter()
+                .map(|(_, r)| r.account_id.map_or(Value::Null, Value::Integer))
+                .collect();
+            for ((_, record), account) in chunk.iter().zip(&accounts) {
+                params.push(account);
+                for (i, _) in &self.columns {
+                    params.push(&record.values[*i]);
+                }
+            }
+            let stmt = self
+                .upsert_many
+                .as_mut()
+                .ok_or_else(|| Error::Internal("no statement for many usage rows".into()))?;
+            match stmt.execute(params.as_slice()) {
+                Ok(changed) => {
+                    out.written += changed as u64;
+                    out.unchanged += (chunk.len() - changed) as u64;
+                    if changed > 0 {
+                        let mut last = None;
+                        for (_, record) in chunk {
+                            if record.account_id != last {
+                                if let Some(id) = record.account_id {
+                                    self.w.touch(id);
+                                }
+                                last = record.account_id;
+                            }
+                        }
+                    }
+                }
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    self.upsert_each(chunk, &mut out)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.upsert_each(chunks.remainder(), &mut out)?;
+        Ok(out)
+    }
+
+    fn upsert_each(&mut self, records: &[(usize, &Record)], out: &mut Upserted) -> Result<()> {
+        for (i, record) in records {
+            match self.upsert(record)? {
+                Ok(Outcome::Written) => out.written += 1,
+                Ok(Outcome::Unchanged) => out.unchanged += 1,
+                Err(reason) => out.rejected.push((*i, reason)),
+            }
+        }
+        Ok(())
     }
 
     fn upsert_row(&mut self, record: &Record) -> Result<std::result::Result<Outcome, String>> {
