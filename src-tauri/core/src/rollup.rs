@@ -58,11 +58,18 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
     let mut spans = HashMap::new();
     match only {
         None => {
-            spans = usage::read(conn, today, usage::BOUNDS, LIVE_ON, None)?;
+            spans = usage::read(conn, today, usage::BOUNDS, LIVE_ON, None, true)?;
         }
         Some(ids) => {
             for &id in ids {
-                spans.extend(usage::read(conn, today, usage::BOUNDS, LIVE_ON, Some(id))?);
+                spans.extend(usage::read(
+                    conn,
+                    today,
+                    usage::BOUNDS,
+                    LIVE_ON,
+                    Some(id),
+                    true,
+                )?);
             }
         }
     }

@@ -189,10 +189,12 @@ fn renewal_on_or_after(date: NaiveDate, term_months: i64, day: NaiveDate, back: 
     d
 }
 
-/// How much usage to read: health scores compare the last 3 months with the
-/// 3 before (180 days); warnings add 30 days against the 90 before; the
-/// churn model's snapshots use only seat use and the 4-week trend (56 days,
-/// a third of the rows, which keeps retraining under a second).
+/// How much to read: health scores compare the last 3 months of usage with
+/// the 3 before (180 days); warnings add 30 days against the 90 before and
+/// missed milestones; the churn model's snapshots read only what its
+/// features use: seat use and the 4-week trend (56 days, a third of the
+/// rows), ticket counts and the NPS average (no login days, events,
+/// resolution times, CSAT or detractors, which stay empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
     Full,
@@ -337,11 +339,16 @@ pub fn gather(
     )?;
     merge(
         &format!(
-            "SELECT a.id AS account_id, count(*),
-                    avg(CASE WHEN t.resolved_at < ?2 THEN julianday(t.resolved_at) - julianday(t.opened_at) END),
-                    avg(CASE WHEN t.resolved_at < ?2 THEN t.csat END)
+            "SELECT a.id AS account_id, count(*), {}
              FROM accounts a JOIN tickets t ON t.account_id = a.id AND t.opened_at >= ?3 AND t.opened_at < ?2
-             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
+             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id",
+            // The churn model reads the count only.
+            if depth == Depth::ChurnFeatures {
+                "NULL, NULL"
+            } else {
+                "avg(CASE WHEN t.resolved_at < ?2 THEN julianday(t.resolved_at) - julianday(t.opened_at) END),
+                 avg(CASE WHEN t.resolved_at < ?2 THEN t.csat END)"
+            }
         ),
         &[&day, &end, &since_90],
         &|r, i| {
@@ -351,16 +358,27 @@ pub fn gather(
             Ok(())
         },
     )?;
+    let (year_ago, quarter_ago) = (d(365), d(90));
+    let survey_params: &[&dyn rusqlite::ToSql] = if depth == Depth::ChurnFeatures {
+        &[&day, &year_ago]
+    } else {
+        &[&day, &year_ago, &quarter_ago]
+    };
     merge(
         &format!(
-            "SELECT a.id AS account_id, avg(CASE WHEN s.kind = 'nps' THEN s.score END),
-                    sum(s.kind = 'nps' AND s.responded_on > ?3 AND s.score <= 6),
-                    avg(CASE WHEN s.kind = 'csat' THEN s.score END)
+            "SELECT a.id AS account_id, avg(CASE WHEN s.kind = 'nps' THEN s.score END), {}
              FROM accounts a JOIN survey_responses s
                ON s.account_id = a.id AND s.responded_on > ?2 AND s.responded_on <= ?1
-             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id"
+             WHERE {LIVE_ON} {{ONE}} GROUP BY a.id",
+            // The churn model reads the NPS average only.
+            if depth == Depth::ChurnFeatures {
+                "0, NULL"
+            } else {
+                "sum(s.kind = 'nps' AND s.responded_on > ?3 AND s.score <= 6),
+                 avg(CASE WHEN s.kind = 'csat' THEN s.score END)"
+            }
         ),
-        &[&day, &d(365), &d(90)],
+        survey_params,
         &|r, i| {
             i.nps_avg_12m = r.get(1)?;
             i.detractors_90d = r.get(2)?;
@@ -529,7 +547,14 @@ pub fn gather(
             };
             (
                 bounds,
-                super::usage::read(conn, day, bounds, LIVE_ON, only)?,
+                super::usage::read(
+                    conn,
+                    day,
+                    bounds,
+                    LIVE_ON,
+                    only,
+                    depth != Depth::ChurnFeatures,
+                )?,
             )
         }
     };

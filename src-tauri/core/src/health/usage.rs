@@ -39,22 +39,25 @@ pub(crate) struct Span {
 /// rows: one plain aggregate per range (each account's rows in a range being
 /// one primary-key range). Plain sums over ranges cost a third of one pass
 /// with a CASE per window and row. Accounts live on `day` only (`live_on`,
-/// with the day as ?1), or `only` that one.
+/// with the day as ?1), or `only` that one. Without `activity` login days
+/// and events are left at zero (the churn model does not read them).
 pub(crate) fn read(
     conn: &Connection,
     day: NaiveDate,
     bounds: &[i64],
     live_on: &str,
     only: Option<i64>,
+    activity: bool,
 ) -> Result<HashMap<i64, Vec<Span>>> {
     let d = |n: i64| day - Duration::days(n);
     let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
     for (k, pair) in bounds.windows(2).enumerate() {
         // Only the last week needs peaks and only the last 4 weeks logins and
         // events; older ranges are two plain aggregates per row.
-        let extra = match pair[1] {
-            7 => "max(u.active_users), max(u.licensed_seats), sum(u.logins > 0), sum(u.feature_events)",
-            n if n <= 28 => "NULL, NULL, sum(u.logins > 0), sum(u.feature_events)",
+        let extra = match (pair[1], activity) {
+            (7, true) => "max(u.active_users), max(u.licensed_seats), sum(u.logins > 0), sum(u.feature_events)",
+            (7, false) => "max(u.active_users), max(u.licensed_seats), NULL, NULL",
+            (n, true) if n <= 28 => "NULL, NULL, sum(u.logins > 0), sum(u.feature_events)",
             _ => "NULL, NULL, NULL, NULL",
         };
         each_row(
