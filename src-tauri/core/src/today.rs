@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -104,39 +104,50 @@ const QBR_DAYS: i64 = 14;
 
 pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> {
     let s = settings::current(conn)?.settings;
-    let mut accounts: HashMap<i64, AccountInfo> = HashMap::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.id, a.name, a.tier, a.arr_minor, a.currency, a.renewal_date, h.score, h.band, h.churn_risk
-             FROM accounts a LEFT JOIN health_scores h ON h.account_id = a.id WHERE a.status = 'active'",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let band: Option<String> = r.get(7)?;
-            accounts.insert(
-                r.get(0)?,
-                AccountInfo {
-                    name: r.get(1)?,
-                    tier: r.get(2)?,
-                    arr: Money {
-                        minor: r.get(3)?,
-                        currency: r.get(4)?,
-                    },
-                    renewal_date: r.get(5)?,
-                    score: r.get(6)?,
-                    band: band.map(|b| Band::parse(&b)).unwrap_or(Band::Unknown),
-                    churn_risk: r.get(8)?,
-                },
-            );
-        }
-    }
+    // What asks for attention first; then the accounts it names, and only
+    // those (a fraction of a large book).
+    let awake = alerts::awake(conn, today)?;
+    // SQLite takes a bare column from the row that gave min(), so each
+    // account's oldest overdue title comes with its count in one pass.
+    let overdue: Vec<(i64, i64, String)> = conn
+        .prepare_cached(
+            "SELECT account_id, count(*), min(due_on), title FROM tasks
+             WHERE done_at IS NULL AND due_on < ?1 AND account_id IS NOT NULL GROUP BY account_id",
+        )?
+        .query_map([today], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let horizon = today + Duration::days(60.min(s.alerts.renewal_days));
+    let renewing: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM accounts WHERE status = 'active' AND renewal_date >= ?1 AND renewal_date <= ?2",
+        )?
+        .query_map(params![today, horizon], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let qbrs: Vec<(i64, NaiveDate, i64)> = conn
+        .prepare_cached(
+            "SELECT q.account_id, q.scheduled_on,
+                    (SELECT count(*) FROM milestones m WHERE m.account_id = q.account_id AND m.for_qbr)
+             FROM qbrs q WHERE q.held_on IS NULL AND q.scheduled_on <= ?1",
+        )?
+        .query_map([today + Duration::days(QBR_DAYS)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let named: std::collections::BTreeSet<i64> = awake
+        .iter()
+        .map(|a| a.account_id)
+        .chain(overdue.iter().map(|o| o.0))
+        .chain(renewing.iter().copied())
+        .chain(qbrs.iter().map(|q| q.0))
+        .collect();
+    let accounts = account_infos(conn, &named)?;
+
     let enabled: HashMap<AlertReason, bool> = alerts::playbooks(conn)?
         .into_iter()
         .map(|p| (p.reason, p.enabled && !p.tasks.is_empty()))
         .collect();
-
     let mut items: HashMap<(i64, Section), TodayItem> = HashMap::new();
-    for a in alerts::awake(conn, today)? {
+    for a in awake {
         if let Some(it) = item(&mut items, &accounts, a.account_id, section_of(a.reason)) {
             it.reasons.push(TodayReason {
                 alert_id: a.id,
@@ -148,21 +159,10 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
             });
         }
     }
-    {
-        // SQLite takes a bare column from the row that gave min(), so each
-        // account's oldest overdue title comes with its count in one pass.
-        let mut stmt = conn.prepare_cached(
-            "SELECT account_id, count(*), min(due_on), title FROM tasks
-             WHERE done_at IS NULL AND due_on < ?1 AND account_id IS NOT NULL GROUP BY account_id",
-        )?;
-        let overdue: Vec<(i64, i64, String)> = stmt
-            .query_map([today], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, count, title) in overdue {
-            if let Some(it) = item(&mut items, &accounts, id, Section::Touch) {
-                it.overdue_tasks = count;
-                it.overdue_task = Some(title);
-            }
+    for (id, count, title) in overdue {
+        if let Some(it) = item(&mut items, &accounts, id, Section::Touch) {
+            it.overdue_tasks = count;
+            it.overdue_task = Some(title);
         }
     }
     let has_risk: std::collections::HashSet<i64> = items
@@ -170,33 +170,15 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
         .filter(|(_, s)| *s == Section::Risk)
         .map(|(id, _)| *id)
         .collect();
-    let horizon = today + Duration::days(60.min(s.alerts.renewal_days));
-    let upcoming: Vec<i64> = accounts
-        .iter()
-        .filter(|(id, a)| {
-            !has_risk.contains(id) && a.renewal_date.is_some_and(|d| d >= today && d <= horizon)
-        })
-        .map(|(id, _)| *id)
-        .collect();
-    for id in upcoming {
-        item(&mut items, &accounts, id, Section::Renewal);
+    for id in renewing {
+        if !has_risk.contains(&id) {
+            item(&mut items, &accounts, id, Section::Renewal);
+        }
     }
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT q.account_id, q.scheduled_on,
-                    (SELECT count(*) FROM milestones m WHERE m.account_id = q.account_id AND m.for_qbr)
-             FROM qbrs q WHERE q.held_on IS NULL AND q.scheduled_on <= ?1",
-        )?;
-        let qbrs: Vec<(i64, NaiveDate, i64)> = stmt
-            .query_map([today + Duration::days(QBR_DAYS)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, on, report) in qbrs {
-            if let Some(it) = item(&mut items, &accounts, id, Section::Qbr) {
-                it.qbr_on = Some(on);
-                it.milestones_to_report = report;
-            }
+    for (id, on, report) in qbrs {
+        if let Some(it) = item(&mut items, &accounts, id, Section::Qbr) {
+            it.qbr_on = Some(on);
+            it.milestones_to_report = report;
         }
     }
 
@@ -277,6 +259,41 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
 
 /// The account's item in a section, created on first use; None for an
 /// account that is not live.
+/// The live accounts among `ids`, with their current health.
+fn account_infos(
+    conn: &Connection,
+    ids: &std::collections::BTreeSet<i64>,
+) -> Result<HashMap<i64, AccountInfo>> {
+    let mut accounts = HashMap::with_capacity(ids.len());
+    let list =
+        serde_json::to_string(ids).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, a.tier, a.arr_minor, a.currency, a.renewal_date, h.score, h.band, h.churn_risk
+         FROM accounts a LEFT JOIN health_scores h ON h.account_id = a.id
+         WHERE a.status = 'active' AND a.id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let mut rows = stmt.query([list])?;
+    while let Some(r) = rows.next()? {
+        let band: Option<String> = r.get(7)?;
+        accounts.insert(
+            r.get(0)?,
+            AccountInfo {
+                name: r.get(1)?,
+                tier: r.get(2)?,
+                arr: Money {
+                    minor: r.get(3)?,
+                    currency: r.get(4)?,
+                },
+                renewal_date: r.get(5)?,
+                score: r.get(6)?,
+                band: band.map(|b| Band::parse(&b)).unwrap_or(Band::Unknown),
+                churn_risk: r.get(8)?,
+            },
+        );
+    }
+    Ok(accounts)
+}
+
 fn item<'a>(
     items: &'a mut HashMap<(i64, Section), TodayItem>,
     accounts: &HashMap<i64, AccountInfo>,
