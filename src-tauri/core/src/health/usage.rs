@@ -3,6 +3,8 @@
 //! (`Span`s between `BOUNDS`), from which the 4-week trend, the quarter, the
 //! 30-against-90-days change and seat use are combined (`inputs`).
 //!
+//! Seat use is also placed among the account's tier (`seat_use_percentiles`).
+//!
 //! Summing 180 days of usage for every account is most of what a whole-book
 //! assessment reads. The rollups keep the spans as of their day (refreshed
 //! with every write that touches an account and once a day for the book),
@@ -16,6 +18,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
 
 use crate::error::Result;
+use crate::model::Tier;
 use crate::store::each_row;
 
 /// Days back from the day that split the usage every health input reads:
@@ -124,6 +127,57 @@ pub(crate) fn kept(
     )?;
     // One row that cannot be read and the usage rows are read instead.
     Ok(whole.then_some(out))
+}
+
+/// Fewer accounts than this in a tier make a percentile meaningless.
+const MIN_PEERS: usize = 5;
+
+/// Where each account's seat use stands among live accounts of its tier, in
+/// percent of peers below it. For the whole book the peers are the accounts
+/// just gathered; for one account they come from the rollups (same definition
+/// of seat use, refreshed whenever usage changes).
+pub(crate) fn seat_use_percentiles(
+    conn: &Connection,
+    all: &mut HashMap<i64, super::Inputs>,
+    only: Option<i64>,
+) -> Result<()> {
+    let percentile = |below: usize, peers: usize| {
+        (peers >= MIN_PEERS)
+            .then(|| (below as f64 / (peers - 1).max(1) as f64 * 1000.0).round() / 10.0)
+    };
+    if only.is_some() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT sum(r.seats_used_pct < ?1), count(r.seats_used_pct) FROM account_rollups r
+             JOIN accounts a ON a.id = r.account_id WHERE a.status = 'active' AND a.tier = ?2",
+        )?;
+        for i in all.values_mut() {
+            if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+                let (below, peers): (Option<i64>, i64) = stmt
+                    .query_row(rusqlite::params![seats, tier], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                i.seat_use_percentile = percentile(below.unwrap_or(0) as usize, peers as usize);
+            }
+        }
+        return Ok(());
+    }
+    let mut by_tier: HashMap<Tier, Vec<f64>> = HashMap::new();
+    for i in all.values() {
+        if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+            by_tier.entry(tier).or_default().push(seats);
+        }
+    }
+    for values in by_tier.values_mut() {
+        values.sort_by(f64::total_cmp);
+    }
+    for i in all.values_mut() {
+        if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+            let peers = &by_tier[&tier];
+            let below = peers.partition_point(|v| *v < seats);
+            i.seat_use_percentile = percentile(below, peers.len());
+        }
+    }
+    Ok(())
 }
 
 type SpanRow = (f64, f64, Option<f64>, Option<f64>, f64, f64);
