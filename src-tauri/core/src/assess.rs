@@ -147,9 +147,7 @@ pub fn book(w: &Write<'_>) -> Result<AssessSummary> {
 /// churn model format differs. None when they were current.
 pub fn bring_up_to_date(conn: &mut Connection, today: NaiveDate) -> Result<Option<Changes>> {
     let on = |key: &str| -> Result<Option<NaiveDate>> {
-        Ok(conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(crate::store::meta(conn, key)?.and_then(|v| v.parse().ok()))
     };
     // A model stored by an older build is retrained at once, never misread.
     let outdated = matches!(churn::stored(conn)?, churn::Stored::Outdated);

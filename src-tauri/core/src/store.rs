@@ -103,6 +103,15 @@ pub(crate) fn each_row(
     Ok(())
 }
 
+/// A small fact about the file from `meta`, if it was recorded.
+pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT value FROM meta WHERE key = ?1",
+        [key],
+        |r| r.get(0),
+    ))?)
+}
+
 /// Records a small fact about the file in `meta` (replacing the old value).
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(

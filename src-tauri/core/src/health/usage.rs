@@ -99,11 +99,7 @@ pub(crate) fn kept(
     day: NaiveDate,
     only: Option<i64>,
 ) -> Result<Option<HashMap<i64, Vec<Span>>>> {
-    let on: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT value FROM meta WHERE key = 'rollups_on'",
-        [],
-        |r| r.get(0),
-    ))?;
+    let on = crate::store::meta(conn, "rollups_on")?;
     if on != Some(day.to_string()) {
         return Ok(None);
     }
