@@ -4,7 +4,9 @@
 //! weight shared by the rest, and every score names what drags it down most.
 //! Onboarding accounts are judged by their own weights and against a rising
 //! adoption bar. Settings (weights, thresholds, bands, tiers) are versioned in
-//! `settings`; `inputs` reads what scores are made of as of any day.
+//! `settings`; `inputs` reads what scores are made of as of any day, with
+//! usage summed over the windows' ranges by `usage` (kept with the rollups
+//! for their day).
 
 mod components;
 pub mod inputs;
