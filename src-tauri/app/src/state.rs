@@ -281,6 +281,20 @@ pub async fn long_write<T: Send + 'static>(
     job: u32,
     work: impl FnOnce(&Write<'_>, &CancelToken) -> Result<T, Error> + Send + 'static,
 ) -> CommandResult<T> {
+    long_work(app, job, move |conn, cancel| {
+        write::run(conn, steward_core::today(), |w| work(w, cancel))
+    })
+    .await
+}
+
+/// Runs long work on a connection of its own that makes its own write
+/// (reading first, outside it, what needs no lock), cancellable by its
+/// `job` number; announces what the write changed.
+pub async fn long_work<T: Send + 'static>(
+    app: &AppHandle,
+    job: u32,
+    work: impl FnOnce(&mut Connection, &CancelToken) -> Result<(T, Changes), Error> + Send + 'static,
+) -> CommandResult<T> {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
@@ -288,11 +302,9 @@ pub async fn long_write<T: Send + 'static>(
         if let Ok(mut jobs) = state.jobs.lock() {
             jobs.insert(job, cancel.clone());
         }
-        let result = state.background_conn().and_then(|mut conn| {
-            Ok(write::run(&mut conn, steward_core::today(), |w| {
-                work(w, &cancel)
-            })?)
-        });
+        let result = state
+            .background_conn()
+            .and_then(|mut conn| Ok(work(&mut conn, &cancel)?));
         if let Ok(mut jobs) = state.jobs.lock() {
             jobs.remove(&job);
         }

@@ -6,14 +6,14 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use steward_core::lang::{self, decimal as dec};
-use steward_core::{churn, store, write};
+use steward_core::{churn, store};
 
 use crate::{print_progress, CliError};
 
 pub(crate) fn run(data_dir: &Path, today: NaiveDate, retrain: bool) -> Result<(), CliError> {
     let mut conn = store::open_in(data_dir)?;
     let status = if retrain {
-        write::run(&mut conn, today, |w| churn::retrain(w, &mut print_progress))?.0
+        churn::retrain_committed(&mut conn, today, &mut print_progress)?.0
     } else {
         churn::status(&conn)?
     };

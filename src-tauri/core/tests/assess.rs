@@ -179,6 +179,27 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
         churn::stored(&conn).expect("stored"),
         churn::Stored::Model(_)
     ));
+
+    // Retrained by the CSM, the past days are read side by side on further
+    // connections: the same model as when they were read in turn within
+    // the write, with progress over every day read.
+    let as_json = |conn: &Connection| {
+        let mut model = churn::current(conn).expect("current").expect("a model");
+        model.quality.train_ms = 0.0;
+        serde_json::to_string(&model).expect("json")
+    };
+    let in_turn = as_json(&conn);
+    let mut reports = Vec::new();
+    let (status, changes) =
+        churn::retrain_committed(&mut conn, today(), &mut |p| reports.push((p.done, p.total)))
+            .expect("retrain");
+    assert_eq!(as_json(&conn), in_turn);
+    let days = u64::from(status.quality.expect("a model").snapshots);
+    assert!(days > 2, "several days to share out: {days}");
+    assert_eq!(reports.first(), Some(&(0, Some(days + 1))), "{reports:?}");
+    assert_eq!(reports.last(), Some(&(days, Some(days + 1))), "{reports:?}");
+    assert!(reports.windows(2).all(|p| p[0].0 <= p[1].0), "{reports:?}");
+    assert!(!changes.is_empty(), "every account rescored");
 }
 
 /// A CRM export of current and recent customers: no usage, contacts or

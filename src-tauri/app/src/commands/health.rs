@@ -11,7 +11,7 @@ use steward_core::today::{self, Today};
 use tauri::ipc::Channel;
 use tauri::AppHandle;
 
-use crate::state::{long_write, read, write, CommandResult};
+use crate::state::{long_work, long_write, read, write, CommandResult};
 
 /// Whole-book work the shell starts (job numbers the wizard never uses).
 const RETRAIN_JOB: u32 = u32::MAX - 1;
@@ -108,11 +108,11 @@ pub async fn churn_retrain(
     app: AppHandle,
     on_progress: Channel<Progress>,
 ) -> CommandResult<ModelStatus> {
-    long_write(&app, RETRAIN_JOB, move |w, _| {
+    long_work(&app, RETRAIN_JOB, move |conn, _| {
         let mut report = |p: Progress| {
             let _ = on_progress.send(p);
         };
-        churn::retrain(w, &mut report)
+        churn::retrain_committed(conn, steward_core::today(), &mut report)
     })
     .await
 }

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::health::{Inputs, Settings};
 use crate::progress::ProgressSink;
 use crate::say;
-use crate::write::Write;
+use crate::write::{Changes, Write};
 use features::{cadence, Feature, Standing};
 use fit::sigmoid;
 pub use fit::{auc, auc_interval, calibration, fit_logistic, RANGES};
@@ -289,13 +289,33 @@ pub fn current(conn: &Connection) -> Result<Option<ChurnModel>> {
     })
 }
 
-/// Trains and stores a model (or records why there is none); every account
-/// is then rescored with it.
+/// Trains and stores a model (or records why there is none) within a write
+/// that may hold what it has not committed yet (a new demo book, a day's
+/// start); every account is then rescored with it.
 pub fn retrain(w: &Write<'_>, progress: ProgressSink<'_>) -> Result<ModelStatus> {
-    let (conn, today) = (w.conn(), w.today());
+    let settings = crate::health::settings::current(w.conn())?.settings;
+    let trained = train(w.conn(), &settings, w.today(), progress)?;
+    keep(w, trained)
+}
+
+/// Trains on the book as committed, reading its past days side by side on
+/// connections of their own, then stores the model in one write that
+/// rescores every account: what a CSM's "retrain" does. Edits wait only for
+/// the storing, not for the training.
+pub fn retrain_committed(
+    conn: &mut Connection,
+    today: NaiveDate,
+    progress: ProgressSink<'_>,
+) -> Result<(ModelStatus, Changes)> {
     let settings = crate::health::settings::current(conn)?.settings;
-    w.touch_book();
     let trained = train(conn, &settings, today, progress)?;
+    crate::write::run(conn, today, |w| keep(w, trained))
+}
+
+/// Stores what training gave; the whole book is then rescored.
+fn keep(w: &Write<'_>, trained: Trained) -> Result<ModelStatus> {
+    let conn = w.conn();
+    w.touch_book();
     match trained {
         Trained::Model(model) => {
             tracing::info!(

@@ -16,6 +16,7 @@
 //! training part. The deployed model is then fitted on every example.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
@@ -24,7 +25,7 @@ use super::features::{cadence, Feature, BASE};
 use super::fit::{auc, auc_interval, calibration, fit_logistic, sigmoid};
 use super::{ChurnModel, FeatureWeight, ModelQuality, TimeSplit, FORMAT, MIN_CHURNED, MIN_JUDGED};
 use crate::error::Result;
-use crate::health::{inputs, Settings};
+use crate::health::{inputs, Inputs, Settings};
 use crate::progress::{Progress, ProgressSink};
 use crate::say;
 
@@ -101,6 +102,85 @@ pub(super) fn plan(conn: &Connection, today: NaiveDate) -> Result<Option<Plan>> 
         }
     }
     Ok(best)
+}
+
+/// The book as it was known on each day, in the order of `days`. Outside a
+/// write, on a file, the days are shared out to further connections that
+/// read side by side (each day's reads stand alone, and a two-core laptop
+/// waits about half as long); inside a write they are read in turn on its
+/// connection, the only one that sees what the write has not committed.
+fn snapshots(
+    conn: &Connection,
+    days: &[NaiveDate],
+    sentiment_valid_days: i64,
+    progress: ProgressSink<'_>,
+) -> Result<Vec<HashMap<i64, Inputs>>> {
+    let read = |c: &Connection, day: NaiveDate| {
+        inputs::gather(
+            c,
+            day,
+            sentiment_valid_days,
+            None,
+            inputs::Depth::ChurnFeatures,
+        )
+    };
+    let file = conn
+        .path()
+        .filter(|p| !p.is_empty() && conn.is_autocommit())
+        .map(std::path::PathBuf::from);
+    let helpers = match &file {
+        Some(_) => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(days.len())
+            .saturating_sub(1),
+        None => 0,
+    };
+    let stride = helpers + 1;
+    let done = AtomicU64::new(0);
+    let mut out: Vec<Option<HashMap<i64, Inputs>>> = (0..days.len()).map(|_| None).collect();
+    std::thread::scope(|scope| -> Result<()> {
+        let (done, read) = (&done, &read);
+        let workers: Vec<_> = (1..=helpers)
+            .filter_map(|first| {
+                let path = file.clone()?;
+                Some(
+                    scope.spawn(move || -> Result<Vec<(usize, HashMap<i64, Inputs>)>> {
+                        let c = crate::store::connect(&path)?;
+                        (first..days.len())
+                            .step_by(stride)
+                            .map(|k| {
+                                let snapshot = read(&c, days[k])?;
+                                done.fetch_add(1, Ordering::Relaxed);
+                                Ok((k, snapshot))
+                            })
+                            .collect()
+                    }),
+                )
+            })
+            .collect();
+        let tell = |progress: ProgressSink<'_>| {
+            progress(Progress {
+                phase: say!(
+                    "Reading the book as it was",
+                    "Das Portfolio wird gelesen, wie es war"
+                ),
+                done: done.load(Ordering::Relaxed),
+                total: Some(days.len() as u64 + 1),
+            });
+        };
+        for k in (0..days.len()).step_by(stride) {
+            tell(&mut *progress);
+            out[k] = Some(read(conn, days[k])?);
+            done.fetch_add(1, Ordering::Relaxed);
+        }
+        for worker in workers {
+            for (k, snapshot) in finished(worker)? {
+                out[k] = Some(snapshot);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out.into_iter().flatten().collect())
 }
 
 struct Example {
@@ -230,25 +310,68 @@ fn choose_lambda(train: &[&Example], n: usize) -> f64 {
         .copied()
         .filter(|e| (e.account as u64).wrapping_mul(0x9E37_79B9) % keep == 0)
         .collect();
+    // Each (strength, fold) fit stands alone: they run on every core, and
+    // the losses are then added in a fixed order, so the choice does not
+    // depend on which finished first.
+    let scored = across_cores(LAMBDAS.len() * 3, |task| {
+        let (lambda, f) = (LAMBDAS[task / 3], (task % 3) as u64);
+        let (validate, fit): (Vec<&Example>, Vec<&Example>) =
+            rows.iter().partition(|e| fold(e.account) == f);
+        if validate.is_empty() || !fit.iter().any(|e| e.churned) {
+            return Vec::new();
+        }
+        fit_and_score(&fit, &validate, n, lambda)
+    });
     let mut best = (f64::INFINITY, LAMBDAS[1]);
-    for lambda in LAMBDAS {
+    for (lambda, folds) in LAMBDAS.iter().zip(scored.chunks(3)) {
         let mut loss = 0.0;
-        for f in 0..3 {
-            let (validate, fit): (Vec<&Example>, Vec<&Example>) =
-                rows.iter().partition(|e| fold(e.account) == f);
-            if validate.is_empty() || !fit.iter().any(|e| e.churned) {
-                continue;
-            }
-            for (_, p, y) in fit_and_score(&fit, &validate, n, lambda) {
-                let p = p.clamp(1e-6, 1.0 - 1e-6);
-                loss -= if y { p.ln() } else { (1.0 - p).ln() };
-            }
+        for (_, p, y) in folds.iter().flatten() {
+            let p = p.clamp(1e-6, 1.0 - 1e-6);
+            loss -= if *y { p.ln() } else { (1.0 - p).ln() };
         }
         if loss < best.0 {
-            best = (loss, lambda);
+            best = (loss, *lambda);
         }
     }
     best.1
+}
+
+/// What a thread returned; its panic goes on in the caller.
+fn finished<T>(worker: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    worker
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `task(0)`, `task(1)`, ... `task(count - 1)` shared out to the machine's
+/// cores; the results in task order.
+fn across_cores<T: Send>(count: usize, task: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count);
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<T>> = (0..count).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let take = || {
+            let mut mine = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= count {
+                    return mine;
+                }
+                mine.push((k, task(k)));
+            }
+        };
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(take)).collect();
+        let mut done = take();
+        for worker in others {
+            done.extend(finished(worker));
+        }
+        for (k, result) in done {
+            out[k] = Some(result);
+        }
+    });
+    out.into_iter().flatten().collect()
 }
 
 /// Trains on the book's history as of `today`.
@@ -275,24 +398,15 @@ pub fn train(
         .prepare("SELECT id, churn_date FROM accounts WHERE status = 'churned' AND churn_date IS NOT NULL")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let snapshots = snapshots(
+        conn,
+        &plan.days,
+        settings.thresholds.sentiment_valid_days,
+        progress,
+    )?;
     let mut examples = Vec::new();
-    for (k, day) in plan.days.iter().enumerate() {
-        progress(Progress {
-            phase: say!(
-                "Reading the book as it was",
-                "Das Portfolio wird gelesen, wie es war"
-            ),
-            done: k as u64,
-            total: Some(plan.days.len() as u64 + 1),
-        });
+    for (k, (day, snapshot)) in plan.days.iter().zip(snapshots).enumerate() {
         let horizon = *day + Duration::days(plan.horizon);
-        let snapshot = inputs::gather(
-            conn,
-            *day,
-            settings.thresholds.sentiment_valid_days,
-            None,
-            inputs::Depth::ChurnFeatures,
-        )?;
         for (id, i) in snapshot {
             let cadence = cadence(&i, settings);
             examples.push(Example {
@@ -343,14 +457,22 @@ pub fn train(
         )));
     }
     let lambda = choose_lambda(&train, n);
-    let scored = fit_and_score(&train, &test, n, lambda);
+    // The judgement on held-out accounts, the one held out in time, and the
+    // model in use (which learns from every example) are three fits that
+    // stand alone, made side by side.
+    let ((scored, (auc_low, auc_high)), time_split, (scale, coefficients)) =
+        std::thread::scope(|scope| {
+            let in_time = scope.spawn(|| time_split(&plan, &train, &test, n, lambda));
+            let in_use = scope.spawn(|| {
+                let scale = Scale::of(&all, n);
+                let coefficients = fit_logistic(&scale.rows(&all), lambda);
+                (scale, coefficients)
+            });
+            let scored = fit_and_score(&train, &test, n, lambda);
+            let interval = auc_interval(&scored, 200);
+            ((scored, interval), finished(in_time), finished(in_use))
+        });
     let pairs: Vec<(f64, bool)> = scored.iter().map(|s| (s.1, s.2)).collect();
-    let (auc_low, auc_high) = auc_interval(&scored, 200);
-    let time_split = time_split(&plan, &train, &test, n, lambda);
-
-    // The model in use learns from every example.
-    let scale = Scale::of(&all, n);
-    let coefficients = fit_logistic(&scale.rows(&all), lambda);
     let mut weights: Vec<FeatureWeight> = features
         .iter()
         .zip(&coefficients[1..])
