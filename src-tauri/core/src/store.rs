@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_crm.sql")),
     (11, include_str!("../migrations/0011_onboarding_de.sql")),
     (12, include_str!("../migrations/0012_usage_spans.sql")),
+    (13, include_str!("../migrations/0013_covering_indexes.sql")),
 ];
 
 /// The schema version this build writes.

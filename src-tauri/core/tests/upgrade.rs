@@ -192,3 +192,8 @@ fn a_schema_11_portfolio_opens_with_every_row_and_its_rollups_are_refreshed_on_t
 fn a_schema_12_portfolio_opens_with_every_row() {
     opens_with_every_row(12);
 }
+
+#[test]
+fn a_schema_13_portfolio_opens_with_every_row() {
+    opens_with_every_row(13);
+}
