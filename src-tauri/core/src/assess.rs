@@ -68,10 +68,22 @@ pub(crate) fn run(
          ON CONFLICT(account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band,
            model_version = excluded.model_version",
     )?;
-    let mut firing = HashMap::with_capacity(all_inputs.len());
-    for (&id, i) in &all_inputs {
+    // Score, risk with its reasons in words, and the rules that fire are
+    // arithmetic on each account's inputs alone: worked out on every core,
+    // then stored in turn.
+    let accounts: Vec<(&i64, &inputs::Inputs)> = all_inputs.iter().collect();
+    let judged = crate::cores::map(&accounts, |&(&id, i)| {
         let h = health::score(id, i, s);
         let risk = model.as_ref().map(|m| m.predict(i, s));
+        let reasons = risk
+            .as_ref()
+            .and_then(|r| serde_json::to_string(&(&r.raises, &r.lowers)).ok())
+            .unwrap_or_else(|| "[[],[]]".into());
+        let fires = alerts::evaluate(i, &h, before.get(&id).copied(), s);
+        (id, h, risk.map(|r| r.probability), reasons, fires)
+    });
+    let mut firing = HashMap::with_capacity(all_inputs.len());
+    for (id, h, probability, reasons, fires) in judged {
         let score = (h.band != Band::Unknown).then_some(h.score);
         upsert.execute(params![
             id,
@@ -79,16 +91,13 @@ pub(crate) fn run(
             score,
             h.band.as_str(),
             h.biggest_drag,
-            risk.as_ref()
-                .map(|r| (r.probability * 1000.0).round() / 1000.0),
-            risk.as_ref()
-                .and_then(|r| serde_json::to_string(&(&r.raises, &r.lowers)).ok())
-                .unwrap_or_else(|| "[[],[]]".into()),
+            probability.map(|p| (p * 1000.0).round() / 1000.0),
+            reasons,
             score.zip(week_ago.get(&id)).map(|(now, then)| now - then),
             today
         ])?;
         history.execute(params![id, today, score, h.band.as_str(), current.version])?;
-        firing.insert(id, alerts::evaluate(i, &h, before.get(&id).copied(), s));
+        firing.insert(id, fires);
     }
     if only.is_none() {
         conn.execute(

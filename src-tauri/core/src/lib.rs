@@ -19,6 +19,7 @@ pub mod backup;
 pub mod calendar;
 pub mod checkin;
 pub mod churn;
+mod cores;
 pub mod currency;
 pub mod dates;
 pub mod deals;

@@ -16,7 +16,7 @@
 //! training part. The deployed model is then fitted on every example.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
@@ -129,14 +129,13 @@ fn snapshots(
         .filter(|p| !p.is_empty() && conn.is_autocommit())
         .map(std::path::PathBuf::from);
     let helpers = match &file {
-        Some(_) => std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(days.len())
-            .saturating_sub(1),
+        Some(_) => crate::cores::available().min(days.len()).saturating_sub(1),
         None => 0,
     };
     let stride = helpers + 1;
     let done = AtomicU64::new(0);
+    // A helper's errors read in the caller's language.
+    let lang = crate::lang::Lang::current();
     let mut out: Vec<Option<HashMap<i64, Inputs>>> = (0..days.len()).map(|_| None).collect();
     std::thread::scope(|scope| -> Result<()> {
         let (done, read) = (&done, &read);
@@ -145,15 +144,17 @@ fn snapshots(
                 let path = file.clone()?;
                 Some(
                     scope.spawn(move || -> Result<Vec<(usize, HashMap<i64, Inputs>)>> {
-                        let c = crate::store::connect(&path)?;
-                        (first..days.len())
-                            .step_by(stride)
-                            .map(|k| {
-                                let snapshot = read(&c, days[k])?;
-                                done.fetch_add(1, Ordering::Relaxed);
-                                Ok((k, snapshot))
-                            })
-                            .collect()
+                        lang.scoped(|| {
+                            let c = crate::store::connect(&path)?;
+                            (first..days.len())
+                                .step_by(stride)
+                                .map(|k| {
+                                    let snapshot = read(&c, days[k])?;
+                                    done.fetch_add(1, Ordering::Relaxed);
+                                    Ok((k, snapshot))
+                                })
+                                .collect()
+                        })
                     }),
                 )
             })
@@ -174,7 +175,7 @@ fn snapshots(
             done.fetch_add(1, Ordering::Relaxed);
         }
         for worker in workers {
-            for (k, snapshot) in finished(worker)? {
+            for (k, snapshot) in crate::cores::finished(worker)? {
                 out[k] = Some(snapshot);
             }
         }
@@ -313,7 +314,7 @@ fn choose_lambda(train: &[&Example], n: usize) -> f64 {
     // Each (strength, fold) fit stands alone: they run on every core, and
     // the losses are then added in a fixed order, so the choice does not
     // depend on which finished first.
-    let scored = across_cores(LAMBDAS.len() * 3, |task| {
+    let scored = crate::cores::across(LAMBDAS.len() * 3, |task| {
         let (lambda, f) = (LAMBDAS[task / 3], (task % 3) as u64);
         let (validate, fit): (Vec<&Example>, Vec<&Example>) =
             rows.iter().partition(|e| fold(e.account) == f);
@@ -334,44 +335,6 @@ fn choose_lambda(train: &[&Example], n: usize) -> f64 {
         }
     }
     best.1
-}
-
-/// What a thread returned; its panic goes on in the caller.
-fn finished<T>(worker: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    worker
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// `task(0)`, `task(1)`, ... `task(count - 1)` shared out to the machine's
-/// cores; the results in task order.
-fn across_cores<T: Send>(count: usize, task: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count);
-    let next = AtomicUsize::new(0);
-    let mut out: Vec<Option<T>> = (0..count).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let take = || {
-            let mut mine = Vec::new();
-            loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k >= count {
-                    return mine;
-                }
-                mine.push((k, task(k)));
-            }
-        };
-        let others: Vec<_> = (1..workers).map(|_| scope.spawn(take)).collect();
-        let mut done = take();
-        for worker in others {
-            done.extend(finished(worker));
-        }
-        for (k, result) in done {
-            out[k] = Some(result);
-        }
-    });
-    out.into_iter().flatten().collect()
 }
 
 /// Trains on the book's history as of `today`.
@@ -470,7 +433,11 @@ pub fn train(
             });
             let scored = fit_and_score(&train, &test, n, lambda);
             let interval = auc_interval(&scored, 200);
-            ((scored, interval), finished(in_time), finished(in_use))
+            (
+                (scored, interval),
+                crate::cores::finished(in_time),
+                crate::cores::finished(in_use),
+            )
         });
     let pairs: Vec<(f64, bool)> = scored.iter().map(|s| (s.1, s.2)).collect();
     let mut weights: Vec<FeatureWeight> = features
