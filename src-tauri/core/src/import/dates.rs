@@ -4,7 +4,7 @@
 //! (or refused as ambiguous when the file does not show it). Times are
 //! stored in UTC.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 use super::reader::DateOrder;
 use crate::say;
@@ -131,6 +131,29 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Str
     in_range(d).ok_or_else(|| outside(text))
 }
 
+/// A date as stored ("YYYY-MM-DD"), written digit by digit: a usage file
+/// holds a million of them, and the general formatter takes several times
+/// as long. Dates here are within `FIRST_DAY` and `LAST_DAY`.
+pub(super) fn iso(d: NaiveDate) -> String {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y.unsigned_abs();
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ]
+    .iter()
+    .collect()
+}
+
 /// A date-and-time field, normalised to UTC "YYYY-MM-DDTHH:MM:SSZ". Times
 /// without a zone are taken as UTC; epoch seconds (10 digits) and
 /// milliseconds (13 digits) are accepted, other plain numbers are not.
@@ -206,6 +229,20 @@ pub(super) fn order_shown(text: &str) -> Option<DateOrder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_date_reads_as_the_standard_form_does() {
+        let first = NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).expect("day");
+        let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).expect("day");
+        for d in first
+            .iter_days()
+            .step_by(97)
+            .take_while(|d| *d <= last)
+            .chain([last])
+        {
+            assert_eq!(iso(d), d.to_string());
+        }
+    }
 
     #[test]
     fn dates_only_in_the_documented_forms() {

@@ -94,6 +94,9 @@ pub struct Ingest<'w> {
     pub accounts: Accounts,
     contacts: HashMap<(i64, String), i64>,
     now: String,
+    /// Usage is counted for days up to this one (tomorrow, for time zones
+    /// ahead); kept as text, as the rows' days are compared with it.
+    latest_day: String,
     tiers: crate::health::settings::TierRules,
     last_account: Option<i64>,
     /// Accounts whose fields this run wrote, for their history (`finish`).
@@ -195,6 +198,7 @@ impl<'w> Ingest<'w> {
             accounts: Accounts::load(conn, source)?,
             contacts,
             now: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            latest_day: (w.today() + chrono::Duration::days(1)).to_string(),
             tiers: crate::health::settings::current(conn)?.settings.tiers,
             last_account: None,
             accounts_written: Vec::new(),
@@ -267,8 +271,7 @@ impl<'w> Ingest<'w> {
         }
         if self.entity == Entity::Usage {
             if let Some(Value::Text(day)) = self.value(record, "day") {
-                let latest = (self.w.today() + chrono::Duration::days(1)).to_string();
-                if day > latest {
+                if day.as_str() > self.latest_day.as_str() {
                     return Err(format!(
                         "Day: {day} is in the future; usage is counted for days that have passed."
                     ));
