@@ -153,3 +153,43 @@ fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
     assert_eq!(after[&id].seats_used_pct, Some(83.3));
     assert_eq!(after, from_rows(&conn, "rows-2.sqlite3"));
 }
+
+/// A new book's weekly history reads its usage for several weeks at once:
+/// each week's stored score is the one the book read on that day alone
+/// gives.
+#[test]
+fn a_new_books_weekly_history_scores_each_week_as_read_on_its_own() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (conn, _) = book(dir.path(), 60, 7);
+    let settings = steward_core::health::settings::current(&conn)
+        .expect("settings")
+        .settings;
+    // Weeks from each group read at once, first and last of the half year.
+    for weeks_back in [26, 20, 19, 13, 6, 1] {
+        let day = today() - Duration::days(7 * weeks_back);
+        let stored: std::collections::HashMap<i64, Option<f64>> = conn
+            .prepare("SELECT account_id, score FROM health_history WHERE day = ?1")
+            .expect("prepare")
+            .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("history")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let read = gather(
+            &conn,
+            day,
+            settings.thresholds.sentiment_valid_days,
+            None,
+            Depth::Scores,
+        )
+        .expect("gather");
+        assert_eq!(stored.len(), read.len(), "{day}: accounts with a point");
+        let mut scored = 0;
+        for (id, inputs) in &read {
+            let h = steward_core::health::score(*id, inputs, &settings);
+            let score = (h.band != steward_core::health::Band::Unknown).then_some(h.score);
+            assert_eq!(stored.get(id), Some(&score), "{day}, account {id}");
+            scored += usize::from(score.is_some());
+        }
+        assert!(scored > 30, "{day}: most accounts scored ({scored})");
+    }
+}

@@ -151,6 +151,17 @@ pub enum Depth {
     ChurnFeatures,
 }
 
+impl Depth {
+    /// The ranges of days before the day its usage is summed over.
+    pub(crate) fn usage_bounds(self) -> &'static [i64] {
+        match self {
+            Depth::ChurnFeatures => &[0, 7, 28, 56],
+            Depth::Scores => &[0, 7, 28, 56, 90, 180],
+            Depth::Full => super::usage::BOUNDS,
+        }
+    }
+}
+
 /// Gathers the inputs of every account live on `day` (or of one).
 pub fn gather(
     conn: &Connection,
@@ -158,6 +169,22 @@ pub fn gather(
     sentiment_valid_days: i64,
     only: Option<i64>,
     depth: Depth,
+) -> Result<HashMap<i64, Inputs>> {
+    gather_with(conn, day, sentiment_valid_days, only, depth, None)
+}
+
+/// Usage spans already read for the day (`usage::read_days`), between the
+/// bounds they were read with.
+pub(crate) type ReadUsage<'a> = (&'a [i64], HashMap<i64, Vec<super::usage::Span>>);
+
+/// `gather`, with the day's usage spans given when they were read already.
+pub(crate) fn gather_with(
+    conn: &Connection,
+    day: NaiveDate,
+    sentiment_valid_days: i64,
+    only: Option<i64>,
+    depth: Depth,
+    usage: Option<ReadUsage<'_>>,
 ) -> Result<HashMap<i64, Inputs>> {
     let mut all: HashMap<i64, Inputs> = HashMap::new();
     // Account fields as they were known on the day.
@@ -486,14 +513,14 @@ pub fn gather(
     }
     // Usage over the ranges the windows are made of: as the rollups keep
     // it when they are of the day, else from the usage rows.
-    let (bounds, spans): (&[i64], _) = match super::usage::kept(conn, day, only)? {
-        Some(spans) => (super::usage::BOUNDS, spans),
+    let kept = match usage {
+        Some(read) => Some(read),
+        None => super::usage::kept(conn, day, only)?.map(|spans| (super::usage::BOUNDS, spans)),
+    };
+    let (bounds, spans): (&[i64], _) = match kept {
+        Some(read) => read,
         None => {
-            let bounds: &[i64] = match depth {
-                Depth::ChurnFeatures => &[0, 7, 28, 56],
-                Depth::Scores => &[0, 7, 28, 56, 90, 180],
-                Depth::Full => super::usage::BOUNDS,
-            };
+            let bounds = depth.usage_bounds();
             (
                 bounds,
                 super::usage::read(

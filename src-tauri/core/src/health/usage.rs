@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 
 use crate::error::Result;
@@ -90,6 +90,92 @@ pub(crate) fn read(
         )?;
     }
     Ok(spans)
+}
+
+/// Each account's spans between `bounds` before each of `days`, from one
+/// read of the usage rows all their ranges cover: a run of past days (a new
+/// book's weekly history) would otherwise read the same rows once for every
+/// day. The same spans `read` gives for each day, for every account with
+/// usage in the covered range (whether live on the day is the caller's to
+/// ask; an account without usage in a day's ranges gets empty spans, which
+/// read as no usage, as no spans do).
+pub(crate) fn read_days(
+    conn: &Connection,
+    days: &[NaiveDate],
+    bounds: &[i64],
+    activity: bool,
+) -> Result<Vec<HashMap<i64, Vec<Span>>>> {
+    let mut out: Vec<HashMap<i64, Vec<Span>>> = days.iter().map(|_| HashMap::new()).collect();
+    let (Some(first), Some(last), Some(widest)) =
+        (days.iter().min(), days.iter().max(), bounds.last())
+    else {
+        return Ok(out);
+    };
+    let ce = |d: NaiveDate| d.num_days_from_ce();
+    // One account's rows in day order: (day, active users, seats, logins, events).
+    type Row = (i32, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let spans_of = |rows: &[Row], day: NaiveDate| -> Vec<Span> {
+        let end = ce(day);
+        bounds
+            .windows(2)
+            .map(|pair| {
+                // Days in (day - older, day - newer].
+                let (from, to) = (end - pair[1] as i32, end - pair[0] as i32);
+                let inside = &rows
+                    [rows.partition_point(|r| r.0 <= from)..rows.partition_point(|r| r.0 <= to)];
+                let (peaks, logins) = (pair[1] == 7, activity && pair[1] <= 28);
+                let mut span = Span::default();
+                for &(_, users, seats, login, events) in inside {
+                    if let Some(u) = users {
+                        span.sum += u as f64;
+                        span.count += 1.0;
+                    }
+                    if peaks {
+                        let max = |a: Option<f64>, b: Option<i64>| match (a, b) {
+                            (Some(a), Some(b)) => Some(a.max(b as f64)),
+                            (a, b) => a.or(b.map(|b| b as f64)),
+                        };
+                        span.peak = max(span.peak, users);
+                        span.seats = max(span.seats, seats);
+                    }
+                    if logins {
+                        span.login_days += f64::from(u8::from(login.is_some_and(|l| l > 0)));
+                        span.events += events.unwrap_or(0) as f64;
+                    }
+                }
+                span
+            })
+            .collect()
+    };
+    let mut stmt = conn.prepare_cached(
+        // By account, then each account's range of its primary key (ordered
+        // by u.account_id the planner would scan the whole usage table).
+        "SELECT a.id, u.day, u.active_users, u.licensed_seats, u.logins, u.feature_events
+         FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?1 AND u.day <= ?2
+         ORDER BY a.id, u.day",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![*first - Duration::days(*widest), last])?;
+    let mut account: Vec<Row> = Vec::new();
+    let mut current = None;
+    let mut flush = |id: Option<i64>, account: &mut Vec<Row>| {
+        if let Some(id) = id {
+            for (k, day) in days.iter().enumerate() {
+                out[k].insert(id, spans_of(account, *day));
+            }
+        }
+        account.clear();
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if current != Some(id) {
+            flush(current, &mut account);
+            current = Some(id);
+        }
+        let day: NaiveDate = r.get(1)?;
+        account.push((ce(day), r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+    }
+    flush(current, &mut account);
+    Ok(out)
 }
 
 /// The spans the rollups keep (between `BOUNDS`), when they were computed
