@@ -64,9 +64,13 @@ pub(crate) fn run(
            computed_on = excluded.computed_on",
     )?;
     let mut history = conn.prepare_cached(
+        // A point the day's earlier assessment already wrote as it is now is
+        // left alone (its band count, kept by a trigger, too).
         "INSERT INTO health_history(account_id, day, score, band, model_version) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band,
-           model_version = excluded.model_version",
+           model_version = excluded.model_version
+         WHERE score IS NOT excluded.score OR band IS NOT excluded.band
+           OR model_version IS NOT excluded.model_version",
     )?;
     // Score, risk with its reasons in words, and the rules that fire are
     // arithmetic on each account's inputs alone: worked out on every core,

@@ -307,35 +307,21 @@ fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<Quar
 }
 
 fn bands(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<BandPoint>> {
-    // Counted per (day, band) straight from the index on both, then laid
-    // side by side here: summing a comparison per row took twice as long.
+    // One row per day, kept with every history point written (schema 14):
+    // counting a year of points per account per day took 120-150 ms.
     let mut stmt = conn.prepare_cached(
-        "SELECT day, band, count(*) FROM health_history WHERE day >= ?1 AND day <= ?2
-         GROUP BY day, band ORDER BY day",
+        "SELECT day, green, yellow, red FROM health_band_days
+         WHERE day >= ?1 AND day <= ?2 AND green + yellow + red + other > 0 ORDER BY day",
     )?;
-    let mut rows = stmt.query(params![from.max(to - Duration::days(3650)), to])?;
-    let mut out: Vec<BandPoint> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let day: NaiveDate = r.get(0)?;
-        if out.last().is_none_or(|p| p.day != day) {
-            out.push(BandPoint {
-                day,
-                green: 0,
-                yellow: 0,
-                red: 0,
-            });
-        }
-        let (band, n): (String, u32) = (r.get(1)?, r.get(2)?);
-        if let Some(point) = out.last_mut() {
-            match band.as_str() {
-                "green" => point.green = n,
-                "yellow" => point.yellow = n,
-                "red" => point.red = n,
-                _ => {}
-            }
-        }
-    }
-    Ok(out)
+    let points = stmt.query_map(params![from.max(to - Duration::days(3650)), to], |r| {
+        Ok(BandPoint {
+            day: r.get(0)?,
+            green: r.get(1)?,
+            yellow: r.get(2)?,
+            red: r.get(3)?,
+        })
+    })?;
+    Ok(points.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

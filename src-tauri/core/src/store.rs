@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_onboarding_de.sql")),
     (12, include_str!("../migrations/0012_usage_spans.sql")),
     (13, include_str!("../migrations/0013_covering_indexes.sql")),
+    (14, include_str!("../migrations/0014_band_counts.sql")),
 ];
 
 /// The schema version this build writes.

@@ -949,3 +949,68 @@ fn a_german_csm_reads_warnings_and_health_explanations_in_german() {
     assert!(Lang::En.scoped(|| write(&mut conn, |w| steward_core::lang::reword_book(w, Lang::En))));
     assert_eq!(reasons(&conn), english);
 }
+
+/// The metrics' band chart says what the history points say, however they
+/// were written: a new book's weekly history, a day's assessment, a point
+/// moved to another band and assessed back, an account removed with its
+/// history.
+#[test]
+fn the_band_chart_counts_every_history_point() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 80, 17);
+    let counted = |conn: &Connection| -> Vec<(NaiveDate, u32, u32, u32)> {
+        conn.prepare(
+            "SELECT day, sum(band = 'green'), sum(band = 'yellow'), sum(band = 'red')
+             FROM health_history GROUP BY day ORDER BY day",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("count")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    };
+    let charted = |conn: &Connection| -> Vec<(NaiveDate, u32, u32, u32)> {
+        let m = steward_core::metrics::compute(
+            conn,
+            &steward_core::metrics::MetricsQuery {
+                from: today() - Duration::days(3000),
+                to: today(),
+                currency: None,
+            },
+        )
+        .expect("metrics");
+        m.bands
+            .iter()
+            .map(|p| (p.day, p.green, p.yellow, p.red))
+            .collect()
+    };
+    let first = counted(&conn);
+    assert!(first.len() > 26, "half a year of weekly points and today");
+    assert_eq!(charted(&conn), first);
+
+    let (someone, band): (i64, String) = conn
+        .query_row(
+            "SELECT account_id, band FROM health_history WHERE day = ?1 AND band = 'green' LIMIT 1",
+            [today()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a green account today");
+    assert_eq!(band, "green");
+    conn.execute(
+        "UPDATE health_history SET band = 'red' WHERE account_id = ?1 AND day = ?2",
+        rusqlite::params![someone, today()],
+    )
+    .expect("move a point");
+    let moved = counted(&conn);
+    assert_ne!(moved, first);
+    assert_eq!(charted(&conn), moved);
+    write(&mut conn, assess::book);
+    assert_eq!(charted(&conn), first, "assessed back to green");
+
+    conn.execute("DELETE FROM accounts WHERE id = ?1", [someone])
+        .expect("remove the account");
+    let fewer = counted(&conn);
+    let greens = |points: &[(NaiveDate, u32, u32, u32)]| points.iter().map(|p| p.1).sum::<u32>();
+    assert!(greens(&fewer) < greens(&first));
+    assert_eq!(charted(&conn), fewer);
+}

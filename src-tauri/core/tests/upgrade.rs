@@ -71,6 +71,18 @@ fn opens_with_every_row(schema: i64) {
         .expect("kept usage");
     assert_eq!(kept, with_usage);
 
+    // The band chart counts every history point, those from before too.
+    let (points, counted): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM health_history),
+                    (SELECT coalesce(sum(green + yellow + red + other), 0) FROM health_band_days)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("band counts");
+    assert!(points > 0);
+    assert_eq!(counted, points);
+
     // The shipped onboarding template is offered in either language.
     for (lang, name) in [
         (Lang::En, "Standard onboarding"),
@@ -196,4 +208,9 @@ fn a_schema_12_portfolio_opens_with_every_row() {
 #[test]
 fn a_schema_13_portfolio_opens_with_every_row() {
     opens_with_every_row(13);
+}
+
+#[test]
+fn a_schema_14_portfolio_opens_with_every_row() {
+    opens_with_every_row(14);
 }
