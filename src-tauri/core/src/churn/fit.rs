@@ -169,12 +169,7 @@ pub fn auc_interval(scored: &[(i64, f64, bool)], resamples: usize) -> (f64, f64)
     // counts as weights: the same pairs won and tied as in the drawn sample
     // (exact in floating point, as the counts are whole numbers), without
     // building and sorting a sample 200 times.
-    let mut sorted: Vec<(f64, bool, usize)> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, rows)| rows.iter().map(move |&(p, y)| (p, y, g)))
-        .collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let sorted = by_score(&groups);
     let mut drawn = vec![0.0_f64; groups.len()];
     let mut aucs: Vec<f64> = (0..resamples.max(1))
         .map(|_| {
@@ -188,6 +183,17 @@ pub fn auc_interval(scored: &[(i64, f64, bool)], resamples: usize) -> (f64, f64)
     aucs.sort_by(f64::total_cmp);
     let at = |q: f64| aucs[((aucs.len() - 1) as f64 * q).round() as usize];
     (at(0.05), at(0.95))
+}
+
+/// Every row of every group with its group's index, lowest score first.
+fn by_score(groups: &[&Vec<(f64, bool)>]) -> Vec<(f64, bool, usize)> {
+    let mut sorted: Vec<(f64, bool, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, rows)| rows.iter().map(move |&(p, y)| (p, y, g)))
+        .collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sorted
 }
 
 /// The AUC of rows sorted by score, each counted `weight[group]` times:
@@ -265,12 +271,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let mut sorted: Vec<(f64, bool, usize)> = groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, rows)| rows.iter().map(move |&(p, y)| (p, y, g)))
-            .collect();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let sorted = by_score(&groups.iter().collect::<Vec<_>>());
         for draws in [[1, 0, 2, 5], [0, 3, 0, 1], [2, 2, 2, 2]] {
             let weight: Vec<f64> = (0..groups.len()).map(|g| f64::from(draws[g % 4])).collect();
             let sample: Vec<(f64, bool)> = groups

@@ -10,7 +10,9 @@
 //! with every write that touches an account and once a day for the book),
 //! so a reassessment on that day (settings saved, a new churn model, an
 //! import's accounts) reads one small row per account instead; any other
-//! day reads the usage rows themselves, as it was known then.
+//! day reads the usage rows themselves, as it was known then, and a run of
+//! nearby days (a new book's weekly history) reads the rows they cover once
+//! (`read_days`).
 
 use std::collections::HashMap;
 

@@ -1,0 +1,283 @@
+//! Health history points: the weekly history a new book is given, one
+//! account's points for its page, each account's score on an earlier day
+//! (what a drop is measured against) and how the book's bands moved in a
+//! week.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::health::{self, inputs, settings, Band};
+use crate::progress::{CancelToken, Progress};
+use crate::say;
+use crate::write::Write;
+
+/// Each account's score on the latest history day at or before `day`, when
+/// it came from the same settings version (other versions are not comparable).
+pub(super) fn scores_on(
+    conn: &Connection,
+    day: NaiveDate,
+    version: i64,
+    only: Option<i64>,
+) -> Result<HashMap<i64, f64>> {
+    let mut out = HashMap::new();
+    match only {
+        Some(id) => {
+            let row: Option<(Option<f64>, i64)> = conn
+                .query_row(
+                    "SELECT score, model_version FROM health_history WHERE account_id = ?1 AND day <= ?2
+                     ORDER BY day DESC LIMIT 1",
+                    params![id, day],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((Some(score), v)) = row {
+                if v == version {
+                    out.insert(id, score);
+                }
+            }
+        }
+        None => {
+            let Some(on) = latest_history_day(conn, day)? else {
+                return Ok(out);
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT account_id, score FROM health_history
+                 WHERE day = ?1 AND model_version = ?2 AND score IS NOT NULL",
+            )?;
+            let rows = stmt.query_map(params![on, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                let (id, score) = row?;
+                out.insert(id, score);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn latest_history_day(conn: &Connection, at_or_before: NaiveDate) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(day) FROM health_history WHERE day <= ?1",
+            [at_or_before],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Weeks of history whose usage is read at once: 7 read 222 days of rows
+/// instead of 7 x 180, and hold about 2 MB of spans per 1,000 accounts.
+const USAGE_WEEKS_AT_ONCE: usize = 7;
+
+/// Fills weekly history points for the `weeks` before `today` from the data
+/// as it was on each day, so a new book shows trends at once.
+pub fn backfill_history(
+    w: &Write<'_>,
+    weeks: i64,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &CancelToken,
+) -> Result<()> {
+    let (conn, today) = (w.conn(), w.today());
+    let current = settings::current(conn)?;
+    let s = &current.settings;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO health_history(account_id, day, score, band, model_version)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let days: Vec<NaiveDate> = (1..=weeks)
+        .rev()
+        .map(|k| today - Duration::days(7 * k))
+        .collect();
+    let bounds = inputs::Depth::Scores.usage_bounds();
+    // Usage for several weeks at a time, from one read of the rows their
+    // ranges cover (a week's 180 days overlap the next week's by 173).
+    for (c, weeks) in days.chunks(USAGE_WEEKS_AT_ONCE).enumerate() {
+        let mut usage = health::usage::read_days(conn, weeks, bounds, true)?;
+        for (k, day) in weeks.iter().enumerate() {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            progress(Progress {
+                phase: say!("health history", "Health-Verlauf"),
+                done: (c * USAGE_WEEKS_AT_ONCE + k) as u64,
+                total: Some(days.len() as u64),
+            });
+            let spans = std::mem::take(&mut usage[k]);
+            for (id, i) in inputs::gather_with(
+                conn,
+                *day,
+                s.thresholds.sentiment_valid_days,
+                None,
+                inputs::Depth::Scores,
+                Some((bounds, spans)),
+            )? {
+                let h = health::score(id, &i, s);
+                let score = (h.band != Band::Unknown).then_some(h.score);
+                insert.execute(params![id, day, score, h.band.as_str(), current.version])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HealthPoint {
+    pub day: NaiveDate,
+    pub score: Option<f64>,
+    pub band: Band,
+    #[ts(type = "number")]
+    pub model_version: i64,
+}
+
+/// An account's history, oldest first, from `days` before `today`.
+pub fn history(
+    conn: &Connection,
+    account_id: i64,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<HealthPoint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, score, band, model_version FROM health_history
+         WHERE account_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
+    )?;
+    let rows = stmt.query_map(
+        params![account_id, today - Duration::days(days), today],
+        |r| {
+            Ok(HealthPoint {
+                day: r.get(0)?,
+                score: r.get(1)?,
+                band: Band::parse(&r.get::<_, String>(2)?),
+                model_version: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BandMove {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub name: String,
+    pub from_band: Band,
+    pub to_band: Band,
+    pub from_score: Option<f64>,
+    pub to_score: Option<f64>,
+}
+
+/// How the book moved since a week ago: band counts then and now, and the
+/// accounts that changed band, worst moves first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WeekChanges {
+    pub since: Option<NaiveDate>,
+    pub then_counts: BandCounts,
+    pub now_counts: BandCounts,
+    pub moves: Vec<BandMove>,
+    /// Settings changed in between, so some moves come from the new settings.
+    pub settings_changed: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, TS)]
+pub struct BandCounts {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    pub unknown: u32,
+}
+
+impl BandCounts {
+    pub(super) fn add(&mut self, band: Band) {
+        match band {
+            Band::Green => self.green += 1,
+            Band::Yellow => self.yellow += 1,
+            Band::Red => self.red += 1,
+            Band::Unknown => self.unknown += 1,
+        }
+    }
+}
+
+pub(super) fn band_rank(b: Band) -> i32 {
+    match b {
+        Band::Green => 3,
+        Band::Yellow => 2,
+        Band::Red => 1,
+        Band::Unknown => 0,
+    }
+}
+
+pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> {
+    let since = latest_history_day(conn, today - Duration::days(7))?;
+    let mut then = HashMap::new();
+    let mut then_counts = BandCounts::default();
+    let mut versions = std::collections::HashSet::new();
+    if let Some(day) = since {
+        let mut stmt = conn.prepare_cached(
+            "SELECT h.account_id, h.score, h.band, h.model_version FROM health_history h
+             JOIN accounts a ON a.id = h.account_id AND a.status = 'active' WHERE h.day = ?1",
+        )?;
+        let rows = stmt.query_map([day], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<f64>>(1)?,
+                Band::parse(&r.get::<_, String>(2)?),
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, score, band, version) = row?;
+            then_counts.add(band);
+            versions.insert(version);
+            then.insert(id, (score, band));
+        }
+    }
+    let mut now_counts = BandCounts::default();
+    let mut moves = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.account_id, a.name, s.score, s.band, s.model_version FROM health_scores s
+         JOIN accounts a ON a.id = s.account_id AND a.status = 'active'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<f64>>(2)?,
+            Band::parse(&r.get::<_, String>(3)?),
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, name, score, band, version) = row?;
+        now_counts.add(band);
+        versions.insert(version);
+        if let Some(&(from_score, from_band)) = then.get(&id) {
+            if from_band != band {
+                moves.push(BandMove {
+                    account_id: id,
+                    name,
+                    from_band,
+                    to_band: band,
+                    from_score,
+                    to_score: score,
+                });
+            }
+        }
+    }
+    moves.sort_by_key(|m| {
+        (
+            band_rank(m.to_band) - band_rank(m.from_band),
+            m.name.to_lowercase(),
+        )
+    });
+    Ok(WeekChanges {
+        since,
+        then_counts,
+        now_counts,
+        moves,
+        settings_changed: versions.len() > 1,
+    })
+}
