@@ -172,7 +172,8 @@ pub async fn every_screen_in_german(client: &Client) {
     );
     // The demo book was made in German too: its next steps are tasks.
     click(client, "[data-testid=nav-tasks]").await;
-    wait_for(client, "main h1").await;
+    // The list arrives after the heading: read it once its rows are there.
+    wait_for(client, "[data-testid=task-row]").await;
     let tasks = client
         .execute("return document.querySelector('main').innerText;", vec![])
         .await
