@@ -3,7 +3,7 @@
 //! outcome never depends on which thread finished first. Workers speak the
 //! caller's language (`lang` keeps it per thread).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::lang::Lang;
 
@@ -44,18 +44,59 @@ pub(crate) fn across<T: Send>(count: usize, task: impl Fn(usize) -> T + Sync) ->
     out.into_iter().flatten().collect()
 }
 
-/// `each` over `items` in slices shared out to the cores; the results in the
-/// order of `items`.
-pub(crate) fn map<I: Sync, T: Send>(items: &[I], each: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    // A few slices per core evens out slices that take longer.
-    let size = items.len().div_ceil(available() * 4).max(1);
+/// `each` over `items` on the cores while the calling thread hands each
+/// result, in the order of `items`, to `then` as soon as it and every one
+/// before it are ready: storing what was worked out overlaps the working
+/// out, and `then` may hold what cannot leave this thread (a database
+/// connection). The first error from `then` stops the workers and is
+/// returned.
+pub(crate) fn map_then<I: Sync, T: Send, E>(
+    items: &[I],
+    each: impl Fn(&I) -> T + Sync,
+    mut then: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    // Small slices, so the first results reach `then` soon.
+    let size = items.len().div_ceil(available() * 16).max(1);
     let slices: Vec<&[I]> = items.chunks(size).collect();
-    across(slices.len(), |k| {
-        slices[k].iter().map(&each).collect::<Vec<T>>()
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let lang = Lang::current();
+    let (send, receive) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..available().min(slices.len()) {
+            let send = send.clone();
+            let (next, stop, slices, each) = (&next, &stop, &slices, &each);
+            scope.spawn(move || {
+                lang.scoped(|| loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= slices.len() || stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let done = slices[k].iter().map(each).collect();
+                    if send.send((k, done)).is_err() {
+                        return;
+                    }
+                })
+            });
+        }
+        // Only the workers hold senders now: the loop ends when they do.
+        drop(send);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (k, done) in receive {
+            waiting.insert(k, done);
+            while let Some(ready) = waiting.remove(&due) {
+                due += 1;
+                for result in ready {
+                    if let Err(e) = then(result) {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(())
     })
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// What a thread returned; its panic goes on in the caller.
@@ -71,15 +112,50 @@ mod tests {
 
     #[test]
     fn results_come_back_in_order_in_the_callers_language() {
-        let squares = across(100, |k| k * k);
-        assert_eq!(squares, (0..100).map(|k| k * k).collect::<Vec<_>>());
-        let items: Vec<u32> = (0..1001).collect();
-        let spoken = Lang::De.scoped(|| map(&items, |n| (n + 1, Lang::current())));
-        assert_eq!(spoken.len(), items.len());
-        assert!(spoken
-            .iter()
-            .zip(&items)
-            .all(|((n, lang), item)| *n == item + 1 && *lang == Lang::De));
-        assert!(map(&[] as &[u32], |n| *n).is_empty());
+        let squares = Lang::De.scoped(|| across(100, |k| (k * k, Lang::current())));
+        assert_eq!(
+            squares,
+            (0..100).map(|k| (k * k, Lang::De)).collect::<Vec<_>>()
+        );
+        assert!(across(0, |k| k).is_empty());
+    }
+
+    #[test]
+    fn results_are_handed_on_in_order_and_an_error_stops_the_work() {
+        let items: Vec<u32> = (0..5000).collect();
+        let mut seen = Vec::new();
+        let done: Result<(), String> = Lang::De.scoped(|| {
+            map_then(
+                &items,
+                |n| (n * 2, Lang::current()),
+                |(doubled, lang)| {
+                    assert_eq!(lang, Lang::De);
+                    seen.push(doubled);
+                    Ok(())
+                },
+            )
+        });
+        assert_eq!(done, Ok(()));
+        assert_eq!(seen, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+
+        let mut handed = 0;
+        let failed = map_then(
+            &items,
+            |n| *n,
+            |n| {
+                handed += 1;
+                if n == 1234 {
+                    Err(format!("cannot store {n}"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(failed, Err("cannot store 1234".to_string()));
+        assert_eq!(handed, 1235, "nothing is handed on after the error");
+        assert_eq!(
+            map_then(&[] as &[u32], |n| *n, |_| Err("never called")),
+            Ok(())
+        );
     }
 }

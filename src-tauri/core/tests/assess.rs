@@ -471,3 +471,104 @@ fn a_german_csm_reads_warnings_and_health_explanations_in_german() {
     assert!(Lang::En.scoped(|| write(&mut conn, |w| steward_core::lang::reword_book(w, Lang::En))));
     assert_eq!(reasons(&conn), english);
 }
+
+#[test]
+fn a_reassessment_the_same_day_writes_only_what_moved_and_stores_the_account_pages_figures() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _demo) = book(dir.path(), 60, 9);
+    // Rows the assessment writes, counted as they are written.
+    conn.execute_batch(
+        "CREATE TEMP TABLE written(what TEXT, account_id INTEGER);
+         CREATE TEMP TRIGGER scores_updated AFTER UPDATE ON health_scores
+           BEGIN INSERT INTO written VALUES ('score', new.account_id); END;
+         CREATE TEMP TRIGGER scores_inserted AFTER INSERT ON health_scores
+           BEGIN INSERT INTO written VALUES ('score', new.account_id); END;
+         CREATE TEMP TRIGGER points_updated AFTER UPDATE ON health_history
+           BEGIN INSERT INTO written VALUES ('point', new.account_id); END;
+         CREATE TEMP TRIGGER points_inserted AFTER INSERT ON health_history
+           BEGIN INSERT INTO written VALUES ('point', new.account_id); END;",
+    )
+    .expect("triggers");
+    let written = |conn: &Connection| -> Vec<(String, i64)> {
+        let rows = conn
+            .prepare("SELECT what, account_id FROM written ORDER BY what, account_id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        conn.execute("DELETE FROM written", []).expect("clear");
+        rows
+    };
+
+    // Nothing moved since the book's assessment today: nothing is written.
+    write(&mut conn, assess::book);
+    assert_eq!(written(&conn), vec![]);
+
+    // Two urgent tickets arrive for one healthy account (as a sync would
+    // write them) and the book is reassessed: only that account is written,
+    // with the figures its page shows.
+    let id: i64 = conn
+        .query_row(
+            "SELECT account_id FROM health_scores WHERE band = 'green' ORDER BY account_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a green account");
+    conn.execute(
+        "INSERT INTO tickets(account_id, subject, priority, status, opened_at, source)
+         VALUES (?1, 'Cannot log in', 'urgent', 'open', ?2, 'test'),
+                (?1, 'Data missing', 'urgent', 'open', ?2, 'test')",
+        rusqlite::params![id, format!("{}T09:00:00Z", today())],
+    )
+    .expect("tickets");
+    write(&mut conn, assess::book);
+    assert_eq!(
+        written(&conn),
+        vec![("point".to_string(), id), ("score".to_string(), id)]
+    );
+    let page = account_page::page(&conn, id, 30, today()).expect("page");
+    let live = page.health.expect("health");
+    let (score, band, drag): (Option<f64>, String, Option<String>) = conn
+        .query_row(
+            "SELECT score, band, biggest_drag FROM health_scores WHERE account_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("stored");
+    assert_eq!(score, Some(live.score));
+    assert_eq!(band, live.band.as_str());
+    assert_eq!(drag, live.biggest_drag);
+    assert!(
+        drag.as_deref().is_some_and(|d| d.contains("urgent")),
+        "the new tickets are what drags it down: {drag:?}"
+    );
+
+    // Every account's stored score, band and biggest drag are what its
+    // page works out with every sentence written.
+    let stored: Vec<(i64, Option<f64>, String, Option<String>)> = conn
+        .prepare(
+            "SELECT account_id, score, band, biggest_drag FROM health_scores ORDER BY account_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert!(stored.len() > 40);
+    for (id, score, band, drag) in stored {
+        let h = account_page::page(&conn, id, 30, today())
+            .expect("page")
+            .health
+            .expect("health");
+        assert_eq!(
+            (score, band.as_str(), drag.as_ref()),
+            (
+                (h.band != Band::Unknown).then_some(h.score),
+                h.band.as_str(),
+                h.biggest_drag.as_ref()
+            ),
+            "account {id}"
+        );
+    }
+}

@@ -24,7 +24,7 @@ mod points;
 pub use points::{
     backfill_history, history, week_changes, BandCounts, BandMove, HealthPoint, WeekChanges,
 };
-use points::{band_rank, scores_on};
+use points::{band_rank, scores_on, stored_on, StoredScore};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 pub struct AssessSummary {
@@ -68,6 +68,15 @@ pub(crate) fn run(
            risk_factors = excluded.risk_factors, change_7d = excluded.change_7d,
            computed_on = excluded.computed_on",
     )?;
+    // An account whose score, risk and point of the day are as the day's
+    // earlier assessment stored them is not written again: a reassessment
+    // after an import, a sync or an edit writes only what moved.
+    let stored = if only.is_none() {
+        stored_on(conn, today, all_inputs.len())?
+    } else {
+        HashMap::new()
+    };
+    let today_text = today.to_string();
     let mut history = conn.prepare_cached(
         // A point the day's earlier assessment already wrote as it is now is
         // left alone (its band count, kept by a trigger, too).
@@ -78,36 +87,56 @@ pub(crate) fn run(
            OR model_version IS NOT excluded.model_version",
     )?;
     // Score, risk with its reasons in words, and the rules that fire are
-    // arithmetic on each account's inputs alone: worked out on every core,
-    // then stored in turn.
+    // arithmetic on each account's inputs alone: worked out on every core
+    // and stored, in the order of the inputs, while the next are worked out.
     let accounts: Vec<(&i64, &inputs::Inputs)> = all_inputs.iter().collect();
-    let judged = crate::cores::map(&accounts, |&(&id, i)| {
-        let h = health::score(id, i, s);
-        let risk = model.as_ref().map(|m| m.predict(i, s));
-        let reasons = risk
-            .as_ref()
-            .and_then(|r| serde_json::to_string(&(&r.raises, &r.lowers)).ok())
-            .unwrap_or_else(|| "[[],[]]".into());
-        let fires = alerts::evaluate(i, &h, before.get(&id).copied(), s);
-        (id, h, risk.map(|r| r.probability), reasons, fires)
-    });
     let mut firing = HashMap::with_capacity(all_inputs.len());
-    for (id, h, probability, reasons, fires) in judged {
-        let score = (h.band != Band::Unknown).then_some(h.score);
-        upsert.execute(params![
-            id,
-            current.version,
-            score,
-            h.band.as_str(),
-            h.biggest_drag,
-            probability.map(|p| (p * 1000.0).round() / 1000.0),
-            reasons,
-            score.zip(week_ago.get(&id)).map(|(now, then)| now - then),
-            today
-        ])?;
-        history.execute(params![id, today, score, h.band.as_str(), current.version])?;
-        firing.insert(id, fires);
-    }
+    crate::cores::map_then(
+        &accounts,
+        |&(&id, i)| {
+            // What is stored: the score, band and biggest drag; the
+            // components' sentences are the account page's to write.
+            let h = health::score_with(id, i, s, health::Sentences::DragOnly);
+            let risk = model.as_ref().map(|m| m.predict(i, s));
+            let reasons = risk
+                .as_ref()
+                .and_then(|r| serde_json::to_string(&(&r.raises, &r.lowers)).ok())
+                .unwrap_or_else(|| "[[],[]]".into());
+            let fires = alerts::evaluate(i, &h, before.get(&id).copied(), s);
+            (id, h, risk.map(|r| r.probability), reasons, fires)
+        },
+        |(id, h, probability, reasons, fires)| -> Result<()> {
+            firing.insert(id, fires);
+            let score = (h.band != Band::Unknown).then_some(h.score);
+            let now = StoredScore {
+                version: current.version,
+                score,
+                band: h.band.as_str().to_string(),
+                drag: h.biggest_drag,
+                risk: probability.map(|p| (p * 1000.0).round() / 1000.0),
+                reasons,
+                change_7d: score.zip(week_ago.get(&id)).map(|(now, then)| now - then),
+                on: today_text.clone(),
+                point: Some((score, h.band.as_str().to_string(), current.version)),
+            };
+            if stored.get(&id) == Some(&now) {
+                return Ok(());
+            }
+            upsert.execute(params![
+                id,
+                now.version,
+                now.score,
+                now.band,
+                now.drag,
+                now.risk,
+                now.reasons,
+                now.change_7d,
+                now.on
+            ])?;
+            history.execute(params![id, today, score, now.band, now.version])?;
+            Ok(())
+        },
+    )?;
     if only.is_none() {
         conn.execute(
             "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",
@@ -331,8 +360,8 @@ pub fn preview_settings(
         proposed_inputs.sentiment = i
             .sentiment
             .filter(|(_, age)| *age < proposed.thresholds.sentiment_valid_days);
-        let a = health::score(*id, &i_now, &current);
-        let b = health::score(*id, &proposed_inputs, proposed);
+        let a = health::score_with(*id, &i_now, &current, health::Sentences::None);
+        let b = health::score_with(*id, &proposed_inputs, proposed, health::Sentences::None);
         now_counts.add(a.band);
         proposed_counts.add(b.band);
         if a.band != b.band {

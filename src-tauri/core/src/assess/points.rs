@@ -16,6 +16,66 @@ use crate::progress::{CancelToken, Progress};
 use crate::say;
 use crate::write::Write;
 
+/// What an assessment stores of an account: its row in health_scores and
+/// its history point of the day (score, band, settings version).
+#[derive(Debug, PartialEq)]
+pub(super) struct StoredScore {
+    pub(super) version: i64,
+    pub(super) score: Option<f64>,
+    pub(super) band: String,
+    pub(super) drag: Option<String>,
+    pub(super) risk: Option<f64>,
+    pub(super) reasons: String,
+    pub(super) change_7d: Option<f64>,
+    pub(super) on: String,
+    pub(super) point: Option<(Option<f64>, String, i64)>,
+}
+
+/// What the book's assessments stored as of `day`, by account, when the
+/// book was assessed on that day already (a reassessment after an import,
+/// a sync or an edit); empty otherwise, when every row will change with
+/// the day anyway.
+pub(super) fn stored_on(
+    conn: &Connection,
+    day: NaiveDate,
+    accounts: usize,
+) -> Result<HashMap<i64, StoredScore>> {
+    let mut out = HashMap::new();
+    if crate::store::meta(conn, "assessed_on")? != Some(day.to_string()) {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.account_id, s.model_version, s.score, s.band, s.biggest_drag, s.churn_risk,
+                s.risk_factors, s.change_7d, s.computed_on, h.account_id IS NOT NULL, h.score, h.band,
+                h.model_version
+         FROM health_scores s LEFT JOIN health_history h ON h.account_id = s.account_id AND h.day = ?1",
+    )?;
+    out.reserve(accounts);
+    let mut rows = stmt.query([day])?;
+    while let Some(r) = rows.next()? {
+        let point = if r.get::<_, bool>(9)? {
+            Some((r.get(10)?, r.get(11)?, r.get(12)?))
+        } else {
+            None
+        };
+        out.insert(
+            r.get(0)?,
+            StoredScore {
+                version: r.get(1)?,
+                score: r.get(2)?,
+                band: r.get(3)?,
+                drag: r.get(4)?,
+                risk: r.get(5)?,
+                reasons: r.get(6)?,
+                change_7d: r.get(7)?,
+                on: r.get(8)?,
+                point,
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// Each account's score on the latest history day at or before `day`, when
 /// it came from the same settings version (other versions are not comparable).
 pub(super) fn scores_on(
@@ -116,7 +176,7 @@ pub fn backfill_history(
                 inputs::Depth::Scores,
                 Some((bounds, spans)),
             )? {
-                let h = health::score(id, &i, s);
+                let h = health::score_with(id, &i, s, health::Sentences::None);
                 let score = (h.band != Band::Unknown).then_some(h.score);
                 insert.execute(params![id, day, score, h.band.as_str(), current.version])?;
             }

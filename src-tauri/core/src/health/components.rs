@@ -47,13 +47,52 @@ fn summarise(parts: &[f64], words: &[String]) -> Option<Scored> {
     })
 }
 
-/// One component's score and the sentence behind it, or None without data.
-pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored> {
+/// Which sentences scoring writes: every component's (what the account
+/// page shows); only the biggest drag's (what an assessment of the whole
+/// book stores: formatting every sentence of every account was most of its
+/// arithmetic); or none (score and band alone: history points, a settings
+/// preview).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sentences {
+    All,
+    DragOnly,
+    None,
+}
+
+/// A component's sentences, said only when they are wanted.
+struct Words {
+    wanted: bool,
+    said: Vec<String>,
+}
+
+impl Words {
+    fn new(sentences: Sentences) -> Self {
+        Words {
+            wanted: sentences == Sentences::All,
+            said: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, say: impl FnOnce() -> String) {
+        if self.wanted {
+            self.said.push(say());
+        }
+    }
+}
+
+/// One component's score and the sentence behind it (empty unless
+/// `sentences` are All), or None without data.
+pub(super) fn component(
+    c: Component,
+    i: &Inputs,
+    s: &Settings,
+    sentences: Sentences,
+) -> Option<Scored> {
     let t = &s.thresholds;
     match c {
         Component::Adoption => {
             let mut parts = Vec::new();
-            let mut words = Vec::new();
+            let mut words = Words::new(sentences);
             if is_onboarding(i) {
                 // The bar rises from a quarter of the target to all of it
                 // over the ramp; trends are meaningless while ramping up.
@@ -63,7 +102,7 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 let good = t.seats_good_pct * ramp;
                 let poor = t.seats_poor_pct * ramp * 0.5;
                 parts.push(scale(seats, poor, good));
-                words.push(say!(
+                words.push(|| say!(
                     "active users {seats:.0}% of seats on day {day} of onboarding (expected {good:.0}% by now)",
                     "aktive Nutzer {seats:.0} % der Lizenzen an Tag {day} des Onboardings (erwartet jetzt {good:.0} %)"
                 ));
@@ -71,33 +110,41 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 if let Some(seats) = i.seats_used_pct {
                     parts.push(scale(seats, t.seats_poor_pct, t.seats_good_pct));
                     let good = t.seats_good_pct;
-                    words.push(say!(
-                        "active users {seats:.0}% of seats (good from {good:.0}%)",
-                        "aktive Nutzer {seats:.0} % der Lizenzen (gut ab {good:.0} %)"
-                    ));
+                    words.push(|| {
+                        say!(
+                            "active users {seats:.0}% of seats (good from {good:.0}%)",
+                            "aktive Nutzer {seats:.0} % der Lizenzen (gut ab {good:.0} %)"
+                        )
+                    });
                 }
                 if let Some(trend) = i.usage_trend_pct {
                     parts.push(scale(trend, t.trend_poor_pct, t.trend_good_pct));
                     let poor = t.trend_poor_pct;
-                    words.push(say!(
+                    words.push(|| {
+                        say!(
                         "usage {trend:+.0}% over the last 4 weeks (poor from {poor:+.0}%)",
                         "Nutzung {trend:+.0} % in den letzten 4 Wochen (schwach ab {poor:+.0} %)"
-                    ));
+                    )
+                    });
                 }
                 if let Some(quarter) = i.usage_quarter_pct {
                     parts.push(scale(quarter, t.trend_poor_pct, t.trend_good_pct));
-                    words.push(say!(
-                        "last 3 months {quarter:+.0}% against the 3 before",
-                        "letzte 3 Monate {quarter:+.0} % gegenüber den 3 davor"
-                    ));
+                    words.push(|| {
+                        say!(
+                            "last 3 months {quarter:+.0}% against the 3 before",
+                            "letzte 3 Monate {quarter:+.0} % gegenüber den 3 davor"
+                        )
+                    });
                 }
                 if let Some(days) = i.login_days_28d {
                     parts.push(scale(days, t.login_days_poor, t.login_days_good));
                     let good = t.login_days_good;
-                    words.push(say!(
-                        "logins on {days:.0} of the last 28 days (good from {good:.0})",
-                        "Anmeldungen an {days:.0} der letzten 28 Tage (gut ab {good:.0})"
-                    ));
+                    words.push(|| {
+                        say!(
+                            "logins on {days:.0} of the last 28 days (good from {good:.0})",
+                            "Anmeldungen an {days:.0} der letzten 28 Tage (gut ab {good:.0})"
+                        )
+                    });
                 }
                 if let Some(events) = i.events_per_user_day {
                     parts.push(scale(
@@ -105,11 +152,13 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                         t.events_per_user_poor,
                         t.events_per_user_good,
                     ));
-                    let events = decimal(events, 1);
-                    words.push(say!(
-                        "{events} feature events per active user a day",
-                        "{events} Funktionsereignisse je aktivem Nutzer und Tag"
-                    ));
+                    words.push(|| {
+                        let events = decimal(events, 1);
+                        say!(
+                            "{events} feature events per active user a day",
+                            "{events} Funktionsereignisse je aktivem Nutzer und Tag"
+                        )
+                    });
                 }
                 if let Some(pct) = i.seat_use_percentile {
                     parts.push(scale(pct, t.percentile_poor, t.percentile_good));
@@ -117,25 +166,27 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                     // Said from the side it is on: "above 0% of them" is
                     // true of the lowest and reads as praise.
                     let above = 100.0 - pct;
-                    words.push(if pct < 0.5 {
-                        say!(
-                            "the lowest seat use of tier {tier} accounts",
-                            "die geringste Lizenznutzung der Tier-{tier}-Kunden"
-                        )
-                    } else if pct < 50.0 {
-                        say!(
-                            "seat use below {above:.0}% of tier {tier} accounts",
-                            "Lizenznutzung unter {above:.0} % der Tier-{tier}-Kunden"
-                        )
-                    } else {
-                        say!(
-                            "seat use above {pct:.0}% of tier {tier} accounts",
-                            "Lizenznutzung über {pct:.0} % der Tier-{tier}-Kunden"
-                        )
+                    words.push(|| {
+                        if pct < 0.5 {
+                            say!(
+                                "the lowest seat use of tier {tier} accounts",
+                                "die geringste Lizenznutzung der Tier-{tier}-Kunden"
+                            )
+                        } else if pct < 50.0 {
+                            say!(
+                                "seat use below {above:.0}% of tier {tier} accounts",
+                                "Lizenznutzung unter {above:.0} % der Tier-{tier}-Kunden"
+                            )
+                        } else {
+                            say!(
+                                "seat use above {pct:.0}% of tier {tier} accounts",
+                                "Lizenznutzung über {pct:.0} % der Tier-{tier}-Kunden"
+                            )
+                        }
                     });
                 }
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
         Component::Support => {
             let urgent = i.open_urgent_tickets?;
@@ -145,96 +196,113 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 scale(recent as f64, t.tickets_90d_poor, t.tickets_90d_good),
             ];
             let good = t.tickets_90d_good;
-            let mut words = vec![
+            let mut words = Words::new(sentences);
+            words.push(|| {
                 say!(
                     "{urgent} open urgent tickets",
                     "{urgent} offene dringende Tickets"
-                ),
+                )
+            });
+            words.push(|| {
                 say!(
                     "{recent} tickets in 90 days (good up to {good:.0})",
                     "{recent} Tickets in 90 Tagen (gut bis {good:.0})"
-                ),
-            ];
+                )
+            });
             if let Some(days) = i.resolution_days_90d {
                 parts.push(scale(days, t.resolution_days_poor, t.resolution_days_good));
-                let (days, good) = (decimal(days, 1), t.resolution_days_good);
-                words.push(say!(
-                    "resolved in {days} days on average (good within {good:.0})",
-                    "im Mittel in {days} Tagen gelöst (gut innerhalb von {good:.0})"
-                ));
+                words.push(|| {
+                    let (days, good) = (decimal(days, 1), t.resolution_days_good);
+                    say!(
+                        "resolved in {days} days on average (good within {good:.0})",
+                        "im Mittel in {days} Tagen gelöst (gut innerhalb von {good:.0})"
+                    )
+                });
             }
             if let Some(csat) = i.ticket_csat_90d {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
-                let csat = decimal(csat, 1);
-                words.push(say!("ticket CSAT {csat} of 5", "Ticket-CSAT {csat} von 5"));
+                words.push(|| {
+                    let csat = decimal(csat, 1);
+                    say!("ticket CSAT {csat} of 5", "Ticket-CSAT {csat} von 5")
+                });
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
         Component::Voice => {
             let mut parts = Vec::new();
-            let mut words = Vec::new();
+            let mut words = Words::new(sentences);
             if let Some(nps) = i.nps_avg_12m {
                 parts.push(scale(nps, t.nps_poor, t.nps_good));
-                let (nps, good) = (decimal(nps, 1), t.nps_good);
-                words.push(say!(
-                    "average NPS answer {nps} of 10 in 12 months (good from {good:.0})",
-                    "mittlere NPS-Antwort {nps} von 10 in 12 Monaten (gut ab {good:.0})"
-                ));
+                words.push(|| {
+                    let (nps, good) = (decimal(nps, 1), t.nps_good);
+                    say!(
+                        "average NPS answer {nps} of 10 in 12 months (good from {good:.0})",
+                        "mittlere NPS-Antwort {nps} von 10 in 12 Monaten (gut ab {good:.0})"
+                    )
+                });
             }
             if let Some(csat) = i.survey_csat_12m {
                 parts.push(scale(csat, t.csat_poor, t.csat_good));
-                let csat = decimal(csat, 1);
-                words.push(say!(
-                    "CSAT surveys {csat} of 5 in 12 months",
-                    "CSAT-Umfragen {csat} von 5 in 12 Monaten"
-                ));
+                words.push(|| {
+                    let csat = decimal(csat, 1);
+                    say!(
+                        "CSAT surveys {csat} of 5 in 12 months",
+                        "CSAT-Umfragen {csat} von 5 in 12 Monaten"
+                    )
+                });
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
         Component::Commercial => {
             let mut parts = Vec::new();
-            let mut words = Vec::new();
+            let mut words = Words::new(sentences);
             if i.invoices_12m > 0 {
                 let share = i.late_or_failed_12m as f64 / i.invoices_12m as f64 * 100.0;
                 parts.push(scale(share, t.late_invoices_poor_pct, 0.0));
                 let (late, all) = (i.late_or_failed_12m, i.invoices_12m);
-                words.push(say!(
-                    "{late} of {all} invoices late or failed in 12 months",
-                    "{late} von {all} Rechnungen in 12 Monaten überfällig oder fehlgeschlagen"
-                ));
+                words.push(|| {
+                    say!(
+                        "{late} of {all} invoices late or failed in 12 months",
+                        "{late} von {all} Rechnungen in 12 Monaten überfällig oder fehlgeschlagen"
+                    )
+                });
             }
             if let Some(change) = i.mrr_change_12m_pct {
                 parts.push(scale(change, t.contraction_poor_pct, 0.0));
-                words.push(say!(
-                    "contract {change:+.0}% against a year ago",
-                    "Vertrag {change:+.0} % gegenüber dem Vorjahr"
-                ));
+                words.push(|| {
+                    say!(
+                        "contract {change:+.0}% against a year ago",
+                        "Vertrag {change:+.0} % gegenüber dem Vorjahr"
+                    )
+                });
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
         Component::Relationship => {
             let mut parts = Vec::new();
-            let mut words = Vec::new();
+            let mut words = Words::new(sentences);
             if let (Some(champion), Some(sponsor)) = (i.champion_present, i.sponsor_present) {
                 parts.push(f64::from(u8::from(champion) + u8::from(sponsor)) * 50.0);
-                let champion_gone = if i.champion_left {
-                    say!(" (the champion left)", " (der Champion ist gegangen)")
-                } else {
-                    String::new()
-                };
-                words.push(match (champion, sponsor) {
-                    (true, true) => say!(
-                        "champion and executive sponsor in place",
-                        "Champion und Executive Sponsor vorhanden"
-                    ),
-                    (false, true) => {
-                        say!("no champion{champion_gone}", "kein Champion{champion_gone}")
+                words.push(|| {
+                    let champion_gone = if i.champion_left {
+                        say!(" (the champion left)", " (der Champion ist gegangen)")
+                    } else {
+                        String::new()
+                    };
+                    match (champion, sponsor) {
+                        (true, true) => say!(
+                            "champion and executive sponsor in place",
+                            "Champion und Executive Sponsor vorhanden"
+                        ),
+                        (false, true) => {
+                            say!("no champion{champion_gone}", "kein Champion{champion_gone}")
+                        }
+                        (true, false) => say!("no executive sponsor", "kein Executive Sponsor"),
+                        (false, false) => say!(
+                            "no champion and no executive sponsor{champion_gone}",
+                            "weder Champion noch Executive Sponsor{champion_gone}"
+                        ),
                     }
-                    (true, false) => say!("no executive sponsor", "kein Executive Sponsor"),
-                    (false, false) => say!(
-                        "no champion and no executive sponsor{champion_gone}",
-                        "weder Champion noch Executive Sponsor{champion_gone}"
-                    ),
                 });
             }
             if let (Some(days), Some(tier)) = (i.days_since_touch, i.tier) {
@@ -243,30 +311,36 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                 // no sign of a good relationship.
                 if matches!(i.checkin, Some((CheckIn::Negative, age)) if age == days) {
                     parts.push(0.0);
-                    words.push(say!(
-                        "last touch {days} days ago was a difficult check-in",
-                        "der letzte Kontakt vor {days} Tagen war ein schwieriger Check-in"
-                    ));
+                    words.push(|| {
+                        say!(
+                            "last touch {days} days ago was a difficult check-in",
+                            "der letzte Kontakt vor {days} Tagen war ein schwieriger Check-in"
+                        )
+                    });
                 } else {
                     parts.push(scale(days as f64, cadence * t.touch_poor_multiple, cadence));
                     let tier = tier.as_str();
-                    words.push(say!(
+                    words.push(|| {
+                        say!(
                         "last touch {days} days ago (tier {tier} cadence {cadence:.0} days)",
                         "letzter Kontakt vor {days} Tagen (Rhythmus Tier {tier}: {cadence:.0} Tage)"
-                    ));
+                    )
+                    });
                 }
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
         Component::Sentiment => {
             let mut parts = Vec::new();
-            let mut words = Vec::new();
+            let mut words = Words::new(sentences);
             if let Some((rating, age)) = i.sentiment {
                 parts.push(scale(rating as f64, 1.0, 5.0));
-                words.push(say!(
-                    "your rating {rating} of 5, {age} days ago",
-                    "Ihre Bewertung {rating} von 5, vor {age} Tagen"
-                ));
+                words.push(|| {
+                    say!(
+                        "your rating {rating} of 5, {age} days ago",
+                        "Ihre Bewertung {rating} von 5, vor {age} Tagen"
+                    )
+                });
             }
             if let Some((checkin, age)) = i.checkin {
                 let points = match checkin {
@@ -275,7 +349,7 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                     CheckIn::Negative => 0.0,
                 };
                 parts.push(points);
-                words.push(match checkin {
+                words.push(|| match checkin {
                     CheckIn::Positive => say!(
                         "the last check-in, {age} days ago, went well",
                         "der letzte Check-in vor {age} Tagen lief gut"
@@ -290,7 +364,7 @@ pub(super) fn component(c: Component, i: &Inputs, s: &Settings) -> Option<Scored
                     ),
                 });
             }
-            summarise(&parts, &words)
+            summarise(&parts, &words.said)
         }
     }
 }

@@ -22,6 +22,7 @@ pub use inputs::Inputs;
 pub use settings::Settings;
 
 use crate::error::Result;
+pub use components::Sentences;
 use components::{component, is_onboarding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -148,6 +149,18 @@ pub fn enough_data(components: &[ComponentScore]) -> bool {
 
 /// Scores one account from its inputs.
 pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
+    score_with(account_id, inputs, settings, Sentences::All)
+}
+
+/// `score`, with the sentences asked for: with `DragOnly` the components'
+/// details are empty and only the biggest drag is put in words (the same
+/// words as with `All`); with `None` there are no words at all.
+pub fn score_with(
+    account_id: i64,
+    inputs: &Inputs,
+    settings: &Settings,
+    sentences: Sentences,
+) -> Health {
     let profile = if is_onboarding(inputs) {
         Profile::Onboarding
     } else {
@@ -164,7 +177,7 @@ pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
         if weight == 0.0 || !weight.is_finite() {
             continue;
         }
-        match component(c, inputs, settings) {
+        match component(c, inputs, settings, sentences) {
             Some(part) => scored.push((c, weight, part)),
             None => missing.push(c),
         }
@@ -176,7 +189,13 @@ pub fn score(account_id: i64, inputs: &Inputs, settings: &Settings) -> Health {
         .iter()
         .filter(|(_, _, p)| p.score < 100.0)
         .max_by(|a, b| ((100.0 - a.2.score) * a.1).total_cmp(&((100.0 - b.2.score) * b.1)))
-        .map(|(_, _, p)| p.weakest.clone());
+        .and_then(|(c, _, p)| match sentences {
+            Sentences::All => Some(p.weakest.clone()),
+            Sentences::DragOnly => {
+                component(*c, inputs, settings, Sentences::All).map(|p| p.weakest)
+            }
+            Sentences::None => None,
+        });
     let components: Vec<ComponentScore> = scored
         .into_iter()
         .map(|(component, w, part)| ComponentScore {
