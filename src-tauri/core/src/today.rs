@@ -218,32 +218,40 @@ pub fn list(conn: &Connection, today: NaiveDate, limit: usize) -> Result<Today> 
             Section::Expansion => size,
         };
     }
-    all.sort_by(|a, b| {
-        a.section
-            .cmp(&b.section)
-            .then(b.priority.total_cmp(&a.priority))
+    // Each section's first `limit` items in order; the rest are counted. On
+    // a large book most items are never shown: they are only partitioned,
+    // not sorted, and never copied.
+    let order = |a: &TodayItem, b: &TodayItem| {
+        b.priority
+            .total_cmp(&a.priority)
             .then(a.account_id.cmp(&b.account_id))
-    });
-    let mut sections = Vec::new();
-    let mut out = Vec::new();
-    for section in [
+    };
+    const ORDER: [Section; 5] = [
         Section::Risk,
         Section::Renewal,
         Section::Qbr,
         Section::Touch,
         Section::Expansion,
-    ] {
-        let mut n = 0;
-        for it in all.iter().filter(|i| i.section == section) {
-            if n < limit {
-                out.push(it.clone());
-            }
-            n += 1;
+    ];
+    let mut by_section: [Vec<TodayItem>; 5] = Default::default();
+    for it in all {
+        if let Some(k) = ORDER.iter().position(|s| *s == it.section) {
+            by_section[k].push(it);
         }
+    }
+    let mut sections = Vec::new();
+    let mut out = Vec::new();
+    for (section, mut mine) in ORDER.into_iter().zip(by_section) {
         sections.push(SectionSummary {
             section,
-            total: n as u32,
+            total: mine.len() as u32,
         });
+        if mine.len() > limit && limit > 0 {
+            mine.select_nth_unstable_by(limit - 1, order);
+        }
+        mine.truncate(limit);
+        mine.sort_by(order);
+        out.extend(mine);
     }
     let snoozed: u32 = conn.query_row(
         "SELECT count(*) FROM alerts WHERE status = 'snoozed' AND snoozed_until > ?1",
