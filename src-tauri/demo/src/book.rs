@@ -386,8 +386,16 @@ impl<'c> Writer<'c> {
             } else {
                 0
             };
-            self.usage
-                .execute(params![id, day, active, logins, events, api, seats_now])?;
+            // Millions of days: written digit by digit, not by chrono.
+            self.usage.execute(params![
+                id,
+                steward_core::dates::iso(day),
+                active,
+                logins,
+                events,
+                api,
+                seats_now
+            ])?;
             summary.usage_days += 1;
             day += Duration::days(1);
         }

@@ -7,6 +7,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 use super::reader::DateOrder;
+#[cfg(test)]
+use crate::dates::iso;
 use crate::say;
 
 /// The first and last day any date field may hold.
@@ -129,29 +131,6 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, Str
         )
     })?;
     in_range(d).ok_or_else(|| outside(text))
-}
-
-/// A date as stored ("YYYY-MM-DD"), written digit by digit: a usage file
-/// holds a million of them, and the general formatter takes several times
-/// as long. Dates here are within `FIRST_DAY` and `LAST_DAY`.
-pub(super) fn iso(d: NaiveDate) -> String {
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-    let y = y.unsigned_abs();
-    [
-        digit(y / 1000),
-        digit(y / 100),
-        digit(y / 10),
-        digit(y),
-        '-',
-        digit(m / 10),
-        digit(m),
-        '-',
-        digit(day / 10),
-        digit(day),
-    ]
-    .iter()
-    .collect()
 }
 
 /// A date-and-time field, normalised to UTC "YYYY-MM-DDTHH:MM:SSZ". Times

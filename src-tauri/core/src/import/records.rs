@@ -240,7 +240,7 @@ impl<'a> Records<'a> {
                     if field.key == "day" {
                         day = d.num_days_from_ce();
                     }
-                    Value::Text(dates::iso(d))
+                    Value::Text(crate::dates::iso(d))
                 }
                 Kind::Timestamp => Value::Text(
                     dates::parse_timestamp(text, self.options.slash_dates)
