@@ -4,7 +4,7 @@
 //! (or refused as ambiguous when the file does not show it). Times are
 //! stored in UTC.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 use super::reader::DateOrder;
 #[cfg(test)]
