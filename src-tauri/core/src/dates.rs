@@ -53,6 +53,42 @@ pub fn iso(d: NaiveDate) -> String {
     .collect()
 }
 
+/// A stored day ("YYYY-MM-DD") read digit by digit; None for anything
+/// else, which is left to chrono.
+fn parse_iso(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+/// A day in column `idx` of a row, NULL as None: a stored day is read digit
+/// by digit (lists read thousands, and chrono's reading parses its format
+/// each time); anything else is read, or refused, as rusqlite reads it.
+pub(crate) fn column_opt(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(idx)? {
+        if let Some(d) = std::str::from_utf8(t).ok().and_then(parse_iso) {
+            return Ok(Some(d));
+        }
+    }
+    r.get(idx)
+}
+
+/// `column_opt` for a day that must be there.
+pub(crate) fn column(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+    match column_opt(r, idx)? {
+        Some(d) => Ok(d),
+        None => r.get(idx),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +106,40 @@ mod tests {
         ] {
             assert_eq!(iso(day), day.to_string());
         }
+    }
+
+    #[test]
+    fn a_stored_day_reads_as_chrono_reads_it_and_anything_else_as_rusqlite_does() {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        let texts = [
+            "2026-12-02",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "2026/12/02",
+            "20261202xx",
+            "+2026-12-0",
+            "2026-12-02T10:00:00",
+            "",
+        ];
+        for text in texts {
+            let read = |get: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Option<NaiveDate>>| {
+                conn.query_row("SELECT ?1", [text], |r| get(r))
+                    .map_err(|e| e.to_string())
+            };
+            assert_eq!(
+                read(&|r| column_opt(r, 0)),
+                read(&|r| r.get::<_, Option<NaiveDate>>(0)),
+                "{text:?}"
+            );
+        }
+        let null = conn.query_row("SELECT NULL", [], |r| {
+            Ok((column_opt(r, 0)?, column(r, 0).is_err()))
+        });
+        assert_eq!(null.expect("null"), (None, true));
     }
 
     #[test]

@@ -25,12 +25,17 @@ macro_rules! text_enum {
 
             /// Parses the canonical spelling, ignoring case, spaces and dashes.
             pub fn parse(input: &str) -> Option<Self> {
+                // The canonical spelling itself (what the database holds)
+                // without building anything: lists read thousands of them.
+                if let Some(v) = Self::ALL.iter().copied().find(|v| v.as_str() == input) {
+                    return Some(v);
+                }
                 let wanted: String = input
                     .trim()
                     .chars()
-                    .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() })
+                    .map(|c| if c == ' ' || c == '-' { '_' } else { c })
                     .collect();
-                Self::ALL.iter().copied().find(|v| v.as_str().to_ascii_lowercase() == wanted)
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(&wanted))
             }
 
             /// The accepted values, for error messages.

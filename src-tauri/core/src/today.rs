@@ -292,7 +292,7 @@ fn account_infos(
                     minor: r.get(3)?,
                     currency: r.get(4)?,
                 },
-                renewal_date: r.get(5)?,
+                renewal_date: crate::dates::column_opt(r, 5)?,
                 score: r.get(6)?,
                 band: band.map(|b| Band::parse(&b)).unwrap_or(Band::Unknown),
                 churn_risk: r.get(8)?,

@@ -216,8 +216,8 @@ pub(crate) fn gather_with(
         only,
         |r| {
             let id: i64 = r.get(0)?;
-            let start: Option<NaiveDate> = r.get(2)?;
-            let churned_on: Option<NaiveDate> = r.get(3)?;
+            let start = crate::dates::column_opt(r, 2)?;
+            let churned_on = crate::dates::column_opt(r, 3)?;
             let currency: String = r.get(4)?;
             let tier = value(&tiers, id)
                 .and_then(|t| Tier::parse(&t))
