@@ -24,7 +24,7 @@ mod points;
 pub use points::{
     backfill_history, history, week_changes, BandCounts, BandMove, HealthPoint, WeekChanges,
 };
-use points::{band_rank, scores_on, stored_on, StoredScore};
+use points::{scores_on, sort_moves, stored_on, StoredScore};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 pub struct AssessSummary {
@@ -375,12 +375,7 @@ pub fn preview_settings(
             });
         }
     }
-    moves.sort_by_key(|m| {
-        (
-            band_rank(m.to_band) - band_rank(m.from_band),
-            m.name.to_lowercase(),
-        )
-    });
+    sort_moves(&mut moves);
     Ok(SettingsPreview {
         now_counts,
         proposed_counts,

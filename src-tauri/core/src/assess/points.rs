@@ -261,13 +261,23 @@ impl BandCounts {
     }
 }
 
-pub(super) fn band_rank(b: Band) -> i32 {
+fn band_rank(b: Band) -> i32 {
     match b {
         Band::Green => 3,
         Band::Yellow => 2,
         Band::Red => 1,
         Band::Unknown => 0,
     }
+}
+
+/// Band moves as the CSM reads them: the steepest falls first, then by name.
+pub(super) fn sort_moves(moves: &mut [BandMove]) {
+    moves.sort_by_key(|m| {
+        (
+            band_rank(m.to_band) - band_rank(m.from_band),
+            m.name.to_lowercase(),
+        )
+    });
 }
 
 pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> {
@@ -327,12 +337,7 @@ pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> 
             }
         }
     }
-    moves.sort_by_key(|m| {
-        (
-            band_rank(m.to_band) - band_rank(m.from_band),
-            m.name.to_lowercase(),
-        )
-    });
+    sort_moves(&mut moves);
     Ok(WeekChanges {
         since,
         then_counts,
