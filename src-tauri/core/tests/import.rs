@@ -643,3 +643,180 @@ fn a_kept_column_whose_every_row_was_rejected_leaves_no_empty_field_behind() {
     assert_eq!((report.written, report.failed), (1, 1));
     assert_eq!(fields(&conn), ["plan"]);
 }
+
+/// Every row of the search index, in rowid order.
+fn search_rows(conn: &rusqlite::Connection) -> Vec<(i64, i64, String, Option<String>)> {
+    conn.prepare("SELECT rowid, account_id, title, body FROM search_index ORDER BY rowid")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The search index as the schema's triggers build it row by row: every
+/// account, contact and check-in indexed again by its update trigger.
+fn indexed_row_by_row(conn: &rusqlite::Connection) -> Vec<(i64, i64, String, Option<String>)> {
+    conn.execute_batch(
+        "SAVEPOINT again;
+         UPDATE accounts SET name = name;
+         UPDATE contacts SET name = name;
+         UPDATE activities SET summary = summary;",
+    )
+    .expect("reindex");
+    let rows = search_rows(conn);
+    conn.execute_batch("ROLLBACK TO again; RELEASE again;")
+        .expect("roll back");
+    rows
+}
+
+fn trigger_sql(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+#[test]
+fn bulk_writes_are_searchable_as_if_indexed_row_by_row_and_a_cancelled_import_keeps_search_whole() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fresh_dir = tempfile::tempdir().expect("tmp");
+    let schema = trigger_sql(&store::open_in(fresh_dir.path()).expect("fresh"));
+    let (mut conn, _) = support::book(dir.path(), 12, 5);
+    // The demo book indexes its rows once they are all in.
+    assert_eq!(
+        trigger_sql(&conn),
+        schema,
+        "the triggers are back as the schema made them"
+    );
+    let built = search_rows(&conn);
+    let counted: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM contacts)
+                  + (SELECT count(*) FROM activities)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(built.len() as i64, counted);
+    assert_eq!(built, indexed_row_by_row(&conn));
+
+    // A file of contacts, then the same file again with one of them
+    // renamed (an update while the insert triggers are away), and
+    // check-ins, for an account of the demo book.
+    let account: String = conn
+        .query_row("SELECT name FROM accounts ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .expect("account");
+    let contacts = |renamed: &str| {
+        let mut text = String::from("id,account,name,email,title\n");
+        for i in 0..40 {
+            let name = if i == 7 {
+                renamed.to_string()
+            } else {
+                format!("Person {i}")
+            };
+            text.push_str(&format!("c-{i},{account},{name},p{i}@x.example,Analyst\n"));
+        }
+        text
+    };
+    let report = import_text(
+        &mut conn,
+        dir.path(),
+        "c.csv",
+        &contacts("Person 7"),
+        Entity::Contacts,
+    );
+    assert_eq!(
+        (report.written, report.failed),
+        (40, 0),
+        "{:?}",
+        report.errors
+    );
+    let report = import_text(
+        &mut conn,
+        dir.path(),
+        "c.csv",
+        &contacts("Quillon Marbury"),
+        Entity::Contacts,
+    );
+    assert_eq!(
+        (report.written, report.unchanged),
+        (1, 39),
+        "{:?}",
+        report.errors
+    );
+    let renamed: i64 = conn
+        .query_row(
+            "SELECT id FROM contacts WHERE name = 'Quillon Marbury'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("renamed");
+    let mut activities = String::from("account,type,date,notes\n");
+    for i in 0..60 {
+        activities.push_str(&format!(
+            "{account},call,2026-11-{:02},Walkthrough number{i} of xylograph\n",
+            1 + i % 20
+        ));
+    }
+    let report = import_text(
+        &mut conn,
+        dir.path(),
+        "a.csv",
+        &activities,
+        Entity::Activities,
+    );
+    assert_eq!(
+        (report.written, report.failed),
+        (60, 0),
+        "{:?}",
+        report.errors
+    );
+
+    assert_eq!(trigger_sql(&conn), schema);
+    let after = search_rows(&conn);
+    assert_eq!(
+        after.len(),
+        built.len() + 40 + 60,
+        "the new contacts and check-ins"
+    );
+    assert_eq!(after, indexed_row_by_row(&conn));
+    let hits = steward_core::search::query(&conn, "xylograph", 100).expect("search");
+    assert_eq!(hits.iter().map(|h| h.count).sum::<u32>(), 60);
+    let hits = steward_core::search::query(&conn, "Quillon", 5).expect("search");
+    assert!(
+        hits.iter().any(|h| h.id == renamed),
+        "a contact the file renamed is found by its new name: {hits:?}"
+    );
+
+    // A cancelled import leaves the triggers, and so search, as they were:
+    // what is written next is found.
+    let mut big = String::from("account,type,date,notes\n");
+    for i in 0..30_000 {
+        big.push_str(&format!("{account},note,2026-10-01,Cancelled zeugma {i}\n"));
+    }
+    let path = save(dir.path(), "big.csv", big.as_bytes());
+    let info = import::inspect(Path::new(&path)).expect("inspect");
+    let request = ImportRequest {
+        path,
+        entity: Entity::Activities,
+        options: info.options,
+        mapping: import::suggest_mapping(Entity::Activities, &info.headers),
+        keep: Vec::new(),
+    };
+    let cancel = CancelToken::default();
+    let mut on_progress = |_: steward_core::progress::Progress| cancel.cancel();
+    let err = run_import(&mut conn, &request, &mut on_progress, &cancel).expect_err("cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
+    assert_eq!(trigger_sql(&conn), schema);
+    assert_eq!(search_rows(&conn), after);
+    let mut one = String::from("account,type,date,notes\n");
+    one.push_str(&format!("{account},meeting,2026-11-22,Zeugma review\n"));
+    import_text(&mut conn, dir.path(), "one.csv", &one, Entity::Activities);
+    let hits = steward_core::search::query(&conn, "zeugma", 5).expect("search");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+}

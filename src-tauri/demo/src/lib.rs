@@ -21,7 +21,7 @@ use ts_rs::TS;
 use steward_core::error::{Error, Result};
 use steward_core::progress::{CancelToken, Progress, ProgressSink};
 use steward_core::write::Write;
-use steward_core::{assess, churn, rollup, say};
+use steward_core::{assess, churn, rollup, say, search};
 
 use book::Writer;
 use rng::Rng;
@@ -142,34 +142,38 @@ pub fn generate(
         },
         truth: Vec::with_capacity(spec.accounts as usize),
     };
-    let mut names = HashSet::new();
-    let mut writer = Writer::new(conn)?;
-    for n in 0..spec.accounts {
-        if cancel.is_cancelled() {
-            return Err(Error::Cancelled);
+    // Accounts, contacts and check-ins by the hundred thousand: searchable
+    // once they are all in (see `search::index_after`).
+    search::index_after(w, || {
+        let mut names = HashSet::new();
+        let mut writer = Writer::new(conn)?;
+        for n in 0..spec.accounts {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let mut rng = Rng::fork(spec.seed, u64::from(n));
+            let truth = writer.account(&mut rng, n, spec, today, &mut names, &mut book.summary)?;
+            book.truth.push(truth);
+            if n % 25 == 0 || n + 1 == spec.accounts {
+                progress(Progress {
+                    phase: say!("Generating accounts", "Kunden werden erzeugt"),
+                    done: u64::from(n + 1),
+                    total: Some(u64::from(spec.accounts)),
+                });
+            }
         }
-        let mut rng = Rng::fork(spec.seed, u64::from(n));
-        let truth = writer.account(&mut rng, n, spec, today, &mut names, &mut book.summary)?;
-        book.truth.push(truth);
-        if n % 25 == 0 || n + 1 == spec.accounts {
-            progress(Progress {
-                phase: say!("Generating accounts", "Kunden werden erzeugt"),
-                done: u64::from(n + 1),
-                total: Some(u64::from(spec.accounts)),
-            });
-        }
-    }
-    drop(writer);
-    progress(Progress {
-        phase: say!(
-            "Success plans and onboarding",
-            "Erfolgspläne und Onboarding"
-        ),
-        done: 0,
-        total: None,
-    });
-    plans::plan_book(w, &book.truth, spec.seed)?;
-    plans::qbr_book(w)?;
+        drop(writer);
+        progress(Progress {
+            phase: say!(
+                "Success plans and onboarding",
+                "Erfolgspläne und Onboarding"
+            ),
+            done: 0,
+            total: None,
+        });
+        plans::plan_book(w, &book.truth, spec.seed)?;
+        plans::qbr_book(w)
+    })?;
     progress(Progress {
         phase: say!("Computing trends", "Trends werden berechnet"),
         done: 0,

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use steward_core::error::{Error, Result};
 use steward_core::ingest::{Entity, Ingest, Link, Outcome, Record};
-use steward_core::write;
+use steward_core::{search, write};
 
 use crate::{connection, http, review, Counts, RunReport, Vendor};
 
@@ -79,22 +79,26 @@ impl<'a> Run<'a> {
         let vendor = self.vendor;
         let cursor = serde_json::to_string(cursor).map_err(|e| Error::Internal(e.to_string()))?;
         let (counts, _) = write::run(self.conn, self.today, |w| {
-            let mut page = Page {
-                ingest: Ingest::new(w, entity, &vendor.source(), &fields)?,
-                vendor,
-                object,
-                counts: Counts::default(),
-                reviewed: None,
-            };
-            body(&mut page)?;
-            let Page { ingest, counts, .. } = page;
-            ingest.finish()?;
-            w.conn().execute(
-                "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(vendor, object) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-                params![vendor.name(), object, cursor, Utc::now().to_rfc3339()],
-            )?;
-            Ok(counts)
+            // A first sync brings contacts by the thousand: indexed for
+            // search once per page, not row by row.
+            search::index_after(w, || {
+                let mut page = Page {
+                    ingest: Ingest::new(w, entity, &vendor.source(), &fields)?,
+                    vendor,
+                    object,
+                    counts: Counts::default(),
+                    reviewed: None,
+                };
+                body(&mut page)?;
+                let Page { ingest, counts, .. } = page;
+                ingest.finish()?;
+                w.conn().execute(
+                    "INSERT INTO sync_cursors(vendor, object, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(vendor, object) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+                    params![vendor.name(), object, cursor, Utc::now().to_rfc3339()],
+                )?;
+                Ok(counts)
+            })
         })?;
         self.counts.add(counts);
         if let Some(p) = self.progress.as_mut() {

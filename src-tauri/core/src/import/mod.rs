@@ -258,7 +258,12 @@ pub fn run(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<ImportReport> {
-    execute(w, request, None, progress, cancel)
+    if request.entity == Entity::Usage {
+        return execute(w, request, None, progress, cancel);
+    }
+    // Accounts, contacts and check-ins go into the search index once the
+    // file is in, not row by row (`search::index_after`).
+    crate::search::index_after(w, || execute(w, request, None, progress, cancel))
 }
 
 /// Checks the first `rows` rows exactly as an import would. Run it in a
