@@ -69,6 +69,12 @@ fn parse_iso(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
+/// A day written as text, as chrono reads it ("YYYY-MM-DD" digit by digit,
+/// which is what the book stores; anything else through chrono).
+pub(crate) fn parse(text: &str) -> Option<NaiveDate> {
+    parse_iso(text).or_else(|| text.parse().ok())
+}
+
 /// A day in column `idx` of a row, NULL as None: a stored day is read digit
 /// by digit (lists read thousands, and chrono's reading parses its format
 /// each time); anything else is read, or refused, as rusqlite reads it.
@@ -135,6 +141,7 @@ mod tests {
                 read(&|r| r.get::<_, Option<NaiveDate>>(0)),
                 "{text:?}"
             );
+            assert_eq!(parse(text), text.parse::<NaiveDate>().ok(), "{text:?}");
         }
         let null = conn.query_row("SELECT NULL", [], |r| {
             Ok((column_opt(r, 0)?, column(r, 0).is_err()))

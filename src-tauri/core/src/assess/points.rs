@@ -168,6 +168,7 @@ pub fn backfill_history(
                 total: Some(days.len() as u64),
             });
             let spans = std::mem::take(&mut usage[k]);
+            let on = crate::dates::iso(*day);
             for (id, i) in inputs::gather_with(
                 conn,
                 *day,
@@ -178,7 +179,7 @@ pub fn backfill_history(
             )? {
                 let h = health::score_with(id, &i, s, health::Sentences::None);
                 let score = (h.band != Band::Unknown).then_some(h.score);
-                insert.execute(params![id, day, score, h.band.as_str(), current.version])?;
+                insert.execute(params![id, on, score, h.band.as_str(), current.version])?;
             }
         }
     }

@@ -240,7 +240,7 @@ pub(crate) fn gather_with(
             let renewal = renewals
                 .get(&id)
                 .filter(|_| term != Some(1))
-                .and_then(|k| Some((k.value.as_deref()?.parse::<NaiveDate>().ok()?, k.by_then)))
+                .and_then(|k| Some((crate::dates::parse(k.value.as_deref()?)?, k.by_then)))
                 .map(|(d, by_then)| renewal_on_or_after(d, term.unwrap_or(12), day, !by_then));
             let inputs = Inputs {
                 tier: Some(tier),
@@ -311,7 +311,7 @@ pub(crate) fn gather_with(
             i.open_urgent_tickets = Some(r.get(1)?);
             let oldest: Option<String> = r.get(2)?;
             i.oldest_urgent_days = oldest
-                .and_then(|o| o.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
+                .and_then(|o| o.get(..10).and_then(crate::dates::parse))
                 .map(|o| (day - o).num_days());
             Ok(())
         },
@@ -465,7 +465,7 @@ pub(crate) fn gather_with(
             let last: Option<String> = r.get(1)?;
             let (on, sentiment) = last.as_deref().and_then(|l| l.split_once(' ')).unzip();
             i.days_since_touch = on
-                .and_then(|d| d.parse::<NaiveDate>().ok())
+                .and_then(crate::dates::parse)
                 .map(|t| (day - t).num_days());
             i.checkin = sentiment
                 .and_then(CheckIn::parse)

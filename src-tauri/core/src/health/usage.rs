@@ -173,7 +173,7 @@ pub(crate) fn read_days(
             flush(current, &mut account);
             current = Some(id);
         }
-        let day: NaiveDate = r.get(1)?;
+        let day = crate::dates::column(r, 1)?;
         account.push((ce(day), r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
     }
     flush(current, &mut account);

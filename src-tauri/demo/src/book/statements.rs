@@ -6,7 +6,16 @@ use rusqlite::Connection;
 
 use steward_core::error::Result;
 
-use super::Writer;
+use super::{Writer, USAGE_ROWS_AT_ONCE};
+
+/// An insert of `rows` days of usage.
+fn usage_insert(rows: usize) -> String {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+    format!(
+        "INSERT INTO usage_daily(account_id, day, active_users, logins, feature_events, api_calls, licensed_seats)
+         VALUES {values}"
+    )
+}
 
 impl<'c> Writer<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Result<Self> {
@@ -30,10 +39,9 @@ impl<'c> Writer<'c> {
                 "INSERT INTO account_history(account_id, field, value, valid_from, source, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, 'demo', ?5)",
             )?,
-            usage: conn.prepare_cached(
-                "INSERT INTO usage_daily(account_id, day, active_users, logins, feature_events, api_calls, licensed_seats)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
+            usage: conn.prepare_cached(&usage_insert(1))?,
+            usage_many: conn.prepare_cached(&usage_insert(USAGE_ROWS_AT_ONCE))?,
+            usage_rows: Vec::with_capacity(USAGE_ROWS_AT_ONCE),
             subscription: conn.prepare_cached(
                 "INSERT INTO subscriptions(account_id, plan, status, start_date, end_date, mrr_minor, currency, seats, source, external_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'demo', ?9)",
