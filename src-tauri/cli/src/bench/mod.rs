@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use steward_core::ingest::Entity;
 use steward_core::model::{LifecycleStage, Tier};
 use steward_core::portfolio::{self, PortfolioQuery, PortfolioSort};
 use steward_core::progress::{self, CancelToken};
@@ -78,7 +79,15 @@ pub fn run(
     today: NaiveDate,
 ) -> Result<String, Error> {
     // Only what an earlier run left: the folder may hold the caller's report.
-    for old in ["book", "import", "decks", "batch", "batch-cli"] {
+    for old in [
+        "book",
+        "import",
+        "decks",
+        "batch",
+        "batch-cli",
+        "export",
+        "import-crm",
+    ] {
         if dir.join(old).exists() {
             std::fs::remove_dir_all(dir.join(old)).map_err(io("Cannot clear the bench folder"))?;
         }
@@ -436,6 +445,42 @@ pub fn run(
 
     decks::measure(&conn, dir, &book_dir, today, &mut out)?;
 
+    // The book's accounts, contacts and check-ins as files, imported into
+    // an empty book: what a CSM moving from a spreadsheet or another tool does.
+    eprintln!("importing the book's contacts and check-ins...");
+    let exported = steward_core::export::write(&conn, &dir.join("export"))?;
+    let exe = std::env::current_exe().map_err(io("Cannot find the steward binary"))?;
+    let import_crm = |what: &str, path: &str| -> Result<(f64, u64), Error> {
+        let mut cmd = Command::new(&exe);
+        cmd.arg("--data-dir")
+            .arg(dir.join("import-crm"))
+            .arg("--today")
+            .arg(today.to_string())
+            .args(["import", what, path]);
+        timed(cmd)
+    };
+    let _ = writeln!(
+        out,
+        "\n## Accounts, contacts and check-ins imported from files\n\n\
+         Each file `steward export` wrote, imported into an empty book in turn \
+         (one process each, its integrity check and reassessment included).\n\n\
+         | file | rows | seconds | rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    for entity in [Entity::Accounts, Entity::Contacts, Entity::Activities] {
+        let Some(file) = exported.iter().find(|e| e.entity == entity) else {
+            continue;
+        };
+        let (seconds, rss) = import_crm(entity.label(), &file.path)?;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {seconds:.2} | {:.0} | {:.0} |",
+            entity.label(),
+            file.rows,
+            file.rows as f64 / seconds,
+            rss as f64 / 1e6
+        );
+    }
+
     // Usage import: our importer against sqlite3's .import of the same file.
     if import_rows > 0 {
         eprintln!("writing a {import_rows}-row usage file...");
@@ -446,7 +491,6 @@ pub fn run(
         let csv_size = std::fs::metadata(&csv_path).map(|m| m.len()).unwrap_or(0);
 
         let target = dir.join("import");
-        let exe = std::env::current_exe().map_err(io("Cannot find the steward binary"))?;
         let steward = |args: &[&str]| -> Result<(f64, u64), Error> {
             let mut cmd = Command::new(&exe);
             cmd.arg("--data-dir")
