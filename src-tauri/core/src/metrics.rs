@@ -187,25 +187,7 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
             "Der Zeitraum muss beginnen, bevor er endet."
         )));
     }
-    // Each account's MRR on both days, per currency.
-    let mut stmt = conn.prepare_cached(
-        "WITH running AS (
-             SELECT account_id, start_date, end_date, mrr_minor, currency FROM subscriptions
-             WHERE status <> 'trialing'
-             UNION ALL
-             SELECT id, coalesce(contract_start, '0000-01-01'), churn_date, arr_minor / 12, currency
-             FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = a.id)
-         )
-         SELECT account_id, currency,
-                sum(CASE WHEN start_date <= ?1 AND (end_date IS NULL OR end_date > ?1) THEN mrr_minor ELSE 0 END),
-                sum(CASE WHEN start_date <= ?2 AND (end_date IS NULL OR end_date > ?2) THEN mrr_minor ELSE 0 END)
-         FROM running GROUP BY account_id, currency",
-    )?;
-    let rows: Vec<(i64, String, i64, i64)> = stmt
-        .query_map(params![q.from, q.to], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = mrr_on(conn, q.from, q.to)?;
     let mut by_currency: HashMap<&str, i64> = HashMap::new();
     for (_, currency, _, end) in &rows {
         *by_currency.entry(currency).or_default() += end;
@@ -246,6 +228,58 @@ pub fn compute(conn: &Connection, q: &MetricsQuery) -> Result<PortfolioMetrics> 
                 .collect::<Vec<_>>(),
         ),
     })
+}
+
+/// A stored day's text; a number stored as a day sorts before every text in
+/// SQL, and so does "".
+fn day_text(v: rusqlite::types::ValueRef<'_>) -> Option<&[u8]> {
+    match v {
+        rusqlite::types::ValueRef::Text(t) => Some(t),
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(&b""[..]),
+    }
+}
+
+/// Each account's MRR on `from` and on `to`, per currency: its subscriptions
+/// (trials aside), or for an account without any, its ARR by the month over
+/// its contract. Summed here rather than grouped in SQL: grouping the union
+/// of both sorted every row through a temporary B-tree, two thirds of the
+/// metrics screen's time. Days are compared as the text they are stored as,
+/// as SQL compares them.
+fn mrr_on(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    let (from, to) = (crate::dates::iso(from), crate::dates::iso(to));
+    let mut sums: HashMap<(i64, String), (i64, i64)> = HashMap::new();
+    for sql in [
+        "SELECT account_id, currency, start_date, end_date, mrr_minor FROM subscriptions
+         WHERE status <> 'trialing'",
+        "SELECT id, currency, coalesce(contract_start, '0000-01-01'), churn_date, arr_minor / 12
+         FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = a.id)",
+    ] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (start, end) = (day_text(r.get_ref(2)?), day_text(r.get_ref(3)?));
+            let on = |day: &str| {
+                start.is_some_and(|s| s <= day.as_bytes()) && end.is_none_or(|e| e > day.as_bytes())
+            };
+            let mrr: i64 = r.get(4)?;
+            let sum = sums.entry((r.get(0)?, r.get(1)?)).or_default();
+            if on(&from) {
+                sum.0 += mrr;
+            }
+            if on(&to) {
+                sum.1 += mrr;
+            }
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((id, currency), (start, end))| (id, currency, start, end))
+        .collect())
 }
 
 fn renewals(conn: &Connection, on: NaiveDate, currency: &str) -> Result<Vec<QuarterRenewals>> {

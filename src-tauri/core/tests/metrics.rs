@@ -79,6 +79,45 @@ fn portfolio_metrics_agree_with_a_hand_calculation() {
 }
 
 #[test]
+fn a_subscription_ending_on_the_periods_last_day_is_gone_and_one_starting_on_its_first_counts() {
+    use steward_core::metrics::{self, MetricsQuery};
+    let dir = tempfile::tempdir().expect("tmp");
+    let conn = store::open_in(dir.path()).expect("open");
+    // G ends on the last day of 2026, H starts on its first, I only trials
+    // (and so has no ARR standing in for subscriptions either).
+    conn.execute_batch(
+        "INSERT INTO accounts(id, name, arr_minor, currency, contract_start, status, source, created_at, updated_at) VALUES
+           (1, 'G', 1200000, 'USD', '2025-01-01', 'active', 'user', '', ''),
+           (2, 'H', 2400000, 'USD', '2026-01-01', 'active', 'user', '', ''),
+           (3, 'I', 6000000, 'USD', '2026-02-01', 'active', 'user', '', '');
+         INSERT INTO subscriptions(account_id, plan, status, start_date, end_date, mrr_minor, currency, source) VALUES
+           (1, 'p', 'canceled', '2025-01-01', '2026-12-31', 100000, 'USD', 'user'),
+           (2, 'p', 'active', '2026-01-01', NULL, 200000, 'USD', 'user'),
+           (3, 'p', 'trialing', '2026-02-01', NULL, 500000, 'USD', 'user');",
+    )
+    .expect("book");
+    let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+    let m = metrics::compute(
+        &conn,
+        &MetricsQuery {
+            from: d("2026-01-01"),
+            to: d("2026-12-31"),
+            currency: None,
+        },
+    )
+    .expect("metrics");
+    let r = &m.retention;
+    assert_eq!(
+        (r.customers_start, r.mrr_start, r.new_customers),
+        (2, 300_000, 0)
+    );
+    assert_eq!(
+        (r.customers_lost, r.churned_mrr, r.mrr_end),
+        (1, 100_000, 200_000)
+    );
+}
+
+#[test]
 fn the_demo_book_shows_expansion_contraction_and_band_history() {
     use steward_core::metrics::{self, MetricsQuery};
     let dir = tempfile::tempdir().expect("tmp");
