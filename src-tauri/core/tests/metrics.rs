@@ -118,6 +118,82 @@ fn a_subscription_ending_on_the_periods_last_day_is_gone_and_one_starting_on_its
 }
 
 #[test]
+fn retention_in_every_currency_of_a_demo_book_is_what_grouping_in_sql_gives() {
+    use steward_core::metrics::{self, MetricsQuery};
+    let dir = tempfile::tempdir().expect("tmp");
+    let (conn, _) = book(dir.path(), 80, 11);
+    // Each account's MRR on both days, grouped by SQLite itself.
+    let grouped = |from: NaiveDate, to: NaiveDate| -> Vec<(String, i64, i64)> {
+        conn.prepare(
+            "WITH running AS (
+                 SELECT account_id, start_date, end_date, mrr_minor, currency FROM subscriptions
+                 WHERE status <> 'trialing'
+                 UNION ALL
+                 SELECT id, coalesce(contract_start, '0000-01-01'), churn_date, arr_minor / 12, currency
+                 FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = a.id)
+             )
+             SELECT currency,
+                    sum(CASE WHEN start_date <= ?1 AND (end_date IS NULL OR end_date > ?1) THEN mrr_minor ELSE 0 END),
+                    sum(CASE WHEN start_date <= ?2 AND (end_date IS NULL OR end_date > ?2) THEN mrr_minor ELSE 0 END)
+             FROM running GROUP BY account_id, currency",
+        )
+        .expect("prepare")
+        .query_map(rusqlite::params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    };
+    let mut compared = 0;
+    for (from, to) in [
+        (today() - Duration::days(365), today()),
+        (today() - Duration::days(90), today()),
+        (today() - Duration::days(800), today() - Duration::days(400)),
+    ] {
+        let rows = grouped(from, to);
+        let first = metrics::compute(
+            &conn,
+            &MetricsQuery {
+                from,
+                to,
+                currency: None,
+            },
+        )
+        .expect("metrics");
+        assert!(first.currencies.len() > 1, "{:?}", first.currencies);
+        for currency in &first.currencies {
+            let m = metrics::compute(
+                &conn,
+                &MetricsQuery {
+                    from,
+                    to,
+                    currency: Some(currency.clone()),
+                },
+            )
+            .expect("metrics");
+            let mine: Vec<(i64, i64)> = rows
+                .iter()
+                .filter(|r| &r.0 == currency)
+                .map(|r| (r.1, r.2))
+                .collect();
+            let others = rows
+                .iter()
+                .filter(|r| &r.0 != currency && (r.1 > 0 || r.2 > 0))
+                .count() as u32;
+            assert_eq!(
+                format!("{:?}", m.retention),
+                format!("{:?}", metrics::retention(&mine)),
+                "{currency} from {from} to {to}"
+            );
+            assert_eq!(m.other_currency_accounts, others);
+            compared += mine.len();
+        }
+    }
+    assert!(compared > 150, "{compared} accounts compared");
+}
+
+#[test]
 fn the_demo_book_shows_expansion_contraction_and_band_history() {
     use steward_core::metrics::{self, MetricsQuery};
     let dir = tempfile::tempdir().expect("tmp");
