@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::ingest::Entity;
 use crate::write::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -105,6 +106,20 @@ pub fn index_after<T>(w: &Write<'_>, bulk: impl FnOnce() -> Result<T>) -> Result
         )?;
     }
     Ok(out)
+}
+
+/// `index_after` for a write of `entity` records from a file or a vendor:
+/// usage rows add nothing to search and go straight in (a usage import or
+/// a usage page of a sync keeps its triggers as they are).
+pub fn index_after_writing<T>(
+    w: &Write<'_>,
+    entity: Entity,
+    bulk: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if entity == Entity::Usage {
+        return bulk();
+    }
+    index_after(w, bulk)
 }
 
 /// Accounts first, then contacts, then activities (one row per text and

@@ -18,15 +18,8 @@ use steward_core::say;
 
 mod statements;
 mod voice;
+use statements::UsageRow;
 use voice::Life;
-
-/// Days of usage one statement writes: millions of days, and a statement
-/// per day costs about a fifth more (as in the import).
-pub(crate) const USAGE_ROWS_AT_ONCE: usize = 64;
-
-/// One day of an account's usage: account, day, active users, logins,
-/// feature events, API calls, licensed seats.
-type UsageRow = (i64, String, i64, i64, i64, i64, i64);
 
 /// Prepared statements reused for every row of the demo book.
 pub(crate) struct Writer<'c> {
@@ -398,7 +391,7 @@ impl<'c> Writer<'c> {
                 0
             };
             // Millions of days: written digit by digit, not by chrono.
-            self.usage_rows.push((
+            self.push_usage((
                 id,
                 steward_core::dates::iso(day),
                 active,
@@ -406,10 +399,7 @@ impl<'c> Writer<'c> {
                 events,
                 api,
                 seats_now,
-            ));
-            if self.usage_rows.len() == USAGE_ROWS_AT_ONCE {
-                self.write_usage()?;
-            }
+            ))?;
             summary.usage_days += 1;
             day += Duration::days(1);
         }
@@ -529,33 +519,6 @@ impl<'c> Writer<'c> {
             churned: churn_date.is_some(),
             decline_start,
         })
-    }
-
-    /// Writes the days of usage waiting: a full batch in one statement,
-    /// fewer one by one.
-    fn write_usage(&mut self) -> Result<()> {
-        if self.usage_rows.len() == USAGE_ROWS_AT_ONCE {
-            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(USAGE_ROWS_AT_ONCE * 7);
-            for (id, day, active, logins, events, api, seats) in &self.usage_rows {
-                params.extend([
-                    id as &dyn rusqlite::ToSql,
-                    day,
-                    active,
-                    logins,
-                    events,
-                    api,
-                    seats,
-                ]);
-            }
-            self.usage_many.execute(params.as_slice())?;
-        } else {
-            for (id, day, active, logins, events, api, seats) in &self.usage_rows {
-                self.usage
-                    .execute(params![id, day, active, logins, events, api, seats])?;
-            }
-        }
-        self.usage_rows.clear();
-        Ok(())
     }
 
     /// Id of the row just inserted (all statements share one connection).

@@ -81,7 +81,7 @@ impl<'a> Run<'a> {
         let (counts, _) = write::run(self.conn, self.today, |w| {
             // A first sync brings contacts by the thousand: indexed for
             // search once per page, not row by row.
-            search::index_after(w, || {
+            search::index_after_writing(w, entity, || {
                 let mut page = Page {
                     ingest: Ingest::new(w, entity, &vendor.source(), &fields)?,
                     vendor,

@@ -133,7 +133,7 @@ pub(crate) fn run(
                 now.change_7d,
                 now.on
             ])?;
-            history.execute(params![id, today, score, now.band, now.version])?;
+            history.execute(params![id, now.on, score, now.band, now.version])?;
             Ok(())
         },
     )?;

@@ -258,12 +258,11 @@ pub fn run(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<ImportReport> {
-    if request.entity == Entity::Usage {
-        return execute(w, request, None, progress, cancel);
-    }
     // Accounts, contacts and check-ins go into the search index once the
-    // file is in, not row by row (`search::index_after`).
-    crate::search::index_after(w, || execute(w, request, None, progress, cancel))
+    // file is in, not row by row.
+    crate::search::index_after_writing(w, request.entity, || {
+        execute(w, request, None, progress, cancel)
+    })
 }
 
 /// Checks the first `rows` rows exactly as an import would. Run it in a
