@@ -1,6 +1,7 @@
 //! Global search (Ctrl+K) over account names and domains, contacts, and the
 //! text of logged activities, through the SQLite FTS5 index the schema keeps
-//! current with triggers.
+//! current with triggers; bulk writes index their new rows once at the end
+//! (`index_after`).
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
