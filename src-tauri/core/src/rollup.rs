@@ -150,6 +150,7 @@ pub fn refresh_all(w: &crate::write::Write<'_>) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     refresh(conn, &ids, today)?;
     crate::store::set_meta(conn, "rollups_on", &today.to_string())?;
+    w.rollups_refreshed();
     Ok(())
 }
 

@@ -477,6 +477,48 @@ fn rollups_follow_the_calendar_once_a_day() {
 }
 
 #[test]
+fn an_account_touched_after_the_whole_book_was_refreshed_shows_the_change() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 10, 7);
+    let rows = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
+    let stale: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.days_since_touch.is_none_or(|d| d > 0))
+        .map(|r| r.id)
+        .take(2)
+        .collect();
+    assert_eq!(stale.len(), 2, "two accounts not touched today");
+    let note = |account_id| NewCheckIn {
+        account_id,
+        kind: ActivityKind::Note,
+        occurred_on: today(),
+        contact_ids: vec![],
+        summary: "Called about the renewal".into(),
+        sentiment: None,
+        next_steps: vec![],
+    };
+    // A write that refreshes every account and then logs a check-in (one
+    // account reassessed on its own), and one whose change concerns the
+    // whole book as well: either way the logged account's last touch is
+    // today, not what the refresh before the check-in saw.
+    write(&mut conn, |w| {
+        steward_core::rollup::refresh_all(w)?;
+        checkin::log(w, &note(stale[0]))
+    });
+    write(&mut conn, |w| {
+        steward_core::rollup::refresh_all(w)?;
+        checkin::log(w, &note(stale[1]))?;
+        w.touch_book();
+        Ok(())
+    });
+    let rows = portfolio::list(&conn, &PortfolioQuery::default(), today()).expect("list");
+    for id in stale {
+        let row = rows.iter().find(|r| r.id == id).expect("row");
+        assert_eq!(row.days_since_touch, Some(0), "account {id}");
+    }
+}
+
+#[test]
 fn health_separates_declining_accounts_from_healthy_ones_in_the_demo_truth() {
     use steward_core::health::{self, Band, Settings};
     let dir = tempfile::tempdir().expect("tmp");

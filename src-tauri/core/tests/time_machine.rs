@@ -154,9 +154,9 @@ fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
     assert_eq!(after, from_rows(&conn, "rows-2.sqlite3"));
 }
 
-/// A new book's weekly history reads its usage for several weeks at once:
-/// each week's stored score is the one the book read on that day alone
-/// gives.
+/// A new book's weekly history reads its usage for many weeks at once (a
+/// book this size all 26 from one read): each week's stored score is the
+/// one the book read on that day alone gives.
 #[test]
 fn a_new_books_weekly_history_scores_each_week_as_read_on_its_own() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -164,7 +164,7 @@ fn a_new_books_weekly_history_scores_each_week_as_read_on_its_own() {
     let settings = steward_core::health::settings::current(&conn)
         .expect("settings")
         .settings;
-    // Weeks from each group read at once, first and last of the half year.
+    // The first and last weeks of the half year and some between.
     for weeks_back in [26, 20, 19, 13, 6, 1] {
         let day = today() - Duration::days(7 * weeks_back);
         let stored: std::collections::HashMap<i64, Option<f64>> = conn

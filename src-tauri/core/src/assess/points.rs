@@ -130,9 +130,24 @@ fn latest_history_day(conn: &Connection, at_or_before: NaiveDate) -> Result<Opti
         .flatten())
 }
 
-/// Weeks of history whose usage is read at once: 7 read 222 days of rows
-/// instead of 7 x 180, and hold about 2 MB of spans per 1,000 accounts.
-const USAGE_WEEKS_AT_ONCE: usize = 7;
+/// What the spans of the weeks read at once may hold. The more weeks from
+/// one read, the fewer rows read twice (their ranges overlap by 173 days a
+/// week): 26 weeks in chunks of 7 read 874 days of rows, in chunks of 13
+/// read 542.
+const USAGE_SPANS_BUDGET: usize = 24 << 20;
+/// About what one account's spans of one day hold (five spans and their
+/// map entry), as measured.
+const SPAN_BYTES: usize = 300;
+/// Weeks read at once however large the book: 7 read 222 days of rows
+/// instead of 7 x 180 and hold about 2 MB of spans per 1,000 accounts.
+const USAGE_WEEKS_AT_LEAST: usize = 7;
+
+/// How many of `weeks` to read the usage of at once for a book of `accounts`.
+fn weeks_at_once(accounts: usize, weeks: usize) -> usize {
+    (USAGE_SPANS_BUDGET / (accounts.max(1) * SPAN_BYTES))
+        .max(USAGE_WEEKS_AT_LEAST)
+        .min(weeks.max(1))
+}
 
 /// Fills weekly history points for the `weeks` before `today` from the data
 /// as it was on each day, so a new book shows trends at once.
@@ -154,9 +169,11 @@ pub fn backfill_history(
         .map(|k| today - Duration::days(7 * k))
         .collect();
     let bounds = inputs::Depth::Scores.usage_bounds();
+    let accounts: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+    let at_once = weeks_at_once(accounts.max(0) as usize, days.len());
     // Usage for several weeks at a time, from one read of the rows their
     // ranges cover (a week's 180 days overlap the next week's by 173).
-    for (c, weeks) in days.chunks(USAGE_WEEKS_AT_ONCE).enumerate() {
+    for (c, weeks) in days.chunks(at_once).enumerate() {
         let mut usage = health::usage::read_days(conn, weeks, bounds, true)?;
         for (k, day) in weeks.iter().enumerate() {
             if cancel.is_cancelled() {
@@ -164,7 +181,7 @@ pub fn backfill_history(
             }
             progress(Progress {
                 phase: say!("health history", "Health-Verlauf"),
-                done: (c * USAGE_WEEKS_AT_ONCE + k) as u64,
+                done: (c * at_once + k) as u64,
                 total: Some(days.len() as u64),
             });
             let spans = std::mem::take(&mut usage[k]);
@@ -346,4 +363,21 @@ pub fn week_changes(conn: &Connection, today: NaiveDate) -> Result<WeekChanges> 
         moves,
         settings_changed: versions.len() > 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_book_reads_its_half_year_of_usage_once_and_a_large_one_in_bounded_runs() {
+        assert_eq!(weeks_at_once(60, 26), 26);
+        assert_eq!(weeks_at_once(0, 26), 26);
+        assert_eq!(weeks_at_once(5_000, 26), 16);
+        // Held spans stay near the budget until the floor of a week's run.
+        assert!(weeks_at_once(5_000, 26) * 5_000 * SPAN_BYTES <= USAGE_SPANS_BUDGET);
+        assert_eq!(weeks_at_once(20_000, 26), USAGE_WEEKS_AT_LEAST);
+        assert_eq!(weeks_at_once(1_000_000, 26), USAGE_WEEKS_AT_LEAST);
+        assert_eq!(weeks_at_once(20_000, 3), 3);
+    }
 }
