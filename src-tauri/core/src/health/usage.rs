@@ -113,42 +113,6 @@ pub(crate) fn read_days(
     else {
         return Ok(out);
     };
-    let ce = |d: NaiveDate| d.num_days_from_ce();
-    // One account's rows in day order: (day, active users, seats, logins, events).
-    type Row = (i32, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let spans_of = |rows: &[Row], day: NaiveDate| -> Vec<Span> {
-        let end = ce(day);
-        bounds
-            .windows(2)
-            .map(|pair| {
-                // Days in (day - older, day - newer].
-                let (from, to) = (end - pair[1] as i32, end - pair[0] as i32);
-                let inside = &rows
-                    [rows.partition_point(|r| r.0 <= from)..rows.partition_point(|r| r.0 <= to)];
-                let (peaks, logins) = (pair[1] == 7, activity && pair[1] <= 28);
-                let mut span = Span::default();
-                for &(_, users, seats, login, events) in inside {
-                    if let Some(u) = users {
-                        span.sum += u as f64;
-                        span.count += 1.0;
-                    }
-                    if peaks {
-                        let max = |a: Option<f64>, b: Option<i64>| match (a, b) {
-                            (Some(a), Some(b)) => Some(a.max(b as f64)),
-                            (a, b) => a.or(b.map(|b| b as f64)),
-                        };
-                        span.peak = max(span.peak, users);
-                        span.seats = max(span.seats, seats);
-                    }
-                    if logins {
-                        span.login_days += f64::from(u8::from(login.is_some_and(|l| l > 0)));
-                        span.events += events.unwrap_or(0) as f64;
-                    }
-                }
-                span
-            })
-            .collect()
-    };
     let mut stmt = conn.prepare_cached(
         // By account, then each account's range of its primary key (ordered
         // by u.account_id the planner would scan the whole usage table).
@@ -157,12 +121,12 @@ pub(crate) fn read_days(
          ORDER BY a.id, u.day",
     )?;
     let mut rows = stmt.query(rusqlite::params![*first - Duration::days(*widest), last])?;
-    let mut account: Vec<Row> = Vec::new();
+    let mut account: Vec<DayRow> = Vec::new();
     let mut current = None;
-    let mut flush = |id: Option<i64>, account: &mut Vec<Row>| {
+    let mut flush = |id: Option<i64>, account: &mut Vec<DayRow>| {
         if let Some(id) = id {
             for (k, day) in days.iter().enumerate() {
-                out[k].insert(id, spans_of(account, *day));
+                out[k].insert(id, spans_of(account, *day, bounds, activity));
             }
         }
         account.clear();
@@ -173,11 +137,67 @@ pub(crate) fn read_days(
             flush(current, &mut account);
             current = Some(id);
         }
-        let day = crate::dates::column(r, 1)?;
-        account.push((ce(day), r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+        account.push(day_row(r, 1)?);
     }
     flush(current, &mut account);
     Ok(out)
+}
+
+/// One account's usage of one day: the day (as days from the common era),
+/// active users, licensed seats, logins and feature events.
+pub(crate) type DayRow = (i32, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// The `DayRow` in the five columns from `first` (day, active users, seats,
+/// logins, events).
+pub(crate) fn day_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DayRow> {
+    Ok((
+        crate::dates::column(r, first)?.num_days_from_ce(),
+        r.get(first + 1)?,
+        r.get(first + 2)?,
+        r.get(first + 3)?,
+        r.get(first + 4)?,
+    ))
+}
+
+/// The spans between `bounds` before `day` of one account's rows in day
+/// order: what `read` sums in SQL, summed here.
+pub(crate) fn spans_of(
+    rows: &[DayRow],
+    day: NaiveDate,
+    bounds: &[i64],
+    activity: bool,
+) -> Vec<Span> {
+    let end = day.num_days_from_ce();
+    bounds
+        .windows(2)
+        .map(|pair| {
+            // Days in (day - older, day - newer].
+            let (from, to) = (end - pair[1] as i32, end - pair[0] as i32);
+            let inside =
+                &rows[rows.partition_point(|r| r.0 <= from)..rows.partition_point(|r| r.0 <= to)];
+            let (peaks, logins) = (pair[1] == 7, activity && pair[1] <= 28);
+            let mut span = Span::default();
+            for &(_, users, seats, login, events) in inside {
+                if let Some(u) = users {
+                    span.sum += u as f64;
+                    span.count += 1.0;
+                }
+                if peaks {
+                    let max = |a: Option<f64>, b: Option<i64>| match (a, b) {
+                        (Some(a), Some(b)) => Some(a.max(b as f64)),
+                        (a, b) => a.or(b.map(|b| b as f64)),
+                    };
+                    span.peak = max(span.peak, users);
+                    span.seats = max(span.seats, seats);
+                }
+                if logins {
+                    span.login_days += f64::from(u8::from(login.is_some_and(|l| l > 0)));
+                    span.events += events.unwrap_or(0) as f64;
+                }
+            }
+            span
+        })
+        .collect()
 }
 
 /// The spans the rollups keep (between `BOUNDS`), when they were computed
