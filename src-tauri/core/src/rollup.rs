@@ -109,41 +109,18 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
     // Each account is stored as its rows end, so nothing the size of the
     // book is held; those without usage in the range come after.
     let mut pending: HashSet<i64> = account_ids.iter().copied().collect();
-    {
-        let mut rows: Vec<usage::DayRow> = Vec::new();
-        let mut current: Option<i64> = None;
-        let mut flush = |id: Option<i64>, rows: &mut Vec<usage::DayRow>| -> Result<()> {
-            if let Some(id) = id.filter(|id| pending.remove(id)) {
-                store(id, Figures::of(rows, today, live.contains(&id)))?;
-            }
-            rows.clear();
-            Ok(())
-        };
-        let mut each = |id: Option<i64>| {
-            each_row(
-                conn,
-                "SELECT u.account_id, u.day, u.active_users, u.licensed_seats, u.logins, u.feature_events
-                 FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?2 AND u.day <= ?1
-                 WHERE 1 {ONE} ORDER BY a.id, u.day",
-                "a.id",
-                &[&today, &(today - Duration::days(widest))],
-                id,
-                |r| {
-                    let account: i64 = r.get(0)?;
-                    if current != Some(account) {
-                        flush(current, &mut rows)?;
-                        current = Some(account);
-                    }
-                    rows.push(usage::day_row(r, 1)?);
-                    Ok(())
-                },
-            )
-        };
-        match only {
-            None => each(None)?,
-            Some(ids) => ids.iter().try_for_each(|&id| each(Some(id)))?,
+    let mut stored = |id: i64, rows: &[usage::DayRow]| -> Result<()> {
+        if pending.remove(&id) {
+            store(id, Figures::of(rows, today, live.contains(&id)))?;
         }
-        flush(current, &mut rows)?;
+        Ok(())
+    };
+    let from = today - Duration::days(widest);
+    match only {
+        None => usage::each_account(conn, from, today, None, &mut stored)?,
+        Some(ids) => ids
+            .iter()
+            .try_for_each(|&id| usage::each_account(conn, from, today, Some(id), &mut stored))?,
     }
     for &id in account_ids {
         if pending.contains(&id) {

@@ -9,6 +9,20 @@ use rusqlite::Connection;
 use steward_core::{assess, store};
 use support::{book, today, write};
 
+/// The portfolio metrics of calendar 2026, in the book's main currency.
+fn metrics_of_2026(conn: &Connection) -> steward_core::metrics::PortfolioMetrics {
+    let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+    steward_core::metrics::compute(
+        conn,
+        &steward_core::metrics::MetricsQuery {
+            from: d("2026-01-01"),
+            to: d("2026-12-31"),
+            currency: None,
+        },
+    )
+    .expect("metrics")
+}
+
 #[test]
 fn portfolio_metrics_agree_with_a_hand_calculation() {
     use steward_core::metrics::{self, MetricsQuery};
@@ -37,15 +51,7 @@ fn portfolio_metrics_agree_with_a_hand_calculation() {
     )
     .expect("book");
     let d = |s: &str| s.parse::<NaiveDate>().expect("date");
-    let m = metrics::compute(
-        &conn,
-        &MetricsQuery {
-            from: d("2026-01-01"),
-            to: d("2026-12-31"),
-            currency: None,
-        },
-    )
-    .expect("metrics");
+    let m = metrics_of_2026(&conn);
     assert_eq!(m.currency, "USD");
     assert_eq!(m.currencies, vec!["USD", "EUR"]);
     assert_eq!(m.other_currency_accounts, 1);
@@ -80,7 +86,6 @@ fn portfolio_metrics_agree_with_a_hand_calculation() {
 
 #[test]
 fn a_subscription_ending_on_the_periods_last_day_is_gone_and_one_starting_on_its_first_counts() {
-    use steward_core::metrics::{self, MetricsQuery};
     let dir = tempfile::tempdir().expect("tmp");
     let conn = store::open_in(dir.path()).expect("open");
     // G ends on the last day of 2026, H starts on its first, I only trials
@@ -96,16 +101,7 @@ fn a_subscription_ending_on_the_periods_last_day_is_gone_and_one_starting_on_its
            (3, 'p', 'trialing', '2026-02-01', NULL, 500000, 'USD', 'user');",
     )
     .expect("book");
-    let d = |s: &str| s.parse::<NaiveDate>().expect("date");
-    let m = metrics::compute(
-        &conn,
-        &MetricsQuery {
-            from: d("2026-01-01"),
-            to: d("2026-12-31"),
-            currency: None,
-        },
-    )
-    .expect("metrics");
+    let m = metrics_of_2026(&conn);
     let r = &m.retention;
     assert_eq!(
         (r.customers_start, r.mrr_start, r.new_customers),

@@ -113,34 +113,59 @@ pub(crate) fn read_days(
     else {
         return Ok(out);
     };
-    let mut stmt = conn.prepare_cached(
+    each_account(
+        conn,
+        *first - Duration::days(*widest),
+        *last,
+        None,
+        &mut |id, rows| {
+            for (k, day) in days.iter().enumerate() {
+                out[k].insert(id, spans_of(rows, *day, bounds, activity));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Each account's usage rows in (`from`, `to`], in day order, handed to `f`
+/// one account at a time (`only` that account).
+pub(crate) fn each_account(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<i64>,
+    f: &mut dyn FnMut(i64, &[DayRow]) -> Result<()>,
+) -> Result<()> {
+    let mut rows: Vec<DayRow> = Vec::new();
+    let mut current: Option<i64> = None;
+    each_row(
+        conn,
         // By account, then each account's range of its primary key (ordered
         // by u.account_id the planner would scan the whole usage table).
         "SELECT a.id, u.day, u.active_users, u.licensed_seats, u.logins, u.feature_events
          FROM accounts a JOIN usage_daily u ON u.account_id = a.id AND u.day > ?1 AND u.day <= ?2
-         ORDER BY a.id, u.day",
-    )?;
-    let mut rows = stmt.query(rusqlite::params![*first - Duration::days(*widest), last])?;
-    let mut account: Vec<DayRow> = Vec::new();
-    let mut current = None;
-    let mut flush = |id: Option<i64>, account: &mut Vec<DayRow>| {
-        if let Some(id) = id {
-            for (k, day) in days.iter().enumerate() {
-                out[k].insert(id, spans_of(account, *day, bounds, activity));
+         WHERE 1 {ONE} ORDER BY a.id, u.day",
+        "a.id",
+        &[&from, &to],
+        only,
+        |r| {
+            let id: i64 = r.get(0)?;
+            if current != Some(id) {
+                if let Some(done) = current {
+                    f(done, &rows)?;
+                }
+                rows.clear();
+                current = Some(id);
             }
-        }
-        account.clear();
-    };
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        if current != Some(id) {
-            flush(current, &mut account);
-            current = Some(id);
-        }
-        account.push(day_row(r, 1)?);
+            rows.push(day_row(r, 1)?);
+            Ok(())
+        },
+    )?;
+    match current {
+        Some(done) => f(done, &rows),
+        None => Ok(()),
     }
-    flush(current, &mut account);
-    Ok(out)
 }
 
 /// One account's usage of one day: the day (as days from the common era),
