@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_usage_spans.sql")),
     (13, include_str!("../migrations/0013_covering_indexes.sql")),
     (14, include_str!("../migrations/0014_band_counts.sql")),
+    (
+        15,
+        include_str!("../migrations/0015_band_counts_by_day.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -232,8 +232,8 @@ fn the_demo_book_shows_expansion_contraction_and_band_history() {
 
 /// The metrics' band chart says what the history points say, however they
 /// were written: a new book's weekly history, a day's assessment, a point
-/// moved to another band and assessed back, an account removed with its
-/// history.
+/// moved to another band and assessed back, one account's assessment, the
+/// next day's first assessment, an account removed with its history.
 #[test]
 fn the_band_chart_counts_every_history_point() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -249,12 +249,12 @@ fn the_band_chart_counts_every_history_point() {
         .collect::<rusqlite::Result<_>>()
         .expect("rows")
     };
-    let charted = |conn: &Connection| -> Vec<(NaiveDate, u32, u32, u32)> {
+    let charted_until = |conn: &Connection, to: NaiveDate| -> Vec<(NaiveDate, u32, u32, u32)> {
         let m = steward_core::metrics::compute(
             conn,
             &steward_core::metrics::MetricsQuery {
                 from: today() - Duration::days(3000),
-                to: today(),
+                to,
                 currency: None,
             },
         )
@@ -264,6 +264,7 @@ fn the_band_chart_counts_every_history_point() {
             .map(|p| (p.day, p.green, p.yellow, p.red))
             .collect()
     };
+    let charted = |conn: &Connection| charted_until(conn, today());
     let first = counted(&conn);
     assert!(first.len() > 26, "half a year of weekly points and today");
     assert_eq!(charted(&conn), first);
@@ -287,10 +288,26 @@ fn the_band_chart_counts_every_history_point() {
     write(&mut conn, assess::book);
     assert_eq!(charted(&conn), first, "assessed back to green");
 
+    // The day's point written again by an assessment of the one account.
+    conn.execute(
+        "DELETE FROM health_history WHERE account_id = ?1 AND day = ?2",
+        rusqlite::params![someone, today()],
+    )
+    .expect("remove a point");
+    assert_ne!(charted(&conn), first);
+    write(&mut conn, |w| assess::account(w, someone));
+    assert_eq!(charted(&conn), first, "the account's point written again");
+
+    // The next day's first assessment writes a point for every account.
+    support::write_on(&mut conn, today() + Duration::days(1), assess::book);
+    let next_day = counted(&conn);
+    assert_eq!(next_day.len(), first.len() + 1);
+    assert_eq!(charted_until(&conn, today() + Duration::days(1)), next_day);
+
     conn.execute("DELETE FROM accounts WHERE id = ?1", [someone])
         .expect("remove the account");
     let fewer = counted(&conn);
     let greens = |points: &[(NaiveDate, u32, u32, u32)]| points.iter().map(|p| p.1).sum::<u32>();
-    assert!(greens(&fewer) < greens(&first));
-    assert_eq!(charted(&conn), fewer);
+    assert!(greens(&fewer) < greens(&next_day));
+    assert_eq!(charted_until(&conn, today() + Duration::days(1)), fewer);
 }

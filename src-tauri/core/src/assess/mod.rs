@@ -24,7 +24,7 @@ mod points;
 pub use points::{
     backfill_history, history, week_changes, BandCounts, BandMove, HealthPoint, WeekChanges,
 };
-use points::{scores_on, sort_moves, stored_on, StoredScore};
+use points::{count_bands, scores_on, sort_moves, stored_on, StoredScore};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 pub struct AssessSummary {
@@ -91,6 +91,8 @@ pub(crate) fn run(
     // and stored, in the order of the inputs, while the next are worked out.
     let accounts: Vec<(&i64, &inputs::Inputs)> = all_inputs.iter().collect();
     let mut firing = HashMap::with_capacity(all_inputs.len());
+    // Points inserted or changed: the day's band count follows.
+    let mut points_written = 0;
     crate::cores::map_then(
         &accounts,
         |&(&id, i)| {
@@ -133,10 +135,13 @@ pub(crate) fn run(
                 now.change_7d,
                 now.on
             ])?;
-            history.execute(params![id, now.on, score, now.band, now.version])?;
+            points_written += history.execute(params![id, now.on, score, now.band, now.version])?;
             Ok(())
         },
     )?;
+    if points_written > 0 {
+        count_bands(conn, &[today])?;
+    }
     if only.is_none() {
         conn.execute(
             "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",

@@ -200,6 +200,22 @@ pub fn backfill_history(
             }
         }
     }
+    count_bands(conn, &days)
+}
+
+/// Counts the health bands of each of `days` from its history points, for
+/// the band chart: what a writer of points calls once for the days it
+/// wrote (a count kept by trigger cost a statement per point).
+pub(super) fn count_bands(conn: &Connection, days: &[NaiveDate]) -> Result<()> {
+    let mut count = conn.prepare_cached(
+        "INSERT OR REPLACE INTO health_band_days(day, green, yellow, red, other)
+         SELECT day, sum(band = 'green'), sum(band = 'yellow'), sum(band = 'red'),
+                sum(band NOT IN ('green', 'yellow', 'red'))
+         FROM health_history WHERE day = ?1 GROUP BY day",
+    )?;
+    for day in days {
+        count.execute([day])?;
+    }
     Ok(())
 }
 

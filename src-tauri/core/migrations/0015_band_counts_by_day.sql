@@ -1,0 +1,11 @@
+-- Steward portfolio, schema 15: a history point written no longer bumps its
+-- day's band count from a trigger. The trigger ran once per point (an upsert
+-- into health_band_days, and a statement journal for every insert that
+-- fired it): half a second of a new 5,000-account book's 26-week history
+-- (105,000 points) and 25 ms of every day's first assessment. The two
+-- writers of points (the assessment of a day, the weekly history of a new
+-- book) now count each day they wrote once, from the points themselves
+-- (`assess::points::count_bands`). Changing or removing a point (an
+-- account's removal included) still moves the counts by trigger: those
+-- are few, and come from anywhere.
+DROP TRIGGER health_history_band_ai;
