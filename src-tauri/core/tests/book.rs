@@ -228,6 +228,39 @@ fn the_window_gets_its_rows_of_the_sorted_list_and_the_whole_lists_figures() {
     let expected: Vec<i64> = all[20..35].iter().map(|r| r.id).collect();
     assert_eq!(ids, expected, "rows 20..35 of the same order");
 
+    // Every sort, both ways, at the top and further down: the window holds
+    // exactly the list's rows there, as the list has them.
+    let json = |rows: &[portfolio::PortfolioRow]| serde_json::to_value(rows).expect("json");
+    for sort in [
+        PortfolioSort::Name,
+        PortfolioSort::Tier,
+        PortfolioSort::Arr,
+        PortfolioSort::Renewal,
+        PortfolioSort::Stage,
+        PortfolioSort::LastTouch,
+        PortfolioSort::Trend,
+        PortfolioSort::Health,
+    ] {
+        for descending in [false, true] {
+            let query = PortfolioQuery {
+                sort,
+                descending,
+                include_churned: true,
+                ..Default::default()
+            };
+            let all = portfolio::list(&conn, &query, today()).expect("list");
+            for (offset, limit) in [(0, 12), (25, 30), (50, 40)] {
+                let page = portfolio::page(&conn, &query, today(), offset, limit).expect("page");
+                let end = (offset + limit).min(all.len() as u64) as usize;
+                assert_eq!(
+                    json(&page.rows),
+                    json(&all[offset as usize..end]),
+                    "{sort:?} descending {descending} from {offset}"
+                );
+            }
+        }
+    }
+
     // The figures are the whole list's, not the window's.
     let mut by_currency = std::collections::BTreeMap::<String, i64>::new();
     for r in &all {
