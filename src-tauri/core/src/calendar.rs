@@ -98,7 +98,7 @@ pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<
          WHERE status = 'active' AND renewal_date >= ?1 {ONE}",
         "id",
         &[&today],
-        only,
+        only.into(),
         |r| {
             let arr: i64 = r.get(3)?;
             let currency: String = r.get(4)?;
@@ -121,7 +121,7 @@ pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<
          WHERE m.achieved_on IS NULL AND m.target_date >= ?1 AND a.status = 'active' {ONE}",
         "m.account_id",
         &[&today],
-        only,
+        only.into(),
         |r| {
             out.push(Event {
                 uid: format!("milestone-{}@steward", r.get::<_, i64>(0)?),
@@ -138,7 +138,7 @@ pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<
          WHERE q.held_on IS NULL AND q.scheduled_on >= ?1 AND a.status = 'active' {ONE}",
         "q.account_id",
         &[&today],
-        only,
+        only.into(),
         |r| {
             out.push(Event {
                 uid: format!("qbr-{}@steward", r.get::<_, i64>(0)?),
@@ -155,7 +155,7 @@ pub fn events(conn: &Connection, only: Option<i64>, today: NaiveDate) -> Result<
          WHERE t.done_at IS NULL AND t.due_on IS NOT NULL {ONE}",
         "t.account_id",
         &[],
-        only,
+        only.into(),
         |r| {
             let account: Option<String> = r.get(3)?;
             out.push(Event {

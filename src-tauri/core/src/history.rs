@@ -11,6 +11,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+use crate::store::Scope;
 
 /// Account columns whose past values matter, with the SQL that reads each as text.
 pub const TRACKED: &[(&str, &str)] = &[
@@ -31,39 +32,32 @@ pub fn custom(key: &str) -> String {
     format!("custom:{key}")
 }
 
-/// Records, for every tracked field of the accounts in `only` (or all), the
-/// current value when it differs from the last one recorded: valid from `day`.
+/// Records, for every tracked field of the accounts in `scope`, the current
+/// value when it differs from the last one recorded: valid from `day`.
 pub(crate) fn record_changes(
     conn: &Connection,
-    only: Option<&[i64]>,
+    scope: Scope<'_>,
     day: NaiveDate,
     source: &str,
 ) -> Result<usize> {
     let now = Utc::now().to_rfc3339();
     let mut written = 0;
+    let (filter, value) = scope.filter("a.id", 5);
     for (field, expr) in TRACKED {
-        // One account is a key lookup; `?5 IS NULL OR a.id = ?5` would scan
-        // the accounts for each one.
+        // Some accounts are key lookups; `?5 IS NULL OR a.id = ?5` would
+        // scan the accounts for each field.
         let sql = format!(
             "INSERT INTO account_history(account_id, field, value, valid_from, source, recorded_at)
              SELECT a.id, ?1, {expr}, ?2, ?3, ?4 FROM accounts a
              WHERE {expr} IS NOT (SELECT h.value FROM account_history h
                                   WHERE h.account_id = a.id AND h.field = ?1
-                                  ORDER BY h.valid_from DESC, h.id DESC LIMIT 1) {{ONE}}"
+                                  ORDER BY h.valid_from DESC, h.id DESC LIMIT 1) {filter}"
         );
-        match only {
-            None => {
-                written += conn
-                    .prepare_cached(&sql.replace("{ONE}", ""))?
-                    .execute(params![field, day, source, now])?
-            }
-            Some(ids) => {
-                let mut stmt = conn.prepare_cached(&sql.replace("{ONE}", "AND a.id = ?5"))?;
-                for id in ids {
-                    written += stmt.execute(params![field, day, source, now, id])?;
-                }
-            }
-        }
+        let mut stmt = conn.prepare_cached(&sql)?;
+        written += match &value {
+            Some(v) => stmt.execute(params![field, day, source, now, v])?,
+            None => stmt.execute(params![field, day, source, now])?,
+        };
     }
     Ok(written)
 }
@@ -112,7 +106,7 @@ pub fn as_of(
     conn: &Connection,
     field: &str,
     day: NaiveDate,
-    only: Option<i64>,
+    scope: Scope<'_>,
 ) -> Result<HashMap<i64, Known>> {
     // One pass over the field's rows in index order (account, day, id):
     // for each account the last row on or before the day wins, else the
@@ -129,7 +123,7 @@ pub fn as_of(
          WHERE field = ?1 {ONE} ORDER BY account_id, valid_from, id",
         "account_id",
         &[&field],
-        only,
+        scope,
         |r| {
             let account: i64 = r.get(0)?;
             let from = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
@@ -203,20 +197,21 @@ mod tests {
         )
         .expect("account");
         let tx = conn.transaction().expect("tx");
-        record_changes(&tx, None, d("2026-01-10"), "file").expect("first");
+        record_changes(&tx, Scope::Book, d("2026-01-10"), "file").expect("first");
         tx.execute(
             "UPDATE accounts SET arr_minor = 0, lifecycle_stage = 'churned'",
             [],
         )
         .expect("churn");
-        record_changes(&tx, None, d("2026-06-01"), "file").expect("second");
+        record_changes(&tx, Scope::Book, d("2026-06-01"), "file").expect("second");
         assert_eq!(
-            record_changes(&tx, None, d("2026-06-02"), "file").expect("again"),
+            record_changes(&tx, Scope::Book, d("2026-06-02"), "file").expect("again"),
             0,
             "nothing changed"
         );
         tx.commit().expect("commit");
-        let arr = |day: &str| as_of(&conn, "arr_minor", d(day), None).expect("as of")[&1].clone();
+        let arr =
+            |day: &str| as_of(&conn, "arr_minor", d(day), Scope::Book).expect("as of")[&1].clone();
         assert_eq!(
             arr("2026-03-01"),
             Known {
@@ -233,7 +228,7 @@ mod tests {
                 by_then: false
             }
         );
-        let stage = as_of(&conn, "lifecycle_stage", d("2026-05-31"), Some(1)).expect("stage");
+        let stage = as_of(&conn, "lifecycle_stage", d("2026-05-31"), Scope::One(1)).expect("stage");
         assert_eq!(stage[&1].value.as_deref(), Some("adopting"));
         // Two records on one day: the later one is what was known that day.
         conn.execute(
@@ -243,12 +238,12 @@ mod tests {
         )
         .expect("account b");
         let tx = conn.transaction().expect("tx");
-        record_changes(&tx, Some(&[2]), d("2026-07-01"), "file").expect("b first");
+        record_changes(&tx, Scope::One(2), d("2026-07-01"), "file").expect("b first");
         tx.execute("UPDATE accounts SET arr_minor = 700 WHERE id = 2", [])
             .expect("b arr");
-        record_changes(&tx, Some(&[2]), d("2026-07-01"), "steward").expect("b again");
+        record_changes(&tx, Scope::One(2), d("2026-07-01"), "steward").expect("b again");
         tx.commit().expect("commit");
-        let b = as_of(&conn, "arr_minor", d("2026-03-01"), Some(2)).expect("b")[&2].clone();
+        let b = as_of(&conn, "arr_minor", d("2026-03-01"), Scope::One(2)).expect("b")[&2].clone();
         assert_eq!((b.value.as_deref(), b.by_then), (Some("700"), false));
     }
 }

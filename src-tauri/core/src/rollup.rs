@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::error::Result;
 use crate::health::inputs::LIVE_ON;
 use crate::health::usage;
-use crate::store::each_row;
+use crate::store::{each_row, Scope};
 
 const WEEKS: i64 = 12;
 
@@ -30,53 +30,44 @@ const EFFECTIVE_ARR: &str = "coalesce(
 
 /// Brings ARR (and the tier that follows from it, for accounts whose tier
 /// was not given) in line with subscriptions, and records what changed.
-fn refresh_arr(conn: &Connection, only: Option<&[i64]>, today: NaiveDate) -> Result<()> {
-    let sql = format!(
-        "UPDATE accounts SET arr_minor = {EFFECTIVE_ARR} WHERE arr_minor IS NOT {EFFECTIVE_ARR}"
-    );
-    match only {
-        Some(ids) => {
-            let mut stmt = conn.prepare_cached(&format!("{sql} AND id = ?2"))?;
-            for id in ids {
-                stmt.execute(params![today, id])?;
-            }
-        }
-        None => {
-            conn.prepare_cached(&sql)?.execute(params![today])?;
-        }
-    }
-    crate::history::record_changes(conn, only, today, "steward")?;
+fn refresh_arr(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Result<()> {
+    let (filter, value) = scope.filter("id", 2);
+    let mut stmt = conn.prepare_cached(&format!(
+        "UPDATE accounts SET arr_minor = {EFFECTIVE_ARR} WHERE arr_minor IS NOT {EFFECTIVE_ARR}{filter}"
+    ))?;
+    match &value {
+        Some(v) => stmt.execute(params![today, v])?,
+        None => stmt.execute(params![today])?,
+    };
+    crate::history::record_changes(conn, scope, today, "steward")?;
     Ok(())
 }
 
-/// Refreshes the rollups of the given accounts as of `today`.
-pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) -> Result<()> {
-    // Many accounts: one statement over the book is cheaper than one each.
-    let only = (account_ids.len() <= 64).then_some(account_ids);
-    refresh_arr(conn, only, today)?;
+/// Refreshes the rollups of the accounts in `scope` as of `today`.
+pub(crate) fn refresh(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Result<()> {
+    let account_ids: Vec<i64> = match scope {
+        Scope::Book => conn
+            .prepare_cached("SELECT id FROM accounts")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        Scope::One(id) => vec![id],
+        Scope::These(ids) => ids.to_vec(),
+    };
+    refresh_arr(conn, scope, today)?;
     // The health spans reach furthest back; the sparkline's weeks lie within.
     let widest = usage::BOUNDS.last().copied().unwrap_or(0).max(WEEKS * 7);
-    let live: HashSet<i64> = {
-        let mut live = HashSet::new();
-        let mut each = |id: Option<i64>| {
-            each_row(
-                conn,
-                &format!("SELECT a.id FROM accounts a WHERE {LIVE_ON} {{ONE}}"),
-                "a.id",
-                &[&today],
-                id,
-                |r| {
-                    live.insert(r.get(0)?);
-                    Ok(())
-                },
-            )
-        };
-        match only {
-            None => each(None)?,
-            Some(ids) => ids.iter().try_for_each(|&id| each(Some(id)))?,
-        }
-        live
-    };
+    let mut live: HashSet<i64> = HashSet::new();
+    each_row(
+        conn,
+        &format!("SELECT a.id FROM accounts a WHERE {LIVE_ON} {{ONE}}"),
+        "a.id",
+        &[&today],
+        scope,
+        |r| {
+            live.insert(r.get(0)?);
+            Ok(())
+        },
+    )?;
     // Each account's rows of the widest range in day order, in one pass (the
     // book's in one statement): its spans and its weeks come from the same
     // rows. Seven range aggregates and then a query per account, reading
@@ -116,16 +107,16 @@ pub(crate) fn refresh(conn: &Connection, account_ids: &[i64], today: NaiveDate) 
         Ok(())
     };
     let from = today - Duration::days(widest);
-    match only {
-        None => usage::each_account(conn, from, today, None, &mut stored)?,
-        Some(ids) => ids
-            .iter()
-            .try_for_each(|&id| usage::each_account(conn, from, today, Some(id), &mut stored))?,
-    }
-    for &id in account_ids {
+    usage::each_account(conn, from, today, scope, &mut stored)?;
+    for &id in &account_ids {
         if pending.contains(&id) {
             store(id, Figures::default())?;
         }
+    }
+    if scope == Scope::Book {
+        // Every account's rollups are of the day: assessments read the
+        // spans kept here, and a later start the same day skips the work.
+        crate::store::set_meta(conn, "rollups_on", &today.to_string())?;
     }
     Ok(())
 }
@@ -182,13 +173,7 @@ impl Figures {
 /// Refreshes every account and records the day, so a later start on the same
 /// day can skip the work.
 pub fn refresh_all(w: &crate::write::Write<'_>) -> Result<()> {
-    let (conn, today) = (w.conn(), w.today());
-    let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM accounts")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    refresh(conn, &ids, today)?;
-    crate::store::set_meta(conn, "rollups_on", &today.to_string())?;
+    refresh(w.conn(), Scope::Book, w.today())?;
     w.rollups_refreshed();
     Ok(())
 }

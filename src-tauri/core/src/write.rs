@@ -18,10 +18,15 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::store::Scope;
 
-/// Above this many touched accounts one whole-book assessment is cheaper
-/// than one per account.
+/// Above this many touched accounts the window hears that the whole book
+/// changed rather than which accounts did.
 const WHOLE_BOOK_AT: usize = 64;
+/// Above this share of the book touched, the whole book is refreshed and
+/// reassessed: one pass in the order the rows lie beats looking up each
+/// touched account's.
+const WHOLE_BOOK_SHARE: f64 = 0.5;
 
 /// A write in progress: the transaction, the CSM's today, and what changed.
 pub struct Write<'c> {
@@ -79,23 +84,27 @@ impl<'c> Write<'c> {
 
     fn settle(&self) -> Result<Changes> {
         let accounts: Vec<i64> = self.touched.borrow().iter().copied().collect();
-        let book = self.book.get() || accounts.len() > WHOLE_BOOK_AT;
         let conn = self.conn();
-        let fresh = self.rollups_fresh.get();
-        if book {
-            if !fresh {
-                crate::rollup::refresh(conn, &accounts, self.today)?;
-            }
-            crate::assess::run_after_change(conn, self.today, None)?;
-        } else {
-            for &id in &accounts {
-                if fresh {
-                    crate::assess::run_after_change(conn, self.today, Some(id))?;
-                } else {
-                    crate::assess::after_account_write(conn, id, self.today)?;
-                }
-            }
+        let most = accounts.len() > WHOLE_BOOK_AT && {
+            let size: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+            accounts.len() as f64 > WHOLE_BOOK_SHARE * size as f64
+        };
+        // The touched accounts' rollups, then their assessment in one pass
+        // (all of the book's when it changed as a whole).
+        if !self.rollups_fresh.get() && !accounts.is_empty() {
+            let scope = if most {
+                Scope::Book
+            } else {
+                Scope::of(&accounts)
+            };
+            crate::rollup::refresh(conn, scope, self.today)?;
         }
+        if self.book.get() || most {
+            crate::assess::run_after_change(conn, self.today, Scope::Book)?;
+        } else if !accounts.is_empty() {
+            crate::assess::run_after_change(conn, self.today, Scope::of(&accounts))?;
+        }
+        let book = self.book.get() || accounts.len() > WHOLE_BOOK_AT;
         Ok(Changes {
             accounts: if accounts.len() > WHOLE_BOOK_AT {
                 Vec::new()

@@ -385,7 +385,7 @@ fn a_champion_marked_as_gone_counts_from_that_day_not_before() {
             &conn,
             day,
             90,
-            Some(account),
+            steward_core::store::Scope::One(account),
             steward_core::health::inputs::Depth::Scores,
         )
         .expect("gather")[&account]
@@ -571,4 +571,97 @@ fn a_reassessment_the_same_day_writes_only_what_moved_and_stores_the_account_pag
             "account {id}"
         );
     }
+}
+
+/// What the assessment stored for every account, by account: scores, risk
+/// and its reasons, history points, unresolved alerts and the rollups.
+fn stored_assessment(conn: &Connection) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT account_id, score, band, biggest_drag, churn_risk, risk_factors, change_7d, computed_on
+         FROM health_scores ORDER BY account_id",
+        "SELECT account_id, day, score, band FROM health_history ORDER BY account_id, day",
+        "SELECT account_id, reason, status, detail FROM alerts WHERE status <> 'resolved'
+         ORDER BY account_id, reason",
+        "SELECT account_id, last_touch_on, usage_weekly, usage_trend_pct, seats_used_pct, usage_spans
+         FROM account_rollups ORDER BY account_id",
+    ] {
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let values = (1..n)
+                    .map(|k| r.get::<_, rusqlite::types::Value>(k).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((r.get(0)?, values.join("|")))
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .expect("rows");
+        out.extend(rows);
+    }
+    out
+}
+
+/// A write that touches more accounts than the window is told of one by one
+/// (a sync page, an import), but far from the whole book, reassesses just
+/// those in one pass: they read as reassessing the whole book has them, and
+/// the accounts it did not touch are as they were. (A whole-book
+/// reassessment may still move those a little: seat use is ranked among
+/// peers, whose figures the write changed.)
+#[test]
+fn a_write_touching_many_accounts_reassesses_them_as_the_whole_book_would() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut conn, _) = book(dir.path(), 220, 23);
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM accounts WHERE status = 'active' ORDER BY id LIMIT 80")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("ids");
+    assert_eq!(ids.len(), 80);
+    let of = |rows: &[(i64, String)], touched: bool| -> Vec<(i64, String)> {
+        rows.iter()
+            .filter(|(id, _)| ids.contains(id) == touched)
+            .cloned()
+            .collect()
+    };
+    let before = stored_assessment(&conn);
+    // Their last three weeks of usage drop to a quarter: scores, trends
+    // and warnings move.
+    write(&mut conn, |w| {
+        for &id in &ids {
+            w.conn().execute(
+                "UPDATE usage_daily SET active_users = active_users / 4, logins = 0
+                 WHERE account_id = ?1 AND day > ?2",
+                rusqlite::params![id, today() - Duration::days(21)],
+            )?;
+            w.touch(id);
+        }
+        Ok(())
+    });
+    let scoped = stored_assessment(&conn);
+    assert_ne!(
+        of(&scoped, true),
+        of(&before, true),
+        "the touched accounts were reassessed"
+    );
+    assert_eq!(
+        of(&scoped, false),
+        of(&before, false),
+        "the rest as they were"
+    );
+    write(&mut conn, assess::book);
+    let whole = stored_assessment(&conn);
+    let differ: Vec<_> = of(&whole, true)
+        .into_iter()
+        .zip(of(&scoped, true))
+        .filter(|(a, b)| a != b)
+        .take(3)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "as the whole book's reassessment has them: {differ:#?}"
+    );
 }

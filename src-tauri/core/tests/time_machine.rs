@@ -9,6 +9,7 @@ mod support;
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
 use steward_core::health::inputs::{gather, Depth};
+use steward_core::store::Scope;
 use support::{book, today};
 
 /// Turns a copy of the book into the book as it stood at the end of `day`.
@@ -78,8 +79,8 @@ fn inputs_as_of_a_day_are_what_was_known_that_day() {
         assert!(changed > 0, "day {day}: nothing changed after it");
         cut_off(&cut, day);
         for depth in [Depth::Full, Depth::ChurnFeatures] {
-            let whole = gather(&conn, day, 90, None, depth).expect("gather whole book");
-            let then = gather(&cut, day, 90, None, depth).expect("gather cut copy");
+            let whole = gather(&conn, day, 90, Scope::Book, depth).expect("gather whole book");
+            let then = gather(&cut, day, 90, Scope::Book, depth).expect("gather cut copy");
             assert_eq!(whole.len(), then.len(), "day {day}: live accounts");
             assert!(whole.len() > 50);
             for (id, inputs) in &whole {
@@ -116,10 +117,10 @@ fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
         let read = Connection::open(&copy).expect("open copy");
         read.execute("DELETE FROM meta WHERE key = 'rollups_on'", [])
             .expect("forget the rollups' day");
-        gather(&read, today(), 90, None, Depth::Full).expect("gather from rows")
+        gather(&read, today(), 90, Scope::Book, Depth::Full).expect("gather from rows")
     };
     assert_eq!(
-        gather(&conn, today(), 90, None, Depth::Full).expect("gather"),
+        gather(&conn, today(), 90, Scope::Book, Depth::Full).expect("gather"),
         from_rows(&conn, "rows-1.sqlite3")
     );
 
@@ -132,7 +133,7 @@ fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("an account with usage today");
-    let before = gather(&conn, today(), 90, Some(id), Depth::Full).expect("before");
+    let before = gather(&conn, today(), 90, Scope::One(id), Depth::Full).expect("before");
     let mut csv = String::from("account,day,active_users,licensed_seats\n");
     for back in 0..7 {
         csv.push_str(&format!(
@@ -148,7 +149,7 @@ fn usage_kept_with_the_rollups_reads_as_the_usage_rows() {
         steward_core::import::Entity::Usage,
     );
     assert_eq!(report.written, 7, "{:?}", report.errors);
-    let after = gather(&conn, today(), 90, None, Depth::Full).expect("after");
+    let after = gather(&conn, today(), 90, Scope::Book, Depth::Full).expect("after");
     assert_ne!(after.get(&id), before.get(&id), "the week changed");
     assert_eq!(after[&id].seats_used_pct, Some(83.3));
     assert_eq!(after, from_rows(&conn, "rows-2.sqlite3"));
@@ -178,7 +179,7 @@ fn a_new_books_weekly_history_scores_each_week_as_read_on_its_own() {
             &conn,
             day,
             settings.thresholds.sentiment_valid_days,
-            None,
+            Scope::Book,
             Depth::Scores,
         )
         .expect("gather");

@@ -158,10 +158,15 @@ pub fn read(conn: &Connection, account_id: i64, day: NaiveDate) -> Result<Facts>
             .unwrap_or(day)
     });
     let known = |field: &str| -> Result<Option<String>> {
-        Ok(history::as_of(conn, field, day, Some(account_id))?
-            .remove(&account_id)
-            .filter(|k| k.by_then)
-            .and_then(|k| k.value))
+        Ok(history::as_of(
+            conn,
+            field,
+            day,
+            steward_core::store::Scope::One(account_id),
+        )?
+        .remove(&account_id)
+        .filter(|k| k.by_then)
+        .and_then(|k| k.value))
     };
     let arr_minor = match known("arr_minor")? {
         Some(v) => v.parse::<i64>().ok(),

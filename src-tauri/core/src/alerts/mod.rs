@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::health::{Band, Health, Inputs, Settings};
 use crate::model::{text_enum, LifecycleStage};
 use crate::say;
-use crate::store::each_row;
+use crate::store::{each_row, Scope};
 use crate::write::Write;
 
 mod playbooks;
@@ -293,7 +293,7 @@ pub fn sync(
     conn: &Connection,
     today: NaiveDate,
     firing: &HashMap<i64, Vec<(AlertReason, String)>>,
-    only: Option<i64>,
+    scope: Scope<'_>,
     apply_playbooks: bool,
 ) -> Result<SyncSummary> {
     let mut summary = SyncSummary::default();
@@ -305,7 +305,7 @@ pub fn sync(
          WHERE status <> 'resolved' {ONE}",
         "account_id",
         &[],
-        only,
+        scope,
         |r| {
             existing.insert(
                 (r.get(1)?, r.get(2)?),
@@ -326,7 +326,7 @@ pub fn sync(
          WHERE status = 'resolved' AND resolved_by = 'user' AND resolved_on > ?1 {ONE}",
         "account_id",
         &[&(today - Duration::days(RESOLVED_QUIET_DAYS))],
-        only,
+        scope,
         |r| {
             quiet.insert((r.get(0)?, r.get(1)?));
             Ok(())

@@ -18,6 +18,7 @@ use crate::churn::{self, Risk};
 use crate::error::{Error, Result};
 use crate::health::{self, inputs, settings, Band, Settings};
 use crate::say;
+use crate::store::Scope;
 use crate::write::{Changes, Write};
 
 mod points;
@@ -39,7 +40,7 @@ pub struct AssessSummary {
 pub(crate) fn run(
     conn: &Connection,
     today: NaiveDate,
-    only: Option<i64>,
+    scope: Scope<'_>,
     apply_playbooks: bool,
 ) -> Result<AssessSummary> {
     let current = settings::current(conn)?;
@@ -48,7 +49,7 @@ pub(crate) fn run(
         conn,
         today,
         s.thresholds.sentiment_valid_days,
-        only,
+        scope,
         inputs::Depth::Full,
     )?;
     let model = churn::current(conn)?;
@@ -56,9 +57,9 @@ pub(crate) fn run(
         conn,
         today - Duration::days(s.alerts.drop_days),
         current.version,
-        only,
+        scope,
     )?;
-    let week_ago = scores_on(conn, today - Duration::days(7), current.version, only)?;
+    let week_ago = scores_on(conn, today - Duration::days(7), current.version, scope)?;
 
     let mut upsert = conn.prepare_cached(
         "INSERT INTO health_scores(account_id, model_version, score, band, biggest_drag, churn_risk, risk_factors, change_7d, computed_on)
@@ -71,7 +72,7 @@ pub(crate) fn run(
     // An account whose score, risk and point of the day are as the day's
     // earlier assessment stored them is not written again: a reassessment
     // after an import, a sync or an edit writes only what moved.
-    let stored = if only.is_none() {
+    let stored = if scope == Scope::Book {
         stored_on(conn, today, all_inputs.len())?
     } else {
         HashMap::new()
@@ -142,14 +143,14 @@ pub(crate) fn run(
     if points_written > 0 {
         count_bands(conn, &[today])?;
     }
-    if only.is_none() {
+    if scope == Scope::Book {
         conn.execute(
             "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",
             [],
         )?;
         crate::store::set_meta(conn, "assessed_on", &today.to_string())?;
     }
-    let alerts = alerts::sync(conn, today, &firing, only, apply_playbooks)?;
+    let alerts = alerts::sync(conn, today, &firing, scope, apply_playbooks)?;
     Ok(AssessSummary {
         accounts: all_inputs.len() as u32,
         alerts,
@@ -161,14 +162,14 @@ pub(crate) fn run(
 pub(crate) fn run_after_change(
     conn: &Connection,
     today: NaiveDate,
-    only: Option<i64>,
+    scope: Scope<'_>,
 ) -> Result<AssessSummary> {
     let assessed: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'assessed_on')",
         [],
         |r| r.get(0),
     )?;
-    run(conn, today, only, assessed)
+    run(conn, today, scope, assessed)
 }
 
 /// After a write to one account's timeline or plan: its rollups (last touch)
@@ -178,8 +179,8 @@ pub(crate) fn after_account_write(
     account_id: i64,
     today: NaiveDate,
 ) -> Result<AssessSummary> {
-    crate::rollup::refresh(conn, &[account_id], today)?;
-    run_after_change(conn, today, Some(account_id))
+    crate::rollup::refresh(conn, Scope::One(account_id), today)?;
+    run_after_change(conn, today, Scope::One(account_id))
 }
 
 /// Reassesses one account now, as a write does before it commits.
@@ -190,7 +191,7 @@ pub fn account(w: &Write<'_>, id: i64) -> Result<AssessSummary> {
 /// Reassesses the whole book now; what the CLI's `assess` and a retrained
 /// model call for.
 pub fn book(w: &Write<'_>) -> Result<AssessSummary> {
-    run_after_change(w.conn(), w.today(), None)
+    run_after_change(w.conn(), w.today(), Scope::Book)
 }
 
 /// Brings rollups and the assessment to `today` when they were computed on
@@ -342,7 +343,7 @@ pub fn preview_settings(
             .thresholds
             .sentiment_valid_days
             .max(current.thresholds.sentiment_valid_days),
-        None,
+        Scope::Book,
         inputs::Depth::Scores,
     )?;
     let names: HashMap<i64, String> = conn

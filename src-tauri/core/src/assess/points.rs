@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::health::{self, inputs, settings, Band};
 use crate::progress::{CancelToken, Progress};
 use crate::say;
+use crate::store::Scope;
 use crate::write::Write;
 
 /// What an assessment stores of an account: its row in health_scores and
@@ -82,10 +83,12 @@ pub(super) fn scores_on(
     conn: &Connection,
     day: NaiveDate,
     version: i64,
-    only: Option<i64>,
+    scope: Scope<'_>,
 ) -> Result<HashMap<i64, f64>> {
     let mut out = HashMap::new();
-    match only {
+    // Some accounts read the book's day, as the whole book does (the rest
+    // of the book's scores are never asked for).
+    match scope.one() {
         Some(id) => {
             let row: Option<(Option<f64>, i64)> = conn
                 .query_row(
@@ -190,7 +193,7 @@ pub fn backfill_history(
                 conn,
                 *day,
                 s.thresholds.sentiment_valid_days,
-                None,
+                Scope::Book,
                 inputs::Depth::Scores,
                 Some((bounds, spans)),
             )? {

@@ -120,7 +120,7 @@ fn snapshots(
             c,
             day,
             sentiment_valid_days,
-            None,
+            crate::store::Scope::Book,
             inputs::Depth::ChurnFeatures,
         )
     };
@@ -214,8 +214,13 @@ fn candidates(conn: &Connection, today: NaiveDate) -> Result<Vec<Feature>> {
             continue;
         }
         let mut counts: HashMap<String, i64> = HashMap::new();
-        for known in
-            crate::history::as_of(conn, &crate::history::custom(&key), today, None)?.into_values()
+        for known in crate::history::as_of(
+            conn,
+            &crate::history::custom(&key),
+            today,
+            crate::store::Scope::Book,
+        )?
+        .into_values()
         {
             if let Some(v) = known.value {
                 *counts.entry(v).or_default() += 1;

@@ -15,7 +15,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::model::{LifecycleStage, Tier};
-use crate::store::each_row;
+use crate::store::{each_row, Scope};
 
 /// None is "no data". Counts default to zero for live accounts.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -167,10 +167,10 @@ pub fn gather(
     conn: &Connection,
     day: NaiveDate,
     sentiment_valid_days: i64,
-    only: Option<i64>,
+    scope: Scope<'_>,
     depth: Depth,
 ) -> Result<HashMap<i64, Inputs>> {
-    gather_with(conn, day, sentiment_valid_days, only, depth, None)
+    gather_with(conn, day, sentiment_valid_days, scope, depth, None)
 }
 
 /// Usage spans already read for the day (`usage::read_days`), between the
@@ -182,12 +182,12 @@ pub(crate) fn gather_with(
     conn: &Connection,
     day: NaiveDate,
     sentiment_valid_days: i64,
-    only: Option<i64>,
+    scope: Scope<'_>,
     depth: Depth,
     usage: Option<ReadUsage<'_>>,
 ) -> Result<HashMap<i64, Inputs>> {
     // Account fields as they were known on the day.
-    let known = |field: &str| crate::history::as_of(conn, field, day, only);
+    let known = |field: &str| crate::history::as_of(conn, field, day, scope);
     let (tiers, stages, renewals) = (
         known("tier")?,
         known("lifecycle_stage")?,
@@ -213,7 +213,7 @@ pub(crate) fn gather_with(
         ),
         "a.id",
         &[&day],
-        only,
+        scope,
         |r| {
             let id: i64 = r.get(0)?;
             let start = crate::dates::column_opt(r, 2)?;
@@ -263,7 +263,7 @@ pub(crate) fn gather_with(
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for key in keys {
-        for (id, k) in crate::history::as_of(conn, &crate::history::custom(&key), day, only)? {
+        for (id, k) in crate::history::as_of(conn, &crate::history::custom(&key), day, scope)? {
             if let (Some(i), Some(v)) = (all.get_mut(&id), k.value) {
                 i.custom.insert(key.clone(), v);
             }
@@ -288,7 +288,7 @@ pub(crate) fn gather_with(
         |sql: &str,
          params: &[&dyn rusqlite::ToSql],
          apply: &dyn Fn(&rusqlite::Row<'_>, &mut Inputs) -> rusqlite::Result<()>| {
-            each_row(conn, sql, "account_id", params, only, |r| {
+            each_row(conn, sql, "account_id", params, scope, |r| {
                 if let Some(i) = all.get_mut(&r.get::<_, i64>(0)?) {
                     apply(r, i)?;
                 }
@@ -518,7 +518,7 @@ pub(crate) fn gather_with(
     // it when they are of the day, else from the usage rows.
     let kept = match usage {
         Some(read) => Some(read),
-        None => super::usage::kept(conn, day, only)?.map(|spans| (super::usage::BOUNDS, spans)),
+        None => super::usage::kept(conn, day, scope)?.map(|spans| (super::usage::BOUNDS, spans)),
     };
     let (bounds, spans): (&[i64], _) = match kept {
         Some(read) => read,
@@ -531,7 +531,7 @@ pub(crate) fn gather_with(
                     day,
                     bounds,
                     LIVE_ON,
-                    only,
+                    scope,
                     depth != Depth::ChurnFeatures,
                 )?,
             )
@@ -582,7 +582,7 @@ pub(crate) fn gather_with(
             i.events_per_user_day = (active > 0.0).then(|| (events / active * 10.0).round() / 10.0);
         }
     }
-    super::usage::seat_use_percentiles(conn, &mut all, only)?;
+    super::usage::seat_use_percentiles(conn, &mut all, scope)?;
 
     Ok(all)
 }

@@ -236,7 +236,7 @@ pub fn score_one(
         conn,
         day,
         settings.thresholds.sentiment_valid_days,
-        Some(account_id),
+        crate::store::Scope::One(account_id),
         inputs::Depth::Scores,
     )?
     .get(&account_id)
@@ -249,7 +249,7 @@ pub fn score_all(conn: &Connection, settings: &Settings, day: NaiveDate) -> Resu
         conn,
         day,
         settings.thresholds.sentiment_valid_days,
-        None,
+        crate::store::Scope::Book,
         inputs::Depth::Scores,
     )?
     .iter()

@@ -21,7 +21,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::model::Tier;
-use crate::store::each_row;
+use crate::store::{each_row, Scope};
 
 /// Days back from the day that split the usage every health input reads:
 /// the last week, 4 weeks, 30 days, 8 weeks, 3 months, 4 months and 6 months.
@@ -51,7 +51,7 @@ pub(crate) fn read(
     day: NaiveDate,
     bounds: &[i64],
     live_on: &str,
-    only: Option<i64>,
+    scope: Scope<'_>,
     activity: bool,
 ) -> Result<HashMap<i64, Vec<Span>>> {
     let d = |n: i64| day - Duration::days(n);
@@ -74,7 +74,7 @@ pub(crate) fn read(
             ),
             "a.id",
             &[&day, &d(pair[1]), &d(pair[0])],
-            only,
+            scope,
             |r| {
                 let row = spans
                     .entry(r.get(0)?)
@@ -117,7 +117,7 @@ pub(crate) fn read_days(
         conn,
         *first - Duration::days(*widest),
         *last,
-        None,
+        Scope::Book,
         &mut |id, rows| {
             for (k, day) in days.iter().enumerate() {
                 out[k].insert(id, spans_of(rows, *day, bounds, activity));
@@ -134,7 +134,7 @@ pub(crate) fn each_account(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-    only: Option<i64>,
+    scope: Scope<'_>,
     f: &mut dyn FnMut(i64, &[DayRow]) -> Result<()>,
 ) -> Result<()> {
     let mut rows: Vec<DayRow> = Vec::new();
@@ -148,7 +148,7 @@ pub(crate) fn each_account(
          WHERE 1 {ONE} ORDER BY a.id, u.day",
         "a.id",
         &[&from, &to],
-        only,
+        scope,
         |r| {
             let id: i64 = r.get(0)?;
             if current != Some(id) {
@@ -230,7 +230,7 @@ pub(crate) fn spans_of(
 pub(crate) fn kept(
     conn: &Connection,
     day: NaiveDate,
-    only: Option<i64>,
+    scope: Scope<'_>,
 ) -> Result<Option<HashMap<i64, Vec<Span>>>> {
     let on = crate::store::meta(conn, "rollups_on")?;
     if on != Some(day.to_string()) {
@@ -243,7 +243,7 @@ pub(crate) fn kept(
         "SELECT account_id, usage_spans FROM account_rollups WHERE usage_spans IS NOT NULL {ONE}",
         "account_id",
         &[],
-        only,
+        scope,
         |r| {
             match decode(&r.get::<_, String>(1)?) {
                 Some(spans) => {
@@ -263,37 +263,33 @@ const MIN_PEERS: usize = 5;
 
 /// Where each account's seat use stands among live accounts of its tier, in
 /// percent of peers below it. For the whole book the peers are the accounts
-/// just gathered; for one account they come from the rollups (same definition
-/// of seat use, refreshed whenever usage changes).
+/// just gathered; for one account or some they come from the rollups (same
+/// definition of seat use, refreshed whenever usage changes), read once.
 pub(crate) fn seat_use_percentiles(
     conn: &Connection,
     all: &mut HashMap<i64, super::Inputs>,
-    only: Option<i64>,
+    scope: Scope<'_>,
 ) -> Result<()> {
     let percentile = |below: usize, peers: usize| {
         (peers >= MIN_PEERS)
             .then(|| (below as f64 / (peers - 1).max(1) as f64 * 1000.0).round() / 10.0)
     };
-    if only.is_some() {
-        let mut stmt = conn.prepare_cached(
-            "SELECT sum(r.seats_used_pct < ?1), count(r.seats_used_pct) FROM account_rollups r
-             JOIN accounts a ON a.id = r.account_id WHERE a.status = 'active' AND a.tier = ?2",
-        )?;
-        for i in all.values_mut() {
+    let mut by_tier: HashMap<Tier, Vec<f64>> = HashMap::new();
+    if scope == Scope::Book {
+        for i in all.values() {
             if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
-                let (below, peers): (Option<i64>, i64) = stmt
-                    .query_row(rusqlite::params![seats, tier], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })?;
-                i.seat_use_percentile = percentile(below.unwrap_or(0) as usize, peers as usize);
+                by_tier.entry(tier).or_default().push(seats);
             }
         }
-        return Ok(());
-    }
-    let mut by_tier: HashMap<Tier, Vec<f64>> = HashMap::new();
-    for i in all.values() {
-        if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
-            by_tier.entry(tier).or_default().push(seats);
+    } else {
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.tier, r.seats_used_pct FROM account_rollups r
+             JOIN accounts a ON a.id = r.account_id
+             WHERE a.status = 'active' AND r.seats_used_pct IS NOT NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            by_tier.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
     }
     for values in by_tier.values_mut() {
@@ -301,7 +297,7 @@ pub(crate) fn seat_use_percentiles(
     }
     for i in all.values_mut() {
         if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
-            let peers = &by_tier[&tier];
+            let peers = by_tier.get(&tier).map_or(&[][..], Vec::as_slice);
             let below = peers.partition_point(|v| *v < seats);
             i.seat_use_percentile = percentile(below, peers.len());
         }

@@ -224,8 +224,7 @@ impl<'w> Ingest<'w> {
 
     /// Dates churn the file left undated, and records the new values of the
     /// account fields this run wrote in their history, from today and with
-    /// this source. Many accounts take one
-    /// statement per field over the book rather than one per account.
+    /// this source (one statement per field).
     pub fn finish(self) -> Result<()> {
         if self.accounts_written.is_empty() {
             return Ok(());
@@ -236,8 +235,12 @@ impl<'w> Ingest<'w> {
             "UPDATE accounts SET churn_date = ?1 WHERE status = 'churned' AND churn_date IS NULL",
             [self.w.today()],
         )?;
-        let only = (self.accounts_written.len() <= 64).then_some(self.accounts_written.as_slice());
-        crate::history::record_changes(self.w.conn(), only, self.w.today(), &self.source)?;
+        crate::history::record_changes(
+            self.w.conn(),
+            crate::store::Scope::of(&self.accounts_written),
+            self.w.today(),
+            &self.source,
+        )?;
         Ok(())
     }
 
