@@ -4,8 +4,8 @@
 -- fired it): half a second of a new 5,000-account book's 26-week history
 -- (105,000 points) and 25 ms of every day's first assessment. The two
 -- writers of points (the assessment of a day, the weekly history of a new
--- book) now count each day they wrote once, from the points themselves
--- (`assess::points::count_bands`). Changing or removing a point (an
+-- book) now add the points they inserted to each day's counts once
+-- (`assess::points::count_new_points`). Changing or removing a point (an
 -- account's removal included) still moves the counts by trigger: those
 -- are few, and come from anywhere.
 DROP TRIGGER health_history_band_ai;

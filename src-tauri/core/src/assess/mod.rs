@@ -25,7 +25,7 @@ mod points;
 pub use points::{
     backfill_history, history, week_changes, BandCounts, BandMove, HealthPoint, WeekChanges,
 };
-use points::{count_bands, scores_on, sort_moves, stored_on, StoredScore};
+use points::{count_new_points, scores_on, sort_moves, stored_on, StoredScore};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 pub struct AssessSummary {
@@ -78,22 +78,24 @@ pub(crate) fn run(
         HashMap::new()
     };
     let today_text = today.to_string();
-    let mut history = conn.prepare_cached(
-        // A point the day's earlier assessment already wrote as it is now is
-        // left alone (its band count, kept by a trigger, too).
-        "INSERT INTO health_history(account_id, day, score, band, model_version) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(account_id, day) DO UPDATE SET score = excluded.score, band = excluded.band,
-           model_version = excluded.model_version
-         WHERE score IS NOT excluded.score OR band IS NOT excluded.band
-           OR model_version IS NOT excluded.model_version",
+    // The day's point: a new one is counted into the day's bands below; one
+    // the day's earlier assessment wrote is changed only where it moved
+    // (its band count then follows by trigger).
+    let mut insert_point = conn.prepare_cached(
+        "INSERT OR IGNORE INTO health_history(account_id, day, score, band, model_version)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut update_point = conn.prepare_cached(
+        "UPDATE health_history SET score = ?3, band = ?4, model_version = ?5
+         WHERE account_id = ?1 AND day = ?2
+           AND (score IS NOT ?3 OR band IS NOT ?4 OR model_version IS NOT ?5)",
     )?;
     // Score, risk with its reasons in words, and the rules that fire are
     // arithmetic on each account's inputs alone: worked out on every core
     // and stored, in the order of the inputs, while the next are worked out.
     let accounts: Vec<(&i64, &inputs::Inputs)> = all_inputs.iter().collect();
     let mut firing = HashMap::with_capacity(all_inputs.len());
-    // Points inserted or changed: the day's band count follows.
-    let mut points_written = 0;
+    let mut new_points = BandCounts::default();
     crate::cores::map_then(
         &accounts,
         |&(&id, i)| {
@@ -136,13 +138,18 @@ pub(crate) fn run(
                 now.change_7d,
                 now.on
             ])?;
-            points_written += history.execute(params![id, now.on, score, now.band, now.version])?;
+            let point = params![id, now.on, score, now.band, now.version];
+            // Known to be there when the day's earlier assessment stored it.
+            let there = stored.get(&id).is_some_and(|s| s.point.is_some());
+            if !there && insert_point.execute(point)? > 0 {
+                new_points.add(h.band);
+            } else {
+                update_point.execute(point)?;
+            }
             Ok(())
         },
     )?;
-    if points_written > 0 {
-        count_bands(conn, &[today])?;
-    }
+    count_new_points(conn, today, &new_points)?;
     if scope == Scope::Book {
         conn.execute(
             "DELETE FROM health_scores WHERE account_id IN (SELECT id FROM accounts WHERE status <> 'active')",

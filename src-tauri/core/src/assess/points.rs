@@ -189,6 +189,7 @@ pub fn backfill_history(
             });
             let spans = std::mem::take(&mut usage[k]);
             let on = crate::dates::iso(*day);
+            let mut new_points = BandCounts::default();
             for (id, i) in inputs::gather_with(
                 conn,
                 *day,
@@ -199,26 +200,31 @@ pub fn backfill_history(
             )? {
                 let h = health::score_with(id, &i, s, health::Sentences::None);
                 let score = (h.band != Band::Unknown).then_some(h.score);
-                insert.execute(params![id, on, score, h.band.as_str(), current.version])?;
+                if insert.execute(params![id, on, score, h.band.as_str(), current.version])? > 0 {
+                    new_points.add(h.band);
+                }
             }
+            count_new_points(conn, *day, &new_points)?;
         }
     }
-    count_bands(conn, &days)
+    Ok(())
 }
 
-/// Counts the health bands of each of `days` from its history points, for
-/// the band chart: what a writer of points calls once for the days it
-/// wrote (a count kept by trigger cost a statement per point).
-pub(super) fn count_bands(conn: &Connection, days: &[NaiveDate]) -> Result<()> {
-    let mut count = conn.prepare_cached(
-        "INSERT OR REPLACE INTO health_band_days(day, green, yellow, red, other)
-         SELECT day, sum(band = 'green'), sum(band = 'yellow'), sum(band = 'red'),
-                sum(band NOT IN ('green', 'yellow', 'red'))
-         FROM health_history WHERE day = ?1 GROUP BY day",
-    )?;
-    for day in days {
-        count.execute([day])?;
+/// Adds the points newly written on `day` to its band counts, for the band
+/// chart: once per day by each writer of new points, where a trigger cost a
+/// statement per point. Changed and removed points move the counts by
+/// trigger.
+pub(super) fn count_new_points(conn: &Connection, day: NaiveDate, new: &BandCounts) -> Result<()> {
+    if new.green + new.yellow + new.red + new.unknown == 0 {
+        return Ok(());
     }
+    conn.prepare_cached(
+        "INSERT INTO health_band_days(day, green, yellow, red, other) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(day) DO UPDATE SET green = green + excluded.green,
+           yellow = yellow + excluded.yellow, red = red + excluded.red,
+           other = other + excluded.other",
+    )?
+    .execute(params![day, new.green, new.yellow, new.red, new.unknown])?;
     Ok(())
 }
 

@@ -264,7 +264,8 @@ const MIN_PEERS: usize = 5;
 /// Where each account's seat use stands among live accounts of its tier, in
 /// percent of peers below it. For the whole book the peers are the accounts
 /// just gathered; for one account or some they come from the rollups (same
-/// definition of seat use, refreshed whenever usage changes), read once.
+/// definition of seat use, refreshed whenever usage changes): counted for
+/// one, read once for some.
 pub(crate) fn seat_use_percentiles(
     conn: &Connection,
     all: &mut HashMap<i64, super::Inputs>,
@@ -274,6 +275,23 @@ pub(crate) fn seat_use_percentiles(
         (peers >= MIN_PEERS)
             .then(|| (below as f64 / (peers - 1).max(1) as f64 * 1000.0).round() / 10.0)
     };
+    if let Scope::One(_) = scope {
+        // One account: its tier's peers counted by SQLite, no list read.
+        let mut stmt = conn.prepare_cached(
+            "SELECT sum(r.seats_used_pct < ?1), count(r.seats_used_pct) FROM account_rollups r
+             JOIN accounts a ON a.id = r.account_id WHERE a.status = 'active' AND a.tier = ?2",
+        )?;
+        for i in all.values_mut() {
+            if let (Some(seats), Some(tier)) = (i.seats_used_pct, i.tier) {
+                let (below, peers): (Option<i64>, i64) = stmt
+                    .query_row(rusqlite::params![seats, tier], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                i.seat_use_percentile = percentile(below.unwrap_or(0) as usize, peers as usize);
+            }
+        }
+        return Ok(());
+    }
     let mut by_tier: HashMap<Tier, Vec<f64>> = HashMap::new();
     if scope == Scope::Book {
         for i in all.values() {
