@@ -25,7 +25,8 @@ use crate::store::Scope;
 const WHOLE_BOOK_AT: usize = 64;
 /// Above this share of the book touched, the whole book is refreshed and
 /// reassessed: one pass in the order the rows lie beats looking up each
-/// touched account's.
+/// touched account's (reading the inputs of 2,500 of 5,000 accounts by key
+/// took 51 ms, of 3,750 71 ms, of the whole book in one pass 59 ms).
 const WHOLE_BOOK_SHARE: f64 = 0.5;
 
 /// A write in progress: the transaction, the CSM's today, and what changed.
