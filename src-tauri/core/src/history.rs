@@ -98,6 +98,9 @@ pub struct Known {
     /// False when the first value Steward recorded came after the day: the
     /// account was known only later, and this is that first value.
     pub by_then: bool,
+    /// The first day Steward recorded the field for the account: for the
+    /// tier, which every account has, when Steward first knew it.
+    pub first: NaiveDate,
 }
 
 /// Each account's (or one's) value of `field` on `day`: the last recorded on
@@ -115,7 +118,8 @@ pub fn as_of(
     // only when its row wins (most rows are an account's older values).
     let day_text = day.to_string();
     let mut out: HashMap<i64, Known> = HashMap::new();
-    // The account being read, its value so far, and its first day.
+    // The account being read and its value so far (which holds its first
+    // day, as text and as read).
     let mut current: Option<(i64, Known, String)> = None;
     crate::store::each_row(
         conn,
@@ -142,6 +146,7 @@ pub fn as_of(
                         Known {
                             value: None,
                             by_then,
+                            first: crate::dates::column(r, 2)?,
                         },
                         from.to_string(),
                     ));
@@ -150,10 +155,8 @@ pub fn as_of(
             };
             if replaces {
                 if let Some((_, known, _)) = current.as_mut() {
-                    *known = Known {
-                        value: r.get(1)?,
-                        by_then,
-                    };
+                    known.value = r.get(1)?;
+                    known.by_then = by_then;
                 }
             }
             Ok(())
@@ -216,7 +219,8 @@ mod tests {
             arr("2026-03-01"),
             Known {
                 value: Some("1200000".into()),
-                by_then: true
+                by_then: true,
+                first: d("2026-01-10"),
             }
         );
         assert_eq!(arr("2026-06-01").value.as_deref(), Some("0"));
@@ -225,7 +229,8 @@ mod tests {
             arr("2025-12-01"),
             Known {
                 value: Some("1200000".into()),
-                by_then: false
+                by_then: false,
+                first: d("2026-01-10"),
             }
         );
         let stage = as_of(&conn, "lifecycle_stage", d("2026-05-31"), Scope::One(1)).expect("stage");

@@ -665,3 +665,40 @@ fn a_write_touching_many_accounts_reassesses_them_as_the_whole_book_would() {
         "as the whole book's reassessment has them: {differ:#?}"
     );
 }
+
+#[test]
+fn never_touched_counts_from_when_steward_first_knew_the_account() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut conn = steward_core::store::open_in(dir.path()).expect("open");
+    // A customer since 2021, imported today, with no check-in logged yet.
+    let report = support::import_bytes(
+        &mut conn,
+        dir.path(),
+        "accounts.csv",
+        b"id,name,arr,contract_start,status\nk1,Kestrel Freight,90000,2021-03-01,active\n",
+        steward_core::import::Entity::Accounts,
+    );
+    assert_eq!(report.written, 1, "{:?}", report.errors);
+    let id: i64 = conn
+        .query_row("SELECT id FROM accounts", [], |r| r.get(0))
+        .expect("account");
+    let never_touched = |conn: &Connection| -> Vec<String> {
+        conn.prepare(
+            "SELECT detail FROM alerts WHERE account_id = ?1 AND reason = ?2 AND status <> 'resolved'",
+        )
+        .expect("prepare")
+        .query_map(rusqlite::params![id, AlertReason::TouchOverdue], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    };
+    // Five years a customer, but known for a day: no touch is overdue yet.
+    assert_eq!(never_touched(&conn), Vec::<String>::new());
+    write_on(&mut conn, today() + Duration::days(10), assess::book);
+    assert_eq!(never_touched(&conn), Vec::<String>::new());
+    // Half a year after the import, still nothing logged: now it is.
+    write_on(&mut conn, today() + Duration::days(183), assess::book);
+    let detail = never_touched(&conn);
+    assert_eq!(detail.len(), 1);
+    assert!(detail[0].contains("Never touched"), "{detail:?}");
+}

@@ -251,6 +251,12 @@ pub(crate) fn gather_with(
                 payment_method: value(&methods, id),
                 tenure_days: start.map(|s| (day - s).num_days()),
                 renewal_in_days: renewal.map(|d| (d - day).num_days()),
+                // When Steward first knew the account: its first recorded
+                // tier (the churn model does not read it).
+                days_known: tiers
+                    .get(&id)
+                    .filter(|k| k.first <= day && depth != Depth::ChurnFeatures)
+                    .map(|k| (day - k.first).num_days()),
                 ..Inputs::default()
             };
             all.insert(id, inputs);
@@ -474,18 +480,6 @@ pub(crate) fn gather_with(
             Ok(())
         },
     )?;
-    if depth != Depth::ChurnFeatures {
-        // When Steward first knew each account (its first recorded tier).
-        merge(
-            "SELECT account_id, min(valid_from) FROM account_history WHERE field = 'tier' {ONE} GROUP BY account_id",
-            &[],
-            &|r, i| {
-                let first: NaiveDate = r.get(1)?;
-                i.days_known = (first <= day).then(|| (day - first).num_days());
-                Ok(())
-            },
-        )?;
-    }
     // The latest rating per account: max(rated_on, id) picks its row.
     merge(
         "SELECT account_id, rating, rated_on FROM sentiment_ratings s
