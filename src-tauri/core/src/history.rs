@@ -118,9 +118,8 @@ pub fn as_of(
     // only when its row wins (most rows are an account's older values).
     let day_text = day.to_string();
     let mut out: HashMap<i64, Known> = HashMap::new();
-    // The account being read and its value so far (which holds its first
-    // day, as text and as read).
-    let mut current: Option<(i64, Known, String)> = None;
+    // The account being read and its value so far (which holds its first day).
+    let mut current: Option<(i64, Known)> = None;
     crate::store::each_row(
         conn,
         "SELECT account_id, value, valid_from FROM account_history
@@ -133,12 +132,13 @@ pub fn as_of(
             let from = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
             let by_then = from <= day_text.as_str();
             let replaces = match &current {
-                Some((id, known, first)) if *id == account => {
-                    // Later the same day, or still by the day: later knowledge.
-                    by_then || (!known.by_then && from == first)
+                Some((id, known)) if *id == account => {
+                    // Later the same day, or still by the day: later knowledge
+                    // (the day is read only for an account known after it).
+                    by_then || (!known.by_then && crate::dates::parse(from) == Some(known.first))
                 }
                 _ => {
-                    if let Some((id, known, _)) = current.take() {
+                    if let Some((id, known)) = current.take() {
                         out.insert(id, known);
                     }
                     current = Some((
@@ -148,13 +148,12 @@ pub fn as_of(
                             by_then,
                             first: crate::dates::column(r, 2)?,
                         },
-                        from.to_string(),
                     ));
                     true
                 }
             };
             if replaces {
-                if let Some((_, known, _)) = current.as_mut() {
+                if let Some((_, known)) = current.as_mut() {
                     known.value = r.get(1)?;
                     known.by_then = by_then;
                 }
@@ -162,7 +161,7 @@ pub fn as_of(
             Ok(())
         },
     )?;
-    if let Some((id, known, _)) = current {
+    if let Some((id, known)) = current {
         out.insert(id, known);
     }
     Ok(out)

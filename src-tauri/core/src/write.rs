@@ -86,7 +86,9 @@ impl<'c> Write<'c> {
     fn settle(&self) -> Result<Changes> {
         let accounts: Vec<i64> = self.touched.borrow().iter().copied().collect();
         let conn = self.conn();
-        let most = accounts.len() > WHOLE_BOOK_AT && {
+        // The window hears "the whole book" rather than this many ids.
+        let many = accounts.len() > WHOLE_BOOK_AT;
+        let most = many && {
             let size: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
             accounts.len() as f64 > WHOLE_BOOK_SHARE * size as f64
         };
@@ -105,14 +107,9 @@ impl<'c> Write<'c> {
         } else if !accounts.is_empty() {
             crate::assess::run_after_change(conn, self.today, Scope::of(&accounts))?;
         }
-        let book = self.book.get() || accounts.len() > WHOLE_BOOK_AT;
         Ok(Changes {
-            accounts: if accounts.len() > WHOLE_BOOK_AT {
-                Vec::new()
-            } else {
-                accounts
-            },
-            book,
+            book: self.book.get() || many,
+            accounts: if many { Vec::new() } else { accounts },
         })
     }
 }

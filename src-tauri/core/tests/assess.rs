@@ -203,13 +203,10 @@ fn saved_settings_rescore_the_book_and_history_keeps_its_version() {
         )
         .expect("count");
     assert_eq!(green_now, preview.proposed_counts.green);
-    let versions: Vec<i64> = conn
-        .prepare("SELECT DISTINCT model_version FROM health_history ORDER BY 1")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
+    let versions: Vec<i64> = support::column(
+        &conn,
+        "SELECT DISTINCT model_version FROM health_history ORDER BY 1",
+    );
     assert_eq!(
         versions,
         vec![0, 1],
@@ -613,13 +610,10 @@ fn stored_assessment(conn: &Connection) -> Vec<(i64, String)> {
 fn a_write_touching_many_accounts_reassesses_them_as_the_whole_book_would() {
     let dir = tempfile::tempdir().expect("tmp");
     let (mut conn, _) = book(dir.path(), 220, 23);
-    let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM accounts WHERE status = 'active' ORDER BY id LIMIT 80")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<rusqlite::Result<_>>()
-        .expect("ids");
+    let ids: Vec<i64> = support::column(
+        &conn,
+        "SELECT id FROM accounts WHERE status = 'active' ORDER BY id LIMIT 80",
+    );
     assert_eq!(ids.len(), 80);
     let of = |rows: &[(i64, String)], touched: bool| -> Vec<(i64, String)> {
         rows.iter()

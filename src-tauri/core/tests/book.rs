@@ -34,13 +34,10 @@ fn demo_book_is_deterministic_and_realistic() {
     );
 
     // Every lifecycle stage and every tier shows up.
-    let stages: Vec<String> = conn
-        .prepare("SELECT DISTINCT lifecycle_stage FROM accounts ORDER BY 1")
-        .expect("q")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("collect");
+    let stages: Vec<String> = support::column(
+        &conn,
+        "SELECT DISTINCT lifecycle_stage FROM accounts ORDER BY 1",
+    );
     for stage in LifecycleStage::ALL {
         assert!(
             stages.contains(&stage.as_str().to_string()),

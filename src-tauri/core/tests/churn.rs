@@ -95,13 +95,7 @@ fn churn_model_beats_the_bar_on_held_out_demo_accounts() {
         .find(|w| w.feature == "contract value")
         .expect("contract weight");
     assert!(contract.coefficient < 0.0, "{contract:?}");
-    let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM accounts WHERE status = 'active'")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("ids")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
+    let ids: Vec<i64> = support::column(&conn, "SELECT id FROM accounts WHERE status = 'active'");
     let (mut largest, mut smallest) = (0, 0);
     for id in ids {
         let Some(r) = assess::stored_risk(&conn, id).expect("risk") else {

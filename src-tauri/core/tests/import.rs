@@ -512,13 +512,8 @@ fn billing_support_and_activity_exports_import_with_their_usual_headers() {
         "{:?}",
         report.errors
     );
-    let opened: Vec<String> = conn
-        .prepare("SELECT opened_at FROM tickets ORDER BY external_id")
-        .expect("q")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("collect");
+    let opened: Vec<String> =
+        support::column(&conn, "SELECT opened_at FROM tickets ORDER BY external_id");
     assert_eq!(
         opened,
         vec![
@@ -615,12 +610,7 @@ fn a_kept_column_whose_every_row_was_rejected_leaves_no_empty_field_behind() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut conn = store::open_in(dir.path()).expect("open");
     let fields = |conn: &rusqlite::Connection| -> Vec<String> {
-        conn.prepare("SELECT key FROM custom_fields ORDER BY key")
-            .expect("prepare")
-            .query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("keys")
+        support::column(conn, "SELECT key FROM custom_fields ORDER BY key")
     };
     // Every row has a renewal date that is no date: nothing goes in, and
     // no "plan" field is left without values.

@@ -65,6 +65,16 @@ pub fn try_write_on<T>(
     write::run(conn, day, work).map(|(out, _)| out)
 }
 
+/// The first column of every row a query gives, in its order.
+pub fn column<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> Vec<T> {
+    conn.prepare(sql)
+        .expect(sql)
+        .query_map([], |r| r.get(0))
+        .expect(sql)
+        .collect::<rusqlite::Result<_>>()
+        .expect(sql)
+}
+
 /// A day written as YYYY-MM-DD.
 pub fn d(s: &str) -> NaiveDate {
     s.parse().expect("date")
